@@ -1,0 +1,58 @@
+"""python -m benchmarks: time the model and print medians and ratios.
+
+Goals (docs/model.md): evaluate() < 1 ms on a 20-year scenario; a 30-point caseload sweep < 5 ms;
+the vectorised batch much faster than a loop of evaluate() over the same scenarios.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import numpy as np
+
+import explorer
+from explorer import engine
+
+
+def median_seconds(fn, repeat: int, number: int = 1) -> float:
+    """Median wall time of one call, over ``repeat`` rounds of ``number`` calls."""
+    fn()  # warm up
+    rounds = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        rounds.append((time.perf_counter() - start) / number)
+    return statistics.median(rounds)
+
+
+def main() -> None:
+    s = explorer.load_case("herning").replace(horizon_years=20)
+    values = np.linspace(12, 48, 30)
+    n = 1_000
+    rng = np.random.default_rng(0)
+    afters = rng.uniform(12, 48, n)
+    scenarios = [s.replace(caseload_after=a) for a in afters]
+
+    rows = [
+        ("evaluate(), 20 years (KPIs)", median_seconds(lambda: explorer.evaluate(s), 200, 5), 1e-3),
+        ("evaluate() + yearly table", median_seconds(lambda: explorer.evaluate(s).yearly, 100, 5),
+         None),
+        ("sweep, 30 caseloads", median_seconds(lambda: explorer.sweep(s, "caseload_after", values),
+                                               100, 5), 5e-3),
+    ]
+    batch_t = median_seconds(lambda: engine.run(engine.Batch.of([s]).with_values(
+        "caseload_after", afters)), 30)
+    loop_t = median_seconds(lambda: [explorer.evaluate(x) for x in scenarios], 5)
+    rows += [(f"batch of {n:,} scenarios, one call", batch_t, None),
+             (f"loop of evaluate() over the same {n:,}", loop_t, None)]
+    print(f"{'benchmark':<40} {'median':>12}  goal")
+    for name, seconds, goal in rows:
+        mark = "" if goal is None else (f"< {goal * 1e3:g} ms " + ("ok" if seconds < goal else "MISSED"))
+        print(f"{name:<40} {seconds * 1e3:>9.3f} ms  {mark}")
+    print(f"{'batch speed-up over the loop':<40} {loop_t / batch_t:>9.0f} x")
+
+
+if __name__ == "__main__":
+    main()

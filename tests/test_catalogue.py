@@ -1,0 +1,120 @@
+"""data/ loads and validates; a malformed row names the file, the row and the problem."""
+
+import shutil
+
+import pytest
+
+import explorer
+from explorer import catalogue
+from explorer.catalogue import COLUMNS, CatalogueError, load_cases, load_figures
+
+HEADER = ",".join(COLUMNS)
+GOOD = 'x.a,1,DKK,2020,H,Title,https://example.org/a,"A note, with a comma."'
+
+
+def write(tmp_path, *rows, header=HEADER):
+    path = tmp_path / "figures.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_shipped_data_loads_and_every_figure_is_documented():
+    figures = explorer.figures()
+    assert len(figures) > 40
+    for f in figures.values():
+        assert f.note
+        assert f.is_assumption or f.source_url.startswith("http")
+    assert explorer.cases() == ["herning", "aabenraa", "hjoerring"]
+
+
+def test_every_case_default_has_a_figure_behind_it():
+    for name in explorer.cases():
+        case = explorer.case(name)
+        for lever in catalogue.levers(explorer.Scenario):
+            assert case.sources[lever] in explorer.figures()
+            assert getattr(case.scenario, lever) == pytest.approx(
+                explorer.figure(case.sources[lever]).value)
+        for o in case.scenario.outcomes:
+            for field in ("base_flow", "effect", "duration_years"):
+                assert case.sources[f"{o.key}.{field}"] in explorer.figures()
+            assert case.sources[f"{o.key}.price.0"] in explorer.figures()
+
+
+def test_refusion_shares_come_from_the_sourced_steps():
+    price = explorer.load_case("aabenraa").outcome("self_support").prices[0]
+    assert price.stat == explorer.figure("refusion.after_52_weeks").value == 0.2
+    assert price.kommune == pytest.approx(0.8)
+
+
+def test_discount_presets_are_the_three_sourced_rates():
+    rates = [f.value for f in catalogue.discount_presets().values()]
+    assert rates == [0.0, 0.035, 0.04]
+
+
+def test_a_good_file_loads(tmp_path):
+    figures = load_figures(write(tmp_path, GOOD))
+    assert figures["x.a"].value == 1 and figures["x.a"].note == "A note, with a comma."
+
+
+@pytest.mark.parametrize("row, message", [
+    ('x.a,one,DKK,2020,H,T,https://e.org,"n"', r"\(x.a\): value 'one' is not a number"),
+    ('x.a,nan,DKK,2020,H,T,https://e.org,"n"', r"\(x.a\): value must be finite"),
+    ('x.a,1,DKK,20x,H,T,https://e.org,"n"', r"\(x.a\): year '20x' is not a whole number"),
+    ('x.a,1,DKK,1850,H,T,https://e.org,"n"', r"year must be from 1990 to 2100"),
+    ('x.a,1,DKK,2020,Z,T,https://e.org,"n"', r"grade must be one of H, M, L, A"),
+    ('x.a,1,DKK,2020,H,T,,"n"', r"grade H\) needs a source_url"),
+    ('x.a,1,DKK,2020,A,T,ftp://e.org,"n"', r"source_url must start with http"),
+    ('x.a,1,DKK,2020,H,T,https://e.org,', r"note is empty"),
+    ('x.a,1,DKK,2020,H,T,https://e.org,a,b', r": more fields than columns"),
+])
+def test_malformed_rows_are_named(tmp_path, row, message):
+    with pytest.raises(CatalogueError, match=r"figures.csv, row 2.*" + message):
+        load_figures(write(tmp_path, row))
+
+
+def test_duplicate_keys_and_bad_headers_are_named(tmp_path):
+    with pytest.raises(CatalogueError, match=r"row 3: duplicate key 'x.a'"):
+        load_figures(write(tmp_path, GOOD, GOOD))
+    with pytest.raises(CatalogueError, match="header must be"):
+        load_figures(write(tmp_path, GOOD, header="key,value"))
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    shutil.copy(catalogue.DATA_DIR / "cases.yaml", tmp_path / "cases.yaml")
+    return tmp_path / "cases.yaml", explorer.figures()
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("cases: herning.cases", "cases: herning.nope",
+     r", cases: 'herning.nope' is not a key in figures.csv"),
+    ("    programme_years: model.programme_years\n  outcomes:\n    - key: institution",
+     "  outcomes:\n    - key: institution",
+     r", levers: every lever needs a figure; missing programme_years"),
+    ("payers: {kommune: 1}\n        - label", "payers: {kommune: 0.5}\n        - label",
+     r", institution.price.0: price .* payer shares .* must sum to 1"),
+    ("payers: {kommune: 1}\n        - label", "payers: {town: 1}\n        - label",
+     r"institution.price.0.payers: must map some of kommune, region, stat"),
+    ("caseload_after: herning.caseload_after\n    reference_caseload_before",
+     "caseload_after: herning.institution_flow\n    caseload_after_x: herning.cases\n"
+     "    reference_caseload_before", r"levers: unknown field\(s\) caseload_after_x"),
+])
+def test_malformed_cases_name_the_case_and_field(data_copy, old, new, message):
+    path, figures = data_copy
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(CatalogueError, match=r"cases.yaml, case .herning.*" + message):
+        load_cases(path, figures)
+
+
+def test_invalid_yaml_is_named(data_copy):
+    path, figures = data_copy
+    path.write_text("herning: [unclosed", encoding="utf-8")
+    with pytest.raises(CatalogueError, match="cases.yaml: not valid YAML"):
+        load_cases(path, figures)
+
+
+def test_unknown_case_lists_the_choices():
+    with pytest.raises(ValueError, match="unknown case 'odense'; choose one of herning"):
+        explorer.load_case("odense")

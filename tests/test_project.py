@@ -1,0 +1,46 @@
+"""The project keeps its promises: same dependencies in pyproject and environment.yml, the
+sources page is current, notebooks are committed without outputs, the README names the commands."""
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+from explorer import sources
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ ]", requirement.strip(), maxsplit=1)[0].lower()
+
+
+def test_environment_yml_lists_the_runtime_dependencies_of_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = [d for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))]
+    assert sorted(conda) == sorted(project["dependencies"])
+    assert {_name(d) for d in conda} == {_name(d) for d in project["dependencies"]}
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert "-e ." in pip
+
+
+def test_sources_page_is_generated_from_data():
+    assert (ROOT / "docs" / "sources.md").read_text(encoding="utf-8").strip() == \
+        sources.markdown().strip(), "run: make sources"
+
+
+def test_notebooks_are_committed_without_outputs():
+    for path in (ROOT / "notebooks").glob("*.ipynb"):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                assert not cell.get("outputs") and cell.get("execution_count") is None, path.name
+
+
+def test_readme_names_the_two_commands_and_ci_runs_the_test_one():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make app" in readme and "make test" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
