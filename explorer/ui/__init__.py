@@ -1,0 +1,1 @@
+"""ipywidgets apps, one module per page. Only this package imports widgets."""

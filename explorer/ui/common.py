@@ -1,0 +1,170 @@
+"""Widgets shared by the pages: URL state, downloads, labelled sliders, KPI cards, sources."""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+from pathlib import Path
+
+import altair as alt
+import anywidget
+import ipywidgets as w
+import traitlets
+
+from .. import catalogue, charts, i18n, links
+from ..scenario import bounds
+
+CSS = (Path(__file__).with_name("style.css")).read_text(encoding="utf-8")
+alt.JupyterChart.enable_offline()
+
+
+def query_string() -> str:
+    """The page's query string under Voilà (empty in a plain kernel)."""
+    return os.environ.get("QUERY_STRING", "")
+
+
+def style() -> w.HTML:
+    return w.HTML(f"<style>{CSS}</style>")
+
+
+class UrlSync(anywidget.AnyWidget):
+    """Writes the scenario into the address bar (history.replaceState) when ``query`` changes."""
+
+    _esm = """
+    function render({ model, el }) {
+      const write = () => {
+        const q = model.get("query");
+        if (q) window.history.replaceState(null, "", window.location.pathname + "?" + q);
+      };
+      model.on("change:query", write);
+      write();
+    }
+    export default { render };
+    """
+    query = traitlets.Unicode("").tag(sync=True)
+
+
+class Downloader(anywidget.AnyWidget):
+    """Hands a file to the browser: ``send_file(name, mime, data)`` starts a download."""
+
+    _esm = """
+    function render({ model, el }) {
+      model.on("msg:custom", (msg) => {
+        const bytes = Uint8Array.from(atob(msg.b64), (c) => c.charCodeAt(0));
+        const url = URL.createObjectURL(new Blob([bytes], { type: msg.mime }));
+        const a = document.createElement("a");
+        a.href = url; a.download = msg.name; document.body.appendChild(a); a.click();
+        setTimeout(() => { URL.revokeObjectURL(url); a.remove(); }, 1000);
+      });
+    }
+    export default { render };
+    """
+
+    def send_file(self, name: str, mime: str, data: bytes) -> None:
+        self.send({"name": name, "mime": mime, "b64": base64.b64encode(data).decode("ascii")})
+
+
+def jupyter_chart(chart: alt.Chart, lang: str) -> alt.JupyterChart:
+    """An offline, SVG-rendered chart widget with the language's number format."""
+    return alt.JupyterChart(chart, embed_options={"renderer": "svg", "actions": False,
+                                                  "formatLocale": charts.FORMAT_LOCALE[lang]})
+
+
+def format_value(value: float, unit: str, lang: str) -> str:
+    """A lever's value as a person reads it."""
+    if unit.startswith("DKK"):
+        return i18n.dkk(value, lang)
+    if unit in ("per year", "share", "share of savings"):
+        return i18n.percent(value, lang)
+    if unit == "multiplier":
+        return i18n.number(value, lang, 2) + " ×"
+    digits = 0 if float(value).is_integer() else 1
+    return i18n.number(value, lang, digits)
+
+
+class Lever(w.VBox):
+    """A slider built from a field's metadata, its label and its value in the page's language."""
+
+    def __init__(self, cls, name: str, lang: str, value: float, tooltip: str = "", **limits):
+        meta = bounds(cls, name)
+        self.meta, self.lang = meta, lang
+        lo, hi = limits.get("lo", meta["lo"]), limits.get("hi", meta["hi"])
+        kind = w.IntSlider if meta["integer"] else w.FloatSlider
+        self.slider = kind(value=value, min=lo, max=hi, step=limits.get("step", meta["step"]),
+                           readout=False, continuous_update=False,
+                           layout=w.Layout(width="100%"))
+        self.readout = w.HTML()
+        title = w.HTML(f"<span title='{html.escape(meta['help_' + lang])}'>"
+                       f"{html.escape(meta[lang])}</span>")
+        self.slider.observe(self._show, "value")
+        self._show()
+        super().__init__([w.HBox([title, self.readout], layout=w.Layout(
+            justify_content="space-between")), self.slider])
+        self.add_class("lever")
+        self.add_class(f"lever-{name.replace('.', '-').replace('_', '-')}")
+        if tooltip:
+            self.slider.tooltip = tooltip
+
+    def _show(self, _=None):
+        self.readout.value = (f"<b class='lever-value'>"
+                              f"{format_value(self.slider.value, self.meta['unit'], self.lang)}</b>")
+
+    @property
+    def value(self):
+        return self.slider.value
+
+
+def kpi_card(name: str, title: str) -> w.HTML:
+    card = w.HTML(layout=w.Layout(min_width="160px"))
+    card.add_class("kpi")
+    card.add_class(f"kpi-{name.replace('_', '-')}")
+    card.title = title
+    return card
+
+
+def set_kpi(card: w.HTML, value: str, sub: str = "") -> None:
+    card.value = (f"<div class='kpi-title'>{html.escape(card.title)}</div>"
+                  f"<div class='kpi-value'>{html.escape(value)}</div>"
+                  f"<div class='kpi-sub'>{html.escape(sub)}</div>")
+
+
+def figure_tooltip(key: str, lang: str) -> str:
+    f = catalogue.figure(key)
+    if f.is_assumption:
+        return f"{i18n.t('assumption', lang)}: {f.note}"
+    return f"{i18n.t('source', lang)}: {f.source_title} ({f.year}). {i18n.grade_text(f.grade, lang)}."
+
+
+def _plain(value: float, lang: str) -> str:
+    return i18n.number(value, lang, 0 if float(value).is_integer() else 3)
+
+
+def sources_table(case: catalogue.Case, labels: dict[str, str], lang: str) -> str:
+    """An HTML table of the figures behind a case's defaults."""
+    rows = []
+    for what, key in case.sources.items():
+        f = catalogue.figure(key)
+        label = labels.get(what, what)
+        source = (f"<a href='{html.escape(f.source_url)}' target='_blank' rel='noopener'>"
+                  f"{html.escape(f.source_title or f.source_url)}</a>" if f.source_url
+                  else html.escape(i18n.t("no_source", lang)))
+        rows.append(f"<tr class='grade-{f.grade}'><td>{html.escape(label)}</td>"
+                    f"<td class='num'>{html.escape(_plain(f.value, lang))}</td>"
+                    f"<td>{html.escape(f.unit)}</td><td>{f.year}</td>"
+                    f"<td title='{html.escape(i18n.grade_text(f.grade, lang))}'>{f.grade}</td>"
+                    f"<td>{source}<div class='note'>{html.escape(f.note)}</div></td></tr>")
+    head = "".join(f"<th>{i18n.t(k, lang)}</th>" for k in
+                   ("setting", "value", "unit", "year_col", "grade", "source"))
+    legend = " · ".join(f"<b>{g}</b> {html.escape(i18n.grade_text(g, lang))}"
+                        for g in catalogue.GRADES)
+    return (f"<p class='grades'>{legend}</p><table class='sources'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def notices_html(notices: list[links.Notice], errors: list[str], lang: str) -> str:
+    items = [n.text(lang) for n in notices] + errors
+    if not items:
+        return ""
+    lis = "".join(f"<li>{html.escape(i)}</li>" for i in items)
+    return f"<div class='notice'><b>{i18n.t('notice_title', lang)}:</b><ul>{lis}</ul></div>"
