@@ -25,13 +25,15 @@ chromium:
 	else echo "chromium is missing: install Debian's 'chromium' package (browser tests will fail without it)"; fi
 
 app: setup
-	$(BIN)/voila notebooks/ --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 --Voila.port_retries=0
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C stops)"
+	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks/ --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 --Voila.port_retries=0
 
 test: setup chromium
 	$(BIN)/python -m pytest tests --nbval-lax notebooks
 
 benchmark: setup
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.browser
 
 sources: setup
 	$(BIN)/python -m explorer sources > docs/sources.md

@@ -14,6 +14,7 @@ FORMAT_LOCALE = {
     "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["DKK ", ""]},
 }
 WIDTH, HEIGHT = 430, 250
+YEAR_AXIS = alt.Axis(labelAngle=0, labelOverlap=True)
 COLOURS = {"public": "#1f5f8b", "kommune": "#d9822b", "cost": "#b23a48", "line": "#333333"}
 
 _CHART_TEXT = {
@@ -52,10 +53,12 @@ def cumulative_net(result: Result, start_year: int, lang: str = "da") -> alt.Cha
                        scale=alt.Scale(domain=list(who.values()),
                                        range=[COLOURS["public"], COLOURS["kommune"]]),
                        legend=alt.Legend(orient="bottom"))
-    x = alt.X("year:O", title=i18n.t("year", lang), axis=alt.Axis(labelAngle=0))
+    x = alt.X("year:O", title=i18n.t("year", lang), axis=YEAR_AXIS)
     lines = alt.Chart(data).mark_line(point=True).encode(
         x=x, y=alt.Y("value:Q", title=text("mio", lang), axis=alt.Axis(format=",.1f")),
         color=colour,
+        strokeDash=alt.StrokeDash("who:N", scale=alt.Scale(domain=list(who.values()),
+                                                           range=[[1, 0], [6, 4]]), legend=None),
         tooltip=[alt.Tooltip("who:N", title=text("who", lang)),
                  alt.Tooltip("year:O", title=i18n.t("year", lang)),
                  alt.Tooltip("value:Q", title=text("mio", lang), format=",.1f")])
@@ -87,7 +90,7 @@ def yearly_flows(result: Result, start_year: int, lang: str = "da") -> alt.Chart
     domain = [name for name, _ in items]
     palette = [COLOURS["cost"], "#e8a0a8", "#2e8b57", "#7fbf9a", "#4b7bb5"][: len(domain)]
     return _base(alt.Chart(data).mark_bar().encode(
-        x=alt.X("year:O", title=i18n.t("year", lang), axis=alt.Axis(labelAngle=0)),
+        x=alt.X("year:O", title=i18n.t("year", lang), axis=YEAR_AXIS),
         y=alt.Y("sum(value):Q", title=text("mio", lang), axis=alt.Axis(format=",.1f")),
         color=alt.Color("item:N", title=text("item", lang),
                         scale=alt.Scale(domain=domain, range=palette),

@@ -73,6 +73,7 @@ TEXTS = {
     "error": ("Indstillingen kunne ikke bruges: {message}", "The setting could not be used: {message}"),
     "notice_title": ("Bemærk", "Note"),
     "home": ("Forside", "Home"),
+    "n_years": ("{n} år", "{n} years"),
     "no_discounting": ("ingen diskontering", "no discounting"),
 }
 

@@ -230,7 +230,7 @@ class CaseloadExplorer:
             "extra_workers": (i18n.number(r.extra_workers, lang, 1),
                               f"{i18n.number(s.cases / s.caseload_before, lang, 1)} → "
                               f"{i18n.number(s.cases / s.caseload_after, lang, 1)}"),
-            "total_cost": (i18n.millions(r.total_cost, lang), f"{s.horizon_years} {i18n.t('year', lang).lower()}"),
+            "total_cost": (i18n.millions(r.total_cost, lang), i18n.t("n_years", lang, n=s.horizon_years)),
             "total_savings": (i18n.millions(r.total_savings, lang), ""),
             "npv": (i18n.millions(r.npv, lang), i18n.percent(s.discount_rate, lang)),
             "benefit_cost_ratio": (i18n.factor(r.benefit_cost_ratio, lang), ""),

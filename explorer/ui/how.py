@@ -140,7 +140,8 @@ class HowItWorks:
             savings=i18n.millions(r.total_savings, lang), npv=i18n.millions(r.npv, lang),
             pb=i18n.payback(r.payback_year, start, lang),
             pbk=i18n.payback(r.payback_year_kommune, start, lang)))
-        self.chain.value = "".join(f"<div class='step'>{p}</div>" for p in parts)
+        steps = "".join(f"<div class='step'>{p}</div>" for p in parts)
+        self.chain.value = steps.replace("kr..", "kr.").replace("kr.</b>.", "kr.</b>")
         self.url.query = links.build(s, lang)
 
 
