@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from . import refusion
 from .scenario import PAYERS, Outcome, Price, Scenario, levers
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -136,6 +137,19 @@ class _CaseReader:
             self.fail(what, "needs a 'da' and an 'en' text")
         return {"da": value["da"], "en": value["en"]}
 
+    def share(self, what: str, spec) -> float:
+        """A payer's share: a number, a figure key, or a refusion rule applied to a figure."""
+        if isinstance(spec, (int, float)) and not isinstance(spec, bool):
+            return float(spec)
+        if isinstance(spec, dict) and len(spec) == 1:
+            (rule, key), = spec.items()
+            if rule == "refusion_from_week":
+                return refusion.benefit_state_share(self.figure(what, key), self.figures)
+            if rule == "high_cost_refusion":
+                return refusion.high_cost_state_share(self.figure(what, key), self.figures)
+            self.fail(what, f"unknown rule {rule!r}; use refusion_from_week or high_cost_refusion")
+        return self.figure(what, spec)
+
     def price(self, what: str, spec) -> Price:
         if not isinstance(spec, dict):
             self.fail(what, "must be a mapping with label, amount and payers")
@@ -148,10 +162,8 @@ class _CaseReader:
         for payer, share in payers.items():
             if share == "rest":
                 rest = payer
-            elif isinstance(share, (int, float)) and not isinstance(share, bool):
-                shares[payer] = float(share)
             else:
-                shares[payer] = self.figure(f"{what}.{payer}", share)
+                shares[payer] = self.share(f"{what}.{payer}", share)
         if rest:
             shares[rest] = 1.0 - sum(shares.values())
         try:

@@ -14,6 +14,8 @@ GROUPS = {
     "herning": "Herning",
     "aabenraa": "Aabenraa",
     "hjoerring": "Hjørring",
+    "financing": "Financing arrangements",
+    "peterborough": "The Peterborough social impact bond",
 }
 
 

@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 import explorer
-from explorer import catalogue
+from explorer import catalogue, refusion
 from explorer.catalogue import COLUMNS, CatalogueError, load_cases, load_figures
 
 HEADER = ",".join(COLUMNS)
@@ -44,6 +44,22 @@ def test_refusion_shares_come_from_the_sourced_steps():
     price = explorer.load_case("aabenraa").outcome("self_support").prices[0]
     assert price.stat == explorer.figure("refusion.after_52_weeks").value == 0.2
     assert price.kommune == pytest.approx(0.8)
+    figures = explorer.figures()
+    # A benefit year from the first week: 4 weeks at 80 %, 22 at 40 %, 26 at 30 %.
+    assert refusion.benefit_state_share(0, figures) == pytest.approx((4 * .8 + 22 * .4 + 26 * .3) / 52)
+    # From week 26: 26 weeks at 30 %, 26 at 20 % (Hjørring's assumption).
+    assert refusion.benefit_state_share(26, figures) == pytest.approx(0.25)
+    hj = explorer.load_case("hjoerring").outcome("off_support").prices[0]
+    assert hj.stat == pytest.approx(0.25)
+    # An institution placement at DKK 1,160,000: 25 % of what lies above DKK 830,000.
+    assert refusion.high_cost_state_share(1_160_000, figures) == pytest.approx(
+        0.25 * 330_000 / 1_160_000)
+    # DKK 2.5 m: 25 % of 0.8 m, 50 % of 0.42 m, 75 % of 0.45 m.
+    assert refusion.high_cost_state_share(2_500_000, figures) == pytest.approx(
+        (0.25 * 800_000 + 0.5 * 420_000 + 0.75 * 450_000) / 2_500_000)
+    assert refusion.high_cost_state_share(500_000, figures) == 0
+    placement = explorer.load_case("herning").outcome("institution").prices[0]
+    assert placement.stat == pytest.approx(0.25 * 330_000 / 1_160_000)
 
 
 def test_discount_presets_are_the_three_sourced_rates():
@@ -91,10 +107,12 @@ def data_copy(tmp_path):
     ("    programme_years: model.programme_years\n  outcomes:\n    - key: institution",
      "  outcomes:\n    - key: institution",
      r", levers: every lever needs a figure; missing programme_years"),
-    ("payers: {kommune: 1}\n        - label", "payers: {kommune: 0.5}\n        - label",
-     r", institution.price.0: price .* payer shares .* must sum to 1"),
-    ("payers: {kommune: 1}\n        - label", "payers: {town: 1}\n        - label",
-     r"institution.price.0.payers: must map some of kommune, region, stat"),
+    ("sign: -1\n          payers: {kommune: 1}", "sign: -1\n          payers: {kommune: 0.5}",
+     r", institution.price.1: price .* payer shares .* must sum to 1"),
+    ("sign: -1\n          payers: {kommune: 1}", "sign: -1\n          payers: {town: 1}",
+     r"institution.price.1.payers: must map some of kommune, region, stat"),
+    ("{high_cost_refusion: price.institution_placement}", "{magic: price.institution_placement}",
+     r"institution.price.0.stat: unknown rule 'magic'"),
     ("caseload_after: herning.caseload_after\n    reference_caseload_before",
      "caseload_after: herning.institution_flow\n    caseload_after_x: herning.cases\n"
      "    reference_caseload_before", r"levers: unknown field\(s\) caseload_after_x"),
