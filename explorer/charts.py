@@ -27,6 +27,11 @@ _CHART_TEXT = {
     "item": ("Post", "Item"),
     "caseload_after": ("Sagstal efter ændringen", "Caseload after the change"),
     "your_choice": ("Dit valg", "Your choice"),
+    "payers_title": ("Hvem får gevinsten? Gevinst pr. år", "Who gets the savings? Savings per year"),
+    "arrangements_title": ("Hvem betaler? Nutidsværdi pr. part og finansiering",
+                           "Who pays? Present value per party and arrangement"),
+    "investor": ("Investor", "Investor"),
+    "arrangement": ("Finansiering", "Arrangement"),
 }
 
 
@@ -130,3 +135,47 @@ def export(chart: alt.Chart, fmt: str, lang: str = "da") -> bytes:
     if fmt == "png":
         return vlc.vegalite_to_png(spec, scale=2, format_locale=locale)
     raise ValueError(f"format must be 'png' or 'svg'; got {fmt!r}")
+
+
+def savings_by_payer(result: Result, start_year: int, lang: str = "da") -> alt.Chart:
+    """Savings per year, stacked by who gets them (kommune, region, stat)."""
+    y = result.yearly
+    payers = [(i18n.t(p, lang), y[f"savings_{p}"]) for p in ("kommune", "region", "stat")]
+    data = pd.DataFrame({
+        "year": [v + start_year for _ in payers for v in y["year"]],
+        "who": [name for name, values in payers for _ in values],
+        "value": [v / 1e6 for _, values in payers for v in values],
+    })
+    domain = [name for name, _ in payers]
+    return _base(alt.Chart(data).mark_bar().encode(
+        x=alt.X("year:O", title=i18n.t("year", lang), axis=YEAR_AXIS),
+        y=alt.Y("sum(value):Q", title=text("mio", lang), axis=alt.Axis(format=",.1f")),
+        color=alt.Color("who:N", title=text("who", lang), legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(domain=domain,
+                                        range=[COLOURS["kommune"], "#7a9e3b", COLOURS["public"]])),
+        tooltip=[alt.Tooltip("who:N", title=text("who", lang)),
+                 alt.Tooltip("year:O", title=i18n.t("year", lang)),
+                 alt.Tooltip("sum(value):Q", title=text("mio", lang), format=",.2f")]),
+        text("payers_title", lang))
+
+
+def arrangements(summary: pd.DataFrame, names: dict[str, str], lang: str = "da") -> alt.Chart:
+    """Present value per party under each financing arrangement (from ``financing.summary``)."""
+    parties = [("kommune", i18n.t("kommune", lang)), ("stat", i18n.t("stat", lang)),
+               ("investor", text("investor", lang))]
+    rows = [{"arrangement": names[row.arrangement], "who": label,
+             "value": getattr(row, f"pv_{party}") / 1e6}
+            for row in summary.itertuples() for party, label in parties]
+    data = pd.DataFrame(rows)
+    return _base(alt.Chart(data).mark_bar().encode(
+        y=alt.Y("arrangement:N", title=None, sort=list(names.values())),
+        yOffset=alt.YOffset("who:N", sort=[label for _, label in parties]),
+        x=alt.X("value:Q", title=f"{i18n.t('npv', lang)} ({text('mio', lang)})",
+                axis=alt.Axis(format=",.1f")),
+        color=alt.Color("who:N", title=text("who", lang), legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(domain=[label for _, label in parties],
+                                        range=[COLOURS["kommune"], COLOURS["public"], "#6b4c9a"])),
+        tooltip=[alt.Tooltip("arrangement:N", title=text("arrangement", lang)),
+                 alt.Tooltip("who:N", title=text("who", lang)),
+                 alt.Tooltip("value:Q", title=text("mio", lang), format=",.1f")]),
+        text("arrangements_title", lang))

@@ -54,6 +54,7 @@ class Link:
     lang: str
     scenario: Scenario
     notices: list[Notice] = field(default_factory=list)
+    extras: dict[str, float] = field(default_factory=dict)  # fields of the page's extra class
 
 
 def _number(raw: str) -> float | None:
@@ -74,8 +75,12 @@ def _clamp(name: str, raw: str, meta: dict, notices: list[Notice]) -> float | No
     return clamped
 
 
-def parse(query: str) -> Link:
-    """Read a query string (without '?'); never raises on bad input."""
+def parse(query: str, extra=None) -> Link:
+    """Read a query string (without '?'); never raises on bad input.
+
+    ``extra`` is a dataclass with lever fields (such as financing.Terms) whose values the page
+    also keeps in the URL; they are checked against its bounds and returned in ``Link.extras``.
+    """
     notices: list[Notice] = []
     if len(query) > MAX_QUERY:
         query, notices = "", [Notice("too_long")]
@@ -90,6 +95,7 @@ def parse(query: str) -> Link:
         case = DEFAULT_CASE
     scenario = catalogue.load_case(case)
     changes: dict[str, float] = {}
+    extras: dict[str, float] = {}
     outcome_changes: dict[str, dict[str, float]] = {}
     for name, raw in params.items():
         key, dot, attr = name.partition(".")
@@ -97,6 +103,10 @@ def parse(query: str) -> Link:
             value = _clamp(name, raw, bounds(Scenario, key), notices)
             if value is not None:
                 changes[key] = value
+        elif not dot and extra is not None and key in levers(extra):
+            value = _clamp(name, raw, bounds(extra, key), notices)
+            if value is not None:
+                extras[key] = value
         elif dot and attr in levers(Outcome) and key in {o.key for o in scenario.outcomes}:
             value = _clamp(name, raw, bounds(Outcome, attr), notices)
             if value is not None:
@@ -117,11 +127,12 @@ def parse(query: str) -> Link:
     scenario = scenario.replace(**changes)
     for key, attrs in outcome_changes.items():
         scenario = scenario.replace_outcome(key, **attrs)
-    return Link(case, lang, scenario, notices)
+    return Link(case, lang, scenario, notices, extras)
 
 
-def build(scenario: Scenario, lang: str = "da") -> str:
-    """The query string that restores ``scenario``: the case, the language and what differs."""
+def build(scenario: Scenario, lang: str = "da", extras: dict[str, float] | None = None) -> str:
+    """The query string that restores ``scenario``: the case, the language and what differs
+    (plus ``extras``, the page's own changed settings)."""
     preset = catalogue.load_case(scenario.case) if scenario.case in catalogue.cases() else None
     params = {"case": scenario.case}
     for name in levers(Scenario):
@@ -135,5 +146,6 @@ def build(scenario: Scenario, lang: str = "da") -> str:
             value = getattr(o, attr)
             if old is None or not math.isclose(value, getattr(old, attr), rel_tol=1e-12):
                 params[f"{o.key}.{attr}"] = f"{value:.6g}"
+    params.update({k: f"{v:.6g}" for k, v in (extras or {}).items()})
     params["lang"] = lang
     return urlencode(params)

@@ -6,7 +6,8 @@ import pytest
 
 import explorer
 from explorer import links
-from explorer.ui import caseload, how, landing
+from explorer import financing
+from explorer.ui import caseload, how, landing, payers
 
 
 def kpi_text(app, name):
@@ -87,12 +88,12 @@ def test_every_default_shows_its_source_or_says_it_is_an_assumption():
 
 def test_downloads_produce_csv_png_and_svg():
     app = caseload.CaseloadExplorer("")
-    csv = app.download("csv").decode()
+    csv = app.downloads.download("csv").decode()
     assert csv.splitlines()[0].startswith("year,extra_workers")
     assert len(csv.splitlines()) == 11
-    assert app.download("png")[:8] == b"\x89PNG\r\n\x1a\n"
-    app.chart_choice.value = "sweep"
-    svg = app.download("svg").decode()
+    assert app.downloads.download("png")[:8] == b"\x89PNG\r\n\x1a\n"
+    app.downloads.choice.value = "sweep"
+    svg = app.downloads.download("svg").decode()
     assert "<svg" in svg and "Sagstal efter ændringen" in svg
 
 
@@ -119,3 +120,55 @@ def test_link_parser_never_raises_on_hostile_input():
         link = links.parse(query)
         explorer.evaluate(link.scenario)
         assert link.lang in ("da", "en")
+
+
+def test_who_pays_explains_the_wrong_pocket_and_the_bond():
+    page = payers.WhoPays("case=aabenraa")
+    words = page.words.value
+    assert "går" in words and "til kommunen" in words and "til staten" in words
+    assert "Med denne obligation betaler kommunen" in words
+    page.levers["effect_scale"].slider.value = 0.3
+    assert "når ikke tærsklen på 50 %" in page.words.value
+    assert "effect_scale=0.3" in page.url.query
+
+
+def test_who_pays_terms_change_the_comparison_and_the_url():
+    page = payers.WhoPays("case=aabenraa&effect_scale=2")
+    before = page.summary.set_index("arrangement").loc["impact_bond", "investor_irr"]
+    page.terms["bond_cap"].slider.value = 0.05
+    after = page.summary.set_index("arrangement").loc["impact_bond", "investor_irr"]
+    assert after == pytest.approx(0.05) and before > after
+    assert "bond_cap=0.05" in page.url.query
+    again = payers.WhoPays(page.url.query)
+    assert again.current_terms() == page.current_terms()
+
+
+def test_who_pays_case_change_resets_the_levers_and_downloads_flows():
+    page = payers.WhoPays("case=aabenraa&effect_scale=0.3")
+    page.case_picker.value = "herning"
+    assert page.result.scenario == explorer.load_case("herning")
+    table = page.flows_table()
+    assert set(table["arrangement"]) == set(financing.ARRANGEMENTS)
+    assert page.downloads.download("csv").decode().startswith("year,kommune,region,stat,investor")
+
+
+def test_who_pays_bad_terms_in_the_url_are_clamped_with_a_notice():
+    page = payers.WhoPays("grant_share=7&bond_trigger=abc")
+    assert page.current_terms().grant_share == 1
+    assert "grant_share=7 ligger uden for 0–1" in page.notices.value
+    assert "bond_trigger=abc er ikke et tal" in page.notices.value
+
+
+@pytest.mark.parametrize("unit, value, da, en", [
+    ("DKK per year", 500_000, "500.000 kr.", "DKK 500,000"),
+    ("share of cost", 0.5, "50,0 %", "50.0 %"),
+    ("return per year", 0.13, "13,0 %", "13.0 %"),
+    ("per year", 0.035, "3,5 %", "3.5 %"),
+    ("people per year", 3.7, "3,7", "3.7"),
+    ("multiplier", 1, "1,00 ×", "1.00 ×"),
+    ("years", 10, "10", "10"),
+])
+def test_lever_values_read_as_a_person_reads_them(unit, value, da, en):
+    from explorer.ui.common import format_value
+    assert format_value(value, unit, "da") == da
+    assert format_value(value, unit, "en") == en

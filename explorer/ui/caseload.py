@@ -26,10 +26,7 @@ class CaseloadExplorer:
         self.lang, self.link_notices, self.errors = link.lang, link.notices, []
         self._busy = False
         lang = self.lang
-        self.case_picker = w.Dropdown(
-            options=[(catalogue.case(n).title[lang], n) for n in catalogue.cases()],
-            value=link.case, layout=w.Layout(width="100%"))
-        self.case_picker.add_class("case-picker")
+        self.case_picker = common.case_picker(lang, link.case)
         self.summary = w.HTML()
         self.summary.add_class("summary")
         self.discount = w.Dropdown(options=[(_discount_label(f, lang), f.value)
@@ -42,7 +39,6 @@ class CaseloadExplorer:
         self.notices = w.HTML()
         self.notices.add_class("notices")
         self.url = common.UrlSync()
-        self.downloader = common.Downloader()
         self.sources = w.HTML()
         self.sources.add_class("sources-panel")
         self._build_levers(link.scenario)
@@ -105,24 +101,16 @@ class CaseloadExplorer:
                         + [self.levers[n] for n in MAIN[1:]]
                         + [w.HTML(i18n.t("discount_preset", lang)), self.discount, advanced])
         levers.add_class("levers")
-        self.chart_choice = w.Dropdown(
-            options=[(i18n.t(f"chart_{k}", lang), k) for k in self.chart_widgets],
-            layout=w.Layout(width="14em"))
-        buttons = []
-        for key, fmt in (("table_csv", "csv"), ("chart_png", "png"), ("chart_svg", "svg")):
-            button = w.Button(description=i18n.t(key, lang), icon="download")
-            button.add_class(f"download-{fmt}")
-            button.on_click(lambda _, fmt=fmt: self.download(fmt))
-            buttons.append(button)
-        downloads = w.HBox([w.HTML(f"<b>{i18n.t('downloads', lang)}:</b>&nbsp;")] + buttons
-                           + [w.HTML("&nbsp;" + i18n.t("which_chart", lang) + ":&nbsp;"),
-                              self.chart_choice, self.downloader])
+        self.downloads = common.DownloadBar(
+            lang, {k: i18n.t(f"chart_{k}", lang) for k in self.chart_widgets},
+            lambda: (self.result.scenario.case, self.result.yearly),
+            lambda: self.figures)
         sources = w.Accordion([self.sources])
         sources.set_title(0, i18n.t("sources", lang))
         sources.selected_index = None
         chart_box = w.Box(list(self.chart_widgets.values()))
         chart_box.add_class("charts")
-        right = w.VBox([self.notices, w.Box(list(self.kpis.values())), chart_box, downloads,
+        right = w.VBox([self.notices, w.Box(list(self.kpis.values())), chart_box, self.downloads,
                         sources], layout=w.Layout(flex="1", padding="0 0 0 16px"))
         right.children[1].add_class("kpis")
         self._other_lang = other
@@ -252,19 +240,6 @@ class CaseloadExplorer:
                              f"<a class='share-link' href='?{html.escape(query)}'>{i18n.t('share', lang)}</a>"
                              f"<a class='lang-link' href='?{html.escape(other_query)}'>{i18n.t('other_lang', lang)}</a>")
         self.notices.value = common.notices_html(self.link_notices, self.errors, lang)
-
-    # -- downloads ------------------------------------------------------------------------------
-    def download(self, fmt: str) -> bytes:
-        """Send the table (csv) or the chosen chart (png, svg) to the browser; return the bytes."""
-        name = f"{self.result.scenario.case}-{self.chart_choice.value if fmt != 'csv' else 'tabel'}"
-        if fmt == "csv":
-            data = self.result.yearly.to_csv(index=False).encode("utf-8")
-            mime = "text/csv"
-        else:
-            data = charts.export(self.figures[self.chart_choice.value], fmt, self.lang)
-            mime = "image/png" if fmt == "png" else "image/svg+xml"
-        self.downloader.send_file(f"{name}.{fmt}", mime, data)
-        return data
 
 
 def _discount_label(f: catalogue.Figure, lang: str) -> str:

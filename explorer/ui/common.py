@@ -24,6 +24,14 @@ def query_string() -> str:
     return os.environ.get("QUERY_STRING", "")
 
 
+def case_picker(lang: str, value: str) -> w.Dropdown:
+    """A dropdown of the case presets, titled in ``lang``."""
+    picker = w.Dropdown(options=[(catalogue.case(n).title[lang], n) for n in catalogue.cases()],
+                        value=value, layout=w.Layout(width="100%"))
+    picker.add_class("case-picker")
+    return picker
+
+
 def style() -> w.HTML:
     return w.HTML(f"<style>{CSS}</style>")
 
@@ -65,6 +73,42 @@ class Downloader(anywidget.AnyWidget):
         self.send({"name": name, "mime": mime, "b64": base64.b64encode(data).decode("ascii")})
 
 
+class DownloadBar(w.HBox):
+    """Buttons for the table (CSV) and a chosen chart (PNG, SVG).
+
+    ``table()`` returns (file-name stem, DataFrame); ``charts_now()`` returns {key: alt.Chart} of
+    what is shown. Files are named STEM-tabel.csv (STEM-table.csv in English) and STEM-CHART.png.
+    """
+
+    def __init__(self, lang: str, chart_names: dict[str, str], table, charts_now):
+        self.lang, self.table, self.charts_now = lang, table, charts_now
+        self.downloader = Downloader()
+        self.choice = w.Dropdown(options=[(label, key) for key, label in chart_names.items()],
+                                 layout=w.Layout(width="16em"))
+        buttons = []
+        for key, fmt in (("table_csv", "csv"), ("chart_png", "png"), ("chart_svg", "svg")):
+            button = w.Button(description=i18n.t(key, lang), icon="download")
+            button.add_class(f"download-{fmt}")
+            button.on_click(lambda _, fmt=fmt: self.download(fmt))
+            buttons.append(button)
+        super().__init__([w.HTML(f"<b>{i18n.t('downloads', lang)}:</b>&nbsp;")] + buttons
+                         + [w.HTML("&nbsp;" + i18n.t("which_chart", lang) + ":&nbsp;"),
+                            self.choice, self.downloader])
+
+    def download(self, fmt: str) -> bytes:
+        """Send the table (csv) or the chosen chart (png, svg) to the browser; return the bytes."""
+        stem, table = self.table()
+        if fmt == "csv":
+            data, mime = table.to_csv(index=False).encode("utf-8"), "text/csv"
+            filename = f"{stem}-{'tabel' if self.lang == 'da' else 'table'}"
+        else:
+            data = charts.export(self.charts_now()[self.choice.value], fmt, self.lang)
+            mime = "image/png" if fmt == "png" else "image/svg+xml"
+            filename = f"{stem}-{self.choice.value}"
+        self.downloader.send_file(f"{filename}.{fmt}", mime, data)
+        return data
+
+
 def jupyter_chart(chart: alt.Chart, lang: str) -> alt.JupyterChart:
     """An offline, SVG-rendered chart widget with the language's number format."""
     return alt.JupyterChart(chart, embed_options={"renderer": "svg", "actions": False,
@@ -75,7 +119,7 @@ def format_value(value: float, unit: str, lang: str) -> str:
     """A lever's value as a person reads it."""
     if unit.startswith("DKK"):
         return i18n.dkk(value, lang)
-    if unit in ("per year", "share", "share of savings"):
+    if unit.startswith("share") or unit in ("per year", "return per year"):
         return i18n.percent(value, lang)
     if unit == "multiplier":
         return i18n.number(value, lang, 2) + " ×"

@@ -60,9 +60,7 @@ class HowItWorks:
     def __init__(self, query: str = ""):
         link = links.parse(query)
         self.lang, lang, s = link.lang, link.lang, link.scenario
-        self.case_picker = w.Dropdown(options=[(catalogue.case(n).title[lang], n)
-                                               for n in catalogue.cases()], value=link.case)
-        self.case_picker.add_class("case-picker")
+        self.case_picker = common.case_picker(lang, link.case)
         self.caseload = common.Lever(Scenario, "caseload_after", lang, s.caseload_after,
                                      hi=s.caseload_before, step=0.5)
         self.scale = common.Lever(Scenario, "effect_scale", lang, s.effect_scale)

@@ -15,6 +15,9 @@ PAGES = {
            "regne på Herning, Aabenraa og Hjørring med tal, der har en kilde, og ændre antagelserne.",
            [("explorer.ipynb", "Sagstal og økonomi",
              "Vælg en sag, skru på sagstallet og se udgift, gevinst og hvornår det er tjent hjem."),
+            ("who_pays.ipynb", "Hvem sparer, og hvem betaler?",
+             "Hvor meget af gevinsten lander hos kommunen, og hvad koster en social impact bond "
+             "i forhold til at finansiere selv eller med et statsligt tilskud?"),
             ("how_it_works.ipynb", "Sådan virker modellen",
              "Kæden fra sagstal til gevinst for kommune, region og stat, trin for trin.")]),
     "en": ("Social investments in Danish municipalities: check the numbers",
@@ -22,6 +25,9 @@ PAGES = {
            "Herning, Aabenraa and Hjørring with sourced numbers, and change the assumptions.",
            [("explorer.ipynb", "Caseloads and money",
              "Pick a case, move the caseload and see cost, savings and when it pays back."),
+            ("who_pays.ipynb", "Who saves, and who pays?",
+             "How much of the savings lands with the kommune, and what does a social impact bond "
+             "cost compared with self-financing or a state grant?"),
             ("how_it_works.ipynb", "How the model works",
              "The chain from caseload to savings for kommune, region and state, step by step.")]),
 }

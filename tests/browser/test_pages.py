@@ -23,8 +23,8 @@ def chart_signature(page, chart):
 def test_landing_links_to_every_page(open_page, screenshot):
     page = open_page("index.ipynb")
     links = page.locator("a.page-link")
-    expect(links).to_have_count(2)
-    hrefs = [links.nth(i).get_attribute("href") for i in range(2)]
+    expect(links).to_have_count(3)
+    hrefs = [links.nth(i).get_attribute("href") for i in range(3)]
     assert all(h.startswith("/voila/render/") for h in hrefs)
     expect(page.locator("h1")).to_contain_text("Sociale investeringer")
     screenshot(page, "landing")
@@ -143,3 +143,24 @@ def test_how_it_works_follows_the_lever(open_page, screenshot):
 def test_loading_message_speaks_the_page_language(voila_url, page):
     html = page.request.get(f"{voila_url}/voila/render/explorer.ipynb").text()
     assert "Starter beregningen" in html and "Beregner (" in html
+
+
+def test_who_pays_renders_and_a_financing_lever_changes_the_comparison(open_page, screenshot):
+    page = open_page("who_pays.ipynb?case=aabenraa&effect_scale=2")
+    expect(page.locator(".plain-words")).to_contain_text("Med denne obligation")
+    for chart in ("payers", "arrangements"):
+        expect(marks(page, chart).first).to_be_attached()
+    table = page.locator(".arrangements-table")
+    before_table = table.inner_text()
+    before_chart = chart_signature(page, "arrangements")
+    page.locator(".lever-bond-cap .noUi-handle").focus()
+    for _ in range(8):
+        page.keyboard.press("ArrowLeft")  # 13 % -> 5 %
+    expect(table).not_to_have_text(before_table)
+    expect(table).to_contain_text("5,0 %")
+    expect(page.locator(".lever-bond-cap .lever-value")).to_have_text("5,0 %")
+    page.wait_for_function(
+        "([sig]) => Array.from(document.querySelectorAll('.chart-arrangements svg [aria-label]'))"
+        ".map(e => e.getAttribute('aria-label')).join('|') !== sig", arg=[before_chart])
+    page.wait_for_function("() => window.location.search.includes('bond_cap=0.05')")
+    screenshot(page, "who-pays")
