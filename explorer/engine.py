@@ -109,9 +109,15 @@ class Paths:
         return self.savings_payer[:, 0] - self.cost
 
 
-def dose(before, after, ref_before, ref_after):
-    """Effect multiplier of a caseload change, relative to the reference change (never < 0)."""
-    return np.maximum(np.log(before / after), 0.0) / np.log(ref_before / ref_after)
+def dose(before, after, ref_before, ref_after, max_dose=np.inf):
+    """Effect multiplier of a caseload change relative to the reference change: 0 .. max_dose."""
+    return np.clip(np.log(before / after) / np.log(ref_before / ref_after), 0.0, max_dose)
+
+
+def scenario_dose(s: Scenario) -> float:
+    """The dose of one scenario's caseload change."""
+    return float(dose(s.caseload_before, s.caseload_after, s.reference_caseload_before,
+                      s.reference_caseload_after, s.max_dose))
 
 
 def phase_in(years, horizon: int) -> np.ndarray:
@@ -140,7 +146,7 @@ def run(batch: Batch) -> Paths:
     cost_other[:, 0] += s["one_off_cost"]
 
     d = dose(s["caseload_before"], s["caseload_after"],
-             s["reference_caseload_before"], s["reference_caseload_after"])
+             s["reference_caseload_before"], s["reference_caseload_after"], s["max_dose"])
     strength = (d[:, None] * phase_in(s["phase_in_years"], T) * active)[:, None, :]  # (n, 1, T)
     inflow = (batch.outcome["base_flow"] * batch.outcome["effect"])[:, :, None] * strength
     stays = (1.0 - 1.0 / batch.outcome["duration_years"])                      # (n, K)

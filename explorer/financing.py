@@ -74,10 +74,7 @@ def default_terms() -> Terms:
 
 def measured_share(result: Result) -> float:
     """The measured effect as a share of the documented one: effect scale x dose."""
-    s = result.scenario
-    return s.effect_scale * float(engine.dose(s.caseload_before, s.caseload_after,
-                                              s.reference_caseload_before,
-                                              s.reference_caseload_after))
+    return result.scenario.effect_scale * engine.scenario_dose(result.scenario)
 
 
 def capped_payments(invest, payable, cap: float) -> np.ndarray:

@@ -198,6 +198,11 @@ class Scenario:
                                             "Referencesagstal efter", "Reference caseload after",
                                             "Sagstallet efter, hvor effekten er målt.",
                                             "The caseload after where the effect was measured.")
+    max_dose: float = lever(2.0, 1, 10, 0.5, "multiplier", "Højeste dosis", "Maximum dose",
+                            "Effekten regnes højst op til dette multiplum af den dokumenterede "
+                            "ændring.",
+                            "The effect is extrapolated to at most this multiple of the "
+                            "documented change.", source="model.max_dose")
     outcomes: tuple[Outcome, ...] = ()
     case: str = "custom"
 

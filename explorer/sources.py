@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import catalogue
-from .catalogue import GRADES
+from .catalogue import GRADES, CatalogueError
 
 GROUPS = {
     "dk": "Danish unit costs and discount rates",
@@ -16,6 +16,8 @@ GROUPS = {
     "hjoerring": "Hjørring",
     "financing": "Financing arrangements",
     "peterborough": "The Peterborough social impact bond",
+    "uncertainty": "Uncertainty (Monte Carlo spreads)",
+    "claims": "Figures behind the debate claims",
 }
 
 
@@ -44,5 +46,6 @@ def markdown() -> str:
         lines.append("")
     unknown = sorted({k.split(".")[0] for k in figures} - set(GROUPS))
     if unknown:
-        raise ValueError(f"figures.csv has key prefixes without a section: {', '.join(unknown)}")
+        raise CatalogueError(f"figures.csv: key prefixes without a section on the sources page: "
+                             f"{', '.join(unknown)}")
     return "\n".join(lines)

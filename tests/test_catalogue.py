@@ -104,9 +104,9 @@ def data_copy(tmp_path):
 @pytest.mark.parametrize("old, new, message", [
     ("cases: herning.cases", "cases: herning.nope",
      r", cases: 'herning.nope' is not a key in figures.csv"),
-    ("    programme_years: model.programme_years\n  outcomes:\n    - key: institution",
+    ("    max_dose: model.max_dose\n  outcomes:\n    - key: institution",
      "  outcomes:\n    - key: institution",
-     r", levers: every lever needs a figure; missing programme_years"),
+     r", levers: every lever needs a figure; missing max_dose"),
     ("sign: -1\n          payers: {kommune: 1}", "sign: -1\n          payers: {kommune: 0.5}",
      r", institution.price.1: price .* payer shares .* must sum to 1"),
     ("sign: -1\n          payers: {kommune: 1}", "sign: -1\n          payers: {town: 1}",

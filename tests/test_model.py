@@ -54,6 +54,8 @@ def test_dose_scales_with_log_caseload_ratio_and_is_never_negative():
     assert engine.dose(48.0, 12.0, 48.0, 24.0) == pytest.approx(2)
     assert engine.dose(30.0, 30.0, 48.0, 24.0) == 0
     assert engine.dose(20.0, 30.0, 48.0, 24.0) == 0
+    assert engine.dose(48.0, 6.0, 48.0, 24.0) == pytest.approx(3)
+    assert engine.dose(48.0, 6.0, 48.0, 24.0, 2.0) == 2  # capped at max_dose
 
 
 def test_payer_columns_sum_to_savings_for_every_case():

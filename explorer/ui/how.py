@@ -111,8 +111,7 @@ class HowItWorks:
         s, text = r.scenario, STEPS[lang]
         n = lambda v, d=1: i18n.number(v, lang, d)  # noqa: E731
         start = catalogue.case(s.case).start_year
-        d = float(engine.dose(s.caseload_before, s.caseload_after, s.reference_caseload_before,
-                              s.reference_caseload_after))
+        d = engine.scenario_dose(s)
         parts = [text["staff"].format(cases=n(s.cases, 0), before=n(s.caseload_before),
                                       after=n(s.caseload_after), extra=n(r.extra_workers),
                                       cost=i18n.millions(r.extra_workers * s.worker_cost, lang)),

@@ -225,9 +225,7 @@ class WhoPays:
         else:
             out.append(text["bond_fails"].format(measured=pct(measured), trigger=pct(terms.bond_trigger),
                                                  lost=m(r.total_cost)))
-        d = float(engine.dose(r.scenario.caseload_before, r.scenario.caseload_after,
-                              r.scenario.reference_caseload_before,
-                              r.scenario.reference_caseload_after))
+        d = engine.scenario_dose(r.scenario)
         out.append(text["no_loss"].format(threshold=pct(terms.bond_trigger / d)) if d > 0
                    else text["no_loss_never"])
         f = catalogue.figure
