@@ -31,6 +31,19 @@ _CHART_TEXT = {
     "arrangements_title": ("Hvem betaler? Nutidsværdi pr. part og finansiering",
                            "Who pays? Present value per party and arrangement"),
     "investor": ("Investor", "Investor"),
+    "fan_title": ("Hvor sikkert? Akkumuleret netto, 5–95 % og 25–75 % af udfaldene",
+                  "How sure? Cumulative net, 5–95 % and 25–75 % of outcomes"),
+    "median": ("Median", "Median"),
+    "payback_title": ("Hvornår er det tjent hjem? Andel af udfaldene",
+                      "When does it pay back? Share of outcomes"),
+    "share_of_draws": ("Andel af udfald", "Share of outcomes"),
+    "never": ("Aldrig", "Never"),
+    "tornado_title": ("Hvad betyder mest? Nettonutidsværdi ved lav og høj værdi",
+                      "What matters most? NPV at low and high value"),
+    "input": ("Input", "Input"),
+    "low_high": ("Værdi", "Value"),
+    "low": ("Lav", "Low"),
+    "high": ("Høj", "High"),
     "arrangement": ("Finansiering", "Arrangement"),
 }
 
@@ -179,3 +192,56 @@ def arrangements(summary: pd.DataFrame, names: dict[str, str], lang: str = "da")
                  alt.Tooltip("who:N", title=text("who", lang)),
                  alt.Tooltip("value:Q", title=text("mio", lang), format=",.1f")]),
         text("arrangements_title", lang))
+
+
+def fan(bands: pd.DataFrame, start_year: int, lang: str = "da") -> alt.Chart:
+    """Percentile bands of the cumulative net per year (from ``Simulation.bands``)."""
+    data = bands.assign(year=bands["year"] + start_year)
+    for col in ("p5", "p25", "p50", "p75", "p95"):
+        data[col] = data[col] / 1e6
+    x = alt.X("year:O", title=i18n.t("year", lang), axis=YEAR_AXIS)
+    base = alt.Chart(data)
+    outer = base.mark_area(opacity=0.25, color=COLOURS["public"]).encode(
+        x=x, y=alt.Y("p5:Q", title=text("mio", lang), axis=alt.Axis(format=",.1f")), y2="p95:Q")
+    inner = base.mark_area(opacity=0.45, color=COLOURS["public"]).encode(x=x, y="p25:Q", y2="p75:Q")
+    median = base.mark_line(point=True, color=COLOURS["line"]).encode(
+        x=x, y="p50:Q", tooltip=[alt.Tooltip("year:O", title=i18n.t("year", lang)),
+                                 alt.Tooltip("p50:Q", title=text("median", lang), format=",.1f")])
+    zero = alt.Chart(pd.DataFrame({"v": [0]})).mark_rule(color="#999").encode(y="v:Q")
+    return _base(alt.layer(outer, inner, zero, median), text("fan_title", lang))
+
+
+def payback_distribution(shares: pd.Series, start_year: int, lang: str = "da") -> alt.Chart:
+    """Share of draws paying back in each year, and never (from ``payback_distribution``)."""
+    labels = [str(start_year + y) if y >= 0 else text("never", lang) for y in shares.index]
+    data = pd.DataFrame({"year": labels, "share": shares.to_numpy()})
+    return _base(alt.Chart(data).mark_bar(color=COLOURS["public"]).encode(
+        x=alt.X("year:N", title=i18n.t("year", lang), sort=labels, axis=YEAR_AXIS),
+        y=alt.Y("share:Q", title=text("share_of_draws", lang), axis=alt.Axis(format=".0%")),
+        tooltip=[alt.Tooltip("year:N", title=i18n.t("year", lang)),
+                 alt.Tooltip("share:Q", title=text("share_of_draws", lang), format=".1%")]),
+        text("payback_title", lang))
+
+
+def tornado(table: pd.DataFrame, labels: dict[str, str], npv: float, lang: str = "da") -> alt.Chart:
+    """NPV swing per input, low and high ends as bars from the point NPV (from
+    ``uncertainty.tornado``)."""
+    rows = []
+    for row in table.itertuples():
+        for end in ("low", "high"):
+            rows.append({"input": labels.get(row.input, row.input), "end": text(end, lang),
+                         "from": npv / 1e6, "to": getattr(row, f"npv_{end}") / 1e6})
+    data = pd.DataFrame(rows)
+    order = [labels.get(i, i) for i in table["input"]]
+    return _base(alt.Chart(data).mark_bar().encode(
+        y=alt.Y("input:N", title=None, sort=order),
+        x=alt.X("from:Q", title=f"{i18n.t('npv', lang)} ({text('mio', lang)})",
+                axis=alt.Axis(format=",.1f")),
+        x2="to:Q",
+        color=alt.Color("end:N", title=text("low_high", lang), legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(domain=[text("low", lang), text("high", lang)],
+                                        range=[COLOURS["cost"], "#2e8b57"])),
+        tooltip=[alt.Tooltip("input:N", title=text("input", lang)),
+                 alt.Tooltip("end:N", title=text("low_high", lang)),
+                 alt.Tooltip("to:Q", title=text("mio", lang), format=",.1f")]),
+        text("tornado_title", lang))

@@ -101,6 +101,11 @@ def grade_text(grade: str, lang: str = "da") -> str:
     return GRADE_TEXT[grade][LANGS.index(check_lang(lang))]
 
 
+def tidy(text: str) -> str:
+    """Drop the sentence's period after an amount that ends in 'kr.' ('1,5 mio. kr..')."""
+    return text.replace("kr..", "kr.").replace("kr.</b>.", "kr.</b>")
+
+
 def number(value: float, lang: str = "da", digits: int = 0) -> str:
     """1234567.8 -> '1.234.568' (da) or '1,234,568' (en)."""
     pattern = "#,##0" + ("." + "0" * digits if digits else "")

@@ -7,20 +7,47 @@ median 1, so a value never changes sign. Draws are seeded and reproducible.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
 
 from . import catalogue, engine, model
-from .scenario import Scenario, bounds
+from .scenario import Scenario, _validate, bounds, lever
 
 PERCENTILES = (5, 25, 50, 75, 95)
 
 
+def _spread(grade: str, da: str, en: str):
+    return lever(0.0, 0, 2, 0.05, "relative spread", f"Spredning, evidens {grade}",
+                 f"Spread, evidence {grade}", f"Spredning for tal af typen: {da}.",
+                 f"Spread for figures that are: {en}.", source=f"uncertainty.spread_{grade}")
+
+
+@dataclass(frozen=True)
+class Spreads:
+    """Relative spread (standard deviation of the log) of draws, per evidence grade."""
+
+    H: float = _spread("H", "primær eller officiel kilde", "from a primary or official source")
+    M: float = _spread("M", "anerkendt sekundær kilde", "from a reputable secondary source")
+    L: float = _spread("L", "afledt, ældre eller delvis", "derived, old or partial")
+    A: float = _spread("A", "antagelse", "assumptions")
+
+    def __post_init__(self):
+        _validate(self, "")
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+def default_spreads() -> Spreads:
+    """The spreads in data/figures.csv."""
+    return Spreads(**{f.name: catalogue.figure(f.metadata["source"]).value for f in fields(Spreads)})
+
+
 def grade_spreads() -> dict[str, float]:
     """Relative spread per evidence grade, from data/figures.csv."""
-    return {g: catalogue.figure(f"uncertainty.spread_{g}").value for g in catalogue.GRADES}
+    return default_spreads().as_dict()
 
 
 def _grade(scenario: Scenario, what: str) -> str:
@@ -110,10 +137,7 @@ def simulate(scenario: Scenario, draws: int = 10_000, seed: int = 0,
     """Draw every uncertain input around its value and run all draws in one engine call."""
     if not isinstance(draws, int) or not 1 <= draws <= 100_000:
         raise ValueError(f"draws must be a whole number from 1 to 100000; got {draws!r}")
-    spreads = grade_spreads() if spreads is None else spreads
-    for grade, spread in spreads.items():
-        if not 0 <= spread <= 2:
-            raise ValueError(f"spread for grade {grade} must be from 0 to 2; got {spread!r}")
+    spreads = Spreads(**(grade_spreads() if spreads is None else spreads)).as_dict()
     delay = catalogue.figure("uncertainty.phase_in_delay").value if phase_in_delay is None \
         else phase_in_delay
     rng = np.random.default_rng(seed)

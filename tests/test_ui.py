@@ -7,7 +7,7 @@ import pytest
 import explorer
 from explorer import links
 from explorer import financing
-from explorer.ui import caseload, how, landing, payers
+from explorer.ui import caseload, claim, how, landing, payers, risk
 
 
 def kpi_text(app, name):
@@ -172,3 +172,28 @@ def test_lever_values_read_as_a_person_reads_them(unit, value, da, en):
     from explorer.ui.common import format_value
     assert format_value(value, unit, "da") == da
     assert format_value(value, unit, "en") == en
+
+
+def test_how_sure_page_reacts_and_keeps_spreads_in_the_url():
+    page = risk.HowSure("case=herning")
+    before = page.kpis["p_payback"].value
+    page.levers["effect_scale"].slider.value = 2
+    assert page.kpis["p_payback"].value != before
+    assert "effect_scale=2" in page.url.query
+    page.spreads["A"].slider.value = 0.1
+    assert "A=0.1" in page.url.query
+    assert risk.HowSure(page.url.query).current_spreads() == page.current_spreads()
+    assert "Effekten skal være mindst" in page.breakeven.value
+    page.cost_per_child.value = 1_700_000
+    assert "ét ud af 5" in page.casa.value
+
+
+def test_claim_page_shows_evidence_answer_verdict_and_a_link_to_the_explorer():
+    page = claim.CheckClaim("claim=hjoerring_four_years")
+    body = page.body.value
+    assert "Hjørring" in body and "nordjyske.dk" in body and "Holder, hvis" in body
+    assert "explorer.ipynb?case=hjoerring&amp;lang=da" in body
+    page.picker.value = "treatment_26x"
+    assert "Kan ikke efterprøves" in page.body.value
+    assert page.url.query == "claim=treatment_26x&lang=da"
+    assert "findes ikke" in claim.CheckClaim("claim=<b>").notices.value

@@ -138,7 +138,7 @@ class HowItWorks:
             pb=i18n.payback(r.payback_year, start, lang),
             pbk=i18n.payback(r.payback_year_kommune, start, lang)))
         steps = "".join(f"<div class='step'>{p}</div>" for p in parts)
-        self.chain.value = steps.replace("kr..", "kr.").replace("kr.</b>.", "kr.</b>")
+        self.chain.value = i18n.tidy(steps)
         self.url.query = links.build(s, lang)
 
 

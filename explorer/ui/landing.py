@@ -18,6 +18,11 @@ PAGES = {
             ("who_pays.ipynb", "Hvem sparer, og hvem betaler?",
              "Hvor meget af gevinsten lander hos kommunen, og hvad koster en social impact bond "
              "i forhold til at finansiere selv eller med et statsligt tilskud?"),
+            ("how_sure.ipynb", "Hvor sikre er vi?",
+             "Chancen for at tjene sig hjem, når de usikre tal trækkes mange gange, og hvad der "
+             "betyder mest."),
+            ("claims.ipynb", "Holder påstanden?",
+             "Påstande fra debatten, hver med kilderne, modellens svar og en vurdering."),
             ("how_it_works.ipynb", "Sådan virker modellen",
              "Kæden fra sagstal til gevinst for kommune, region og stat, trin for trin.")]),
     "en": ("Social investments in Danish municipalities: check the numbers",
@@ -28,6 +33,11 @@ PAGES = {
             ("who_pays.ipynb", "Who saves, and who pays?",
              "How much of the savings lands with the kommune, and what does a social impact bond "
              "cost compared with self-financing or a state grant?"),
+            ("how_sure.ipynb", "How sure are we?",
+             "The chance of paying back when the uncertain figures are drawn many times, and "
+             "what matters most."),
+            ("claims.ipynb", "Does the claim hold?",
+             "Claims from the debate, each with its sources, the model's answer and a verdict."),
             ("how_it_works.ipynb", "How the model works",
              "The chain from caseload to savings for kommune, region and state, step by step.")]),
 }

@@ -23,8 +23,8 @@ def chart_signature(page, chart):
 def test_landing_links_to_every_page(open_page, screenshot):
     page = open_page("index.ipynb")
     links = page.locator("a.page-link")
-    expect(links).to_have_count(3)
-    hrefs = [links.nth(i).get_attribute("href") for i in range(3)]
+    expect(links).to_have_count(5)
+    hrefs = [links.nth(i).get_attribute("href") for i in range(5)]
     assert all(h.startswith("/voila/render/") for h in hrefs)
     expect(page.locator("h1")).to_contain_text("Sociale investeringer")
     screenshot(page, "landing")
@@ -164,3 +164,36 @@ def test_who_pays_renders_and_a_financing_lever_changes_the_comparison(open_page
         ".map(e => e.getAttribute('aria-label')).join('|') !== sig", arg=[before_chart])
     page.wait_for_function("() => window.location.search.includes('bond_cap=0.05')")
     screenshot(page, "who-pays")
+
+
+def test_how_sure_renders_and_the_effect_moves_the_probability(open_page, screenshot):
+    page = open_page("how_sure.ipynb")
+    for chart in ("fan", "payback", "tornado"):
+        expect(marks(page, chart).first).to_be_attached()
+    p = kpi(page, "p-payback")
+    expect(p).to_contain_text("%")
+    before, before_fan = p.inner_text(), chart_signature(page, "fan")
+    page.locator(".lever-effect-scale .noUi-handle").focus()
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")  # 1.0 -> 1.5
+    expect(p).not_to_have_text(before)
+    page.wait_for_function(
+        "([sig]) => Array.from(document.querySelectorAll('.chart-fan svg [aria-label]'))"
+        ".map(e => e.getAttribute('aria-label')).join('|') !== sig", arg=[before_fan])
+    expect(page.locator(".breakeven")).to_contain_text("Effekten skal være mindst")
+    screenshot(page, "how-sure")
+
+
+def test_check_a_claim_and_open_it_in_the_explorer(open_page, screenshot):
+    page = open_page("claims.ipynb?claim=bonds_cost_more&lang=en")
+    body = page.locator(".claim-body")
+    expect(body).to_contain_text("Holds if")
+    expect(body).to_contain_text("more with the bond than financing it itself")
+    expect(marks(page, "cumulative").first).to_be_attached()
+    screenshot(page, "claims-en")
+    page.locator(".claim-picker select").select_option(index=0)
+    expect(body).to_contain_text("Herning")
+    page.wait_for_function("() => window.location.search.includes('claim=herning_saved')")
+    href = page.locator("a.open-explorer").get_attribute("href")
+    page = open_page(href)
+    expect(kpi(page, "total-cost")).to_contain_text("DKK 6.0 m")
