@@ -19,7 +19,8 @@ from . import refusion
 from .scenario import PAYERS, Outcome, Price, Scenario, levers
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-COLUMNS = ("key", "value", "unit", "year", "grade", "source_title", "source_url", "note")
+COLUMNS = ("key", "value", "unit", "unit_da", "year", "grade", "source_title", "source_url", "note",
+           "note_da")
 #: Evidence grades: primary/official source, reputable secondary source, derived/old/partial,
 #: and assumption (no source; an explicit, adjustable choice).
 GRADES = {"H": "primary or official source", "M": "reputable secondary source",
@@ -42,10 +43,18 @@ class Figure:
     source_title: str
     source_url: str
     note: str
+    unit_da: str = ""
+    note_da: str = ""
 
     @property
     def is_assumption(self) -> bool:
         return self.grade == "A"
+
+    def unit_in(self, lang: str) -> str:
+        return self.unit_da if lang == "da" else self.unit
+
+    def note_in(self, lang: str) -> str:
+        return self.note_da if lang == "da" else self.note
 
 
 @dataclass(frozen=True)
@@ -89,10 +98,12 @@ def _parse_figure(row: dict, where: str) -> Figure:
                              "starting with http:// or https://")
     if url and not url.startswith(("http://", "https://")):
         raise CatalogueError(f"{where} ({key}): source_url must start with http:// or https://")
-    if not row["note"].strip():
-        raise CatalogueError(f"{where} ({key}): note is empty; say what the figure is")
+    for column in ("note", "note_da", "unit", "unit_da"):
+        if not row[column].strip():
+            raise CatalogueError(f"{where} ({key}): {column} is empty; say what the figure is, "
+                                 "in English (note, unit) and Danish (note_da, unit_da)")
     return Figure(key, value, row["unit"].strip(), year, grade, row["source_title"].strip(), url,
-                  row["note"].strip())
+                  row["note"].strip(), row["unit_da"].strip(), row["note_da"].strip())
 
 
 def load_figures(path: Path | str) -> dict[str, Figure]:

@@ -9,7 +9,7 @@ from explorer import catalogue, refusion
 from explorer.catalogue import COLUMNS, CatalogueError, load_cases, load_figures
 
 HEADER = ",".join(COLUMNS)
-GOOD = 'x.a,1,DKK,2020,H,Title,https://example.org/a,"A note, with a comma."'
+GOOD = 'x.a,1,DKK,kr.,2020,H,Title,https://example.org/a,"A note, with a comma.",En note.'
 
 
 def write(tmp_path, *rows, header=HEADER):
@@ -70,18 +70,21 @@ def test_discount_presets_are_the_three_sourced_rates():
 def test_a_good_file_loads(tmp_path):
     figures = load_figures(write(tmp_path, GOOD))
     assert figures["x.a"].value == 1 and figures["x.a"].note == "A note, with a comma."
+    assert figures["x.a"].note_in("da") == "En note." and figures["x.a"].unit_in("da") == "kr."
 
 
 @pytest.mark.parametrize("row, message", [
-    ('x.a,one,DKK,2020,H,T,https://e.org,"n"', r"\(x.a\): value 'one' is not a number"),
-    ('x.a,nan,DKK,2020,H,T,https://e.org,"n"', r"\(x.a\): value must be finite"),
-    ('x.a,1,DKK,20x,H,T,https://e.org,"n"', r"\(x.a\): year '20x' is not a whole number"),
-    ('x.a,1,DKK,1850,H,T,https://e.org,"n"', r"year must be from 1990 to 2100"),
-    ('x.a,1,DKK,2020,Z,T,https://e.org,"n"', r"grade must be one of H, M, L, A"),
-    ('x.a,1,DKK,2020,H,T,,"n"', r"grade H\) needs a source_url"),
-    ('x.a,1,DKK,2020,A,T,ftp://e.org,"n"', r"source_url must start with http"),
-    ('x.a,1,DKK,2020,H,T,https://e.org,', r"note is empty"),
-    ('x.a,1,DKK,2020,H,T,https://e.org,a,b', r": more fields than columns"),
+    ('x.a,one,DKK,kr.,2020,H,T,https://e.org,"n",m', r"\(x.a\): value 'one' is not a number"),
+    ('x.a,nan,DKK,kr.,2020,H,T,https://e.org,"n",m', r"\(x.a\): value must be finite"),
+    ('x.a,1,DKK,kr.,20x,H,T,https://e.org,"n",m', r"\(x.a\): year '20x' is not a whole number"),
+    ('x.a,1,DKK,kr.,1850,H,T,https://e.org,"n",m', r"year must be from 1990 to 2100"),
+    ('x.a,1,DKK,kr.,2020,Z,T,https://e.org,"n",m', r"grade must be one of H, M, L, A"),
+    ('x.a,1,DKK,kr.,2020,H,T,,"n",m', r"grade H\) needs a source_url"),
+    ('x.a,1,DKK,kr.,2020,A,T,ftp://e.org,"n",m', r"source_url must start with http"),
+    ('x.a,1,DKK,kr.,2020,H,T,https://e.org,,m', r"note is empty"),
+    ('x.a,1,DKK,kr.,2020,H,T,https://e.org,n,', r"note_da is empty"),
+    ('x.a,1,DKK,,2020,H,T,https://e.org,n,m', r"unit_da is empty"),
+    ('x.a,1,DKK,kr.,2020,H,T,https://e.org,a,b,c', r": more fields than columns"),
 ])
 def test_malformed_rows_are_named(tmp_path, row, message):
     with pytest.raises(CatalogueError, match=r"figures.csv, row 2.*" + message):

@@ -197,3 +197,15 @@ def test_claim_page_shows_evidence_answer_verdict_and_a_link_to_the_explorer():
     assert "Kan ikke efterprøves" in page.body.value
     assert page.url.query == "claim=treatment_26x&lang=da"
     assert "findes ikke" in claim.CheckClaim("claim=<b>").notices.value
+
+
+def test_sources_panel_speaks_the_page_language():
+    worker = explorer.figure("dk.worker_cost")
+    da = caseload.CaseloadExplorer("").sources.value
+    en = caseload.CaseloadExplorer("lang=en").sources.value
+    assert worker.note_da in da and worker.note not in da
+    assert worker.note in en and worker.note_da not in en
+    assert "kr. pr. sagsbehandler pr. år" in da
+    flow = explorer.figure("herning.institution_flow")
+    tooltip = caseload.CaseloadExplorer("").outcome_levers[("institution", "base_flow")].slider.tooltip
+    assert tooltip == f"Antagelse: {flow.note_da}"

@@ -90,7 +90,7 @@ class CheckClaim:
             source = (f"<a href='{html.escape(f.source_url)}' target='_blank' rel='noopener'>"
                       f"{html.escape(f.source_title or f.source_url)}</a> ({f.year}, {f.grade})"
                       if f.source_url else html.escape(i18n.t("no_source", lang)))
-            evidence.append(f"<li>{html.escape(f.note)} {source}</li>")
+            evidence.append(f"<li>{html.escape(f.note_in(lang))} {source}</li>")
         scenario_query = dict(parse_qsl(c.scenario)) | {"lang": lang}
         href = f"explorer.ipynb?{html.escape(urlencode(scenario_query))}"
         self.body.value = (

@@ -119,7 +119,7 @@ def format_value(value: float, unit: str, lang: str) -> str:
     """A lever's value as a person reads it."""
     if unit.startswith("DKK"):
         return i18n.dkk(value, lang)
-    if unit.startswith("share") or unit in ("per year", "return per year"):
+    if unit.startswith(("share", "relative spread")) or unit in ("per year", "return per year"):
         return i18n.percent(value, lang)
     if unit == "multiplier":
         return i18n.number(value, lang, 2) + " ×"
@@ -176,7 +176,7 @@ def set_kpi(card: w.HTML, value: str, sub: str = "") -> None:
 def figure_tooltip(key: str, lang: str) -> str:
     f = catalogue.figure(key)
     if f.is_assumption:
-        return f"{i18n.t('assumption', lang)}: {f.note}"
+        return f"{i18n.t('assumption', lang)}: {f.note_in(lang)}"
     return f"{i18n.t('source', lang)}: {f.source_title} ({f.year}). {i18n.grade_text(f.grade, lang)}."
 
 
@@ -195,9 +195,9 @@ def sources_table(case: catalogue.Case, labels: dict[str, str], lang: str) -> st
                   else html.escape(i18n.t("no_source", lang)))
         rows.append(f"<tr class='grade-{f.grade}'><td>{html.escape(label)}</td>"
                     f"<td class='num'>{html.escape(_plain(f.value, lang))}</td>"
-                    f"<td>{html.escape(f.unit)}</td><td>{f.year}</td>"
+                    f"<td>{html.escape(f.unit_in(lang))}</td><td>{f.year}</td>"
                     f"<td title='{html.escape(i18n.grade_text(f.grade, lang))}'>{f.grade}</td>"
-                    f"<td>{source}<div class='note'>{html.escape(f.note)}</div></td></tr>")
+                    f"<td>{source}<div class='note'>{html.escape(f.note_in(lang))}</div></td></tr>")
     head = "".join(f"<th>{i18n.t(k, lang)}</th>" for k in
                    ("setting", "value", "unit", "year_col", "grade", "source"))
     legend = " · ".join(f"<b>{g}</b> {html.escape(i18n.grade_text(g, lang))}"
