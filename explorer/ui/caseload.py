@@ -13,18 +13,17 @@ from . import common
 
 MAIN = ("caseload_after", "cases", "worker_cost", "horizon_years", "effect_scale", "phase_in_years")
 ADVANCED = ("caseload_before", "optimism_bias", "staffing_ramp", "programme_years", "one_off_cost",
-            "other_cost_per_year")
+            "other_cost_per_year", "max_dose")
 OUTCOME_LEVERS = ("base_flow", "effect", "duration_years")
 SWEEP_POINTS = 30
 
 
-class CaseloadExplorer:
+class CaseloadExplorer(common.Pausable):
     """The main app. ``widget`` is what the page shows; the attributes are for tests."""
 
     def __init__(self, query: str = ""):
         link = links.parse(query)
         self.lang, self.link_notices, self.errors = link.lang, link.notices, []
-        self._busy = False
         lang = self.lang
         self.case_picker = common.case_picker(lang, link.case)
         self.summary = w.HTML()
@@ -140,29 +139,19 @@ class CaseloadExplorer:
             return
         s = self.result.scenario
         after = s.cases / (s.cases / s.caseload_before + change["new"])
-        self._busy = True
-        try:
+        with self.paused():
             self.levers["caseload_after"].slider.value = max(1.0, after)
-        finally:
-            self._busy = False
         self._update()
 
     def _on_case(self, change) -> None:
         preset = catalogue.load_case(change["new"])
         self.link_notices = []
-        self._busy = True
-        try:
-            for name, lever in self.levers.items():
-                if name == "caseload_after":
-                    lever.slider.max = max(lever.slider.max, preset.caseload_before)
-                if name == "cases":
-                    lever.slider.max = max(lever.slider.max, preset.cases * 2)
-                lever.slider.value = getattr(preset, name)
-            self.levers["caseload_after"].slider.max = preset.caseload_before
+        with self.paused():
+            cases = self.levers["cases"].slider
+            cases.max = max(cases.max, preset.cases * 2)
+            common.set_levers(self.levers, preset)
             self.discount.value = min(self.discount.options,
                                       key=lambda o: abs(o[1] - preset.discount_rate))[1]
-        finally:
-            self._busy = False
         self._build_outcome_levers(preset)  # outcomes differ per case: rebuild their levers
         self.widget.children = self._layout().children
         self._load_case_text(change["new"])
@@ -208,11 +197,8 @@ class CaseloadExplorer:
         lang = self.lang
         self.result = r = model.evaluate(s)
         start = catalogue.case(s.case).start_year
-        self._busy = True
-        try:
+        with self.paused():
             self.extra.value = round(r.extra_workers, 2)
-        finally:
-            self._busy = False
         be = r.break_even_effect
         values = {
             "extra_workers": (i18n.number(r.extra_workers, lang, 1),

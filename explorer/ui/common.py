@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import altair as alt
@@ -157,6 +158,31 @@ class Lever(w.VBox):
     @property
     def value(self):
         return self.slider.value
+
+
+class Pausable:
+    """A page whose lever callbacks can be paused while it moves several levers at once."""
+
+    _busy = False
+
+    @contextmanager
+    def paused(self):
+        self._busy = True
+        try:
+            yield
+        finally:
+            self._busy = False
+
+
+def set_levers(levers: dict[str, Lever], scenario) -> None:
+    """Move scenario levers to a scenario's values, keeping caseload_after below caseload_before."""
+    after = levers.get("caseload_after")
+    if after is not None:
+        after.slider.max = max(after.slider.max, scenario.caseload_before)
+    for name, lever in levers.items():
+        lever.slider.value = getattr(scenario, name)
+    if after is not None:
+        after.slider.max = scenario.caseload_before
 
 
 def kpi_card(name: str, title: str) -> w.HTML:

@@ -54,7 +54,7 @@ STEPS = {
 }
 
 
-class HowItWorks:
+class HowItWorks(common.Pausable):
     """A few levers and the chain of the model's steps, recomputed on every move."""
 
     def __init__(self, query: str = ""):
@@ -95,12 +95,14 @@ class HowItWorks:
 
     def _on_case(self, change):
         self.base = catalogue.load_case(change["new"])
-        self.caseload.slider.max = max(self.caseload.slider.max, self.base.caseload_before)
-        self.caseload.slider.value = self.base.caseload_after
-        self.caseload.slider.max = self.base.caseload_before
+        with self.paused():
+            common.set_levers({"caseload_after": self.caseload, "effect_scale": self.scale},
+                              self.base)
         self._update()
 
     def _update(self, _=None):
+        if self._busy:
+            return
         self.result = model.evaluate(self.base.replace(caseload_after=self.caseload.value,
                                                        effect_scale=self.scale.value))
         self.chart.chart = self._chart()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import math
-from contextlib import contextmanager
 from dataclasses import fields
 
 import ipywidgets as w
@@ -80,7 +79,7 @@ TEXT = {
 }
 
 
-class WhoPays:
+class WhoPays(common.Pausable):
     """Scenario levers, financing terms, the wrong-pocket chart and the arrangements compared."""
 
     def __init__(self, query: str = ""):
@@ -107,7 +106,7 @@ class WhoPays:
         self.table.add_class("arrangements-table")
         self.notices = w.HTML(common.notices_html(link.notices, [], lang))
         self.url = common.UrlSync()
-        self.base, self._busy = s, False
+        self.base = s
         self._compute(s, terms)
         self.chart_widgets = {k: common.jupyter_chart(c, lang) for k, c in self.figures.items()}
         for key, chart in self.chart_widgets.items():
@@ -156,21 +155,10 @@ class WhoPays:
     def _on_case(self, change):
         """Load the preset's values into the scenario levers, then recompute once."""
         self.base = catalogue.load_case(change["new"])
-        with self._paused():
-            slider = self.levers["caseload_after"].slider
-            slider.max = max(slider.max, self.base.caseload_before)
-            for name, lever in self.levers.items():
-                lever.slider.value = getattr(self.base, name)
-            slider.max = self.base.caseload_before
+        with self.paused():
+            common.set_levers(self.levers, self.base)
         self._update()
 
-    @contextmanager
-    def _paused(self):
-        self._busy = True
-        try:
-            yield
-        finally:
-            self._busy = False
 
     def _update(self, _=None):
         if self._busy:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import math
-from contextlib import contextmanager
 from dataclasses import fields
 
 import ipywidgets as w
@@ -81,7 +80,7 @@ TEXT = {
 }
 
 
-class HowSure:
+class HowSure(common.Pausable):
     """Monte Carlo and sensitivity for the chosen scenario, recomputed on every move."""
 
     def __init__(self, query: str = ""):
@@ -90,7 +89,7 @@ class HowSure:
         self.text = TEXT[lang]
         self.default_spreads = uncertainty.default_spreads()
         spreads = Spreads(**{**self.default_spreads.as_dict(), **link.extras})
-        self.base, self._busy = s, False
+        self.base = s
         self.case_picker = common.case_picker(lang, link.case)
         self.levers = {n: common.Lever(Scenario, n, lang, getattr(s, n),
                                        **({"hi": s.caseload_before, "step": 0.5}
@@ -189,22 +188,11 @@ class HowSure:
                 labels[f"{o.key}.{attr}"] = f"{getattr(o, 'label_' + lang)}: {names[attr]}"
         return labels
 
-    @contextmanager
-    def _paused(self):
-        self._busy = True
-        try:
-            yield
-        finally:
-            self._busy = False
 
     def _on_case(self, change):
         self.base = catalogue.load_case(change["new"])
-        with self._paused():
-            slider = self.levers["caseload_after"].slider
-            slider.max = max(slider.max, self.base.caseload_before)
-            for name, lever in self.levers.items():
-                lever.slider.value = getattr(self.base, name)
-            slider.max = self.base.caseload_before
+        with self.paused():
+            common.set_levers(self.levers, self.base)
         self._update()
 
     def _update(self, _=None):
