@@ -223,13 +223,18 @@ class _CaseReader:
         return Case(self.name, title, summary, start, scenario, dict(self.sources))
 
 
+def read_yaml(path: Path):
+    """A YAML file's content; invalid YAML raises CatalogueError naming the file."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise CatalogueError(f"{path.name}: not valid YAML ({error})") from None
+
+
 def load_cases(path: Path | str, figures: dict[str, Figure]) -> dict[str, Case]:
     """Read a cases YAML file against ``figures``."""
     path = Path(path)
-    try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise CatalogueError(f"{path.name}: not valid YAML ({error})") from None
+    spec = read_yaml(path)
     if not isinstance(spec, dict) or not spec:
         raise CatalogueError(f"{path.name}: must map case names to definitions")
     return {name: _CaseReader(path, name, body, figures).case() for name, body in spec.items()}

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from . import catalogue, financing, i18n, links, model, uncertainty
 from .catalogue import CatalogueError
 
@@ -146,10 +144,7 @@ CHECKS = {f.__name__: f for f in (savings_exceed_cost, recipients_halved, paybac
 def load_claims(path: Path | str) -> list[Claim]:
     """Read and validate a claims file; errors name the file, the claim and the field."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise CatalogueError(f"{path.name}: not valid YAML ({error})") from None
+    raw = catalogue.read_yaml(path)
     if not isinstance(raw, list) or not raw:
         raise CatalogueError(f"{path.name}: must be a list of claims")
     figures, claims = catalogue.figures(), []

@@ -1,6 +1,5 @@
 """Every claim loads, runs, has sources, and its verdict agrees with the model's answer."""
 
-import shutil
 
 import pytest
 

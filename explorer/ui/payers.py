@@ -159,7 +159,6 @@ class WhoPays(common.Pausable):
             common.set_levers(self.levers, self.base)
         self._update()
 
-
     def _update(self, _=None):
         if self._busy:
             return
@@ -176,7 +175,7 @@ class WhoPays(common.Pausable):
         return pd.concat(frames, ignore_index=True)
 
     def _render(self):
-        lang, r, text = self.lang, self.result, self.text
+        lang, r = self.lang, self.result
         s = r.scenario
         start = catalogue.case(s.case).start_year
         common.set_kpi(self.kpis["payback_year"], i18n.payback(r.payback_year, start, lang))

@@ -10,7 +10,7 @@ import ipywidgets as w
 import numpy as np
 
 from .. import catalogue, charts, i18n, links, model, uncertainty
-from ..scenario import Outcome, Scenario, bounds
+from ..scenario import Scenario
 from ..uncertainty import Spreads
 from . import common
 
@@ -187,7 +187,6 @@ class HowSure(common.Pausable):
             for attr in ("base_flow", "effect", "duration_years", "price"):
                 labels[f"{o.key}.{attr}"] = f"{getattr(o, 'label_' + lang)}: {names[attr]}"
         return labels
-
 
     def _on_case(self, change):
         self.base = catalogue.load_case(change["new"])
