@@ -160,7 +160,8 @@ def summary(result: Result, terms: Terms) -> pd.DataFrame:
                 row["investor_irr"] = -1.0 if got.sum() == 0 else finance.irr(got - put)
         rows.append(row)
     table = pd.DataFrame(rows)
-    table["kommune_extra_cost"] = table["pv_kommune"][0] - table["pv_kommune"]
+    own = table.loc[table["arrangement"] == "self_financed", "pv_kommune"].item()
+    table["kommune_extra_cost"] = own - table["pv_kommune"]
     return table
 
 

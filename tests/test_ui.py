@@ -100,7 +100,7 @@ def test_downloads_produce_csv_png_and_svg():
 def test_how_it_works_tracks_the_lever():
     page = how.HowItWorks("")
     assert "= <b>4,0</b>" in page.chain.value and "kr.." not in page.chain.value
-    page.caseload.slider.value = 20
+    page.levers["caseload_after"].slider.value = 20
     assert "= <b>5,6</b>" in page.chain.value
     assert parse_qs(page.url.query)["caseload_after"] == ["20"]
     page.case_picker.value = "hjoerring"

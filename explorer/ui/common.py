@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import math
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -172,6 +173,23 @@ class Pausable:
             yield
         finally:
             self._busy = False
+
+
+class PresetPage(Pausable):
+    """A page with a case picker and scenario levers in ``self.levers``: picking a case loads
+    its preset into ``self.base`` and the levers, then calls ``self._update()`` once."""
+
+    def _on_case(self, change) -> None:
+        self.base = catalogue.load_case(change["new"])
+        with self.paused():
+            set_levers(self.levers, self.base)
+        self._update()
+
+
+def changed_values(levers: dict[str, "Lever"], defaults) -> dict[str, float]:
+    """The levers whose values differ from the same-named fields of ``defaults`` (for the URL)."""
+    return {name: lever.value for name, lever in levers.items()
+            if not math.isclose(lever.value, getattr(defaults, name))}
 
 
 def set_levers(levers: dict[str, Lever], scenario) -> None:

@@ -54,16 +54,17 @@ STEPS = {
 }
 
 
-class HowItWorks(common.Pausable):
+class HowItWorks(common.PresetPage):
     """A few levers and the chain of the model's steps, recomputed on every move."""
 
     def __init__(self, query: str = ""):
         link = links.parse(query)
         self.lang, lang, s = link.lang, link.lang, link.scenario
         self.case_picker = common.case_picker(lang, link.case)
-        self.caseload = common.Lever(Scenario, "caseload_after", lang, s.caseload_after,
-                                     hi=s.caseload_before, step=0.5)
-        self.scale = common.Lever(Scenario, "effect_scale", lang, s.effect_scale)
+        self.levers = {"caseload_after": common.Lever(Scenario, "caseload_after", lang,
+                                                      s.caseload_after, hi=s.caseload_before,
+                                                      step=0.5),
+                       "effect_scale": common.Lever(Scenario, "effect_scale", lang, s.effect_scale)}
         self.chain = w.HTML()
         self.chain.add_class("chain")
         self.notices = w.HTML(common.notices_html(link.notices, [], lang))
@@ -74,7 +75,7 @@ class HowItWorks(common.Pausable):
         self.chart.add_class("chart-cumulative")
         text = STEPS[lang]
         controls = w.VBox([w.HTML(f"<b>{i18n.t('case', lang)}</b>"), self.case_picker,
-                           self.caseload, self.scale], layout=w.Layout(width="330px"))
+                           *self.levers.values()], layout=w.Layout(width="330px"))
         controls.add_class("levers")
         self.widget = w.VBox([common.style(),
                               w.HTML(f"<div class='topbar'><a href='index.ipynb?lang={lang}'>"
@@ -86,25 +87,19 @@ class HowItWorks(common.Pausable):
                               self.url])
         self.widget.add_class("app")
         self.case_picker.observe(self._on_case, "value")
-        self.caseload.slider.observe(self._update, "value")
-        self.scale.slider.observe(self._update, "value")
+        for lever in self.levers.values():
+            lever.slider.observe(self._update, "value")
         self._render()
 
     def _chart(self):
         return charts.cumulative_net(self.result, catalogue.case(self.base.case).start_year, self.lang)
 
-    def _on_case(self, change):
-        self.base = catalogue.load_case(change["new"])
-        with self.paused():
-            common.set_levers({"caseload_after": self.caseload, "effect_scale": self.scale},
-                              self.base)
-        self._update()
 
     def _update(self, _=None):
         if self._busy:
             return
-        self.result = model.evaluate(self.base.replace(caseload_after=self.caseload.value,
-                                                       effect_scale=self.scale.value))
+        self.result = model.evaluate(self.base.replace(
+            **{name: lever.value for name, lever in self.levers.items()}))
         self.chart.chart = self._chart()
         self._render()
 

@@ -79,7 +79,7 @@ TEXT = {
 }
 
 
-class WhoPays(common.Pausable):
+class WhoPays(common.PresetPage):
     """Scenario levers, financing terms, the wrong-pocket chart and the arrangements compared."""
 
     def __init__(self, query: str = ""):
@@ -152,12 +152,6 @@ class WhoPays(common.Pausable):
                         "arrangements": charts.arrangements(self.summary, self.text["names"],
                                                             self.lang)}
 
-    def _on_case(self, change):
-        """Load the preset's values into the scenario levers, then recompute once."""
-        self.base = catalogue.load_case(change["new"])
-        with self.paused():
-            common.set_levers(self.levers, self.base)
-        self._update()
 
     def _update(self, _=None):
         if self._busy:
@@ -188,9 +182,7 @@ class WhoPays(common.Pausable):
                        i18n.percent(share, lang, 0) if total > 0 else i18n.t("not_defined", lang))
         self.words.value = "".join(f"<p>{p}</p>" for p in self._sentences(total))
         self.table.value = self._table_html()
-        changed = {n: v.value for n, v in self.terms.items()
-                   if not math.isclose(v.value, getattr(self.defaults, n))}
-        self.url.query = links.build(s, lang, changed)
+        self.url.query = links.build(s, lang, common.changed_values(self.terms, self.defaults))
 
     def _sentences(self, total: float) -> list[str]:
         lang, r, text, terms = self.lang, self.result, self.text, self.current

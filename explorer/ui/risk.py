@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import math
 from dataclasses import fields
 
 import ipywidgets as w
@@ -80,7 +79,7 @@ TEXT = {
 }
 
 
-class HowSure(common.Pausable):
+class HowSure(common.PresetPage):
     """Monte Carlo and sensitivity for the chosen scenario, recomputed on every move."""
 
     def __init__(self, query: str = ""):
@@ -188,11 +187,6 @@ class HowSure(common.Pausable):
                 labels[f"{o.key}.{attr}"] = f"{getattr(o, 'label_' + lang)}: {names[attr]}"
         return labels
 
-    def _on_case(self, change):
-        self.base = catalogue.load_case(change["new"])
-        with self.paused():
-            common.set_levers(self.levers, self.base)
-        self._update()
 
     def _update(self, _=None):
         if self._busy:
@@ -218,9 +212,8 @@ class HowSure(common.Pausable):
                   if paying else text["caseloads_none"])
         self.breakeven.value = f"<p>{words}</p>"
         self._render_casa()
-        changed = {n: v.value for n, v in self.spreads.items()
-                   if not math.isclose(v.value, getattr(self.default_spreads, n))}
-        self.url.query = links.build(s, lang, changed)
+        self.url.query = links.build(s, lang, common.changed_values(self.spreads,
+                                                                    self.default_spreads))
 
     def _render_casa(self, _=None):
         lang = self.lang
