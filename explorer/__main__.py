@@ -1,8 +1,12 @@
-"""Command line: list the cases, evaluate one with overrides, export CSV, print the sources page.
+"""Command line: list the cases, evaluate one (or a case file) with changes, export it, check the
+fit, read the claims, print the sources page or the field table.
 
-    python -m explorer                       # list the cases
+    python -m explorer                        # list the cases
     python -m explorer evaluate herning --set caseload_after=22 --csv herning.csv
     python -m explorer evaluate aabenraa --set self_support.effect=0.5 --lang en
+    python -m explorer evaluate my_case.yaml --xlsx my_case.xlsx
+    python -m explorer calibrate hjoerring    # the fitted figures and documented vs model
+    python -m explorer claims --lang en       # every claim's verdict
     python -m explorer sources > docs/sources.md
 """
 
@@ -10,9 +14,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from . import catalogue, i18n, model, sources
-from .scenario import Outcome, Scenario, levers
+from . import calibration, catalogue, claims, export, fields, i18n, model, sources
+from .figures import CatalogueError
+from .scenario import Scenario
+from .yamlfile import DataError
 
 
 class CommandLineError(Exception):
@@ -24,77 +31,127 @@ class _Parser(argparse.ArgumentParser):
         raise CommandLineError(message)
 
 
-def parse_setting(text: str) -> tuple[str, str | None, float]:
-    """'caseload_after=22' -> ('caseload_after', None, 22.0); 'institution.effect=0.5' too."""
-    name, sep, raw = text.partition("=")
-    if not sep or not name:
-        raise CommandLineError(f"--set takes FIELD=NUMBER; got {text!r}")
-    try:
-        value = float(raw)
-    except ValueError:
-        raise CommandLineError(f"--set {name}: {raw!r} is not a number") from None
-    outcome, dot, field = name.rpartition(".")
-    if dot:
-        if field not in levers(Outcome):
-            raise CommandLineError(f"--set {name}: outcome fields are {', '.join(levers(Outcome))}")
-        return field, outcome, value
-    if name not in levers(Scenario):
-        raise CommandLineError(f"--set {name}: unknown field; choose one of "
-                               f"{', '.join(levers(Scenario))}")
-    return name, None, value
+def set_help() -> str:
+    """The --set help, from the field specification."""
+    names = ", ".join(fields.of(Scenario))
+    outcome = ", ".join(fields.group("outcome"))
+    return (f"change a field, FIELD=NUMBER (repeatable; applied together). Fields: {names}. "
+            f"Outcome fields as OUTCOME.FIELD: {outcome}.")
 
 
 def apply_settings(scenario: Scenario, settings: list[str]) -> Scenario:
+    """The scenario with every ``FIELD=NUMBER`` applied at once (so a pair such as
+    caseload_before=20 caseload_after=10 is checked together, not one at a time)."""
+    changes: dict[str, float] = {}
+    outcome_changes: dict[str, dict[str, float]] = {}
+    keys = [o.key for o in scenario.outcomes]
     for text in settings:
-        field, outcome, value = parse_setting(text)
-        try:
-            if outcome:
-                scenario = scenario.replace_outcome(outcome, **{field: value})
-            else:
-                scenario = scenario.replace(**{field: value})
-        except (ValueError, KeyError) as error:
-            raise CommandLineError(str(error).strip("'\"")) from None
-    return scenario
+        name, sep, raw = text.partition("=")
+        if not sep or not name:
+            raise CommandLineError(f"--set takes FIELD=NUMBER; got {text!r}")
+        key, dot, attr = name.rpartition(".")
+        if dot:
+            if key not in keys:
+                raise CommandLineError(f"--set {name}: no outcome {key!r}; this case has "
+                                       f"{', '.join(keys)}")
+            if attr not in fields.group("outcome"):
+                raise CommandLineError(f"--set {name}: outcome fields are "
+                                       f"{', '.join(fields.group('outcome'))}")
+            spec = fields.field("outcome", attr)
+        else:
+            if name not in fields.of(Scenario):
+                raise CommandLineError(f"--set {name}: unknown field; choose one of "
+                                       f"{', '.join(fields.of(Scenario))}")
+            spec = fields.field("scenario", name)
+        value = spec.from_url(raw)
+        if value is None:
+            raise CommandLineError(f"--set {name}: {raw!r} is not a number (write 0.5 or "
+                                   f"500000); {name} takes {spec.lo:g} to {spec.hi:g} "
+                                   f"{spec.unit.en}")
+        if dot:
+            outcome_changes.setdefault(key, {})[attr] = value
+        else:
+            changes[name] = value
+    try:
+        outcomes = tuple(_replace(o, outcome_changes.get(o.key, {})) for o in scenario.outcomes)
+        return scenario.replace(outcomes=outcomes, **changes)
+    except (ValueError, KeyError) as error:
+        raise CommandLineError(str(error).strip("'\"")) from None
 
 
-def report(result: model.Result, case: catalogue.Case, lang: str) -> str:
+def _replace(outcome, changes):
+    from dataclasses import replace
+
+    return replace(outcome, **changes) if changes else outcome
+
+
+def report(result: model.Result, title: str, lang: str) -> str:
     """KPIs and the yearly table as text."""
-    start = case.start_year
-    be = result.break_even_effect
+    r, t = result, i18n.t
+    be = r.break_even_effect
     kpis = [
-        (i18n.t("extra_workers", lang), i18n.number(result.extra_workers, lang, 1)),
-        (i18n.t("total_cost", lang), i18n.millions(result.total_cost, lang)),
-        (i18n.t("total_savings", lang), i18n.millions(result.total_savings, lang)),
-        (i18n.t("npv", lang), i18n.millions(result.npv, lang)),
-        (i18n.t("benefit_cost_ratio", lang), i18n.factor(result.benefit_cost_ratio, lang)),
-        (i18n.t("payback_year", lang), i18n.payback(result.payback_year, start, lang)),
-        (i18n.t("payback_year_kommune", lang), i18n.payback(result.payback_year_kommune, start, lang)),
-        (i18n.t("break_even_effect", lang),
-         i18n.t("times_effect", lang, value=i18n.number(be, lang, 2)) if be is not None
-         else i18n.t("above_range", lang)),
+        (t("kpi.extra_workers", lang), i18n.number(r.extra_workers, lang, 1)),
+        (t("kpi.total_cost", lang), i18n.millions(r.total_cost, lang)),
+        (t("kpi.total_savings", lang), i18n.millions(r.total_savings, lang)),
+        (t("kpi.npv", lang), i18n.millions(r.npv, lang)),
+        (t("kpi.benefit_cost_ratio", lang), i18n.factor(r.benefit_cost_ratio, lang)),
+        (t("kpi.payback_year", lang), t("payback.both", lang, discounted=i18n.year_or_never(
+            r.calendar(r.payback_year_discounted), lang), plain=i18n.year_or_never(
+            r.calendar(r.payback_year), lang))),
+        (t("kpi.payback_year_kommune", lang), t("payback.both", lang, discounted=i18n.year_or_never(
+            r.calendar(r.payback_year_kommune_discounted), lang), plain=i18n.year_or_never(
+            r.calendar(r.payback_year_kommune), lang))),
+        (t("kpi.break_even_effect", lang),
+         t("break_even.value", lang, value=i18n.percent(be, lang)) if be is not None
+         else t("break_even.above", lang)),
     ]
     width = max(len(k) for k, _ in kpis)
-    lines = [case.title[lang], ""] + [f"{k:<{width}}  {v}" for k, v in kpis] + [""]
-    columns = ["year", "cost", "savings", "savings_kommune", "savings_stat", "net", "cumulative_net"]
-    table = result.yearly[columns].copy()
-    table["year"] = table["year"] + start
+    lines = [title, i18n.t("amounts_note", lang, year=catalogue.price_year()), ""]
+    lines += [f"{k:<{width}}  {v}" for k, v in kpis] + [""]
+    columns = ["calendar_year", "cost", "savings", "savings_kommune", "savings_stat", "net",
+               "cumulative_net"]
+    table = r.yearly[columns].copy()
     for col in columns[1:]:
         table[col] = [i18n.millions(v, lang) for v in table[col]]
-    table.columns = [i18n.t(c, lang) for c in columns]
+    table.columns = [t(f"column.{c}", lang) for c in columns]
     return "\n".join(lines) + table.to_string(index=False)
+
+
+def _case(name: str) -> catalogue.Case:
+    if name.endswith((".yaml", ".yml")):
+        return catalogue.read_case_file(Path(name))
+    try:
+        return catalogue.case(name)
+    except ValueError as error:
+        raise CommandLineError(str(error)) from None
+
+
+def _write(path: str, option: str, write) -> None:
+    target = Path(path)
+    if not target.parent.exists():
+        raise CommandLineError(f"{option} {path}: the folder {target.parent} does not exist")
+    try:
+        write(target)
+    except OSError as error:
+        raise CommandLineError(f"{option} {path}: {error.strerror or error}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="python -m explorer", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("cases", help="list the case presets")
-    ev = sub.add_parser("evaluate", help="evaluate a case")
-    ev.add_argument("case")
-    ev.add_argument("--set", action="append", default=[], metavar="FIELD=NUMBER",
-                    help="override a field; outcome fields as OUTCOME.FIELD=NUMBER")
+    ev = sub.add_parser("evaluate", help="evaluate a case preset or a case file")
+    ev.add_argument("case", help="a preset's name or a case file (.yaml)")
+    ev.add_argument("--set", action="append", default=[], metavar="FIELD=NUMBER", help=set_help())
     ev.add_argument("--csv", metavar="PATH", help="write the yearly table as CSV")
+    ev.add_argument("--xlsx", metavar="PATH", help="write an Excel workbook with live formulas")
     ev.add_argument("--lang", default="da", choices=i18n.LANGS)
+    cal = sub.add_parser("calibrate", help="recompute a case's fitted figures; documented vs model")
+    cal.add_argument("case")
+    cl = sub.add_parser("claims", help="every debate claim with its computed verdict")
+    cl.add_argument("--lang", default="da", choices=i18n.LANGS)
     sub.add_parser("sources", help="print the sources page (Markdown)")
+    sub.add_parser("fields", help="print the table of every input (Markdown)")
     try:
         args = parser.parse_args(argv)
         if args.command in (None, "cases"):
@@ -102,22 +159,33 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name:<10} {catalogue.case(name).title['da']}")
         elif args.command == "sources":
             print(sources.markdown())
+        elif args.command == "fields":
+            print(fields.markdown())
+        elif args.command == "calibrate":
+            case = _case(args.case)
+            for key, value in calibration.fit(case).items():
+                print(f"{key} = {value:.4f} (figures.csv: {catalogue.figure(key).value:g})")
+            print(calibration.table(case).to_string(index=False))
+        elif args.command == "claims":
+            for c in claims.claims():
+                a = claims.default_answer(c.id)
+                print(f"{c.id}: {i18n.t(f'verdict.{a.verdict}', args.lang)}")
         else:
-            try:
-                case = catalogue.case(args.case)
-            except ValueError as error:
-                raise CommandLineError(str(error)) from None
+            case = _case(args.case)
             result = model.evaluate(apply_settings(case.scenario, args.set))
-            print(report(result, case, args.lang))
+            print(report(result, case.title[args.lang], args.lang))
             if args.csv:
-                try:
-                    result.yearly.to_csv(args.csv, index=False)
-                except OSError as error:
-                    raise CommandLineError(f"--csv {args.csv}: {error.strerror}") from None
+                _write(args.csv, "--csv", lambda p: p.write_text(
+                    export.csv_text(result, args.lang), encoding="utf-8"))
+            if args.xlsx:
+                from . import workbook
+
+                _write(args.xlsx, "--xlsx", lambda p: p.write_bytes(
+                    workbook.xlsx_bytes(result, args.lang)))
     except CommandLineError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    except catalogue.CatalogueError as error:
+    except (CatalogueError, DataError) as error:
         print(f"error in data: {error}", file=sys.stderr)
         return 2
     return 0

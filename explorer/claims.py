@@ -1,23 +1,246 @@
-"""Debate claims (data/claims.yaml): what the sources say, and the model's answer to each."""
+"""Debate claims (data/claims.yaml) and verdicts computed from the model, the sources and the fit.
+
+A claim is split into parts. A *documents* part compares the claim's number with a documented
+figure (or notes that it was not found). A *model* part runs a check on a scenario: if the
+scenario's inputs were fitted to the very result the check would reproduce, the part is
+*consistent by construction*; otherwise the check runs on Monte Carlo draws and the share of draws
+that support it gives *holds* (at least 9 in 10), *contradicted* (at most 1 in 10) or *depends on
+assumptions* (the inputs whose plausible range turns the answer are named). The claim's verdict
+follows from its parts' statuses by fixed rules (``combine``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Callable
 
-from . import catalogue, financing, i18n, links, model, uncertainty
-from .catalogue import CatalogueError
+import numpy as np
 
-VERDICTS = ("holds", "holds_if", "cannot_check")
+from . import catalogue, engine, files, financing, i18n, model, uncertainty, yamlfile
+from .figures import CatalogueError
+from .scenario import Scenario
+
+VERDICTS = ("holds", "holds_in_part", "depends", "by_construction", "contradicted", "cannot_check")
+PAGES = ("explorer", "who_pays", "how_sure", "claims", "how_it_works")
+DRAWS = 2_000
+HOLDS, CONTRADICTED = 0.9, 0.1
+#: A claim of 'always' or '100 per cent' holds only if (nearly) every draw supports it.
+STRICT = 0.99
+
+
+# -- evaluations: a scenario's results as arrays over one point or many draws ---------------------
+@dataclass(frozen=True)
+class Evaluation:
+    scenario: Scenario
+    batch: engine.Batch
+    paths: engine.Paths
+    kpis: dict[str, np.ndarray]
+    terms: dict[str, np.ndarray]     # financing terms per draw (for the bond checks)
+
+    @classmethod
+    def point(cls, scenario: Scenario) -> Evaluation:
+        return cls.of(scenario, engine.Batch.of([scenario]), _default_terms(1))
+
+    @classmethod
+    def of(cls, scenario: Scenario, batch: engine.Batch,
+           terms: dict[str, np.ndarray]) -> Evaluation:
+        paths, kpis = model.run(batch)
+        return cls(scenario, batch, paths, kpis, terms)
+
+    @classmethod
+    def draws(cls, scenario: Scenario, n: int = DRAWS, seed: int = 0) -> Evaluation:
+        sim = uncertainty.simulate(scenario, n, seed)
+        rng = np.random.default_rng(seed + 1)
+        z = {name: rng.standard_normal(n) for name, _ in uncertainty.TERM_DRAWS}
+        terms = uncertainty.term_draws(z, uncertainty.default_spreads().as_dict())
+        return cls(scenario, sim.batch, sim.paths, sim.kpis, terms)
+
+
+def _default_terms(n: int) -> dict[str, np.ndarray]:
+    terms = financing.default_terms()
+    return {name: np.full(n, getattr(terms, name)) for name, _ in uncertainty.TERM_DRAWS}
 
 
 @dataclass(frozen=True)
-class Answer:
-    """The model's answer: whether it supports the claim (None: it cannot say), in words."""
+class Statistic:
+    """A check's numbers (value, format) per draw and whether each draw supports the part."""
 
-    supports: bool | None
-    text: dict[str, str]
+    values: dict[str, tuple[np.ndarray, str]]
+    supports: np.ndarray
+
+
+def _years(ev: Evaluation, first: int, last: int) -> np.ndarray:
+    years = ev.scenario.start_year + np.arange(ev.scenario.horizon_years)
+    return (years >= first) & (years <= last)
+
+
+def net_over_years(ev: Evaluation, first: int, last: int) -> Statistic:
+    pick = _years(ev, first, last)
+    savings = ev.paths.savings[:, pick].sum(axis=1)
+    cost = ev.paths.cost[:, pick].sum(axis=1)
+    return Statistic({"savings": (savings, "millions"), "cost": (cost, "millions"),
+                      "net": (savings - cost, "millions")}, savings > cost)
+
+
+def _first_exit(ev: Evaluation) -> int:
+    exits = np.flatnonzero(ev.batch.exits)
+    if not len(exits):
+        raise ValueError(f"case {ev.scenario.case!r} has no exit outcome")
+    return int(exits[0])
+
+
+def group_fall(ev: Evaluation, share: float) -> Statistic:
+    k = _first_exit(ev)
+    moved = ev.paths.stock[:, k, 0]
+    cases = ev.batch.scalars["cases"]
+    return Statistic({"moved": (moved, "count"), "share": (moved / cases, "share")},
+                     moved >= share * cases - 1e-9)
+
+
+def self_supporting_share(ev: Evaluation, share: float) -> Statistic:
+    k = _first_exit(ev)
+    own = 1 - ev.batch.outcome["other_benefit_share"][:, k]
+    return Statistic({"share": (own, "share")}, own >= share)
+
+
+def payback_kommune_within(ev: Evaluation, years: int) -> Statistic:
+    index = ev.kpis["payback_year_kommune"]
+    within = ~np.isnan(index) & (index <= years - 1)
+    calendar = ev.scenario.start_year + np.nan_to_num(index, nan=-1)
+    return Statistic({"year": (np.where(np.isnan(index), np.nan, calendar), "year")}, within)
+
+
+def outside_share(ev: Evaluation, at_least: float) -> Statistic:
+    payer = ev.paths.savings_payer.sum(axis=2)            # (n, 3)
+    total = payer.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        outside = np.where(total > 0, (payer[:, 1] + payer[:, 2]) / total, 0.0)
+    return Statistic({"share": (outside, "share")}, outside >= at_least - 1e-9)
+
+
+def budget_saving_per_person(ev: Evaluation, years: int, at_least: float) -> Statistic:
+    """Budget saving over ``years`` per person moved off the benefit (first exit outcome)."""
+    k = _first_exit(ev)
+    stays = 1 - 1 / ev.batch.outcome["duration_years"][:, k]
+    person_years = sum(stays ** t for t in range(years))
+    keep = 1 - ev.batch.scalars["optimism_bias"]
+    per_person = person_years * ev.batch.price[:, k, :].sum(axis=1) * keep
+    wider = person_years * ev.batch.wider[:, k] * keep
+    return Statistic({"budget": (per_person, "money"), "wider": (wider, "money"),
+                      "person_years": (person_years, "number")}, per_person >= at_least)
+
+
+def success_share(ev: Evaluation, one_in: int) -> Statistic:
+    cost_per_case = ev.paths.cost.sum(axis=1) / ev.batch.scalars["cases"]
+    gain = catalogue.figure("claims.casa_gain_per_case").in_prices
+    needed = cost_per_case / gain
+    return Statistic({"cost": (cost_per_case, "money"), "gain": (np.full_like(needed, gain),
+                                                                 "millions"),
+                      "needed": (needed, "share")}, needed <= 1 / one_in)
+
+
+def _bond(ev: Evaluation) -> tuple[np.ndarray, np.ndarray]:
+    """The kommune's present value under the bond and the price of the finance, per draw."""
+    p, T = ev.paths, ev.scenario.horizon_years
+    terms = ev.terms
+    term = np.arange(T) < financing.default_terms().bond_years
+    invest = p.cost * term
+    factor = np.ones(ev.batch.size) if ev.batch.factor is None else ev.batch.factor.mean(axis=1)
+    measured = ev.batch.scalars["effect_scale"] * engine.log_dose(
+        ev.batch.scalars["caseload_before"], ev.batch.scalars["caseload_after"],
+        ev.batch.scalars["reference_caseload_before"], ev.batch.scalars["reference_caseload_after"],
+        ev.batch.scalars["max_dose"]) * factor
+    due = terms["bond_outcome_share"][:, None] * np.maximum(p.savings_payer[:, 0], 0) * term \
+        * (measured >= terms["bond_trigger"])[:, None]
+    paid = financing.capped_payments(invest, due, terms["bond_cap"])
+    d = p.discount
+    own = (p.net_kommune * d).sum(axis=1)
+    bond = ((p.net_kommune + invest - paid) * d).sum(axis=1)
+    return bond, own - bond
+
+
+def bond_costs_more(ev: Evaluation) -> Statistic:
+    _, price = _bond(ev)
+    return Statistic({"price": (np.abs(price), "millions"), "more_less": (price, "more_less")},
+                     price > 0)
+
+
+def kommune_never_loses(ev: Evaluation) -> Statistic:
+    bond, _ = _bond(ev)
+    return Statistic({"kommune": (bond, "millions")}, bond >= -1e-6)
+
+
+def pays_back(ev: Evaluation) -> Statistic:
+    return Statistic({"npv": (ev.kpis["npv"], "millions")}, ev.kpis["npv"] >= 0)
+
+
+CHECKS: dict[str, Callable[..., Statistic]] = {f.__name__: f for f in (
+    net_over_years, group_fall, self_supporting_share, payback_kommune_within, outside_share,
+    budget_saving_per_person, success_share, bond_costs_more, kommune_never_loses, pays_back)}
+
+
+# -- claims ---------------------------------------------------------------------------------------
+ARG_FORMATS = {"first": "year", "last": "year", "share": "share", "at_least": "share",
+               "years": "number", "one_in": "number"}
+
+
+def _show(value: float, fmt: str, lang: str) -> str:
+    """A check's number in words: 'millions', 'money', 'count', 'share', 'year' or 'number'."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return i18n.t("never", lang) if fmt == "year" else "—"
+    if fmt == "millions":
+        return i18n.millions(value, lang)
+    if fmt == "more_less":
+        return i18n.t("more" if value > 0 else "less", lang)
+    if fmt == "money":
+        return i18n.dkk(value, lang)
+    if fmt == "share":
+        return i18n.percent(value, lang)
+    if fmt == "year":
+        return str(int(value))
+    if fmt == "count":
+        return i18n.number(value, lang)
+    return i18n.short(value, lang, 1)
+
+
+@dataclass(frozen=True)
+class Part:
+    kind: str                       # "documents" or "model"
+    says: dict[str, str]
+    figure: str | None = None
+    at_least: float | None = None
+    at_most: float | None = None
+    note: dict[str, str] | None = None
+    check: str | None = None
+    args: dict[str, Any] = field(default_factory=dict)
+    scenario: dict[str, Any] | None = None
+    rests_on: tuple[str, ...] = ()
+    show: dict[str, tuple[str, str]] = field(default_factory=dict)  # note placeholder: figure, format
+
+    def args_shown(self, lang: str) -> dict[str, str]:
+        return {k: _show(v, ARG_FORMATS.get(k, "number"), lang) for k, v in self.args.items()}
+
+
+def _note_values(part: Part, lang: str) -> dict[str, str]:
+    return {name: _show(catalogue.figure(key).in_prices, fmt, lang)
+            for name, (key, fmt) in part.show.items()}
+
+
+def input_label(scenario: Scenario, name: str, lang: str) -> str:
+    """What an uncertain input is, in words: 'Løn pr. sagsbehandler', 'Institutionsanbringelser:
+    Effekt ved referenceændringen'."""
+    from . import fields
+
+    key, _, attr = name.partition(".")
+    if not attr:
+        return fields.field("scenario", key).label[lang]
+    if key == "terms":
+        return fields.field("terms", attr).label[lang]
+    outcome = scenario.outcome(key).label(lang)
+    if attr in ("price", "wider"):
+        return f"{outcome}: {i18n.t(f'input.{attr}', lang)}"
+    return f"{outcome}: {fields.field('outcome', attr).label[lang]}"
 
 
 @dataclass(frozen=True)
@@ -25,166 +248,296 @@ class Claim:
     id: str
     claim: dict[str, str]
     said_by: str
-    where: str
-    evidence: tuple[str, ...]
-    scenario: str
-    check: str
+    where: dict[str, str]
+    page: str
+    parts: tuple[Part, ...]
+    scenario: dict[str, Any] | None = None
+    universal: bool = False
+    strict: bool = False    # "always", "100 per cent": holds only in (nearly) every draw
+
+    @property
+    def case(self) -> str | None:
+        return (self.scenario or {}).get("case")
+
+    def cases(self) -> list[str]:
+        """Every case the claim's model parts run on."""
+        found = [(p.scenario or self.scenario or {}).get("case") for p in self.parts
+                 if p.kind == "model"]
+        return list(dict.fromkeys(c for c in found if c))
+
+    def evidence(self) -> list[str]:
+        """The figure keys the claim's parts cite."""
+        keys = [p.figure for p in self.parts if p.figure] + [k for p in self.parts
+                                                             for k in p.rests_on]
+        return list(dict.fromkeys(keys))
+
+
+@dataclass(frozen=True)
+class Context:
+    id: str
+    says: dict[str, str]
+    figure: str
+    compare: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class PartAnswer:
+    part: Part
+    scenario: Scenario | None
+    status: str                     # a verdict (not holds_in_part)
+    share: float | None             # share of draws that support it (model parts)
+    values: dict[str, tuple[float, str]]
+    supports_here: bool | None      # at the point values (the reader's settings)
+    turns_on: tuple[str, ...] = ()  # inputs whose range turns the answer
+
+    def text(self, lang: str) -> str:
+        """The part's answer in words: the numbers at the point values, and the draws."""
+        part = self.part
+        shown = {k: _show(v, fmt, lang) for k, (v, fmt) in self.values.items()}
+        if part.kind == "documents":
+            if part.figure is None:
+                return part.note[lang].format(**_note_values(part, lang)) if part.note else ""
+            fig = catalogue.figure(part.figure)
+            value = _show(fig.value, "money", lang) if fig.is_money else \
+                f"{_show(fig.value, 'count', lang)} {fig.unit_in(lang)}"
+            return i18n.t("claim.documented", lang, value=value, year=fig.year)
+        words = [i18n.t(f"check.{part.check}", lang, **{**part.args_shown(lang), **shown})]
+        if self.status == "by_construction":
+            words.append(i18n.t("claim.fitted", lang))
+        elif self.share is not None:
+            words.append(i18n.t("claim.draws", lang, share=i18n.percent(self.share, lang)))
+        if self.turns_on:
+            words.append(i18n.t("claim.turns_on", lang,
+                                inputs=", ".join(input_label(self.scenario, n, lang)
+                                                 for n in self.turns_on)))
+        return " ".join(words)
+
+
+@dataclass(frozen=True)
+class Answer:
+    claim: Claim
     verdict: str
-    verdict_text: dict[str, str]
-
-    def answer(self) -> Answer:
-        return CHECKS[self.check](links.parse(self.scenario).scenario)
+    parts: tuple[PartAnswer, ...]
 
 
-def _words(da: str, en: str, **values) -> dict[str, str]:
-    """Both languages' sentences, each filled with its own language's numbers."""
-    def fill(template, lang):
-        return i18n.tidy(template.format(**{k: v[lang] if isinstance(v, dict) else v
-                                            for k, v in values.items()}))
-    return {"da": fill(da, "da"), "en": fill(en, "en")}
+def combine(statuses: list[str], universal: bool = False) -> str:
+    """A claim's verdict from its parts' statuses."""
+    s = set(statuses)
+    if universal and s != {"holds"}:
+        return "contradicted" if s & {"contradicted", "depends"} else combine(statuses)
+    if s == {"holds"}:
+        return "holds"
+    if "holds" in s:
+        return "holds_in_part"
+    if s == {"contradicted"}:
+        return "contradicted"
+    if "depends" in s:
+        return "depends"
+    if "by_construction" in s:
+        return "by_construction"
+    if "contradicted" in s:
+        return "contradicted"
+    return "cannot_check"
 
 
-def _m(value: float) -> dict[str, str]:
-    return {lang: i18n.millions(value, lang) for lang in i18n.LANGS}
+def scenario_of(spec: dict[str, Any] | None) -> Scenario | None:
+    """A scenario from {case: NAME, field: value, ...}."""
+    if not spec:
+        return None
+    spec = dict(spec)
+    return catalogue.load_case(spec.pop("case")).replace(**spec)
 
 
-def _pct(value: float) -> dict[str, str]:
-    return {lang: i18n.percent(value, lang, 0) for lang in i18n.LANGS}
+def _document(part: Part) -> PartAnswer:
+    if part.figure is None:
+        return PartAnswer(part, None, "cannot_check", None, {}, None)
+    value = catalogue.figure(part.figure).value
+    ok = (part.at_least is None or value >= part.at_least) and \
+        (part.at_most is None or value <= part.at_most)
+    return PartAnswer(part, None, "holds" if ok else "contradicted", None,
+                      {"value": (value, "count")}, ok)
 
 
-def savings_exceed_cost(s) -> Answer:
-    r = model.evaluate(s)
-    return Answer(r.total_savings > r.total_cost, _words(
-        "Over {years} år: gevinst {savings}, udgift {cost}, netto {net}.",
-        "Over {years} years: savings {savings}, cost {cost}, net {net}.",
-        years=s.horizon_years, savings=_m(r.total_savings), cost=_m(r.total_cost),
-        net=_m(r.total_savings - r.total_cost)))
+def _turning_inputs(part: Part, scenario: Scenario, here: bool) -> tuple[str, ...]:
+    """Inputs (and financing terms) that turn the answer when moved one spread down or up."""
+    spreads = uncertainty.default_spreads().as_dict()
+    inputs = uncertainty.uncertain_inputs(scenario)
+    names = [item.name for item in inputs] + [f"terms.{name}" for name, _ in
+                                              uncertainty.TERM_DRAWS]
+    n = 2 * len(names)
+    batch = engine.Batch.of([scenario]).grow(n)
+    zs = {}
+    for i, name in enumerate(names):
+        z = np.zeros(n)
+        z[2 * i], z[2 * i + 1] = -1.0, 1.0
+        zs[name] = z
+    for item in inputs:
+        scale = uncertainty.value_scale(scenario, item.name) if item.draw == "step" else 1.0
+        batch = item.apply(batch, uncertainty.factors(item.draw, zs[item.name],
+                                                      spreads[item.grade], scale))
+    terms = uncertainty.term_draws({name: zs[f"terms.{name}"] for name, _ in
+                                    uncertainty.TERM_DRAWS}, spreads)
+    stat = CHECKS[part.check](Evaluation.of(scenario, batch, terms), **part.args)
+    flips = stat.supports != here
+    return tuple(name for i, name in enumerate(names) if flips[2 * i] or flips[2 * i + 1])
 
 
-def recipients_halved(s) -> Answer:
-    f = catalogue.figure
-    before, after = f("aabenraa.cases").value, f("aabenraa.documented.recipients_after_one_year").value
-    new = model.evaluate(s).yearly.filter(like="new_").iloc[0].sum()
-    return Answer(after <= before / 2 + 5, _words(
-        "Kilden: {before} blev til {after}. Modellen tilskriver indsatsen {new} ekstra afgange til "
-        "selvforsørgelse i det første år.",
-        "The source: {before} became {after}. The model credits the programme with {new} extra "
-        "exits to self-support in the first year.",
-        before={l: i18n.number(before, l) for l in i18n.LANGS},
-        after={l: i18n.number(after, l) for l in i18n.LANGS},
-        new={l: i18n.number(new, l) for l in i18n.LANGS}))
+def _model(part: Part, scenario: Scenario, draws: int, strict: bool = False) -> PartAnswer:
+    check = CHECKS[part.check]
+    point = check(Evaluation.point(scenario), **part.args)
+    here = bool(point.supports[0])
+    values = {k: (float(v[0]), fmt) for k, (v, fmt) in point.values.items()}
+    case = catalogue.case(scenario.case) if scenario.case in catalogue.cases() else None
+    fitted = case.fitted_targets(catalogue.figures()) if case else set()
+    if fitted & set(part.rests_on):
+        return PartAnswer(part, scenario, "by_construction", None, values, here)
+    share = float(np.mean(check(Evaluation.draws(scenario, draws), **part.args).supports))
+    if strict:
+        status = "holds" if share >= STRICT else "contradicted"
+    else:
+        status = "holds" if share >= HOLDS else "contradicted" if share <= CONTRADICTED \
+            else "depends"
+    turns = _turning_inputs(part, scenario, here) if status == "depends" else ()
+    return PartAnswer(part, scenario, status, share, values, here, turns)
 
 
-def payback_within_four_years(s) -> Answer:
-    r = model.evaluate(s)
-    start = catalogue.case(s.case).start_year
-    year = r.payback_year_kommune
-    return Answer(year is not None and year <= 3, _words(
-        "Modellen: kommunens udgift er tjent hjem {when}.", "The model: the kommune's outlay pays "
-        "back {when}.", when={l: i18n.payback(year, start, l) for l in i18n.LANGS}))
+def answer(claim: Claim, scenario: Scenario | None = None, draws: int = DRAWS) -> Answer:
+    """The claim's verdict; ``scenario`` (of the claim's case) replaces its own, so a reader can
+    see whether the claim still holds with their settings."""
+    own = scenario_of(claim.scenario)
+    if scenario is not None and scenario.case not in claim.cases():
+        raise ValueError(f"claim {claim.id!r} is about {', '.join(map(repr, claim.cases()))}, "
+                         f"not {scenario.case!r}")
+    parts = []
+    for part in claim.parts:
+        if part.kind == "documents":
+            parts.append(_document(part))
+            continue
+        spec = scenario_of(part.scenario) if part.scenario else own
+        if scenario is not None and spec is not None and spec.case == scenario.case:
+            spec = scenario
+        parts.append(_model(part, spec, draws, claim.strict))
+    verdict = combine([p.status for p in parts], claim.universal)
+    return Answer(claim, verdict, tuple(parts))
 
 
-def kora_range(s) -> Answer:
-    f = catalogue.figure
-    low, high = f("claims.kora_gain_6_years_low").value, f("claims.kora_gain_6_years_high").value
-    benefit = 6 * f("price.kontanthjaelp_30plus").value
-    return Answer(low <= 700_000 <= high, _words(
-        "KORA: {low}–{high} over seks år. Til sammenligning sparer seks år uden kontanthjælp "
-        "{benefit} i ydelse alene.",
-        "KORA: {low}–{high} over six years. For comparison, six years off cash benefit save "
-        "{benefit} in benefit alone.",
-        low={l: i18n.dkk(low, l) for l in i18n.LANGS}, high={l: i18n.dkk(high, l) for l in i18n.LANGS},
-        benefit={l: i18n.dkk(benefit, l) for l in i18n.LANGS}))
+@cache
+def default_answer(claim_id: str) -> Answer:
+    """The verdict with the claim's own scenario (cached: it does not change)."""
+    return answer(claim(claim_id))
 
 
-def casa_share(s) -> Answer:
-    gain = catalogue.figure("claims.casa_gain_per_case").value
-    limit = gain * uncertainty.success_share_needed(1, 5)
-    return Answer(None, _words(
-        "Ét ud af fem rækker, hvis indsatsen koster højst {limit} pr. barn (CASA's {gain} ÷ 5).",
-        "One in five is enough if the intervention costs at most {limit} per child (CASA's {gain} "
-        "÷ 5).", limit=_m(limit), gain=_m(gain)))
+# -- reading claims.yaml --------------------------------------------------------------------------
+def _texts(where: str, value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(value.get(l), str) and value[l]
+                                              for l in i18n.LANGS):
+        raise CatalogueError(f"{where}: needs a 'da' and an 'en' text")
+    return dict(value)
 
 
-def not_in_model(s) -> Answer:
-    return Answer(None, _words("Modellen har ingen sag, der kan efterprøve påstanden.",
-                               "The model has no case that can test the claim."))
+def _part(where: str, raw: Any, figures) -> Part:
+    if not isinstance(raw, dict) or raw.get("kind") not in ("documents", "model"):
+        raise CatalogueError(f"{where}: kind must be 'documents' or 'model'")
+    unknown = set(raw) - {"kind", "says", "figure", "at_least", "at_most", "note", "check",
+                          "args", "scenario", "rests_on", "show"}
+    if unknown:
+        raise CatalogueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    says = _texts(f"{where}, says", raw.get("says"))
+    rests = tuple(raw.get("rests_on") or ())
+    for key in ([raw["figure"]] if raw.get("figure") else []) + list(rests):
+        if key not in figures:
+            raise CatalogueError(f"{where}: {key!r} is not a key in figures.csv")
+    if raw["kind"] == "documents":
+        note = _texts(f"{where}, note", raw["note"]) if raw.get("note") else None
+        if raw.get("figure") is None and note is None:
+            raise CatalogueError(f"{where}: a part without a figure needs a note")
+        show = {}
+        for name, spec in (raw.get("show") or {}).items():
+            if not isinstance(spec, list) or len(spec) != 2 or spec[0] not in figures:
+                raise CatalogueError(f"{where}, show.{name}: needs [figure key, format]")
+            show[name] = (spec[0], spec[1])
+        return Part("documents", says, raw.get("figure"), raw.get("at_least"), raw.get("at_most"),
+                    note, show=show)
+    if raw.get("check") not in CHECKS:
+        raise CatalogueError(f"{where}, check: must be one of {', '.join(CHECKS)}")
+    args = raw.get("args") or {}
+    if not isinstance(args, dict):
+        raise CatalogueError(f"{where}, args: must be a mapping")
+    try:
+        scenario_of(raw.get("scenario"))
+    except (ValueError, KeyError) as error:
+        raise CatalogueError(f"{where}, scenario: {error}") from None
+    return Part("model", says, check=raw["check"], args=args, scenario=raw.get("scenario"),
+                rests_on=rests)
 
 
-def state_share(s) -> Answer:
-    y = model.evaluate(s).yearly
-    share = y["savings_stat"].sum() / y["savings"].sum()
-    return Answer(share > 0, _words(
-        "Staten får {share} af gevinsten i denne sag, men kommunen betaler hele udgiften.",
-        "The state gets {share} of the savings in this case, but the kommune pays all the cost.",
-        share=_pct(share)))
-
-
-def bond_costs_more(s) -> Answer:
-    terms = financing.default_terms()
-    works = financing.summary(model.evaluate(s), terms).set_index("arrangement")
-    fails_s = s.replace(effect_scale=terms.bond_trigger * 0.8)
-    fails = financing.summary(model.evaluate(fails_s), terms).set_index("arrangement")
-    extra, saved = works.loc["impact_bond", "kommune_extra_cost"], -fails.loc["impact_bond",
-                                                                                "kommune_extra_cost"]
-    return Answer(extra > 0, _words(
-        "Virker indsatsen som dokumenteret, betaler kommunen {extra} mere med obligationen end ved "
-        "selv at finansiere (nutidsværdi). Når effekten kun er {low} af den dokumenterede, slipper "
-        "den {saved} billigere.",
-        "If it works as documented, the kommune pays {extra} more with the bond than financing it "
-        "itself (present value). At only {low} of the documented effect it is {saved} better off.",
-        extra=_m(extra), saved=_m(saved), low=_pct(terms.bond_trigger * 0.8)))
-
-
-CHECKS = {f.__name__: f for f in (savings_exceed_cost, recipients_halved, payback_within_four_years,
-                                  kora_range, casa_share, not_in_model, state_share,
-                                  bond_costs_more)}
-
-
-def load_claims(path: Path | str) -> list[Claim]:
+def load_claims(path, data: bytes | None = None) -> tuple[list[Claim], list[Context]]:
     """Read and validate a claims file; errors name the file, the claim and the field."""
-    path = Path(path)
-    raw = catalogue.read_yaml(path)
-    if not isinstance(raw, list) or not raw:
-        raise CatalogueError(f"{path.name}: must be a list of claims")
-    figures, claims = catalogue.figures(), []
-    for number, item in enumerate(raw, start=1):
-        where = f"{path.name}, claim {item.get('id', number) if isinstance(item, dict) else number}"
-        if not isinstance(item, dict):
-            raise CatalogueError(f"{where}: must be a mapping")
-        for key in ("claim", "verdict_text"):
-            if not isinstance(item.get(key), dict) or not all(item[key].get(l) for l in i18n.LANGS):
-                raise CatalogueError(f"{where}, {key}: needs a 'da' and an 'en' text")
-        for key in ("id", "said_by", "where", "scenario"):
-            if not isinstance(item.get(key), str) or not item[key]:
-                raise CatalogueError(f"{where}, {key}: missing")
-        if item.get("check") not in CHECKS:
-            raise CatalogueError(f"{where}, check: must be one of {', '.join(CHECKS)}")
-        if item.get("verdict") not in VERDICTS:
-            raise CatalogueError(f"{where}, verdict: must be one of {', '.join(VERDICTS)}")
-        evidence = item.get("evidence") or []
-        missing = [k for k in evidence if k not in figures]
-        if not evidence or missing:
-            raise CatalogueError(f"{where}, evidence: needs figure keys; unknown: {missing}")
-        if links.parse(item["scenario"]).notices:
-            raise CatalogueError(f"{where}, scenario: {item['scenario']!r} does not parse cleanly")
-        claims.append(Claim(item["id"], item["claim"], item["said_by"], item["where"],
-                            tuple(evidence), item["scenario"], item["check"], item["verdict"],
-                            item["verdict_text"]))
-    ids = [c.id for c in claims]
-    if len(set(ids)) != len(ids):
-        raise CatalogueError(f"{path.name}: claim ids must be distinct")
-    return claims
+    raw = yamlfile.read(path, data)
+    name = getattr(path, "name", str(path))
+    if not isinstance(raw, dict) or not isinstance(raw.get("claims"), list) or not raw["claims"]:
+        raise CatalogueError(f"{name}: needs a list of claims")
+    figures = catalogue.figures()
+    claims, ids = [], set()
+    for number, item in enumerate(raw["claims"], start=1):
+        cid = item.get("id") if isinstance(item, dict) else None
+        where = f"{name}, claim {cid or number}"
+        if not isinstance(item, dict) or not isinstance(cid, str) or not cid.isidentifier():
+            raise CatalogueError(f"{where}: needs an id (a plain name)")
+        if cid in ids:
+            raise CatalogueError(f"{where}: the id appears twice")
+        ids.add(cid)
+        if item.get("page") not in PAGES:
+            raise CatalogueError(f"{where}, page: must be one of {', '.join(PAGES)}")
+        parts = item.get("parts")
+        if not isinstance(parts, list) or not parts:
+            raise CatalogueError(f"{where}, parts: needs at least one part")
+        try:
+            scenario_of(item.get("scenario"))
+        except (ValueError, KeyError) as error:
+            raise CatalogueError(f"{where}, scenario: {error}") from None
+        if not isinstance(item.get("said_by"), str) or not item["said_by"]:
+            raise CatalogueError(f"{where}, said_by: missing")
+        claims.append(Claim(cid, _texts(f"{where}, claim", item.get("claim")), item["said_by"],
+                            _texts(f"{where}, where", item.get("where")), item["page"],
+                            tuple(_part(f"{where}, part {i + 1}", p, figures)
+                                  for i, p in enumerate(parts)),
+                            item.get("scenario"), bool(item.get("universal", False)),
+                            bool(item.get("strict", False))))
+    context = []
+    for item in raw.get("context") or []:
+        where = f"{name}, context {item.get('id') if isinstance(item, dict) else '?'}"
+        if not isinstance(item, dict) or item.get("figure") not in figures:
+            raise CatalogueError(f"{where}: needs an id and a figure key")
+        context.append(Context(item["id"], _texts(f"{where}, says", item.get("says")),
+                               item["figure"], item.get("compare")))
+    return claims, context
 
 
-@lru_cache(maxsize=1)
+@cache
+def _loaded() -> tuple[tuple[Claim, ...], tuple[Context, ...]]:
+    claims_, context_ = load_claims(files.data_path("claims.yaml"))
+    return tuple(claims_), tuple(context_)
+
+
 def claims() -> tuple[Claim, ...]:
     """The claims in data/claims.yaml."""
-    return tuple(load_claims(catalogue.DATA_DIR / "claims.yaml"))
+    return _loaded()[0]
+
+
+def context() -> tuple[Context, ...]:
+    """Figures from the debate that the model does not test, with their sources."""
+    return _loaded()[1]
 
 
 def claim(claim_id: str) -> Claim:
     for c in claims():
         if c.id == claim_id:
             return c
-    raise ValueError(f"unknown claim {claim_id!r}; choose one of {', '.join(c.id for c in claims())}")
+    raise ValueError(f"unknown claim {claim_id!r}; choose one of "
+                     f"{', '.join(c.id for c in claims())}")
+
+
+def about(case: str) -> list[Claim]:
+    """The claims with a part that runs on the given case."""
+    return [c for c in claims() if case in c.cases()]

@@ -3,7 +3,8 @@
 Arrays are shaped (n,) per scenario, (n, K) per outcome, (n, T) per year and (n, K, T) per outcome
 and year, with n scenarios, K outcomes and T = horizon years. ``evaluate`` is a batch of one; a
 sweep over caseloads and thousands of Monte Carlo draws are one call each. The formulas are the
-ones in ``docs/model.md``.
+ones in docs/model.md; their physics is pinned by tests/test_properties.py: nothing is avoided that
+was not at risk, nobody is moved who was not in the group, and nothing changes without staff.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import finance
-from .scenario import PAYERS, Scenario, bounds, levers
+from . import cashflow, fields
+from .scenario import PAYERS, Scenario
 
 #: Scenario fields held as one number per scenario (the horizon is shared by the batch).
-SCALARS = tuple(name for name in levers(Scenario) if name != "horizon_years")
+SCALARS = tuple(name for name in fields.of(Scenario) if name != "horizon_years")
 #: Outcome fields held as one number per scenario and outcome.
-OUTCOME_FIELDS = ("base_flow", "effect", "duration_years")
+OUTCOME_FIELDS = ("base_rate", "effect", "deadweight", "duration_years", "other_benefit_share")
 
 
 @dataclass(frozen=True)
@@ -27,54 +28,72 @@ class Batch:
 
     horizon: int
     scalars: dict[str, np.ndarray]   # name -> (n,)
-    outcome: dict[str, np.ndarray]   # base_flow, effect, duration_years -> (n, K)
-    price: np.ndarray                # (n, K, 3): DKK per person-year for kommune, region, stat
+    outcome: dict[str, np.ndarray]   # OUTCOME_FIELDS -> (n, K)
+    price: np.ndarray                # (n, K, 3): budget DKK per person-year for kommune, region, stat
+    wider: np.ndarray                # (n, K): wider gain per person-year
     outcome_keys: tuple[str, ...]
+    exits: np.ndarray                # (K,) True for exit outcomes, False for prevented entries
+    factor: np.ndarray | None = None  # (n, K) effect multipliers for draws (negative: harm)
 
     @classmethod
-    def of(cls, scenarios: list[Scenario]) -> "Batch":
-        """Stack validated scenarios; they must share the horizon and the outcome keys."""
+    def of(cls, scenarios: list[Scenario]) -> Batch:
+        """Stack validated scenarios; they must share the horizon and the outcomes' keys and kinds."""
         first = scenarios[0]
         keys = tuple(o.key for o in first.outcomes)
+        kinds = tuple(o.kind for o in first.outcomes)
         for s in scenarios:
-            if s.horizon_years != first.horizon_years or tuple(o.key for o in s.outcomes) != keys:
+            if s.horizon_years != first.horizon_years or \
+                    tuple((o.key, o.kind) for o in s.outcomes) != tuple(zip(keys, kinds)):
                 raise ValueError("a batch needs one horizon and one list of outcomes")
+        n, k = len(scenarios), len(keys)
         scalars = {name: np.array([getattr(s, name) for s in scenarios], dtype=float)
                    for name in SCALARS}
         outcome = {name: np.array([[getattr(o, name) for o in s.outcomes] for s in scenarios],
-                                  dtype=float).reshape(len(scenarios), len(keys))
+                                  dtype=float).reshape(n, k)
                    for name in OUTCOME_FIELDS}
         price = np.array([[o.price_by_payer() for o in s.outcomes] for s in scenarios],
-                         dtype=float).reshape(len(scenarios), len(keys), len(PAYERS))
-        return cls(first.horizon_years, scalars, outcome, price, keys)
+                         dtype=float).reshape(n, k, len(PAYERS))
+        wider = np.array([[o.wider_price() for o in s.outcomes] for s in scenarios],
+                         dtype=float).reshape(n, k)
+        return cls(first.horizon_years, scalars, outcome, price, wider, keys,
+                   np.array([kind == "exit" for kind in kinds], dtype=bool))
 
     @property
     def size(self) -> int:
         return len(self.scalars["cases"])
 
-    def with_values(self, name: str, values) -> "Batch":
+    def grow(self, n: int) -> Batch:
+        """A batch of one repeated ``n`` times (for sweeps and draws)."""
+        if self.size == n:
+            return self
+        if self.size != 1:
+            raise ValueError(f"cannot grow a batch of {self.size} to {n}")
+
+        def rep(a):
+            return np.repeat(a, n, axis=0)
+
+        return replace(self, scalars={k: rep(v) for k, v in self.scalars.items()},
+                       outcome={k: rep(v) for k, v in self.outcome.items()},
+                       price=rep(self.price), wider=rep(self.wider),
+                       factor=None if self.factor is None else rep(self.factor))
+
+    def with_values(self, name: str, values) -> Batch:
         """A batch with Scenario field ``name`` set to each of ``values`` (range-checked).
 
         A batch of one is broadcast to ``len(values)`` scenarios.
         """
         if name not in SCALARS:
             raise ValueError(f"cannot vary {name!r}; choose one of {', '.join(SCALARS)}")
-        values = np.asarray(values, dtype=float)
-        meta = bounds(Scenario, name)
-        bad = ~np.isfinite(values) | (values < meta["lo"]) | (values > meta["hi"])
+        values = np.atleast_1d(np.asarray(values, dtype=float))
+        spec = fields.field("scenario", name)
+        bad = ~np.isfinite(values) | (values < spec.lo) | (values > spec.hi)
         if bad.any():
-            raise ValueError(f"{name} must be from {meta['lo']:g} to {meta['hi']:g} "
-                             f"{meta['unit']}; got {values[bad][0]:g}")
-        n = len(values)
-        if self.size not in (1, n):
-            raise ValueError(f"cannot set {n} values on a batch of {self.size}")
-        grow = (lambda a: np.repeat(a, n, axis=0)) if self.size == 1 and n != 1 else (lambda a: a)
-        scalars = {k: grow(v) for k, v in self.scalars.items()}
-        scalars[name] = values
+            spec.check(float(values[bad][0]))
+        grown = self.grow(len(values))
+        scalars = {**grown.scalars, name: values}
         if np.any(scalars["caseload_after"] > scalars["caseload_before"]):
             raise ValueError("caseload_after must not exceed caseload_before")
-        return replace(self, scalars=scalars, outcome={k: grow(v) for k, v in self.outcome.items()},
-                       price=grow(self.price))
+        return replace(grown, scalars=scalars)
 
 
 @dataclass(frozen=True)
@@ -82,13 +101,20 @@ class Paths:
     """Yearly results for every scenario of a batch."""
 
     extra_workers: np.ndarray     # (n,)
+    staffing: np.ndarray          # (n, T) share of the extra caseworkers in place
+    caseload: np.ndarray          # (n, T) caseload reached
+    dose: np.ndarray              # (n, T) the caseload change as a multiple of the reference one
     cost_staff: np.ndarray        # (n, T)
     cost_other: np.ndarray        # (n, T) one-off and other costs
-    new_people: np.ndarray        # (n, K, T) additional people avoiding the costly state
-    people: np.ndarray            # (n, K, T) person-years avoided
-    savings_outcome: np.ndarray   # (n, K, T)
-    savings_payer: np.ndarray     # (n, 3, T)
-    savings_unit: np.ndarray      # (n, T) savings at effect_scale = 1
+    at_risk: np.ndarray           # (n, K, T) entries that would happen / people on the benefit
+    without: np.ndarray           # (n, K, T) person-years in the costly state without the change
+    new_people: np.ndarray        # (n, K, T) entries prevented / extra exits, in the year
+    people: np.ndarray            # (n, K, T) person-years out of the costly state thanks to it
+    stock: np.ndarray             # (n, K, T) people out of the costly state at the year's end
+    savings_outcome: np.ndarray   # (n, K, T) budget savings by outcome
+    savings_payer: np.ndarray     # (n, 3, T) budget savings by payer
+    wider_outcome: np.ndarray     # (n, K, T) wider gains by outcome
+    wider_on: np.ndarray          # (n,) 1 where wider gains count in the result
     discount: np.ndarray          # (n, T) discount factor (1 + rate)^-t
 
     @property
@@ -96,8 +122,17 @@ class Paths:
         return self.cost_staff + self.cost_other
 
     @property
+    def wider_gains(self) -> np.ndarray:
+        return self.wider_outcome.sum(axis=1)
+
+    @property
+    def savings_society(self) -> np.ndarray:
+        """Wider gains where they count in the result, else 0."""
+        return self.wider_gains * self.wider_on[:, None]
+
+    @property
     def savings(self) -> np.ndarray:
-        return self.savings_payer.sum(axis=1)
+        return self.savings_payer.sum(axis=1) + self.savings_society
 
     @property
     def net(self) -> np.ndarray:
@@ -109,15 +144,16 @@ class Paths:
         return self.savings_payer[:, 0] - self.cost
 
 
-def dose(before, after, ref_before, ref_after, max_dose=np.inf):
-    """Effect multiplier of a caseload change relative to the reference change: 0 .. max_dose."""
-    return np.clip(np.log(before / after) / np.log(ref_before / ref_after), 0.0, max_dose)
+def log_dose(before, after, ref_before, ref_after, max_dose=np.inf):
+    """A caseload change as a multiple of the reference change, on a log scale: 0 .. max_dose."""
+    ratio = np.log(np.asarray(before, dtype=float) / after) / np.log(np.asarray(ref_before) / ref_after)
+    return np.clip(ratio, 0.0, max_dose)
 
 
 def scenario_dose(s: Scenario) -> float:
-    """The dose of one scenario's caseload change."""
-    return float(dose(s.caseload_before, s.caseload_after, s.reference_caseload_before,
-                      s.reference_caseload_after, s.max_dose))
+    """The dose of one scenario's caseload change, with every extra caseworker in place."""
+    return float(log_dose(s.caseload_before, s.caseload_after, s.reference_caseload_before,
+                          s.reference_caseload_after, s.max_dose))
 
 
 def phase_in(years, horizon: int) -> np.ndarray:
@@ -132,43 +168,86 @@ def phase_in(years, horizon: int) -> np.ndarray:
     return np.where(p > 0, ramp_area(t + 1) - ramp_area(t), 1.0)
 
 
-def run(batch: Batch) -> Paths:
-    """Compute yearly costs, avoided person-years and savings by outcome and payer."""
-    s, T = batch.scalars, batch.horizon
-    t = np.arange(T)
-    active = (t[None, :] < s["programme_years"][:, None]).astype(float)       # (n, T)
+def moved_share(batch: Batch) -> np.ndarray:
+    """(n, K): share of the movable people moved at the reference change, after deadweight."""
+    o = batch.outcome
+    net = o["effect"] * (1 - o["deadweight"])
+    rate = o["base_rate"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exit_share = np.where(rate > 0, net * rate / (1 - rate), 0.0)
+    return np.clip(np.where(batch.exits[None, :], exit_share, net), 0.0, 1.0)
 
-    extra = s["cases"] / s["caseload_after"] - s["cases"] / s["caseload_before"]
-    staffing = np.ones((batch.size, T))
+
+def strength(m_ref: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """(n, K, T): share moved at ``steps`` (n, K, T) reference-sized caseload steps.
+
+    Each step moves the same share ``m_ref`` of those still movable: 1 - (1 - m)^steps. Zero steps
+    move no one, one step moves ``m_ref``, and no number of steps moves more than everyone.
+    Negative steps (a harmful draw) move people the other way, by the same rule.
+    """
+    return np.sign(steps) * (1.0 - (1.0 - m_ref[:, :, None]) ** np.abs(steps))
+
+
+def run(batch: Batch) -> Paths:
+    """Compute yearly costs, people moved and savings by outcome and payer."""
+    s, T = batch.scalars, batch.horizon
+    n, K = batch.size, len(batch.outcome_keys)
+    t = np.arange(T)
+    active = (t[None, :] < s["programme_years"][:, None]).astype(float)        # (n, T)
+    staffing = np.ones((n, T))
     staffing[:, 0] = s["staffing_ramp"]
-    cost_staff = (extra * s["worker_cost"])[:, None] * staffing * active
+    staffing *= active
+
+    cases, before, after = s["cases"], s["caseload_before"], s["caseload_after"]
+    extra = cases / after - cases / before
+    cost_staff = (extra * s["worker_cost"] * (1 + s["overhead"]))[:, None] * staffing
     cost_other = s["other_cost_per_year"][:, None] * active
     cost_other[:, 0] += s["one_off_cost"]
 
-    d = dose(s["caseload_before"], s["caseload_after"],
-             s["reference_caseload_before"], s["reference_caseload_after"], s["max_dose"])
-    strength = (d[:, None] * phase_in(s["phase_in_years"], T) * active)[:, None, :]  # (n, 1, T)
-    inflow = (batch.outcome["base_flow"] * batch.outcome["effect"])[:, :, None] * strength
-    stays = (1.0 - 1.0 / batch.outcome["duration_years"])                      # (n, K)
-    people = np.empty_like(inflow)
-    stock = np.zeros(inflow.shape[:2])
-    for year in range(T):  # stock-flow, mid-year convention: mean of start and end stock
-        end = stock * stays + inflow[:, :, year]
-        people[:, :, year] = (stock + end) / 2
-        stock = end
+    # The caseload reached follows the staff in place; the dose follows the caseload reached.
+    inv_reached = 1 / before[:, None] + staffing * (1 / after - 1 / before)[:, None]
+    caseload = 1 / inv_reached
+    dose = log_dose(before[:, None], caseload, s["reference_caseload_before"][:, None],
+                    s["reference_caseload_after"][:, None], s["max_dose"][:, None])
+    steps = (s["effect_scale"][:, None] * dose * phase_in(s["phase_in_years"], T))[:, None, :]
+    if batch.factor is not None:
+        steps = steps * batch.factor[:, :, None]
+    m = strength(moved_share(batch), np.broadcast_to(steps, (n, K, T)))         # (n, K, T)
 
-    keep = (1.0 - s["optimism_bias"])[:, None, None]
-    unit_outcome = people * batch.price.sum(axis=2)[:, :, None] * keep         # (n, K, T)
-    unit_payer = np.einsum("nkt,nkp->npt", people, batch.price) * keep         # (n, 3, T)
-    scale = s["effect_scale"]
+    rate, group = batch.outcome["base_rate"], cases[:, None]                     # (n, K), (n, 1)
+    entries = group * rate                                                       # (n, K)
+    stays = 1.0 - 1.0 / batch.outcome["duration_years"]
+    exits = batch.exits[None, :]
+    shape = (n, K, T)
+    at_risk, without, new, people, stock = (np.empty(shape) for _ in range(5))
+    out = np.zeros((n, K))        # people out of the costly state thanks to the change
+    base = np.zeros((n, K))       # entries' person-stock without the change
+    for year in range(T):
+        kept = out * stays                       # returns (or ended spells) come first
+        on = group - kept                        # exits: people on the benefit after returns
+        pool_up = np.where(exits, on * (1 - rate), entries)
+        pool_down = np.where(exits, on * rate, np.minimum(entries, group - entries))
+        mt = m[:, :, year]
+        moved = mt * np.where(mt >= 0, pool_up, pool_down)
+        end = kept + moved
+        base_end = base * stays + entries
+        at_risk[:, :, year] = np.where(exits, on, entries)
+        without[:, :, year] = np.where(exits, group, (base + base_end) / 2)
+        new[:, :, year] = moved
+        people[:, :, year] = (out + end) / 2     # mid-year convention
+        stock[:, :, year] = end
+        out, base = end, base_end
+
+    keep = (1.0 - s["optimism_bias"])[:, None, None] * \
+        (1.0 - batch.outcome["other_benefit_share"])[:, :, None]
+    counted = people * keep                                                      # (n, K, T)
     return Paths(
-        extra_workers=extra,
-        cost_staff=cost_staff,
-        cost_other=cost_other,
-        new_people=inflow * scale[:, None, None],
-        people=people * scale[:, None, None],
-        savings_outcome=unit_outcome * scale[:, None, None],
-        savings_payer=unit_payer * scale[:, None, None],
-        savings_unit=unit_payer.sum(axis=1),
-        discount=finance.discount_factors(s["discount_rate"], T),
+        extra_workers=extra, staffing=staffing, caseload=caseload, dose=dose,
+        cost_staff=cost_staff, cost_other=cost_other, at_risk=at_risk, without=without,
+        new_people=new, people=people, stock=stock,
+        savings_outcome=counted * batch.price.sum(axis=2)[:, :, None],
+        savings_payer=np.einsum("nkt,nkp->npt", counted, batch.price),
+        wider_outcome=counted * batch.wider[:, :, None],
+        wider_on=s["wider_gains"],
+        discount=cashflow.discount_factors(s["discount_rate"], T),
     )

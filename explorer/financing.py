@@ -7,14 +7,14 @@ sector's net (savings minus cost), which ``tests/test_financing.py`` checks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from . import catalogue, engine, finance
+from . import cashflow, catalogue, engine, fields
+from .fields import spec_field
 from .model import Result
-from .scenario import _validate, lever
 
 PARTIES = ("kommune", "region", "stat", "investor")
 ARRANGEMENTS = ("self_financed", "state_grant", "conditional_grant", "impact_bond")
@@ -22,54 +22,27 @@ ARRANGEMENTS = ("self_financed", "state_grant", "conditional_grant", "impact_bon
 
 @dataclass(frozen=True)
 class Terms:
-    """The terms of the arrangements; defaults from data/figures.csv (``financing.*``)."""
+    """The terms of the arrangements; defaults from data/figures.csv via data/fields.yaml."""
 
-    grant_share: float = lever(0.5, 0, 1, 0.05, "share of cost", "Tilskuddets andel",
-                               "Grant share", "Andel af udgiften, staten eller fonden betaler.",
-                               "Share of the cost the state or fund pays.",
-                               source="financing.state_grant_share")
-    grant_years: int = lever(3, 1, 20, 1, "years", "Tilskudsår", "Grant years",
-                             "År med tilskud fra projektets start.",
-                             "Years of grant from the start.", source="financing.grant_years",
-                             integer=True)
-    repay_share: float = lever(0.5, 0, 1, 0.05, "share of savings", "Tilbagebetalingsandel",
-                               "Repayment share",
-                               "Andel af kommunens realiserede gevinst, der betaler tilskuddet "
-                               "tilbage.",
-                               "Share of the kommune's realised savings that repays the grant.",
-                               source="financing.repay_share")
-    repay_years: int = lever(4, 1, 20, 1, "years", "Tilbagebetalingsår", "Repayment years",
-                             "År med tilbagebetaling efter tilskudsårene; resten eftergives.",
-                             "Years of repayment after the grant years; the rest is forgiven.",
-                             source="financing.repay_years", integer=True)
-    bond_trigger: float = lever(0.5, 0, 1, 0.05, "share of the documented effect",
-                                "Tærskel for betaling", "Payment trigger",
-                                "Investoren får kun betaling, hvis mindst denne andel af den "
-                                "dokumenterede effekt måles.",
-                                "The investor is paid only if at least this share of the "
-                                "documented effect is measured.",
-                                source="financing.bond_trigger")
-    bond_outcome_share: float = lever(0.5, 0, 1, 0.05, "share of savings",
-                                      "Andel af gevinsten til investor", "Outcome payment share",
-                                      "Andel af kommunens realiserede gevinst, der betales til "
-                                      "investoren.",
-                                      "Share of the kommune's realised savings paid to the "
-                                      "investor.", source="financing.bond_outcome_share")
-    bond_cap: float = lever(0.13, 0, 0.5, 0.01, "return per year", "Loft over afkast",
-                            "Return cap", "Højeste årlige forrentning af investorens kapital.",
-                            "Highest yearly return on the investor's capital.",
-                            source="peterborough.cap")
+    grant_share: float = spec_field("terms", "grant_share")
+    grant_years: int = spec_field("terms", "grant_years")
+    repay_share: float = spec_field("terms", "repay_share")
+    repay_years: int = spec_field("terms", "repay_years")
+    bond_years: int = spec_field("terms", "bond_years")
+    bond_trigger: float = spec_field("terms", "bond_trigger")
+    bond_outcome_share: float = spec_field("terms", "bond_outcome_share")
+    bond_cap: float = spec_field("terms", "bond_cap")
 
     def __post_init__(self):
-        _validate(self, "")
+        fields.validate(self)
 
     def replace(self, **changes) -> "Terms":
         return replace(self, **changes)
 
 
 def default_terms() -> Terms:
-    """Terms with every default taken from its figure."""
-    return Terms(**{f.name: catalogue.figure(f.metadata["source"]).value for f in fields(Terms)})
+    """Terms with every default taken from its figure (the same as ``Terms()``)."""
+    return Terms()
 
 
 def measured_share(result: Result) -> float:
@@ -78,13 +51,16 @@ def measured_share(result: Result) -> float:
 
 
 def capped_payments(invest, payable, cap: float) -> np.ndarray:
-    """What an investor who puts in ``invest`` receives of ``payable``: payments stop once the
-    capital has been returned with ``cap`` a year, so the investor's return never exceeds it."""
-    balance, paid = 0.0, np.zeros(len(invest))
-    for t, (put, due) in enumerate(zip(invest, payable)):
-        balance = balance * (1 + cap) + put
-        paid[t] = min(due, balance)
-        balance -= paid[t]
+    """What an investor who puts in ``invest`` receives of ``payable`` (years on the last axis):
+    payments stop once the capital has been returned with ``cap`` a year, so the investor's
+    return never exceeds it."""
+    invest, payable = np.asarray(invest, dtype=float), np.asarray(payable, dtype=float)
+    balance = np.zeros(invest.shape[:-1])
+    paid = np.zeros_like(invest)
+    for t in range(invest.shape[-1]):
+        balance = balance * (1 + cap) + invest[..., t]
+        paid[..., t] = np.minimum(payable[..., t], balance)
+        balance = balance - paid[..., t]
     return paid
 
 
@@ -121,19 +97,25 @@ def conditional_grant(result: Result, terms: Terms) -> pd.DataFrame:
 
 
 def bond_payments(result: Result, terms: Terms) -> tuple[np.ndarray, np.ndarray]:
-    """(what the investor puts in, what the kommune pays it) per year."""
+    """(what the investor puts in, what the kommune pays it) per year.
+
+    The investor pays the cost in the contract years; if the measured effect reaches the trigger,
+    the kommune pays it a share of the savings realised in those years, until the capital is
+    back with at most the capped return. After the contract the kommune pays the cost itself.
+    """
     y = result.yearly
-    cost = y["cost"].to_numpy()
+    term = (y["year"] < terms.bond_years).to_numpy()
+    invest = y["cost"].to_numpy() * term
     triggered = measured_share(result) >= terms.bond_trigger
-    due = terms.bond_outcome_share * np.maximum(y["savings_kommune"].to_numpy(), 0) * triggered
-    return cost, capped_payments(cost, due, terms.bond_cap)
+    due = terms.bond_outcome_share * np.maximum(y["savings_kommune"].to_numpy(), 0) * term \
+        * triggered
+    return invest, capped_payments(invest, due, terms.bond_cap)
 
 
 def impact_bond(result: Result, terms: Terms) -> pd.DataFrame:
-    """Payment by results: an investor pays every cost; if the measured effect reaches the trigger
-    the kommune pays a share of its realised savings, until the capital is back with the cap."""
-    cost, paid = bond_payments(result, terms)
-    return _table(result, kommune=cost - paid, investor=paid - cost)
+    """Payment by results for a contract term: see ``bond_payments``."""
+    invest, paid = bond_payments(result, terms)
+    return _table(result, kommune=invest - paid, investor=paid - invest)
 
 
 def arrangements(result: Result, terms: Terms) -> dict[str, pd.DataFrame]:
@@ -151,16 +133,19 @@ def summary(result: Result, terms: Terms) -> pd.DataFrame:
     for name, flows in arrangements(result, terms).items():
         row = {"arrangement": name}
         for party in PARTIES:
-            row[f"pv_{party}"] = float(finance.npv(rate, flows[party]))
-        row["investor_irr"] = row["investor_multiple"] = None
+            row[f"pv_{party}"] = float(cashflow.npv(rate, flows[party]))
+        row["investor_irr"] = row["investor_multiple"] = np.nan
         if name == "impact_bond":
             put, got = bond_payments(result, terms)
             if put.sum() > 0:
                 row["investor_multiple"] = got.sum() / put.sum()
-                row["investor_irr"] = -1.0 if got.sum() == 0 else finance.irr(got - put)
+                irr = -1.0 if got.sum() == 0 else cashflow.irr(got - put)
+                row["investor_irr"] = np.nan if irr is None else irr
         rows.append(row)
     table = pd.DataFrame(rows)
     own = table.loc[table["arrangement"] == "self_financed", "pv_kommune"].item()
+    # The price of the finance: what the kommune gives up, in present value, against paying for
+    # the same programme itself. The savings are the programme's in every arrangement.
     table["kommune_extra_cost"] = own - table["pv_kommune"]
     return table
 
@@ -186,8 +171,12 @@ class Peterborough:
         return capped_payments(invest, due, self.cap) - invest
 
     def irr(self, reduction: float) -> float:
+        """The investors' yearly return (-1: everything lost; NaN where it is undefined)."""
         flows = self.flows(reduction)
-        return -1.0 if flows.max() <= 0 else finance.irr(flows)
+        if flows.max() <= 0:
+            return -1.0
+        irr = cashflow.irr(flows)
+        return np.nan if irr is None else irr
 
 
 def peterborough() -> Peterborough:

@@ -1,80 +1,22 @@
-"""Danish (default) and English texts and number formats (Babel)."""
+"""Danish (default) and English: the text catalogue (data/texts.yaml) and number formats (Babel).
+
+Every text a reader sees has a key in data/texts.yaml with a Danish and an English version;
+``t(key, lang, **values)`` fills in its ``{placeholders}``. Numbers are formatted for the page's
+language: '1.234.567 kr.' and '2,5' in Danish, 'DKK 1,234,567' and '2.5' in English.
+"""
 
 from __future__ import annotations
 
 import math
+from functools import cache
 
 from babel.numbers import format_decimal, format_percent
 
+from . import files, yamlfile
+
 LANGS = ("da", "en")
 LOCALES = {"da": "da_DK", "en": "en_GB"}
-
-TEXTS = {
-    "year": ("År", "Year"),
-    "extra_workers": ("Ekstra sagsbehandlere", "Extra caseworkers"),
-    "cost": ("Udgift", "Cost"),
-    "cost_staff": ("Sagsbehandlere", "Caseworkers"),
-    "cost_other": ("Andre udgifter", "Other costs"),
-    "savings": ("Gevinst", "Savings"),
-    "savings_kommune": ("Gevinst, kommune", "Savings, kommune"),
-    "savings_stat": ("Gevinst, stat", "Savings, state"),
-    "net": ("Netto", "Net"),
-    "cumulative_net": ("Akkumuleret netto", "Cumulative net"),
-    "total_cost": ("Samlet udgift", "Total cost"),
-    "total_savings": ("Samlet gevinst", "Total savings"),
-    "npv": ("Nettonutidsværdi", "Net present value"),
-    "benefit_cost_ratio": ("Gevinst pr. krone", "Benefit-cost ratio"),
-    "payback_year": ("Tjent hjem, offentlig sektor", "Pays back, public sector"),
-    "payback_year_kommune": ("Tjent hjem, kommunen alene", "Pays back, kommune alone"),
-    "break_even_effect": ("Nødvendig effekt", "Break-even effect"),
-    "kommune": ("Kommune", "Kommune"),
-    "region": ("Region", "Region"),
-    "stat": ("Stat", "State"),
-    "public_sector": ("Offentlig sektor", "Public sector"),
-    "never": ("ikke inden for horisonten", "not within the horizon"),
-    "not_defined": ("ikke defineret", "not defined"),
-    "above_range": ("mere end 3 gange", "more than 3 times"),
-    "in_year": ("i år {year} ({calendar})", "in year {year} ({calendar})"),
-    "times_effect": ("{value} × den dokumenterede effekt", "{value} × the documented effect"),
-    "assumption": ("Antagelse", "Assumption"),
-    "source": ("Kilde", "Source"),
-    "grade": ("Evidens", "Evidence"),
-    "app_title": ("Sagstal og økonomi: betaler flere sagsbehandlere sig?",
-                  "Caseloads and money: do more caseworkers pay for themselves?"),
-    "case": ("Sag", "Case"),
-    "levers": ("Håndtag", "Levers"),
-    "more_levers": ("Flere indstillinger", "More settings"),
-    "sources": ("Kilder bag tallene", "Sources behind the numbers"),
-    "downloads": ("Hent", "Download"),
-    "table_csv": ("Tabel (CSV)", "Table (CSV)"),
-    "chart_png": ("Graf (PNG)", "Chart (PNG)"),
-    "chart_svg": ("Graf (SVG)", "Chart (SVG)"),
-    "which_chart": ("Graf", "Chart"),
-    "chart_cumulative": ("Akkumuleret netto", "Cumulative net"),
-    "chart_flows": ("Udgifter og gevinster", "Costs and savings"),
-    "chart_sweep": ("Sagstal og nutidsværdi", "Caseload and NPV"),
-    "share": ("Del dette scenarie", "Share this scenario"),
-    "other_lang": ("English", "Dansk"),
-    "discount_preset": ("Diskonteringsrente", "Discount rate"),
-    "extra_workers_lever": ("Ekstra sagsbehandlere", "Extra caseworkers"),
-    "value": ("Værdi", "Value"),
-    "unit": ("Enhed", "Unit"),
-    "year_col": ("År", "Year"),
-    "setting": ("Indstilling", "Setting"),
-    "no_source": ("ingen kilde (antagelse)", "no source (assumption)"),
-    "error": ("Indstillingen kunne ikke bruges: {message}", "The setting could not be used: {message}"),
-    "notice_title": ("Bemærk", "Note"),
-    "home": ("Forside", "Home"),
-    "n_years": ("{n} år", "{n} years"),
-    "no_discounting": ("ingen diskontering", "no discounting"),
-}
-
-GRADE_TEXT = {
-    "H": ("Primær eller officiel kilde", "Primary or official source"),
-    "M": ("Anerkendt sekundær kilde", "Reputable secondary source"),
-    "L": ("Afledt, ældre eller delvis", "Derived, old or partial"),
-    "A": ("Antagelse: ikke fundet i en kilde", "Assumption: not found in a source"),
-}
+GRADES = ("H", "M", "L", "A", "F")
 
 
 def check_lang(lang: str) -> str:
@@ -83,14 +25,48 @@ def check_lang(lang: str) -> str:
     return lang
 
 
+def other(lang: str) -> str:
+    """The other language."""
+    return "en" if check_lang(lang) == "da" else "da"
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """Every text by key: {key: {"da": ..., "en": ...}} (checked as it is read)."""
+    raw = yamlfile.read(files.data_path("texts.yaml"))
+    if not isinstance(raw, dict):
+        raise yamlfile.DataError("texts.yaml: must map keys to {da, en} texts")
+    out: dict[str, dict[str, str]] = {}
+
+    def walk(prefix: str, node) -> None:
+        if isinstance(node, dict) and set(node) == set(LANGS) and all(
+                isinstance(v, str) for v in node.values()):
+            out[prefix] = node
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), value)
+        else:
+            raise yamlfile.DataError(f"texts.yaml, {prefix}: needs a 'da' and an 'en' text")
+
+    walk("", raw)
+    return out
+
+
 def t(key: str, lang: str = "da", **values) -> str:
     """The text ``key`` in ``lang``, with ``{placeholders}`` filled in."""
-    text = TEXTS[key][LANGS.index(check_lang(lang))]
+    try:
+        text = catalogue()[key][check_lang(lang)]
+    except KeyError:
+        raise KeyError(f"no text {key!r} in texts.yaml") from None
     return text.format(**values) if values else text
 
 
+def has(key: str) -> bool:
+    return key in catalogue()
+
+
 def grade_text(grade: str, lang: str = "da") -> str:
-    return GRADE_TEXT[grade][LANGS.index(check_lang(lang))]
+    return t(f"grade.{grade}", lang)
 
 
 def tidy(text: str) -> str:
@@ -104,6 +80,12 @@ def number(value: float, lang: str = "da", digits: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=LOCALES[check_lang(lang)])
 
 
+def short(value: float, lang: str = "da", most: int = 2) -> str:
+    """A number with at most ``most`` decimals and no trailing zeros: '2,5', '1.000', '0,04'."""
+    pattern = "#,##0" + ("." + "#" * most if most else "")
+    return format_decimal(value, format=pattern, locale=LOCALES[check_lang(lang)])
+
+
 def dkk(value: float, lang: str = "da") -> str:
     """Whole kroner: '1.234.567 kr.' or 'DKK 1,234,567'."""
     text = number(value, lang)
@@ -111,26 +93,51 @@ def dkk(value: float, lang: str = "da") -> str:
 
 
 def millions(value: float, lang: str = "da", digits: int = 1) -> str:
-    """'2,0 mio. kr.' or 'DKK 2.0 m'."""
+    """'2,0 mio. kr.' or 'DKK 2.0 m'; billions as 'mia. kr.' / 'bn'."""
+    if abs(value) >= 1e9:
+        text = number(value / 1e9, lang, digits)
+        return f"{text} mia. kr." if lang == "da" else f"DKK {text} bn"
     text = number(value / 1e6, lang, digits)
     return f"{text} mio. kr." if lang == "da" else f"DKK {text} m"
 
 
-def percent(value: float, lang: str = "da", digits: int = 1) -> str:
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + " %"
+def percent(value: float, lang: str = "da", digits: int = 0) -> str:
+    """'20 %' (da) or '20%' (en)."""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + ("\u00a0%" if lang == "da" else "%")
     return format_percent(value, format=pattern, locale=LOCALES[check_lang(lang)])
 
 
-def payback(year: int | None, start_year: int | None, lang: str = "da") -> str:
-    """'i år 1 (2014)' or 'ikke inden for horisonten'."""
-    if year is None:
-        return t("never", lang)
-    calendar = start_year + year if start_year else "—"
-    return t("in_year", lang, year=year, calendar=calendar)
+def field_value(value: float, fmt: str, lang: str = "da") -> str:
+    """A value in a field's format (see data/fields.yaml's units)."""
+    if fmt == "money":
+        return dkk(value, lang)
+    if fmt == "share":
+        return percent(value, lang, 0 if abs(value * 100 - round(value * 100)) < 1e-9 else 1)
+    if fmt == "multiplier":
+        return short(value, lang, 2) + " ×"
+    if fmt == "year":
+        return str(int(value))
+    if fmt == "flag":
+        return t("on" if value else "off", lang)
+    if fmt == "count":
+        return number(value, lang)
+    return short(value, lang, 2)
+
+
+def year_or_never(year: int | None, lang: str = "da") -> str:
+    """A calendar year, or 'ikke inden for horisonten'."""
+    return t("never", lang) if year is None else str(year)
 
 
 def factor(value: float | None, lang: str = "da") -> str:
-    """A multiplier: '1,41' / '1.41', or 'ikke defineret'."""
+    """A ratio: '1,41' / '1.41', or 'ikke defineret'."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return t("not_defined", lang)
     return number(value, lang, 2)
+
+
+def price_year_note(lang: str = "da") -> str:
+    """'2024-kr.' / '2024 prices'."""
+    from . import catalogue as data
+
+    return t("price_year", lang, year=data.price_year())

@@ -28,12 +28,13 @@ def benefit_state_share(weeks_before: float, figures) -> float:
 
 
 def high_cost_state_share(yearly_cost: float, figures) -> float:
-    """The state's share of a placement costing ``yearly_cost`` a year under the central refusion
+    """The state's share of a placement costing ``yearly_cost`` a year (price-year kroner; the
+    thresholds are converted from their 2020 level) under the central refusion
     for high-cost cases (25 % above the first threshold, 50 % above the second, 75 % above the
     third)."""
     if yearly_cost <= 0:
         return 0.0
-    bands = [(figures[t].value, figures[r].value) for t, r in HIGH_COST]
+    bands = [(figures[t].in_prices, figures[r].value) for t, r in HIGH_COST]
     refund = 0.0
     for i, (threshold, rate) in enumerate(bands):
         upper = bands[i + 1][0] if i + 1 < len(bands) else float("inf")

@@ -1,96 +1,186 @@
 """Monte Carlo risk, tornado sensitivity and break-even answers, on the vectorised engine.
 
 Each uncertain input is drawn around its point value with a spread set by the evidence grade of
-the figure behind it (``uncertainty.spread_*`` in data/figures.csv): log-normal factors with
-median 1, so a value never changes sign. Draws are seeded and reproducible.
+the figure behind it (``Spreads``, defaults in data/figures.csv): amounts, rates and durations as
+log-normal factors with median 1; each outcome's effect as a normal multiplier centred on 1, so a
+weak or fitted effect can be zero or harmful; deadweight and shares as normal steps around their
+value. Inputs with the same source figure share one draw, so they move together. Every draw stays
+within the model's bounds (the engine cannot move more people than are at risk). Seeded.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-from . import catalogue, engine, model
-from .scenario import Scenario, _validate, bounds, lever
+from . import catalogue, engine, fields, model
+from .fields import spec_field
+from .scenario import Scenario
 
 PERCENTILES = (5, 25, 50, 75, 95)
-
-
-def _spread(grade: str, da: str, en: str):
-    return lever(0.0, 0, 2, 0.05, "relative spread", f"Spredning, evidens {grade}",
-                 f"Spread, evidence {grade}", f"Spredning for tal af typen: {da}.",
-                 f"Spread for figures that are: {en}.", source=f"uncertainty.spread_{grade}")
+#: An effect drawn below -1 would be more harmful than the documented effect is helpful.
+EFFECT_FACTOR_RANGE = (-1.0, 3.0)
 
 
 @dataclass(frozen=True)
 class Spreads:
-    """Relative spread (standard deviation of the log) of draws, per evidence grade."""
+    """Relative spread (one standard deviation) of draws, per evidence grade."""
 
-    H: float = _spread("H", "primær eller officiel kilde", "from a primary or official source")
-    M: float = _spread("M", "anerkendt sekundær kilde", "from a reputable secondary source")
-    L: float = _spread("L", "afledt, ældre eller delvis", "derived, old or partial")
-    A: float = _spread("A", "antagelse", "assumptions")
+    H: float = spec_field("spreads", "H")
+    M: float = spec_field("spreads", "M")
+    L: float = spec_field("spreads", "L")
+    A: float = spec_field("spreads", "A")
+    F: float = spec_field("spreads", "F")
 
     def __post_init__(self):
-        _validate(self, "")
+        fields.validate(self)
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
 
+    def replace(self, **changes) -> Spreads:
+        return replace(self, **changes)
+
 
 def default_spreads() -> Spreads:
-    """The spreads in data/figures.csv."""
-    return Spreads(**{f.name: catalogue.figure(f.metadata["source"]).value for f in fields(Spreads)})
+    """The spreads in data/figures.csv (the same as ``Spreads()``)."""
+    return Spreads()
 
 
-def grade_spreads() -> dict[str, float]:
-    """Relative spread per evidence grade, from data/figures.csv."""
-    return default_spreads().as_dict()
+@dataclass(frozen=True)
+class Input:
+    """One drawn input: what it is, the figure it comes from, its grade and how it is drawn."""
+
+    name: str        # "worker_cost", "institution.effect", "self_support.price" ...
+    source: str      # the figure key (inputs with one source share a draw), or the name itself
+    grade: str
+    draw: str        # "log" (factor exp(N(0, s))), "effect" (N(1, s)), "step" (value + N(0, s))
+    apply: Callable[[engine.Batch, np.ndarray], engine.Batch]
 
 
-def _grade(scenario: Scenario, what: str) -> str:
-    """The evidence grade behind input ``what`` of the scenario's case (A if none is known)."""
-    if scenario.case not in catalogue.cases():
-        return "A"
-    key = catalogue.case(scenario.case).sources.get(what)
-    return catalogue.figure(key).grade if key else "A"
+def _grade(case, what: str) -> tuple[str, str]:
+    """(source figure key or ``what``, evidence grade) of input ``what``; own values are A."""
+    key = case.sources.get(what) if case is not None else None
+    if key is None:
+        return what, "A"
+    return key, catalogue.figure(key).grade
 
 
-def uncertain_inputs(scenario: Scenario) -> list[tuple[str, str]]:
-    """(input, evidence grade) for every drawn input: worker cost, and per outcome its flow,
-    effect, duration and price."""
-    inputs = [("worker_cost", _grade(scenario, "worker_cost"))]
-    for o in scenario.outcomes:
-        inputs += [(f"{o.key}.{a}", _grade(scenario, f"{o.key}.{a}"))
-                   for a in engine.OUTCOME_FIELDS]
-        inputs.append((f"{o.key}.price", _grade(scenario, f"{o.key}.price.0")))
+def _case_of(scenario: Scenario):
+    return catalogue.case(scenario.case) if scenario.case in catalogue.cases() else None
+
+
+def _scalar(name: str, lo: float = 0.0, hi: float = np.inf, log: bool = True):
+    def apply(batch, x):
+        value = batch.scalars[name] * x if log else batch.scalars[name] + x
+        return replace(batch, scalars={**batch.scalars, name: np.clip(value, lo, hi)})
+    return apply
+
+
+def _outcome(k: int, name: str, lo: float, hi: float, log: bool = True):
+    def apply(batch, x):
+        arr = batch.outcome[name].copy()
+        arr[:, k] = np.clip(arr[:, k] * x if log else arr[:, k] + x, lo, hi)
+        return replace(batch, outcome={**batch.outcome, name: arr})
+    return apply
+
+
+def _effect(k: int):
+    def apply(batch, x):
+        factor = np.ones((batch.size, len(batch.outcome_keys))) if batch.factor is None \
+            else batch.factor.copy()
+        factor[:, k] *= np.clip(x, *EFFECT_FACTOR_RANGE)
+        return replace(batch, factor=factor)
+    return apply
+
+
+def _price(k: int, wider: bool):
+    def apply(batch, x):
+        if wider:
+            arr = batch.wider.copy()
+            arr[:, k] *= x
+            return replace(batch, wider=arr)
+        arr = batch.price.copy()
+        arr[:, k, :] *= x[:, None]
+        return replace(batch, price=arr)
+    return apply
+
+
+def uncertain_inputs(scenario: Scenario) -> list[Input]:
+    """Every drawn input of a scenario, with its source figure and evidence grade."""
+    case = _case_of(scenario)
+    inputs = [Input("worker_cost", *_grade(case, "worker_cost"), "log", _scalar("worker_cost")),
+              Input("overhead", *_grade(case, "overhead"), "log", _scalar("overhead", 0, 1))]
+    for k, o in enumerate(scenario.outcomes):
+        rate_hi = 1.0 if o.kind == "entry" else 0.99
+        inputs += [
+            Input(f"{o.key}.base_rate", *_grade(case, f"{o.key}.base_rate"), "log",
+                  _outcome(k, "base_rate", 0.0, rate_hi)),
+            Input(f"{o.key}.effect", *_grade(case, f"{o.key}.effect"), "effect", _effect(k)),
+            Input(f"{o.key}.duration_years", *_grade(case, f"{o.key}.duration_years"), "log",
+                  _outcome(k, "duration_years", 1.0, 30.0)),
+        ]
+        if o.deadweight > 0:
+            inputs.append(Input(f"{o.key}.deadweight", *_grade(case, f"{o.key}.deadweight"),
+                                "step", _outcome(k, "deadweight", 0.0, 1.0, log=False)))
+        if o.other_benefit_share > 0:
+            inputs.append(Input(f"{o.key}.other_benefit_share",
+                                *_grade(case, f"{o.key}.other_benefit_share"), "step",
+                                _outcome(k, "other_benefit_share", 0.0, 1.0, log=False)))
+        budget = [i for i, p in enumerate(o.prices) if p.kind == "budget"]
+        wider = [i for i, p in enumerate(o.prices) if p.kind == "wider"]
+        if budget:
+            inputs.append(Input(f"{o.key}.price", *_grade(case, f"{o.key}.price.{budget[0]}"),
+                                "log", _price(k, False)))
+        if wider:
+            inputs.append(Input(f"{o.key}.wider", *_grade(case, f"{o.key}.price.{wider[0]}"),
+                                "log", _price(k, True)))
     return inputs
 
 
-def _scaled(batch: engine.Batch, what: str, factor: np.ndarray) -> engine.Batch:
-    """A copy of ``batch`` with input ``what`` multiplied by ``factor`` (one per scenario)."""
-    scalars, outcome, price = dict(batch.scalars), dict(batch.outcome), batch.price
-    if what in scalars:
-        scalars[what] = scalars[what] * factor
-    else:
-        key, attr = what.split(".")
-        k = batch.outcome_keys.index(key)
-        if attr == "price":
-            price = price.copy()
-            price[:, k, :] *= factor[:, None]
-        else:
-            outcome[attr] = outcome[attr].copy()
-            outcome[attr][:, k] *= factor
-            if attr == "duration_years":
-                outcome[attr] = np.maximum(outcome[attr], 1.0)
-    return replace(batch, scalars=scalars, outcome=outcome, price=price)
+def factors(kind: str, z: np.ndarray, spread: float, scale: float) -> np.ndarray:
+    """The change an input gets from standard normal draws ``z``."""
+    if kind == "log":
+        return np.exp(spread * z)
+    if kind == "effect":
+        return 1.0 + spread * z
+    return spread * z * scale   # "step": an absolute step, relative to the value's size
 
 
-def _repeat(scenario: Scenario, n: int) -> engine.Batch:
-    one = engine.Batch.of([scenario])
-    return one.with_values("effect_scale", np.full(n, scenario.effect_scale))
+def value_scale(scenario: Scenario, name: str) -> float:
+    key, _, attr = name.partition(".")
+    return getattr(scenario.outcome(key), attr) if attr else getattr(scenario, name)
+
+
+#: Financing terms drawn for the bond checks: (field, draw). Years stay fixed (contract choices).
+TERM_DRAWS = (("bond_trigger", "step"), ("bond_outcome_share", "step"), ("bond_cap", "log"))
+
+
+def term_draws(z: dict[str, np.ndarray], spreads: dict[str, float]) -> dict[str, np.ndarray]:
+    """Financing terms per draw (the defaults moved by standard normal draws ``z`` by field)."""
+    from . import financing
+
+    terms = financing.default_terms()
+    out = {}
+    for name, draw in TERM_DRAWS:
+        spec = fields.field("terms", name)
+        grade = catalogue.figure(spec.default).grade
+        value = getattr(terms, name)
+        x = factors(draw, z[name], spreads[grade], value)
+        out[name] = np.clip(value * x if draw == "log" else value + x, spec.lo, spec.hi)
+    return out
+
+
+def _apply_draws(scenario: Scenario, batch: engine.Batch, z: dict[str, np.ndarray],
+                 spreads: dict[str, float]) -> engine.Batch:
+    for item in uncertain_inputs(scenario):
+        x = factors(item.draw, z[item.source], spreads[item.grade],
+                     value_scale(scenario, item.name) if item.draw == "step" else 1.0)
+        batch = item.apply(batch, x)
+    return batch
 
 
 @dataclass(frozen=True)
@@ -98,9 +188,27 @@ class Simulation:
     """Monte Carlo draws of one scenario: NPV, payback years and cumulative net per draw."""
 
     scenario: Scenario
-    npv: np.ndarray               # (draws,)
-    payback_year: np.ndarray      # (draws,), NaN when not within the horizon
-    cumulative_net: np.ndarray    # (draws, T)
+    batch: engine.Batch
+    paths: engine.Paths
+    kpis: dict[str, np.ndarray]
+
+    @property
+    def npv(self) -> np.ndarray:
+        return self.kpis["npv"]
+
+    @property
+    def payback_year(self) -> np.ndarray:
+        """(draws,) undiscounted payback year index, NaN when not within the horizon."""
+        return self.kpis["payback_year"]
+
+    @property
+    def payback_year_discounted(self) -> np.ndarray:
+        return self.kpis["payback_year_discounted"]
+
+    @property
+    def cumulative_net(self) -> np.ndarray:
+        """(draws, T)"""
+        return np.cumsum(self.paths.net, axis=1)
 
     @property
     def draws(self) -> int:
@@ -108,86 +216,92 @@ class Simulation:
 
     @property
     def p_payback(self) -> float:
-        """Probability of paying back within the horizon (public sector)."""
+        """Probability of paying back within the horizon, undiscounted (public sector)."""
         return float(np.mean(~np.isnan(self.payback_year)))
 
     @property
     def p_npv_positive(self) -> float:
         """Probability that the net present value is positive (WSIPP's 'chance benefits exceed
-        costs')."""
+        costs'); the same as paying back, discounted, by the end of the horizon."""
         return float(np.mean(self.npv > 0))
+
+    @property
+    def median_npv(self) -> float:
+        return float(np.median(self.npv))
 
     def bands(self) -> pd.DataFrame:
         """Percentiles (5, 25, 50, 75, 95) of the cumulative net per year."""
         q = np.percentile(self.cumulative_net, PERCENTILES, axis=0)
         table = pd.DataFrame({f"p{p}": q[i] for i, p in enumerate(PERCENTILES)})
         table.insert(0, "year", np.arange(self.cumulative_net.shape[1]))
+        table.insert(1, "calendar_year", self.scenario.start_year + table["year"])
         return table
 
     def payback_distribution(self) -> pd.Series:
-        """Share of draws paying back in each year; index -1 for 'not within the horizon'."""
+        """Share of draws paying back (undiscounted) in each year; index -1 for 'not within the
+        horizon'."""
         years = np.where(np.isnan(self.payback_year), -1, self.payback_year).astype(int)
         index = list(range(self.scenario.horizon_years)) + [-1]
         return pd.Series([np.mean(years == y) for y in index], index=index)
 
 
 def simulate(scenario: Scenario, draws: int = 10_000, seed: int = 0,
-             spreads: dict[str, float] | None = None, phase_in_delay: float | None = None
-             ) -> Simulation:
+             spreads: Spreads | dict[str, float] | None = None) -> Simulation:
     """Draw every uncertain input around its value and run all draws in one engine call."""
-    if not isinstance(draws, int) or not 1 <= draws <= 100_000:
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"simulate takes a Scenario; got {type(scenario).__name__}")
+    if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= 100_000:
         raise ValueError(f"draws must be a whole number from 1 to 100000; got {draws!r}")
-    spreads = Spreads(**(grade_spreads() if spreads is None else spreads)).as_dict()
-    delay = catalogue.figure("uncertainty.phase_in_delay").value if phase_in_delay is None \
-        else phase_in_delay
+    spreads = _spreads(spreads)
     rng = np.random.default_rng(seed)
-    batch = _repeat(scenario, draws)
-    for what, grade in uncertain_inputs(scenario):
-        batch = _scaled(batch, what, rng.lognormal(0.0, spreads[grade], draws))
-    phase = scenario.phase_in_years + rng.uniform(0.0, delay, draws)
-    batch = replace(batch, scalars={**batch.scalars, "phase_in_years": phase})
-    paths = engine.run(batch)
-    kpis = model.summarise(batch, paths)
-    return Simulation(scenario, kpis["npv"], kpis["payback_year"], np.cumsum(paths.net, axis=1))
+    sources = sorted({i.source for i in uncertain_inputs(scenario)})
+    z = {source: rng.standard_normal(draws) for source in sources}
+    batch = _apply_draws(scenario, engine.Batch.of([scenario]).grow(draws), z, spreads)
+    paths, kpis = model.run(batch)
+    return Simulation(scenario, batch, paths, kpis)
 
 
-def tornado(scenario: Scenario, spreads: dict[str, float] | None = None) -> pd.DataFrame:
-    """NPV when each input moves, one at a time, to its low and high value (the point value
-    times exp(-spread) and exp(+spread)), plus the discount-rate presets. Largest swing first."""
-    spreads = grade_spreads() if spreads is None else spreads
+def _spreads(spreads: Spreads | dict[str, float] | None) -> dict[str, float]:
+    if spreads is None:
+        return default_spreads().as_dict()
+    if isinstance(spreads, Spreads):
+        return spreads.as_dict()
+    return Spreads(**{**default_spreads().as_dict(), **spreads}).as_dict()
+
+
+def tornado(scenario: Scenario, spreads: Spreads | dict[str, float] | None = None) -> pd.DataFrame:
+    """NPV when each input moves, one at a time, one spread down and up (plus the discount-rate
+    presets). Largest swing first."""
+    spreads = _spreads(spreads)
     inputs = uncertain_inputs(scenario)
     n = 2 * len(inputs)
-    batch = _repeat(scenario, n)
+    batch = engine.Batch.of([scenario]).grow(n)
     rows = []
-    for i, (what, grade) in enumerate(inputs):
-        one = np.ones(n)
-        one[2 * i], one[2 * i + 1] = np.exp(-spreads[grade]), np.exp(spreads[grade])
-        batch = _scaled(batch, what, one)
-        rows.append((what, grade, np.exp(-spreads[grade]), np.exp(spreads[grade])))
-    npv = model.summarise(batch, engine.run(batch))["npv"]
+    for i, item in enumerate(inputs):
+        z = np.zeros(n)
+        z[2 * i], z[2 * i + 1] = -1.0, 1.0
+        scale = value_scale(scenario, item.name) if item.draw == "step" else 1.0
+        batch = item.apply(batch, factors(item.draw, z, spreads[item.grade], scale))
+        rows.append((item.name, item.grade))
+    npv = model.summarise(engine.run(batch))["npv"]
     rates = [f.value for f in catalogue.discount_presets().values()]
     rate_npv = model.sweep(scenario, "discount_rate", [min(rates), max(rates)])["npv"]
-    table = pd.DataFrame([{"input": what, "grade": grade, "low": lo, "high": hi,
-                           "npv_low": npv[2 * i], "npv_high": npv[2 * i + 1]}
-                          for i, (what, grade, lo, hi) in enumerate(rows)])
-    table.loc[len(table)] = {"input": "discount_rate", "grade": "H", "low": min(rates),
-                             "high": max(rates), "npv_low": rate_npv[0], "npv_high": rate_npv[1]}
+    table = pd.DataFrame([{"input": name, "grade": grade, "npv_low": npv[2 * i],
+                           "npv_high": npv[2 * i + 1]} for i, (name, grade) in enumerate(rows)])
+    table.loc[len(table)] = {"input": "discount_rate", "grade": "H",
+                             "npv_low": rate_npv.iloc[0], "npv_high": rate_npv.iloc[1]}
     table["swing"] = (table["npv_high"] - table["npv_low"]).abs()
     return table.sort_values("swing", ascending=False, ignore_index=True)
 
 
-def paying_caseloads(scenario: Scenario, step: float = 0.1) -> tuple[float, float] | None:
+def paying_caseloads(scenario: Scenario, step: float = 0.5) -> tuple[float, float] | None:
     """The lowest and the highest caseload after (below caseload_before, on a grid of ``step``)
-    that pay back within the horizon; None if none does.
-
-    With the log dose, small cuts cost little and do little, so if any cut pays back, the
-    highest is usually just below caseload_before; the lowest says how far a cut can go.
-    """
-    lo = bounds(Scenario, "caseload_after")["lo"]
+    with a net present value of 0 or more; None if none has."""
+    lo = fields.field("scenario", "caseload_after").lo
     values = np.round(np.arange(scenario.caseload_before - step, lo - 1e-9, -step), 10)
     if len(values) == 0:
         return None
-    paying = model.sweep(scenario, "caseload_after", values)["payback_year"].notna().to_numpy()
+    paying = (model.sweep(scenario, "caseload_after", values)["npv"] >= 0).to_numpy()
     if not paying.any():
         return None
     return float(values[paying][-1]), float(values[paying][0])

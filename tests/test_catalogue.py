@@ -1,70 +1,82 @@
-"""data/ loads and validates; a malformed row names the file, the row and the problem."""
+"""data/ loads and validates; a malformed file names the file, the row or case, and the problem."""
 
-import shutil
+import math
 
 import pytest
 
 import explorer
-from explorer import catalogue, refusion
-from explorer.catalogue import COLUMNS, CatalogueError, load_cases, load_figures
+from explorer import catalogue, files, refusion, yamlfile
+from explorer.cases import load_cases
+from explorer.figures import COLUMNS, CatalogueError, load_figures
 
 HEADER = ",".join(COLUMNS)
-GOOD = 'x.a,1,DKK,kr.,2020,H,Title,https://example.org/a,"A note, with a comma.",En note.'
+CPI = "prices.price_year,2024,year,år,2024,,A,,,The price year.,Prisåret.,,"
+GOOD = 'x.a,1,DKK,kr.,2020,,H,Title,https://example.org/a,"A note, with a comma.",En note.,,'
 
 
 def write(tmp_path, *rows, header=HEADER):
     path = tmp_path / "figures.csv"
-    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    path.write_text("\n".join([header, CPI, *rows]) + "\n", encoding="utf-8")
     return path
 
 
 def test_the_shipped_data_loads_and_every_figure_is_documented():
     figures = explorer.figures()
-    assert len(figures) > 40
+    assert len(figures) > 100
     for f in figures.values():
-        assert f.note
-        assert f.is_assumption or f.source_url.startswith("http")
+        assert f.note and f.note_da
+        assert f.grade in ("A", "F") or f.source_url.startswith("http")
+        if f.is_fitted:
+            assert f.fitted_to
+        assert math.isfinite(f.in_prices)
     assert explorer.cases() == ["herning", "aabenraa", "hjoerring"]
 
 
-def test_every_case_default_has_a_figure_behind_it():
+def test_no_text_from_internal_notes_reaches_a_reader():
+    for f in explorer.figures().values():
+        for text in (f.note, f.note_da, f.source_title):
+            assert "research note" not in text.lower() and "researchnot" not in text.lower()
+            assert "truncated" not in text.lower() and "memory" not in text.lower()
+
+
+def test_every_case_value_has_a_figure_or_is_named_as_the_case_own():
     for name in explorer.cases():
         case = explorer.case(name)
-        for lever in catalogue.levers(explorer.Scenario):
-            assert case.sources[lever] in explorer.figures()
-            assert getattr(case.scenario, lever) == pytest.approx(
-                explorer.figure(case.sources[lever]).value)
+        for what, key in case.sources.items():
+            assert key in explorer.figures()
+        for field in explorer.fields.of(explorer.Scenario):
+            if field != "start_year":
+                assert field in case.sources, (name, field)
         for o in case.scenario.outcomes:
-            for field in ("base_flow", "effect", "duration_years"):
-                assert case.sources[f"{o.key}.{field}"] in explorer.figures()
-            assert case.sources[f"{o.key}.price.0"] in explorer.figures()
+            for attr in ("base_rate", "effect", "deadweight", "duration_years"):
+                assert f"{o.key}.{attr}" in case.sources
+
+
+def test_amounts_are_converted_to_the_price_year():
+    f = explorer.figure("price.institution_placement")
+    index = catalogue.figures()
+    chained = 1.0
+    for year in range(2020, 2025):
+        chained *= 1 + index[f"cpi.{year}"].value
+    assert f.in_prices == pytest.approx(f.value * chained)
+    assert explorer.figure("refusion.after_52_weeks").in_prices == 0.2   # not money: unchanged
 
 
 def test_refusion_shares_come_from_the_sourced_steps():
     price = explorer.load_case("aabenraa").outcome("self_support").prices[0]
     assert price.stat == explorer.figure("refusion.after_52_weeks").value == 0.2
-    assert price.kommune == pytest.approx(0.8)
     figures = explorer.figures()
-    # A benefit year from the first week: 4 weeks at 80 %, 22 at 40 %, 26 at 30 %.
-    assert refusion.benefit_state_share(0, figures) == pytest.approx((4 * .8 + 22 * .4 + 26 * .3) / 52)
-    # From week 26: 26 weeks at 30 %, 26 at 20 % (Hjørring's assumption).
+    assert refusion.benefit_state_share(0, figures) == pytest.approx(
+        (4 * .8 + 22 * .4 + 26 * .3) / 52)
     assert refusion.benefit_state_share(26, figures) == pytest.approx(0.25)
-    hj = explorer.load_case("hjoerring").outcome("off_support").prices[0]
-    assert hj.stat == pytest.approx(0.25)
-    # An institution placement at DKK 1,160,000: 25 % of what lies above DKK 830,000.
-    assert refusion.high_cost_state_share(1_160_000, figures) == pytest.approx(
-        0.25 * 330_000 / 1_160_000)
-    # DKK 2.5 m: 25 % of 0.8 m, 50 % of 0.42 m, 75 % of 0.45 m.
-    assert refusion.high_cost_state_share(2_500_000, figures) == pytest.approx(
-        (0.25 * 800_000 + 0.5 * 420_000 + 0.75 * 450_000) / 2_500_000)
+    t1 = figures["refusion.high_cost_threshold_1"].in_prices
+    cost = figures["price.institution_placement"].in_prices
+    assert refusion.high_cost_state_share(cost, figures) == pytest.approx(0.25 * (cost - t1) / cost)
     assert refusion.high_cost_state_share(500_000, figures) == 0
-    placement = explorer.load_case("herning").outcome("institution").prices[0]
-    assert placement.stat == pytest.approx(0.25 * 330_000 / 1_160_000)
 
 
 def test_discount_presets_are_the_three_sourced_rates():
-    rates = [f.value for f in catalogue.discount_presets().values()]
-    assert rates == [0.0, 0.035, 0.04]
+    assert [f.value for f in catalogue.discount_presets().values()] == [0.0, 0.035, 0.04]
 
 
 def test_a_good_file_loads(tmp_path):
@@ -74,66 +86,113 @@ def test_a_good_file_loads(tmp_path):
 
 
 @pytest.mark.parametrize("row, message", [
-    ('x.a,one,DKK,kr.,2020,H,T,https://e.org,"n",m', r"\(x.a\): value 'one' is not a number"),
-    ('x.a,nan,DKK,kr.,2020,H,T,https://e.org,"n",m', r"\(x.a\): value must be finite"),
-    ('x.a,1,DKK,kr.,20x,H,T,https://e.org,"n",m', r"\(x.a\): year '20x' is not a whole number"),
-    ('x.a,1,DKK,kr.,1850,H,T,https://e.org,"n",m', r"year must be from 1990 to 2100"),
-    ('x.a,1,DKK,kr.,2020,Z,T,https://e.org,"n",m', r"grade must be one of H, M, L, A"),
-    ('x.a,1,DKK,kr.,2020,H,T,,"n",m', r"grade H\) needs a source_url"),
-    ('x.a,1,DKK,kr.,2020,A,T,ftp://e.org,"n",m', r"source_url must start with http"),
-    ('x.a,1,DKK,kr.,2020,H,T,https://e.org,,m', r"note is empty"),
-    ('x.a,1,DKK,kr.,2020,H,T,https://e.org,n,', r"note_da is empty"),
-    ('x.a,1,DKK,,2020,H,T,https://e.org,n,m', r"unit_da is empty"),
-    ('x.a,1,DKK,kr.,2020,H,T,https://e.org,a,b,c', r": more fields than columns"),
+    ('x.a,one,DKK,kr.,2020,,H,T,https://e.org,n,m,,', r"\(x.a\): value 'one' is not a number"),
+    ('x.a,500_000,DKK,kr.,2020,,H,T,https://e.org,n,m,,', r"value '500_000' is not a number"),
+    ('x.a,"500,000",DKK,kr.,2020,,H,T,https://e.org,n,m,,', r"value '500,000' is not a number"),
+    ('x.a,nan,DKK,kr.,2020,,H,T,https://e.org,n,m,,', r"value 'nan' is not a number"),
+    ('x.a,1,DKK,kr.,20x,,H,T,https://e.org,n,m,,', r"\(x.a\): year '20x' is not a whole number"),
+    ('x.a,1,DKK,kr.,1850,,H,T,https://e.org,n,m,,', r"year must be from 1990 to 2100"),
+    ('x.a,1,DKK,kr.,2020,,Z,T,https://e.org,n,m,,', r"grade must be one of H, M, L, A, F"),
+    ('x.a,1,DKK,kr.,2020,,H,T,,n,m,,', r"grade H\) needs a source_url"),
+    ('x.a,1,DKK,kr.,2020,,A,T,ftp://e.org,n,m,,', r"source_url must start with http"),
+    ('x.a,1,DKK,kr.,2020,,H,T,https://e.org,,m,,', r"note is empty"),
+    ('x.a,1,DKK,,2020,,H,T,https://e.org,n,m,,', r"unit_da is empty"),
+    ('x.a,1,DKK,kr.,2020,,F,T,,n,m,,', r"must name the documented figures"),
+    ('x.a,1,DKK,kr.,2020,,H,T,https://e.org,n,m,,x.b', r"fitted_to is only for fitted figures"),
+    ('x.a,1,DKK,kr.,2020,,H,T,https://e.org,a,b,c,d,e', r": more fields than columns"),
+    ('123,1,DKK,kr.,2020,,H,T,https://e.org,n,m,,', r"key '123' must be dotted words"),
 ])
 def test_malformed_rows_are_named(tmp_path, row, message):
-    with pytest.raises(CatalogueError, match=r"figures.csv, row 2.*" + message):
+    with pytest.raises(CatalogueError, match=r"figures.csv, row 3.*" + message):
         load_figures(write(tmp_path, row))
 
 
-def test_duplicate_keys_and_bad_headers_are_named(tmp_path):
-    with pytest.raises(CatalogueError, match=r"row 3: duplicate key 'x.a'"):
+def test_duplicate_keys_unknown_references_and_bad_headers_are_named(tmp_path):
+    with pytest.raises(CatalogueError, match=r"row 4: duplicate key 'x.a'"):
         load_figures(write(tmp_path, GOOD, GOOD))
     with pytest.raises(CatalogueError, match="header must be"):
         load_figures(write(tmp_path, GOOD, header="key,value"))
+    with pytest.raises(CatalogueError, match=r"\(x.a\): derived_from/fitted_to name unknown"):
+        load_figures(write(tmp_path, 'x.a,1,DKK,kr.,2020,,L,T,https://e.org,n,m,x.nope,'))
+    money = 'x.m,1,DKK,kr.,2020,2019,H,T,https://e.org,n,m,,'
+    with pytest.raises(CatalogueError, match=r"\(x.m\): no price index for 2019"):
+        load_figures(write(tmp_path, money))
+
+
+def test_missing_binary_and_latin1_figure_files_are_named(tmp_path):
+    with pytest.raises(CatalogueError, match=r"figures.csv: file not found"):
+        load_figures(tmp_path / "figures.csv")
+    path = tmp_path / "figures.csv"
+    path.write_bytes((HEADER + "\nx.a,1,DKK,kr.,2020,,H,T,https://e.org,Året,Året,,\n").encode(
+        "latin-1"))
+    with pytest.raises(CatalogueError, match=r"figures.csv: not UTF-8"):
+        load_figures(path)
 
 
 @pytest.fixture
-def data_copy(tmp_path):
-    shutil.copy(catalogue.DATA_DIR / "cases.yaml", tmp_path / "cases.yaml")
-    return tmp_path / "cases.yaml", explorer.figures()
+def cases_copy(tmp_path):
+    text = files.data_path("cases.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "cases.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 @pytest.mark.parametrize("old, new, message", [
     ("cases: herning.cases", "cases: herning.nope",
-     r", cases: 'herning.nope' is not a key in figures.csv"),
-    ("    max_dose: model.max_dose\n  outcomes:\n    - key: institution",
-     "  outcomes:\n    - key: institution",
-     r", levers: every lever needs a figure; missing max_dose"),
-    ("sign: -1\n          payers: {kommune: 1}", "sign: -1\n          payers: {kommune: 0.5}",
-     r", institution.price.1: price .* payer shares .* must sum to 1"),
-    ("sign: -1\n          payers: {kommune: 1}", "sign: -1\n          payers: {town: 1}",
+     r"case 'herning', cases: 'herning.nope' is not a key in figures.csv"),
+    ("          sign: -1\n          payers: {kommune: 1}", "          sign: -1\n          payers: {kommune: 0.5}",
+     r"case 'herning', institution.price.1: price .* payer shares .* must sum to 1"),
+    ("          sign: -1\n          payers: {kommune: 1}", "          sign: -1\n          payers: {town: 1}",
      r"institution.price.1.payers: must map some of kommune, region, stat"),
     ("{high_cost_refusion: price.institution_placement}", "{magic: price.institution_placement}",
      r"institution.price.0.stat: unknown rule 'magic'"),
-    ("caseload_after: herning.caseload_after\n    reference_caseload_before",
-     "caseload_after: herning.institution_flow\n    caseload_after_x: herning.cases\n"
-     "    reference_caseload_before", r"levers: unknown field\(s\) caseload_after_x"),
+    ("    caseload_after: herning.caseload_after\n", "    caseload_after: herning.caseload_after\n    caseload_after_x: 3\n",
+     r"case 'herning', levers: unknown field\(s\) caseload_after_x"),
+    ("    caseload_after: herning.caseload_after\n", "    caseload_after: 60\n",
+     r"case 'herning', caseload_after: caseload_after must be from 1 to 48"),
+    ("      kind: entry", "      kind: sideways", r"institution.kind: must be 'entry'"),
+    ("aabenraa:\n", "123:\n", r"case names must be plain names"),
+    ("    cases: aabenraa.cases\n", "    cases: 500_000\n",
+     r"case 'aabenraa', cases: must be a number or a figure key; got '500_000'"),
 ])
-def test_malformed_cases_name_the_case_and_field(data_copy, old, new, message):
-    path, figures = data_copy
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    with pytest.raises(CatalogueError, match=r"cases.yaml, case .herning.*" + message):
-        load_cases(path, figures)
+def test_malformed_cases_name_the_case_and_field(cases_copy, old, new, message):
+    text = cases_copy.read_text(encoding="utf-8")
+    assert old in text, old
+    cases_copy.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(CatalogueError, match=r"cases.yaml.*" + message):
+        load_cases(cases_copy, explorer.figures())
 
 
-def test_invalid_yaml_is_named(data_copy):
-    path, figures = data_copy
-    path.write_text("herning: [unclosed", encoding="utf-8")
-    with pytest.raises(CatalogueError, match="cases.yaml: not valid YAML"):
-        load_cases(path, figures)
+def test_a_repeated_case_or_key_is_refused_not_silently_replaced(cases_copy):
+    text = cases_copy.read_text(encoding="utf-8")
+    herning = text[text.index("herning:"):text.index("aabenraa:")]
+    cases_copy.write_text(text + "\n" + herning, encoding="utf-8")
+    with pytest.raises(yamlfile.DataError, match=r"cases.yaml, line \d+: the key 'herning' "
+                                                  r"appears twice \(lines \d+ and \d+\)"):
+        load_cases(cases_copy, explorer.figures())
+    cases_copy.write_text(text.replace("    cases: herning.cases\n",
+                                       "    cases: herning.cases\n    cases: 5\n", 1))
+    with pytest.raises(yamlfile.DataError, match=r"the key 'cases' appears twice"):
+        load_cases(cases_copy, explorer.figures())
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"herning: [unclosed", r"cases.yaml, line 1: "),
+    ("herning:\n  name: Århus\n".encode("latin-1"), r"cases.yaml, line 2: not UTF-8 text"),
+    (b"\x00\x01\x02binary", r"cases.yaml: a binary file"),
+    (b"x: !!python/object/apply:os.system ['true']", r"cases.yaml: tags .* are not allowed"),
+    (b"x: " + b"a" * 1_100_000, r"cases.yaml: larger than 1000 kB"),
+])
+def test_bad_yaml_files_are_named(tmp_path, content, message):
+    path = tmp_path / "cases.yaml"
+    path.write_bytes(content)
+    with pytest.raises(yamlfile.DataError, match=message):
+        load_cases(path, explorer.figures())
+
+
+def test_a_missing_cases_file_is_named(tmp_path):
+    with pytest.raises(yamlfile.DataError, match=r"cases.yaml: file not found"):
+        load_cases(tmp_path / "cases.yaml", explorer.figures())
 
 
 def test_unknown_case_lists_the_choices():

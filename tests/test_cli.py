@@ -1,4 +1,4 @@
-"""The command line: readable output, CSV export, one-line errors with a non-zero exit."""
+"""The command line: readable output, exports, one-line errors with a non-zero exit."""
 
 import subprocess
 import sys
@@ -6,6 +6,7 @@ import sys
 import pandas as pd
 import pytest
 
+import explorer
 from explorer.__main__ import main
 
 
@@ -15,31 +16,73 @@ def test_lists_cases(capsys):
     assert "herning" in out and "aabenraa" in out and "hjoerring" in out
 
 
-def test_evaluates_with_overrides_and_writes_csv(tmp_path, capsys):
+def test_evaluates_with_overrides_and_writes_a_danish_csv(tmp_path, capsys):
     target = tmp_path / "herning.csv"
     assert main(["evaluate", "herning", "--set", "caseload_after=22", "--csv", str(target)]) == 0
     out = capsys.readouterr().out
     assert "Ekstra sagsbehandlere" in out and "4,7" in out and "mio. kr." in out
-    table = pd.read_csv(target)
-    assert len(table) == 10 and table["extra_workers"][0] == pytest.approx(192 / 22 - 4)
+    assert "2024-priser" in out and "diskonteret" in out
+    table = pd.read_csv(target, sep=";", decimal=",", comment="#")
+    assert len(table) == 10 and table["År"].tolist()[0] == 2013
+
+
+def test_settings_are_applied_together(capsys):
+    assert main(["evaluate", "herning", "--set", "caseload_before=20",
+                 "--set", "caseload_after=10"]) == 0
+    assert main(["evaluate", "herning", "--set", "caseload_before=1",
+                 "--set", "caseload_after=1"]) == 0
 
 
 def test_english_and_outcome_overrides(capsys):
     assert main(["evaluate", "aabenraa", "--set", "self_support.effect=0.5", "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert "Break-even effect" in out and "DKK" in out
+    assert "Break-even effect" in out and "DKK" in out and "2024 prices" in out
+
+
+def test_calibrate_and_claims_commands(capsys):
+    assert main(["calibrate", "herning"]) == 0
+    assert "herning.institution_effect" in capsys.readouterr().out
+    assert main(["claims", "--lang", "en"]) == 0
+    assert "herning_saved: Holds in part" in capsys.readouterr().out
+
+
+def test_a_case_file_evaluates(tmp_path, capsys):
+    path = tmp_path / "mine.yaml"
+    path.write_text("""
+mine:
+  name: {da: "Min sag", en: "My case"}
+  summary: {da: "Et eksempel.", en: "An example."}
+  start_year: 2027
+  levers: {cases: 300, caseload_before: 40, caseload_after: 25}
+  outcomes:
+    - key: placements
+      kind: entry
+      label: {da: "Anbringelser", en: "Placements"}
+      base_rate: 0.03
+      effect: {value: 0.3, source: "Our own estimate"}
+      prices:
+        - label: {da: "Anbringelse", en: "Placement"}
+          amount: price.institution_placement
+          payers: {kommune: 1}
+""", encoding="utf-8")
+    assert main(["evaluate", str(path), "--lang", "en"]) == 0
+    assert "My case" in capsys.readouterr().out
+    assert explorer.load_case(str(path)).cases == 300
 
 
 @pytest.mark.parametrize("args, message", [
     (["evaluate", "odense"], "unknown case 'odense'"),
     (["evaluate", "herning", "--set", "caseload_after=abc"], "'abc' is not a number"),
+    (["evaluate", "herning", "--set", "worker_cost=1e6"], "'1e6' is not a number"),
     (["evaluate", "herning", "--set", "horizon_years=999"], "horizon_years must be from 1 to 20"),
     (["evaluate", "herning", "--set", "nope=1"], "--set nope: unknown field"),
     (["evaluate", "herning", "--set", "caseload_after"], "--set takes FIELD=NUMBER"),
     (["evaluate", "herning", "--set", "institution.colour=1"], "outcome fields are"),
     (["evaluate", "herning", "--set", "ghost.effect=1"], "no outcome 'ghost'"),
-    (["evaluate", "herning", "--csv", "/nonexistent/dir/x.csv"], "--csv /nonexistent/dir/x.csv"),
+    (["evaluate", "herning", "--csv", "/nonexistent/dir/x.csv"],
+     "--csv /nonexistent/dir/x.csv: the folder /nonexistent/dir does not exist"),
     (["evaluate", "herning", "--lang", "fr"], "invalid choice: 'fr'"),
+    (["evaluate", "/nonexistent/case.yaml"], "case.yaml: file not found"),
     (["frobnicate"], "invalid choice"),
 ])
 def test_bad_arguments_give_one_line_and_exit_2(args, message, capsys):

@@ -1,4 +1,4 @@
-"""The arithmetic of model v1, pinned by hand-computed numbers (docs/model.md)."""
+"""The arithmetic of the model, pinned by hand-computed numbers (docs/model.md)."""
 
 import math
 
@@ -10,34 +10,70 @@ import explorer
 from explorer import engine, evaluate, sweep
 
 
-def test_hand_computed_yearly_table(hand_case):
-    # extra = 100/25 - 100/50 = 2; staff cost 2 * 500k, half in year 0, plus 100k one-off.
-    # dose 1, inflow 10 * 0.5 = 5 a year, stays = 1 - 1/2; stock at year end 5, 7.5, 8.75;
-    # person-years (mean of start and end stock) 2.5, 6.25, 8.125; price 200k.
-    y = evaluate(hand_case).yearly
-    assert y["extra_workers"].tolist() == [2, 2, 2]
-    assert y["cost"].tolist() == pytest.approx([600_000, 1_000_000, 1_000_000])
-    assert y["people_placement"].tolist() == pytest.approx([2.5, 6.25, 8.125])
-    assert y["savings"].tolist() == pytest.approx([500_000, 1_250_000, 1_625_000])
-    assert y["savings_kommune"].tolist() == pytest.approx([375_000, 937_500, 1_218_750])
-    assert y["savings_stat"].tolist() == pytest.approx([125_000, 312_500, 406_250])
-    assert y["net"].tolist() == pytest.approx([-100_000, 250_000, 625_000])
-    assert y["cumulative_net"].tolist() == pytest.approx([-100_000, 150_000, 775_000])
-    assert y["discount_factor"].tolist() == pytest.approx([1, 1 / 1.05, 1 / 1.05**2])
+def test_prevented_entries_by_hand(entry_case):
+    # Staff: 100/25 - 100/50 = 2 extra at 500,000 x 1.2 overhead; half in place in year 0.
+    # Caseload reached in year 0: 1 / (1/50 + 0.5 (1/25 - 1/50)) = 33.3: dose log(1.5)/log(2).
+    # Moved share at the reference change after deadweight: 0.5 x 0.8 = 0.4; at dose d 1 - 0.6^d.
+    # Entries at risk: 100 cases x 0.1 = 10 a year; an avoided placement lasts 2 years (half stay).
+    y = evaluate(entry_case).yearly
+    assert y["cost"].tolist() == pytest.approx([2 * 600_000 * 0.5 + 100_000, 1_200_000, 1_200_000])
+    dose0 = math.log(1.5) / math.log(2)
+    assert y["dose"].tolist() == pytest.approx([dose0, 1, 1])
+    moved = [10 * (1 - 0.6 ** dose0), 4, 4]
+    assert y["new_placement"].tolist() == pytest.approx(moved)
+    end = [moved[0], moved[0] * 0.5 + 4, (moved[0] * 0.5 + 4) * 0.5 + 4]
+    people = [end[0] / 2, (end[0] + end[1]) / 2, (end[1] + end[2]) / 2]
+    assert y["people_placement"].tolist() == pytest.approx(people)
+    assert y["savings"].tolist() == pytest.approx([200_000 * p for p in people])
+    assert y["savings_kommune"].tolist() == pytest.approx([150_000 * p for p in people])
+    assert y["savings_stat"].tolist() == pytest.approx([50_000 * p for p in people])
+    assert y["at_risk_placement"].tolist() == pytest.approx([10, 10, 10])
+    assert y["calendar_year"].tolist() == [2020, 2021, 2022]
 
 
-def test_hand_computed_kpis(hand_case):
-    r = evaluate(hand_case)
-    assert r.total_cost == pytest.approx(2_600_000)
-    assert r.total_savings == pytest.approx(3_375_000)
-    assert r.npv == pytest.approx(-100_000 + 250_000 / 1.05 + 625_000 / 1.05**2)
-    pv_s = 500_000 + 1_250_000 / 1.05 + 1_625_000 / 1.05**2
-    pv_c = 600_000 + 1_000_000 / 1.05 + 1_000_000 / 1.05**2
-    assert r.benefit_cost_ratio == pytest.approx(pv_s / pv_c)
-    assert r.payback_year == 1
-    assert r.payback_year_kommune is None  # kommune cumulative: -225k, -287.5k, -68.75k
-    # cumulative cost / cumulative savings: 1.2, 0.914, 0.7704 -> the smallest
-    assert r.break_even_effect == pytest.approx(2_600_000 / 3_375_000)
+def test_exits_by_hand(exit_case):
+    # Moved share of those who would stay: 1 x 0.2 / 0.8 = 0.25 at dose 1.
+    # Year 0: 100 on the benefit, 80 would stay, 20 moved; year 1: 10 of them have returned, so
+    # 90 are on it, 72 would stay, 18 moved; year 2: the programme has ended, no one is moved.
+    y = evaluate(exit_case).yearly
+    assert y["new_benefit"].tolist() == pytest.approx([20, 18, 0])
+    assert y["at_risk_benefit"].tolist() == pytest.approx([100, 90, 86])
+    assert y["people_benefit"].tolist() == pytest.approx([10, 24, 21])
+    # Half go to another benefit: nothing saved for them. Budget 100,000, wider 50,000.
+    assert y["savings"].tolist() == pytest.approx([50_000 * 10, 50_000 * 24, 50_000 * 21])
+    assert y["wider_gains"].tolist() == pytest.approx([25_000 * 10, 25_000 * 24, 25_000 * 21])
+    assert (y["savings_society"] == 0).all()
+    counted = evaluate(exit_case.replace(wider_gains=1)).yearly
+    assert counted["savings"].tolist() == pytest.approx((y["savings"] + y["wider_gains"]).tolist())
+    assert counted["savings_kommune"].tolist() == pytest.approx(y["savings_kommune"].tolist())
+
+
+def test_kpis_by_hand(entry_case):
+    r = evaluate(entry_case)
+    y = r.yearly
+    d = np.array([1, 1 / 1.05, 1 / 1.05 ** 2])
+    assert r.total_cost == pytest.approx(y["cost"].sum())
+    assert r.npv == pytest.approx(((y["savings"] - y["cost"]) * d).sum())
+    assert r.benefit_cost_ratio == pytest.approx((y["savings"] * d).sum() / (y["cost"] * d).sum())
+    assert r.npv_kommune == pytest.approx(((y["savings_kommune"] - y["cost"]) * d).sum())
+    cum = np.cumsum(y["net"])
+    expected = next((i for i, v in enumerate(cum) if v >= 0), None)
+    assert r.payback_year == expected
+    assert r.calendar(r.payback_year) == (None if expected is None else 2020 + expected)
+
+
+def test_payback_discounted_and_undiscounted_are_both_reported_and_agree_with_npv():
+    s = explorer.load_case("herning").replace(effect_scale=0.71, horizon_years=10)
+    for scale in np.linspace(0.5, 1.2, 15):
+        r = evaluate(s.replace(effect_scale=scale))
+        # the discounted payback exists exactly when the cumulative present value turns >= 0
+        cum_pv = r.yearly["cumulative_pv_net"].to_numpy()
+        assert (r.payback_year_discounted is not None) == bool((cum_pv >= -1e-6).any())
+        if r.npv < 0:
+            assert r.payback_year_discounted is None or cum_pv[-1] < 0
+        if r.payback_year_discounted is not None:
+            assert r.payback_year is not None
+            assert r.payback_year <= r.payback_year_discounted
 
 
 def test_phase_in_is_the_yearly_mean_of_a_linear_ramp():
@@ -48,24 +84,29 @@ def test_phase_in_is_the_yearly_mean_of_a_linear_ramp():
     assert got[3].tolist() == pytest.approx([1 / 3, 1.25 - 1 / 3, 1])
 
 
-def test_dose_scales_with_log_caseload_ratio_and_is_never_negative():
-    assert engine.dose(48.0, 24.0, 48.0, 24.0) == pytest.approx(1)
-    assert engine.dose(48.0, 34.0, 48.0, 24.0) == pytest.approx(math.log(48 / 34) / math.log(2))
-    assert engine.dose(48.0, 12.0, 48.0, 24.0) == pytest.approx(2)
-    assert engine.dose(30.0, 30.0, 48.0, 24.0) == 0
-    assert engine.dose(20.0, 30.0, 48.0, 24.0) == 0
-    assert engine.dose(48.0, 6.0, 48.0, 24.0) == pytest.approx(3)
-    assert engine.dose(48.0, 6.0, 48.0, 24.0, 2.0) == 2  # capped at max_dose
+def test_dose_scales_with_log_caseload_ratio_and_is_capped():
+    assert engine.log_dose(48.0, 24.0, 48.0, 24.0) == pytest.approx(1)
+    assert engine.log_dose(48.0, 34.0, 48.0, 24.0) == pytest.approx(math.log(48 / 34) / math.log(2))
+    assert engine.log_dose(30.0, 30.0, 48.0, 24.0) == 0
+    assert engine.log_dose(48.0, 6.0, 48.0, 24.0) == pytest.approx(3)
+    assert engine.log_dose(48.0, 6.0, 48.0, 24.0, 2.0) == 2
+
+
+def test_strength_moves_the_reference_share_at_one_step_and_never_more_than_all():
+    m = np.array([[0.4]])
+    steps = np.array([[[0.0, 1.0, 2.0, 50.0, -1.0]]])
+    got = engine.strength(m, steps)[0, 0]
+    assert got.tolist() == pytest.approx([0, 0.4, 1 - 0.6 ** 2, 1, -0.4])
+    assert engine.strength(np.array([[1.0]]), np.array([[[0.0, 1.0]]]))[0, 0].tolist() == [0, 1]
 
 
 def test_payer_columns_sum_to_savings_for_every_case():
     for name in explorer.cases():
         y = evaluate(explorer.load_case(name)).yearly
         payers = y["savings_kommune"] + y["savings_region"] + y["savings_stat"]
-        assert np.allclose(payers, y["savings"])
-        outcomes = y.filter(like="savings_").drop(
-            columns=["savings_kommune", "savings_region", "savings_stat"]).sum(axis=1)
-        assert np.allclose(outcomes, y["savings"])
+        assert np.allclose(payers + y["savings_society"], y["savings"])
+        outcomes = sum(y[f"savings_{o.key}"] for o in explorer.load_case(name).outcomes)
+        assert np.allclose(outcomes, payers)
 
 
 def test_zero_effect_scale_gives_no_savings_and_no_payback():
@@ -91,28 +132,29 @@ def test_npv_equals_numpy_financial_on_the_net_flows():
             assert r.yearly["pv_net"].sum() == pytest.approx(r.npv)
 
 
-def test_break_even_effect_pays_back_exactly_there_and_not_below():
+def test_break_even_effect_has_npv_zero_there_and_negative_below():
     for name in explorer.cases():
         s = explorer.load_case(name)
         be = explorer.break_even_effect(s)
         assert be is not None and 0 < be < 3
-        assert evaluate(s.replace(effect_scale=be)).payback_year is not None
-        assert evaluate(s.replace(effect_scale=be * 0.99)).payback_year is None
+        assert evaluate(s.replace(effect_scale=be)).npv >= 0
+        assert evaluate(s.replace(effect_scale=be * 0.99)).npv < 0
 
 
-def test_break_even_is_none_when_no_scale_up_to_3_pays_back():
+def test_break_even_is_none_when_no_scale_up_to_3_pays():
     s = explorer.load_case("herning").replace(worker_cost=2_000_000, horizon_years=2)
     assert explorer.break_even_effect(s) is None
-    assert evaluate(s.replace(effect_scale=3)).payback_year is None
+    assert evaluate(s.replace(effect_scale=3)).npv < 0
 
 
 def test_programme_end_stops_costs_and_new_effects_but_gains_last():
-    s = explorer.load_case("aabenraa").replace(programme_years=3)
+    s = explorer.load_case("aabenraa")
     y = evaluate(s).yearly
-    assert (y["cost"][3:] == 0).all() and (y["cost"][:3] > 0).all()
-    assert (y["new_self_support"][3:] == 0).all()
-    people = y["people_self_support"]
-    assert people[3] > 0 and (np.diff(people[3:]) < 0).all()  # decaying, not gone
+    years = s.programme_years
+    assert (y["cost"][years:] == 0).all() and (y["cost"][:years] > 0).all()
+    assert (y["new_self_support"][years:] == 0).all()
+    people = y["people_self_support"].to_numpy()
+    assert people[years] > 0 and (np.diff(people[years:]) < 0).all()  # decaying, not gone
 
 
 def test_optimism_bias_takes_its_share_off_savings():
@@ -120,6 +162,21 @@ def test_optimism_bias_takes_its_share_off_savings():
     full, biased = evaluate(s), evaluate(s.replace(optimism_bias=0.4))
     assert biased.total_savings == pytest.approx(0.6 * full.total_savings)
     assert biased.total_cost == full.total_cost
+
+
+def test_overhead_raises_the_staff_cost_in_proportion():
+    s = explorer.load_case("herning")
+    none, some = evaluate(s.replace(overhead=0)), evaluate(s.replace(overhead=0.3))
+    assert some.yearly["cost_staff"].sum() == pytest.approx(1.3 * none.yearly["cost_staff"].sum())
+    assert some.total_savings == pytest.approx(none.total_savings)
+
+
+def test_deadweight_takes_its_share_off_the_moved_share():
+    s = explorer.load_case("herning").replace(caseload_after=24)
+    gross = evaluate(s.replace_outcome("institution", deadweight=0)).yearly
+    net = evaluate(s.replace_outcome("institution", deadweight=0.25)).yearly
+    assert net["new_institution"].tolist() == pytest.approx(
+        (0.75 * gross["new_institution"]).tolist())
 
 
 def test_sweep_matches_evaluate_point_by_point():
@@ -139,8 +196,7 @@ def test_batch_of_many_scenarios_equals_one_by_one():
     base = explorer.load_case("aabenraa")
     scenarios = [base.replace(caseload_after=a, worker_cost=c, effect_scale=e)
                  for a, c, e in [(20, 450_000, 0.5), (30, 500_000, 1), (45, 600_000, 2)]]
-    batch = engine.Batch.of(scenarios)
-    paths = engine.run(batch)
+    paths = engine.run(engine.Batch.of(scenarios))
     for i, s in enumerate(scenarios):
         y = evaluate(s).yearly
         assert np.allclose(paths.net[i], y["net"])
@@ -157,11 +213,19 @@ def test_sweep_rejects_values_outside_the_bounds():
         sweep(s, "outcomes", [1])
 
 
-def test_yearly_table_has_the_promised_columns_and_length():
+def test_yearly_table_keeps_the_promised_columns():
     for name in explorer.cases():
         s = explorer.load_case(name)
         y = evaluate(s).yearly
         assert len(y) == s.horizon_years
-        for col in ("year", "extra_workers", "cost", "savings", "savings_kommune",
-                    "savings_region", "savings_stat", "net", "cumulative_net", "pv_net"):
+        for col in ("year", "calendar_year", "extra_workers", "cost", "savings",
+                    "savings_kommune", "savings_region", "savings_stat", "net", "cumulative_net",
+                    "pv_net", "cumulative_pv_net"):
             assert col in y.columns
+        for o in s.outcomes:
+            assert f"new_{o.key}" in y.columns and f"people_{o.key}" in y.columns
+
+
+def test_evaluate_refuses_what_is_not_a_scenario():
+    with pytest.raises(TypeError, match="evaluate takes a Scenario"):
+        explorer.evaluate("herning")

@@ -1,4 +1,4 @@
-"""Discounting, net present value, payback and IRR on yearly cash flows (last axis = years)."""
+"""Cash-flow arithmetic on yearly flows (last axis = years): discounting, NPV, payback, IRR."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ def npv(rate, flows) -> np.ndarray:
 def payback_index(net, cost) -> np.ndarray:
     """First year in which the cumulative net is >= 0 after some cost was paid; -1 if none.
 
-    A tiny tolerance (1e-9 of the cumulative cost) keeps an exact break-even from failing on
-    rounding.
+    Pass discounted flows for the discounted payback year. A tiny tolerance (1e-9 of the
+    cumulative cost) keeps an exact break-even from failing on rounding.
     """
     cum_net = np.cumsum(np.asarray(net, dtype=float), axis=-1)
     cum_cost = np.cumsum(np.asarray(cost, dtype=float), axis=-1)

@@ -1,0 +1,292 @@
+"""The field specification (data/fields.yaml): what every input is, in one place.
+
+A :class:`Field` knows its range, step, unit, labels and help in both languages, the figure that
+sources its default, and its URL name. Validation (``check``), reading text as a person types it
+(``parse``), and writing a value into a link and reading it back (``to_url`` / ``from_url``) are
+methods here, so the model, the pages, the links and the command line agree by construction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Any
+
+import numpy as np
+from babel.numbers import NumberFormatError, parse_decimal
+
+from . import files, yamlfile
+
+LANGS = ("da", "en")
+LOCALES = {"da": "da_DK", "en": "en_GB"}
+GROUPS = ("scenario", "outcome", "price", "terms", "spreads")
+FORMATS = ("count", "number", "money", "share", "multiplier", "year", "flag")
+#: A number as a link writes it: plain decimal notation, no exponent, no grouping.
+URL_NUMBER = re.compile(r"-?\d{1,17}(?:\.\d{1,340})?")
+
+
+class FieldError(ValueError):
+    """A value a field does not allow. ``str()`` is English; ``text(lang)`` is for a page."""
+
+    def __init__(self, field: Field, problem: str, got: Any = None, owner: str = ""):
+        self.field, self.problem, self.got, self.owner = field, problem, got, owner
+        self.bounds = (field.lo, field.hi)
+        super().__init__(self.text("en"))
+
+    def with_bounds(self, lo: float, hi: float) -> FieldError:
+        """The same error for a range narrowed by another field (caseload after <= before)."""
+        self.bounds = (lo, hi)
+        self.args = (self.text("en"),)
+        return self
+
+    def text(self, lang: str = "en") -> str:
+        f, got = self.field, self.got
+        name = f.name if lang == "en" else f.label["da"]
+        where = f"{self.owner}: " if self.owner else ""
+        bare = "number" if f.unit.format == "multiplier" else f.unit.format
+
+        def show(value):
+            from . import i18n
+
+            return i18n.field_value(value, bare, lang)
+
+        shown = show(got) if isinstance(got, (int, float)) and math.isfinite(got) \
+            else repr(got)[:40]
+        lo, hi, unit = show(self.bounds[0]), show(self.bounds[1]), f.unit_text(lang)
+        span = f"{lo} to {hi} {unit}" if lang == "en" else f"{lo} til {hi} {unit}"
+        messages = {
+            "not_number": (f"{name} must be a number from {span}; got {shown}",
+                           f"{name} skal være et tal fra {span}; fik {shown}"),
+            "not_finite": (f"{name} must be a finite number from {span}; got {shown}",
+                           f"{name} skal være et endeligt tal fra {span}; fik {shown}"),
+            "range": (f"{name} must be from {span}; got {shown}",
+                      f"{name} skal være fra {span}; fik {shown}"),
+            "whole": (f"{name} must be a whole number from {span}; got {shown}",
+                      f"{name} skal være et helt tal fra {span}; fik {shown}"),
+        }
+        english, danish = messages[self.problem]
+        return where + (english if lang == "en" else danish)
+
+
+@dataclass(frozen=True)
+class Unit:
+    key: str
+    da: str
+    en: str
+    format: str
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input: its range and step, unit, texts, default and URL name."""
+
+    name: str
+    group: str
+    unit: Unit
+    lo: float
+    hi: float
+    step: float
+    whole: bool
+    label: dict[str, str]
+    help: dict[str, str]
+    default: float | str | None = None   # a number, or the key of the figure behind it
+    url: str = ""
+
+    # -- texts ---------------------------------------------------------------------------------
+    def unit_text(self, lang: str) -> str:
+        return self.unit.da if lang == "da" else self.unit.en
+
+    def show(self, value: float, lang: str) -> str:
+        """A value as a person reads it in the field's unit (no unit name)."""
+        from . import i18n
+
+        return i18n.field_value(value, self.unit.format, lang)
+
+    # -- checking --------------------------------------------------------------------------------
+    def check(self, value: Any, owner: str = "") -> float | int:
+        """The value as float (int for whole fields), or FieldError naming the field and range."""
+        if isinstance(value, (bool, np.bool_)) and self.unit.format == "flag":
+            value = int(value)
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+            raise FieldError(self, "not_number", value, owner)
+        value = float(value)
+        if not math.isfinite(value):
+            raise FieldError(self, "not_finite", value, owner)
+        if not self.lo <= value <= self.hi:
+            raise FieldError(self, "range", value, owner)
+        if self.whole:
+            if value != int(value):
+                raise FieldError(self, "whole", value, owner)
+            return int(value)
+        return value
+
+    def clamp(self, value: float) -> float | int:
+        """The nearest allowed value (rounded for whole fields)."""
+        value = min(max(float(value), self.lo), self.hi)
+        return int(round(value)) if self.whole else value
+
+    # -- text a person types -------------------------------------------------------------------
+    def parse(self, text: str, lang: str, owner: str = "") -> float | int:
+        """Read a number as people write it in ``lang`` ('2,5' and '1.000.000' in Danish)."""
+        value = parse_number(text, lang)
+        if value is None:
+            raise FieldError(self, "not_number", text.strip()[:40], owner)
+        return self.check(value, owner)
+
+    # -- links -----------------------------------------------------------------------------------
+    def to_url(self, value: float) -> str:
+        """The shortest plain decimal that reads back as exactly ``value``."""
+        value = self.check(value)
+        if isinstance(value, int):
+            return str(value)
+        return np.format_float_positional(value, trim="-")
+
+    def from_url(self, raw: str) -> float | None:
+        """A link's number, or None if it is not plain decimal notation."""
+        raw = raw.strip()
+        if not URL_NUMBER.fullmatch(raw):
+            return None
+        return float(raw)
+
+
+def parse_number(text: str, lang: str) -> float | None:
+    """'2,5' -> 2.5 and '1.000.000' -> 1000000.0 in Danish; '2.5' and '1,000,000' in English.
+
+    Spaces (also non-breaking ones) are ignored. Returns None for anything else, including
+    ambiguous Danish input such as '2.5' (a misplaced thousands separator).
+    """
+    if not isinstance(text, str):
+        return None
+    cleaned = re.sub(r"[\s\u00a0\u202f]", "", text)
+    if not cleaned or len(cleaned) > 40:
+        return None
+    cleaned = cleaned.replace("\u2212", "-")   # the minus sign people paste from documents
+    try:
+        value = parse_decimal(cleaned, locale=LOCALES[lang], strict=True)
+    except (NumberFormatError, InvalidOperation, ValueError):
+        return None
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return None
+    return float(value)
+
+
+@cache
+def spec() -> dict[str, dict[str, Field]]:
+    """Every field by group and name, from data/fields.yaml (checked as it is read)."""
+    raw = yamlfile.read(files.data_path("fields.yaml"))
+    name = "fields.yaml"
+    if not isinstance(raw, dict) or "units" not in raw:
+        raise yamlfile.DataError(f"{name}: needs 'units' and the groups {', '.join(GROUPS)}")
+    units = {}
+    for key, u in raw["units"].items():
+        if not isinstance(u, dict) or u.get("format") not in FORMATS \
+                or not all(isinstance(u.get(lang), str) for lang in LANGS):
+            raise yamlfile.DataError(f"{name}, units.{key}: needs da, en and a format of "
+                                     f"{', '.join(FORMATS)}")
+        units[key] = Unit(key, u["da"], u["en"], u["format"])
+    out: dict[str, dict[str, Field]] = {}
+    for group in GROUPS:
+        out[group] = {}
+        for field_name, body in (raw.get(group) or {}).items():
+            out[group][field_name] = _field(name, group, field_name, body, units)
+    return out
+
+
+def _field(name: str, group: str, field_name: str, body: Any, units: dict[str, Unit]) -> Field:
+    where = f"{name}, {group}.{field_name}"
+    if not isinstance(body, dict):
+        raise yamlfile.DataError(f"{where}: must be a mapping")
+    unknown = set(body) - {"unit", "lo", "hi", "step", "whole", "default", "label", "help", "url"}
+    if unknown:
+        raise yamlfile.DataError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    if body.get("unit") not in units:
+        raise yamlfile.DataError(f"{where}: unit must be one of {', '.join(units)}")
+    numbers = {k: body.get(k) for k in ("lo", "hi", "step")}
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers.values()):
+        raise yamlfile.DataError(f"{where}: lo, hi and step must be numbers")
+    if not numbers["lo"] < numbers["hi"] or numbers["step"] <= 0:
+        raise yamlfile.DataError(f"{where}: needs lo < hi and a positive step")
+    for key in ("label", "help"):
+        texts = body.get(key)
+        if not isinstance(texts, dict) or not all(isinstance(texts.get(l), str) and texts[l]
+                                                  for l in LANGS):
+            raise yamlfile.DataError(f"{where}, {key}: needs a Danish and an English text")
+    default = body.get("default")
+    if default is not None and not isinstance(default, (int, float, str)):
+        raise yamlfile.DataError(f"{where}, default: a number or a figure key")
+    url = body.get("url") or field_name
+    return Field(field_name, group, units[body["unit"]], float(numbers["lo"]),
+                 float(numbers["hi"]), float(numbers["step"]), bool(body.get("whole", False)),
+                 dict(body["label"]), dict(body["help"]), default, url)
+
+
+def field(group: str, name: str) -> Field:
+    try:
+        return spec()[group][name]
+    except KeyError:
+        raise KeyError(f"no field {group}.{name} in fields.yaml") from None
+
+
+def group(name: str) -> dict[str, Field]:
+    """The fields of one group, in the file's order."""
+    return spec()[name]
+
+
+def default_value(f: Field) -> float | int:
+    """The field's default: its figure's value (in the price year) or its plain number."""
+    if isinstance(f.default, str):
+        from . import catalogue
+
+        return f.check(catalogue.figure(f.default).in_prices)
+    if f.default is None:
+        raise ValueError(f"{f.name} has no default; give it a value")
+    return f.check(f.default)
+
+
+def spec_field(group_name: str, name: str, *, required: bool = False) -> Any:
+    """A dataclass field whose metadata is the spec's field and whose default is its default.
+
+    With ``required`` the dataclass field has no default and must be given.
+    """
+    f = field(group_name, name)
+    if required or f.default is None:
+        return dataclasses.field(metadata={"spec": f})
+    return dataclasses.field(default_factory=lambda: default_value(f), metadata={"spec": f})
+
+
+def of(cls) -> dict[str, Field]:
+    """The spec fields of a dataclass (Scenario, Outcome, Price, Terms, Spreads)."""
+    return {f.name: f.metadata["spec"] for f in dataclasses.fields(cls) if "spec" in f.metadata}
+
+
+def validate(obj, owner: str = "") -> None:
+    """Check and normalise every spec field of a frozen dataclass instance."""
+    for name, f in of(type(obj)).items():
+        object.__setattr__(obj, name, f.check(getattr(obj, name), owner))
+
+
+def markdown() -> str:
+    """The table of every input for docs/model.md (``python -m explorer fields``)."""
+    from . import catalogue, i18n
+
+    lines = ["| group | field | in a link | range | step | unit | default | meaning |",
+             "|---|---|---|---|---|---|---|---|"]
+    for group_name, members in spec().items():
+        for f in members.values():
+            if isinstance(f.default, str):
+                fig = catalogue.figure(f.default)
+                default = f"`{f.default}` ({fig.grade})"
+            else:
+                default = "" if f.default is None else i18n.field_value(f.default, f.unit.format,
+                                                                        "en")
+            url = f"`OUTCOME.{f.url}`" if group_name == "outcome" else f"`{f.url}`"
+            if group_name == "price":
+                url = "—"
+            lines.append(f"| {group_name} | `{f.name}` | {url} | {f.show(f.lo, 'en')} to "
+                         f"{f.show(f.hi, 'en')} | {f.show(f.step, 'en')} | {f.unit.en} | "
+                         f"{default} | {f.help['en']} |")
+    return "\n".join(lines)
