@@ -1,0 +1,159 @@
+// The page's frame: links to every page carrying the scenario, the language switch, Share (copy
+// the link, or an embed snippet for articles), the address bar kept in step with the scenario,
+// downloads handed over by the kernel, and a notice within seconds if the connection is lost.
+const PING_EVERY = 4000;
+const LOST_AFTER = 11000;
+
+function render({ model, el }) {
+  const texts = () => model.get("texts");
+  const root = document.createElement("div");
+  root.className = "chrome";
+  const nav = document.createElement("nav");
+  nav.className = "site-nav";
+  const share = document.createElement("button");
+  share.type = "button";
+  share.className = "share-button";
+  share.setAttribute("aria-expanded", "false");
+  const panel = document.createElement("div");
+  panel.className = "share-panel";
+  panel.hidden = true;
+  const lost = document.createElement("div");
+  lost.className = "connection-lost";
+  lost.setAttribute("role", "alert");
+  lost.hidden = true;
+  root.append(nav, panel, lost);
+  el.append(root);
+
+  const href = (page, query) => `${page}.ipynb${query ? "?" + query : ""}`;
+  const pageUrl = () => {
+    const q = model.get("query");
+    return `${window.location.origin}${window.location.pathname}${q ? "?" + q : ""}`;
+  };
+
+  const drawNav = () => {
+    const t = texts();
+    nav.setAttribute("aria-label", t.nav || "");
+    nav.replaceChildren();
+    const list = document.createElement("ul");
+    for (const [page, label] of model.get("pages")) {
+      const item = document.createElement("li");
+      const a = document.createElement("a");
+      a.href = href(page, model.get("query"));
+      a.textContent = label;
+      a.className = `page-link page-${page}`;
+      if (page === model.get("page")) a.setAttribute("aria-current", "page");
+      item.append(a);
+      list.append(item);
+    }
+    const tools = document.createElement("div");
+    tools.className = "site-tools";
+    const lang = document.createElement("a");
+    lang.className = "lang-link";
+    lang.href = href(model.get("page"), model.get("other_query"));
+    lang.textContent = t.other_lang;
+    lang.setAttribute("hreflang", t.other_code);
+    lang.setAttribute("lang", t.other_code);
+    share.textContent = t.share;
+    tools.append(lang, share);
+    nav.append(list, tools);
+  };
+
+  const drawPanel = () => {
+    const t = texts();
+    panel.replaceChildren();
+    const url = pageUrl();
+    const linkLabel = document.createElement("label");
+    linkLabel.textContent = t.link;
+    const link = document.createElement("input");
+    link.type = "text";
+    link.readOnly = true;
+    link.value = url;
+    link.className = "share-url";
+    linkLabel.append(link);
+    const copy = document.createElement("button");
+    copy.type = "button";
+    copy.className = "copy-link";
+    copy.textContent = t.copy;
+    const done = document.createElement("span");
+    done.className = "copied";
+    done.setAttribute("aria-live", "polite");
+    copy.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(url);
+      } catch (e) {
+        link.select();
+        document.execCommand("copy");
+      }
+      done.textContent = t.copied;
+    });
+    const embedLabel = document.createElement("label");
+    embedLabel.textContent = t.embed;
+    const embed = document.createElement("textarea");
+    embed.readOnly = true;
+    embed.rows = 3;
+    embed.className = "embed-code";
+    embed.value = `<iframe src="${url}" width="100%" height="900" style="border:0" title="${t.embed_title}" loading="lazy"></iframe>`;
+    embedLabel.append(embed);
+    panel.append(linkLabel, copy, done, embedLabel);
+  };
+
+  share.addEventListener("click", () => {
+    panel.hidden = !panel.hidden;
+    share.setAttribute("aria-expanded", String(!panel.hidden));
+    if (!panel.hidden) drawPanel();
+  });
+
+  const sync = () => {
+    const q = model.get("query");
+    window.history.replaceState(null, "", `${window.location.pathname}${q ? "?" + q : ""}`);
+    drawNav();
+    if (!panel.hidden) drawPanel();
+  };
+  model.on("change:query", sync);
+  model.on("change:texts", () => { drawNav(); if (!panel.hidden) drawPanel(); });
+
+  model.on("msg:custom", (msg) => {
+    if (msg.pong !== undefined) {
+      lastPong = Date.now();
+      lost.hidden = true;
+      return;
+    }
+    if (msg.file) {
+      const bytes = Uint8Array.from(atob(msg.b64), (c) => c.charCodeAt(0));
+      const url = URL.createObjectURL(new Blob([bytes], { type: msg.mime }));
+      const a = document.createElement("a");
+      a.href = url;
+      a.download = msg.file;
+      document.body.append(a);
+      a.click();
+      setTimeout(() => { URL.revokeObjectURL(url); a.remove(); }, 1000);
+    }
+  });
+
+  let lastPong = Date.now();
+  let n = 0;
+  const beat = setInterval(() => {
+    try {
+      model.send({ ping: ++n });
+    } catch (e) {
+      // the comm is gone: the check below shows the notice
+    }
+    if (Date.now() - lastPong > LOST_AFTER && lost.hidden) {
+      const t = texts();
+      lost.replaceChildren();
+      const words = document.createElement("span");
+      words.textContent = t.lost;
+      const again = document.createElement("a");
+      again.href = pageUrl();
+      again.className = "reload";
+      again.textContent = t.reload;
+      lost.append(words, " ", again);
+      lost.hidden = false;
+    }
+  }, PING_EVERY);
+
+  sync();
+  return () => clearInterval(beat);
+}
+
+export default { render };

@@ -1,0 +1,203 @@
+"""A page's state <-> its link. Query values are untrusted input from the internet: every value is
+parsed strictly (plain decimal notation), clamped to its field's range with a notice, and anything
+unknown is dropped with a notice in the page's language, never a traceback.
+
+``?case=herning&caseload_after=22&lang=en`` restores a scenario; outcome fields are written
+``OUTCOME.FIELD``; financing terms and Monte Carlo spreads by their field names; a page's own
+settings (``claim``, ``draws``) are passed through for the page to check.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode
+
+from .. import catalogue, fields, i18n
+from ..fields import Field
+from ..scenario import Scenario
+
+MAX_QUERY = 4_000
+MAX_SHOWN = 40
+DEFAULT_CASE = "herning"
+#: Groups of fields beside the scenario that travel in every link (each page uses its own).
+EXTRA_GROUPS = ("terms", "spreads")
+#: Names a page may carry for itself; the page checks their values.
+PAGE_PARAMS = ("claim", "draws")
+#: Names Voilà reads itself; never used for the scenario.
+RESERVED = ("template", "theme")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something in the link that could not be used as it was."""
+
+    kind: str
+    name: str = ""
+    raw: str = ""
+    used: str = ""
+    lo: str = ""
+    hi: str = ""
+
+    def text(self, lang: str) -> str:
+        shown = self.raw[:MAX_SHOWN] + ("…" if len(self.raw) > MAX_SHOWN else "")
+        return i18n.t(f"notice.{self.kind}", lang, name=self.name[:MAX_SHOWN], raw=shown,
+                      used=self.used, lo=self.lo, hi=self.hi)
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a query string asks for, after checking."""
+
+    case: str
+    lang: str
+    scenario: Scenario
+    extras: dict[str, dict[str, float]] = field(default_factory=dict)
+    params: dict[str, str] = field(default_factory=dict)
+    notices: list[Notice] = field(default_factory=list)
+
+
+def _value(f: Field, name: str, raw: str, lang: str, notices: list[Notice]) -> float | None:
+    value = f.from_url(raw)
+    if value is None:
+        notices.append(Notice("not_number", name, raw))
+        return None
+    clamped = f.clamp(value)
+    if clamped != value or (f.whole and value != int(value)):
+        notices.append(Notice("clamped", name, raw, f.show(clamped, lang), f.show(f.lo, lang),
+                              f.show(f.hi, lang)))
+    return clamped
+
+
+def parse(query: str) -> Link:
+    """Read a query string (without '?'); never raises on bad input."""
+    notices: list[Notice] = []
+    if not isinstance(query, str):
+        query = ""
+    if len(query) > MAX_QUERY:
+        query, notices = "", [Notice("too_long")]
+    try:
+        pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=200)
+    except ValueError:
+        pairs, notices = [], [Notice("too_long")]
+    params: dict[str, str] = {}
+    for name, raw in pairs:
+        if name in params:
+            notices.append(Notice("repeated", name, raw))
+            continue
+        params[name] = raw
+    lang = params.pop("lang", "da")
+    if lang not in i18n.LANGS:
+        notices.append(Notice("bad_lang", "lang", lang))
+        lang = "da"
+    case = params.pop("case", DEFAULT_CASE)
+    if case not in catalogue.cases():
+        notices.append(Notice("bad_case", "case", case,
+                              catalogue.case(DEFAULT_CASE).title[lang]))
+        case = DEFAULT_CASE
+    base = catalogue.load_case(case)
+    scenario_fields = {f.url: f for f in fields.of(Scenario).values()}
+    extra_fields = {group: {f.url: f for f in fields.group(group).values()}
+                    for group in EXTRA_GROUPS}
+    outcome_fields = {f.url: f for f in fields.group("outcome").values()}
+    keys = {o.key for o in base.outcomes}
+    changes: dict[str, float] = {}
+    outcome_changes: dict[str, dict[str, float]] = {}
+    extras: dict[str, dict[str, float]] = {group: {} for group in EXTRA_GROUPS}
+    page: dict[str, str] = {}
+    for name, raw in params.items():
+        key, dot, attr = name.partition(".")
+        group = next((g for g, members in extra_fields.items() if name in members), None)
+        if name in PAGE_PARAMS:
+            page[name] = raw[:200]
+        elif name in scenario_fields and name not in RESERVED:
+            value = _value(scenario_fields[name], name, raw, lang, notices)
+            if value is not None:
+                changes[scenario_fields[name].name] = value
+        elif group is not None:
+            value = _value(extra_fields[group][name], name, raw, lang, notices)
+            if value is not None:
+                extras[group][extra_fields[group][name].name] = value
+        elif dot and key in keys and attr in outcome_fields:
+            value = _value(outcome_fields[attr], name, raw, lang, notices)
+            if value is not None:
+                outcome_changes.setdefault(key, {})[outcome_fields[attr].name] = value
+        else:
+            notices.append(Notice("unknown", name))
+    scenario = _apply(base, changes, outcome_changes, lang, notices)
+    return Link(case, lang, scenario, extras, page, notices)
+
+
+def _apply(base: Scenario, changes: dict[str, float], outcome_changes: dict[str, dict[str, float]],
+           lang: str, notices: list[Notice]) -> Scenario:
+    """The base scenario with the link's changes; a pair that does not fit is explained."""
+    before = changes.get("caseload_before", base.caseload_before)
+    after = changes.get("caseload_after", base.caseload_after)
+    if after > before:
+        f = fields.field("scenario", "caseload_after")
+        notices.append(Notice("caseload_pair", "caseload_after", f.show(after, lang),
+                              f.show(before, lang)))
+        changes["caseload_after"] = before
+    ref_before = changes.get("reference_caseload_before", base.reference_caseload_before)
+    ref_after = changes.get("reference_caseload_after", base.reference_caseload_after)
+    if ref_after >= ref_before:
+        f = fields.field("scenario", "reference_caseload_after")
+        notices.append(Notice("reference_pair", "reference_caseload_after",
+                              f.show(ref_after, lang), f.show(ref_before, lang)))
+        changes.pop("reference_caseload_before", None)
+        changes.pop("reference_caseload_after", None)
+    scenario = base.replace(**changes)
+    for key, attrs in outcome_changes.items():
+        try:
+            scenario = scenario.replace_outcome(key, **attrs)
+        except ValueError:
+            notices.append(Notice("outcome_pair", key))
+    return scenario
+
+
+def _differs(a: float, b: float) -> bool:
+    return not math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
+
+
+def build(scenario: Scenario, lang: str = "da", extras: dict[str, dict[str, float]] | None = None,
+          params: dict[str, str] | None = None) -> str:
+    """The query string that restores ``scenario``: the case, what differs from its preset, the
+    extras that differ from their defaults, the page's own settings and the language."""
+    preset = catalogue.load_case(scenario.case) if scenario.case in catalogue.cases() else None
+    out: dict[str, str] = {"case": scenario.case}
+    for name, f in fields.of(Scenario).items():
+        value = getattr(scenario, name)
+        if preset is None or _differs(value, getattr(preset, name)):
+            out[f.url] = f.to_url(value)
+    outcome_fields = fields.group("outcome")
+    for o in scenario.outcomes:
+        old = next((p for p in preset.outcomes if p.key == o.key), None) if preset else None
+        for name, f in outcome_fields.items():
+            value = getattr(o, name)
+            if old is None or _differs(value, getattr(old, name)):
+                out[f"{o.key}.{f.url}"] = f.to_url(value)
+    for group, values in (extras or {}).items():
+        defaults = _defaults(group)
+        for name, value in values.items():
+            f = fields.field(group, name)
+            if _differs(value, defaults[name]):
+                out[f.url] = f.to_url(value)
+    out.update(params or {})
+    out["lang"] = lang
+    return urlencode(out)
+
+
+def _defaults(group: str) -> dict[str, float]:
+    return {name: fields.default_value(f) for name, f in fields.group(group).items()}
+
+
+def with_lang(query: str, lang: str) -> str:
+    """The same query in another language."""
+    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "lang"]
+    return urlencode(pairs + [("lang", lang)])
+
+
+def dataclass_values(obj) -> dict[str, float]:
+    """The spec fields of a Terms or Spreads object, for ``build``'s extras."""
+    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}

@@ -1,0 +1,298 @@
+"""One page shape: what every page does, in one place.
+
+A page reads its link, builds levers from the field specification, shows notices in its
+language, recomputes when a lever moves, keeps the address bar and the links to the other pages
+in step with the scenario, and offers its downloads. A page module holds only what is its own:
+``build`` (its widgets), ``layout`` and ``show`` (its KPIs and charts for a scenario).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from urllib.parse import urlsplit
+
+import ipywidgets as w
+
+from .. import catalogue, export, fields, i18n
+from ..fields import FieldError
+from ..scenario import Scenario
+from . import charts, links, widgets
+
+PAGES = ("index", "explorer", "who_pays", "how_sure", "claims", "how_it_works", "own_case")
+CSS = None
+
+
+def style() -> w.HTML:
+    """The page's stylesheet (read once per kernel)."""
+    global CSS
+    if CSS is None:
+        from .. import files
+
+        CSS = files.package_path("ui", "style.css").read_text(encoding="utf-8")
+    return w.HTML(f"<style>{CSS}</style>")
+
+
+def request_query() -> str:
+    """The page's query string. Under Voilà's preheated kernels the request arrives after the
+    imports have run, so wait for it before reading the address."""
+    try:
+        from voila.utils import wait_for_request
+    except ImportError:  # pragma: no cover - Voilà is a dependency
+        return os.environ.get("QUERY_STRING", "")
+    wait_for_request()
+    return os.environ.get("QUERY_STRING", "")
+
+
+def page_url() -> str:
+    """The page's address without its query (Voilà tells the kernel the request's URL)."""
+    url = os.environ.get("VOILA_REQUEST_URL", "")
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+def chrome_texts(lang: str) -> dict[str, str]:
+    other = i18n.other(lang)
+    keys = ("nav", "share", "link", "copy", "copied", "embed", "embed_title", "lost", "reload")
+    texts = {k: i18n.t(f"chrome.{k}", lang) for k in keys}
+    texts.update(other_lang=i18n.t("chrome.other_lang", lang), other_code=other)
+    return texts
+
+
+class Page:
+    """The shared machinery of a page; subclasses set ``name`` and fill in the hooks."""
+
+    name = ""
+    #: Extra field groups the page edits (``terms``, ``spreads``); all groups travel in links.
+    edits: tuple[str, ...] = ()
+    charts_used = True
+
+    def __init__(self, query: str = ""):
+        self.link = links.parse(query)
+        self.lang = self.link.lang
+        self.base = self.link.scenario
+        self.extras = {g: dict(v) for g, v in self.link.extras.items()}
+        self.params = dict(self.link.params)
+        self.notices: list[links.Notice] = list(self.link.notices)
+        self.errors: list[str] = []
+        self.url = page_url()
+        self.chrome = widgets.Chrome(page=self.name, pages=[[p, i18n.t(f"page.{p}", self.lang)]
+                                                            for p in PAGES],
+                                     texts=chrome_texts(self.lang))
+        self.notice_box = widgets.html_box("notices")
+        self.levers: dict[str, widgets.Lever] = {}
+        self.charts: dict[str, widgets.Chart] = {}
+        self.runtime = widgets.Runtime() if self.charts_used else None
+        self.build()
+        body = self.layout()
+        extra = [self.runtime] if self.runtime is not None else []
+        self.widget = w.VBox([style(), self.chrome, body, *extra])
+        self.widget.add_class("app")
+        self.widget.add_class(f"page-{self.name.replace('_', '-')}")
+        self.refresh()
+
+    # -- hooks -------------------------------------------------------------------------------
+    def build(self) -> None:
+        """Create the page's widgets (levers, KPI boxes, charts)."""
+
+    def layout(self) -> w.Widget:
+        """The page below the frame."""
+        raise NotImplementedError
+
+    def show(self, scenario: Scenario) -> None:
+        """Compute and show the page's answers for a scenario."""
+
+    def page_params(self) -> dict[str, str]:
+        """The page's own settings for its link (``claim=...``)."""
+        return {}
+
+    # -- levers ------------------------------------------------------------------------------
+    def lever(self, name: str, value: float, group: str = "scenario", slider: bool = True,
+              **limits) -> widgets.Lever:
+        """A lever for a field, with its help and the source of its default."""
+        key = name.split(".")[-1]
+        f = fields.field(group, key)
+        lever = widgets.Lever(f, self.lang, value, self.info_html(name, f), slider=slider,
+                              name=name, **limits)
+        lever.observe(self.on_change, "value")
+        self.levers[name] = lever
+        return lever
+
+    def info_html(self, name: str, f: fields.Field) -> str:
+        """The help text and the source of a field's default, for its lever's <details>."""
+        parts = [f"<p>{html.escape(f.help[self.lang])}</p>"]
+        key = self.source_key(name, f)
+        if key:
+            parts.append(source_html(catalogue.figure(key), self.lang))
+        return "".join(parts)
+
+    def source_key(self, name: str, f: fields.Field) -> str | None:
+        case = catalogue.case(self.base.case) if self.base.case in catalogue.cases() else None
+        if case and name in case.sources:
+            return case.sources[name]
+        return f.default if isinstance(f.default, str) else None
+
+    def lever_values(self, group: str = "scenario") -> dict[str, float]:
+        return {name: lever.number for name, lever in self.levers.items()
+                if lever.field.group == group and "." not in name}
+
+    def scenario(self) -> Scenario:
+        """The scenario the levers describe now (fields without a lever keep the link's value)."""
+        s = self.base.replace(**self.lever_values("scenario"))
+        for o in s.outcomes:
+            changes = {n.split(".")[1]: lever.number for n, lever in self.levers.items()
+                       if n.startswith(f"{o.key}.")}
+            if changes:
+                s = s.replace_outcome(o.key, **changes)
+        return s
+
+    def set_levers(self, scenario: Scenario) -> None:
+        """Move the scenario's levers to a scenario's values without recomputing for each."""
+        self._quiet = True
+        try:
+            for name, lever in self.levers.items():
+                if lever.field.group == "scenario" and "." not in name:
+                    if name == "caseload_after":
+                        lever.max = scenario.caseload_before
+                    lever.set(getattr(scenario, name))
+        finally:
+            self._quiet = False
+
+    _quiet = False
+
+    def on_change(self, _change=None) -> None:
+        if not self._quiet:
+            self.refresh()
+
+    # -- recomputing ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Recompute from the levers; a value that does not fit shows a notice, never a traceback."""
+        try:
+            scenario = self.scenario()
+        except FieldError as error:
+            self.errors = [error.text(self.lang)]
+            self.show_notices()
+            return
+        except ValueError as error:
+            self.errors = [i18n.t("notice.invalid", self.lang, message=str(error)[:200])]
+            self.show_notices()
+            return
+        self.errors = []
+        self.current = scenario
+        self.show(scenario)
+        query = self.query(scenario)
+        self.chrome.other_query = links.with_lang(query, i18n.other(self.lang))
+        self.chrome.query = query
+        self.show_notices()
+
+    def query(self, scenario: Scenario) -> str:
+        return links.build(scenario, self.lang, self.extras, {**self.params, **self.page_params()})
+
+    def share_url(self) -> str:
+        return f"{self.url}?{self.query(self.current)}" if self.url else \
+            f"{self.name}.ipynb?{self.query(self.current)}"
+
+    def show_notices(self) -> None:
+        items = [n.text(self.lang) for n in self.notices] + self.errors
+        if not items:
+            self.notice_box.value = ""
+            return
+        lis = "".join(f"<li>{html.escape(i)}</li>" for i in items)
+        self.notice_box.value = (f"<div class='notice' role='status'><b>"
+                                 f"{i18n.t('notice.title', self.lang)}</b><ul>{lis}</ul></div>")
+
+    # -- charts and downloads --------------------------------------------------------------------
+    def chart(self, key: str, body: dict, scenario: Scenario) -> widgets.Chart:
+        """Create or update chart ``key`` from a chart body."""
+        texts = {"download": i18n.t("chart.download", self.lang),
+                 "title": body.get("title", ""), "caption": body.get("title", "")}
+        spec = charts.for_page(body)
+        export_spec = charts.for_download(body, self.describe(scenario),
+                                          self.source_line(scenario), self.share_url())
+        stem = f"{scenario.case}-{i18n.t(f'chart.file.{key}', self.lang)}"
+        chart = self.charts.get(key)
+        if chart is None:
+            chart = widgets.Chart(spec=spec, export_spec=export_spec, texts=texts,
+                                  locale=charts.FORMAT_LOCALE[self.lang], file_stem=stem,
+                                  css=f"chart-{key}")
+            self.charts[key] = chart
+        else:
+            chart.export_spec = export_spec
+            chart.texts = texts
+            chart.file_stem = stem
+            chart.spec = spec
+        return chart
+
+    def describe(self, scenario: Scenario) -> str:
+        """One line that says which scenario a chart shows."""
+        return export.header_lines(self.evaluate(scenario), self.lang)[1]
+
+    def evaluate(self, scenario: Scenario):
+        from .. import model
+
+        return model.evaluate(scenario)
+
+    def source_line(self, scenario: Scenario) -> str:
+        title = catalogue.case(scenario.case).title[self.lang] \
+            if scenario.case in catalogue.cases() else scenario.case
+        return i18n.t("chart.source", self.lang, case=title, year=catalogue.price_year())
+
+    def download_bar(self, table_result) -> w.Widget:
+        """Buttons for the yearly table (CSV) and the workbook with live formulas (XLSX)."""
+        def csv() -> None:
+            r = table_result()
+            data = export.csv_text(r, self.lang, self.share_url()).encode("utf-8-sig")
+            self.chrome.send_file(export.file_name(r.scenario.case, "table", self.lang, "csv"),
+                                  "text/csv", data)
+
+        def xlsx() -> None:
+            from .. import workbook
+
+            r = table_result()
+            self.chrome.send_file(export.file_name(r.scenario.case, "workbook", self.lang,
+                                                   "xlsx"), workbook.MIME,
+                                  workbook.xlsx_bytes(r, self.lang, self.share_url()))
+
+        bar = w.HBox([w.HTML(f"<b>{i18n.t('download.title', self.lang)}</b>"),
+                      widgets.button(i18n.t("download.csv", self.lang), "download-csv", csv),
+                      widgets.button(i18n.t("download.xlsx", self.lang), "download-xlsx", xlsx)])
+        bar.add_class("download-bar")
+        return bar
+
+    def case_choice(self) -> widgets.Choice:
+        choice = widgets.Choice(i18n.t("case", self.lang),
+                                [(n, catalogue.case(n).title[self.lang])
+                                 for n in catalogue.cases()], self.base.case, css="case-picker")
+        choice.observe(self.on_case, "value")
+        return choice
+
+    def on_case(self, change) -> None:
+        """Another case: its preset replaces the scenario; notices about the old link go."""
+        self.base = catalogue.load_case(change["new"])
+        self.notices = []
+        self.set_levers(self.base)
+        self.case_changed()
+        self.refresh()
+
+    def case_changed(self) -> None:
+        """Rebuild what depends on the case's outcomes (outcome levers, texts)."""
+
+
+def source_html(f: catalogue.Figure, lang: str) -> str:
+    """One figure's source in words, with its link, year and evidence grade."""
+    grade = html.escape(i18n.grade_text(f.grade, lang))
+    if f.source_url:
+        link = (f"<a href='{html.escape(f.source_url)}' target='_blank' rel='noopener'>"
+                f"{html.escape(f.source_title or f.source_url)}</a>")
+        head = i18n.t("source.from", lang, link=link, year=f.year)
+    else:
+        head = html.escape(i18n.t("source.none", lang))
+    return (f"<p class='source grade-{f.grade}'>{head} · <span class='grade'>{f.grade}: {grade}"
+            f"</span><br><span class='note'>{html.escape(f.note_in(lang))}</span></p>")
+
+
+def app(page_class, query: str | None = None) -> w.Widget:
+    """Build a page for its link; under Voilà, wait for the request first."""
+    return page_class(request_query() if query is None else query).widget
