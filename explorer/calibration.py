@@ -22,7 +22,7 @@ from .cases import Case, Documented
 from .scenario import Scenario
 
 COLUMNS = ("figure", "documented", "model_gross", "difference", "model", "fitted", "unit",
-           "unit_da")
+           "unit_da", "label_da", "label_en")
 
 
 def _years(result: model.Result, row: Documented) -> np.ndarray:
@@ -67,7 +67,9 @@ def table(case: Case | str, scenario: Scenario | None = None) -> pd.DataFrame:
         rows.append({"figure": row.figure, "documented": doc, "model_gross": value,
                      "difference": (value - doc) / doc if doc else math.nan,
                      "model": measure(net, row), "fitted": row.figure in fitted,
-                     "unit": fig.unit, "unit_da": fig.unit_da})
+                     "unit": fig.unit, "unit_da": fig.unit_da,
+                     "label_da": (row.label or {}).get("da", fig.note_da),
+                     "label_en": (row.label or {}).get("en", fig.note)})
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 

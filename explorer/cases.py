@@ -41,6 +41,7 @@ class Documented:
     first: int | None = None   # calendar years, inclusive
     last: int | None = None
     months: int | None = None  # or the first months of the start year
+    label: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -202,8 +203,9 @@ class _Reader:
                 self.fail(what, "needs a figure key of figures.csv")
             if row.get("measure") not in MEASURES:
                 self.fail(what, f"measure must be one of {', '.join(MEASURES)}")
+            label = self.labels(f"{what}.label", row["label"]) if "label" in row else None
             rows.append(Documented(row["figure"], row["measure"], row.get("from"), row.get("to"),
-                                   row.get("months")))
+                                   row.get("months"), label))
         return tuple(rows)
 
     def case(self) -> Case:

@@ -254,6 +254,7 @@ class Claim:
     scenario: dict[str, Any] | None = None
     universal: bool = False
     strict: bool = False    # "always", "100 per cent": holds only in (nearly) every draw
+    sources: tuple[str, ...] = ()
 
     @property
     def case(self) -> str | None:
@@ -267,8 +268,8 @@ class Claim:
 
     def evidence(self) -> list[str]:
         """The figure keys the claim's parts cite."""
-        keys = [p.figure for p in self.parts if p.figure] + [k for p in self.parts
-                                                             for k in p.rests_on]
+        keys = list(self.sources) + [p.figure for p in self.parts if p.figure] + \
+            [k for p in self.parts for k in p.rests_on]
         return list(dict.fromkeys(keys))
 
 
@@ -503,7 +504,7 @@ def load_claims(path, data: bytes | None = None) -> tuple[list[Claim], list[Cont
                             tuple(_part(f"{where}, part {i + 1}", p, figures)
                                   for i, p in enumerate(parts)),
                             item.get("scenario"), bool(item.get("universal", False)),
-                            bool(item.get("strict", False))))
+                            bool(item.get("strict", False)), _keys(where, item, figures)))
     context = []
     for item in raw.get("context") or []:
         where = f"{name}, context {item.get('id') if isinstance(item, dict) else '?'}"
@@ -512,6 +513,14 @@ def load_claims(path, data: bytes | None = None) -> tuple[list[Claim], list[Cont
         context.append(Context(item["id"], _texts(f"{where}, says", item.get("says")),
                                item["figure"], item.get("compare")))
     return claims, context
+
+
+def _keys(where: str, item: dict, figures) -> tuple[str, ...]:
+    keys = item.get("evidence") or []
+    unknown = [k for k in keys if k not in figures]
+    if not isinstance(keys, list) or unknown:
+        raise CatalogueError(f"{where}, evidence: unknown figure key(s) {unknown}")
+    return tuple(keys)
 
 
 @cache

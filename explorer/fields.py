@@ -23,7 +23,7 @@ from . import files, yamlfile
 
 LANGS = ("da", "en")
 LOCALES = {"da": "da_DK", "en": "en_GB"}
-GROUPS = ("scenario", "outcome", "price", "terms", "spreads")
+GROUPS = ("scenario", "outcome", "price", "terms", "spreads", "page")
 FORMATS = ("count", "number", "money", "share", "multiplier", "year", "flag")
 #: A number as a link writes it: plain decimal notation, no exponent, no grouping.
 URL_NUMBER = re.compile(r"-?\d{1,17}(?:\.\d{1,340})?")

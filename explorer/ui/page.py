@@ -19,7 +19,7 @@ from ..fields import FieldError
 from ..scenario import Scenario
 from . import charts, links, widgets
 
-PAGES = ("index", "explorer", "who_pays", "how_sure", "claims", "how_it_works", "own_case")
+PAGES = ("index", "explorer", "who_pays", "how_sure", "claims", "how_it_works")
 CSS = None
 
 
@@ -84,7 +84,7 @@ class Page:
         self.notice_box = widgets.html_box("notices")
         self.levers: dict[str, widgets.Lever] = {}
         self.charts: dict[str, widgets.Chart] = {}
-        self.runtime = widgets.Runtime() if self.charts_used else None
+        self.runtime = widgets.runtime() if self.charts_used else None
         self.build()
         body = self.layout()
         extra = [self.runtime] if self.runtime is not None else []
@@ -291,6 +291,20 @@ def source_html(f: catalogue.Figure, lang: str) -> str:
         head = html.escape(i18n.t("source.none", lang))
     return (f"<p class='source grade-{f.grade}'>{head} · <span class='grade'>{f.grade}: {grade}"
             f"</span><br><span class='note'>{html.escape(f.note_in(lang))}</span></p>")
+
+
+def prepare(charts_used: bool = True) -> None:
+    """Work a kernel can do before its reader arrives (Voilà's preheated kernels run this in
+    the notebook's first cell): read the data, the texts and the Vega runtime, run the model."""
+    from .. import claims, model
+
+    for name in catalogue.cases():
+        model.evaluate(catalogue.load_case(name)).yearly
+    claims.claims()
+    i18n.catalogue()
+    style()
+    if charts_used:
+        widgets.runtime()
 
 
 def app(page_class, query: str | None = None) -> w.Widget:

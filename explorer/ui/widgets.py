@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+from functools import cache
 from typing import Callable
 
 import anywidget
@@ -25,10 +26,21 @@ def _js(name: str) -> str:
     return files.package_path("ui", "js", name).read_text(encoding="utf-8")
 
 
-class Runtime(anywidget.AnyWidget):
-    """Vega, Vega-Lite and Vega-Embed for every chart of the page (sent once per page)."""
+@cache
+def _runtime_class() -> type:
+    class Runtime(anywidget.AnyWidget):
+        """Vega, Vega-Lite and Vega-Embed for every chart of the page (sent once per page)."""
 
-    _esm = vega.bundle()
+        _esm = vega.bundle()
+
+    return Runtime
+
+
+def runtime() -> anywidget.AnyWidget:
+    """The page's Vega runtime: a hidden widget whose module holds the libraries."""
+    widget = _runtime_class()()
+    widget.layout.display = "none"
+    return widget
 
 
 class Lever(anywidget.AnyWidget):

@@ -28,7 +28,7 @@ function render({ model, el }) {
   const caption = document.createElement("figcaption");
   const bar = document.createElement("div");
   bar.className = "chart-downloads";
-  box.append(view, caption, bar);
+  box.append(caption, view, bar);
   el.append(box);
   let finalize = null;
   let drawn = 0;

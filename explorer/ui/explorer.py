@@ -1,0 +1,171 @@
+"""The caseload explorer: pick a case, move the caseload, read what it costs, saves and when."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+import numpy as np
+
+from .. import calibration, catalogue, claims, i18n, model
+from ..scenario import Scenario
+from . import charts, kpis, page, widgets
+
+MAIN = ("cases", "worker_cost", "horizon_years", "effect_scale", "phase_in_years")
+ADVANCED = ("caseload_before", "overhead", "optimism_bias", "staffing_ramp", "programme_years",
+            "one_off_cost", "other_cost_per_year", "max_dose")
+OUTCOME = ("base_rate", "effect", "deadweight", "duration_years", "other_benefit_share")
+SWEEP_POINTS = 30
+
+
+class Explorer(page.Page):
+    name = "explorer"
+
+    def build(self) -> None:
+        s, lang = self.base, self.lang
+        self.picker = self.case_choice()
+        self.lever("caseload_after", s.caseload_after, hi=s.caseload_before)
+        self.extra = self.lever("extra_workers", s.extra_workers, group="page", slider=False)
+        self.levers.pop("extra_workers")
+        self.extra.unobserve(self.on_change, "value")
+        self.extra.observe(self.on_extra, "value")
+        for name in MAIN + ADVANCED:
+            limits = {"hi": max(5_000, s.cases * 2)} if name == "cases" else {}
+            self.lever(name, getattr(s, name), **limits)
+        self.discount = kpis.discount_choice(lang, s.discount_rate)
+        self.discount.observe(self.on_change, "value")
+        self.wider = widgets.Choice(fields_label("wider_gains", lang), kind="toggle",
+                                    value=str(s.wider_gains), css="lever-wider-gains")
+        self.wider.observe(self.on_change, "value")
+        self.outcome_box = w.VBox()
+        self.build_outcome_levers()
+        self.summary = widgets.html_box("summary")
+        self.kpi_box = widgets.html_box("kpis")
+        self.fitted = widgets.html_box("fitted-note")
+        self.calibration = widgets.html_box("calibration")
+        self.sources = widgets.html_box("sources-panel")
+        self.claims_box = widgets.html_box("claims-panel")
+        self.claims_panel = widgets.Disclosure(i18n.t("explorer.claims_title", lang),
+                                               [self.claims_box], "claims-disclosure")
+        self.claims_panel.toggle.on_click(lambda _: self.show_claims())
+
+    def build_outcome_levers(self) -> None:
+        for name in [n for n in self.levers if "." in n]:
+            self.levers.pop(name)
+        boxes = []
+        for o in self.base.outcomes:
+            boxes.append(w.HTML(f"<h4>{html.escape(o.label(self.lang))}</h4>"))
+            for attr in OUTCOME:
+                hi = min(5.0, o.max_effect) if attr == "effect" else None
+                if attr == "effect" and o.kind == "entry":
+                    hi = 1.0
+                if attr == "other_benefit_share" and o.kind == "entry":
+                    continue
+                boxes.append(self.lever(f"{o.key}.{attr}", getattr(o, attr), group="outcome",
+                                        **({"hi": hi} if hi else {})))
+        self.outcome_box.children = boxes
+
+    def layout(self) -> w.Widget:
+        lang = self.lang
+        advanced = widgets.Disclosure(i18n.t("more_settings", lang),
+                                      [self.levers[n] for n in ADVANCED] + [self.outcome_box],
+                                      "more-settings")
+        controls = w.VBox([self.picker, self.levers["caseload_after"], self.extra]
+                          + [self.levers[n] for n in MAIN]
+                          + [self.discount, self.wider, advanced])
+        controls.add_class("levers")
+        self.chart_box = w.VBox()
+        self.chart_box.add_class("charts")
+        sources = widgets.Disclosure(i18n.t("source.table_title", lang), [self.sources],
+                                     "sources-disclosure")
+        results = w.VBox([self.notice_box, self.kpi_box, self.fitted, self.chart_box,
+                          self.download_bar(lambda: self.result), self.calibration,
+                          self.claims_panel, sources])
+        results.add_class("results")
+        main = w.Box([controls, results])
+        main.add_class("main")
+        title = w.HTML(f"<h1>{html.escape(i18n.t('explorer.title', lang))}</h1>")
+        return w.VBox([title, self.summary, main])
+
+    # -- reading ---------------------------------------------------------------------------
+    def scenario(self) -> Scenario:
+        s = super().scenario()
+        return s.replace(discount_rate=float(self.discount.value),
+                         wider_gains=int(self.wider.value))
+
+    def on_extra(self, change) -> None:
+        """Typing extra caseworkers moves the caseload after."""
+        if self._quiet:
+            return
+        s = self.current
+        after = s.cases / (s.cases / s.caseload_before + change["new"])
+        self.levers["caseload_after"].set(max(1.0, after))
+        self.refresh()
+
+    def case_changed(self) -> None:
+        s = self.base
+        self._quiet = True
+        try:
+            self.levers["cases"].max = max(self.levers["cases"].max, s.cases * 2)
+            self.levers["caseload_after"].max = s.caseload_before
+            for name, lever in self.levers.items():
+                if "." not in name:
+                    lever.set(getattr(s, name))
+            self.discount.value = kpis.discount_value(self.discount, s.discount_rate)
+            self.wider.value = str(s.wider_gains)
+        finally:
+            self._quiet = False
+        self.build_outcome_levers()
+
+    # -- showing ---------------------------------------------------------------------------
+    def show(self, s: Scenario) -> None:
+        lang = self.lang
+        self.result = r = model.evaluate(s)
+        self._quiet = True
+        try:
+            self.levers["caseload_after"].max = s.caseload_before
+            self.extra.set(r.extra_workers)
+        finally:
+            self._quiet = False
+        self.kpi_box.value = kpis.main(r, lang)
+        self.fitted.value = kpis.fitted_note(s, lang)
+        case = catalogue.case(s.case)
+        self.summary.value = (f"<p><b>{html.escape(case.title[lang])}.</b> "
+                              f"{html.escape(case.summary[lang])}</p>")
+        lo = max(1.0, s.caseload_before / 4)
+        table = model.sweep(s, "caseload_after", np.linspace(lo, s.caseload_before, SWEEP_POINTS))
+        self.chart_box.children = [
+            self.chart("cumulative", charts.cumulative_net(r, lang), s),
+            self.chart("flows", charts.yearly_flows(r, lang), s),
+            self.chart("sweep", charts.npv_by_caseload(table, s.caseload_after, r.npv, lang), s),
+        ]
+        self.calibration.value = kpis.calibration_table(calibration.table(case, s), lang)
+        self.sources.value = kpis.sources_table(case, s, lang)
+        if self.claims_panel.is_open:
+            self.show_claims()
+
+    def show_claims(self) -> None:
+        """The claims about this case, answered with the reader's settings (on demand)."""
+        if not self.claims_panel.is_open:
+            return
+        s, lang = self.current, self.lang
+        items = []
+        for c in claims.about(s.case):
+            answer = claims.answer(c, s, draws=500)
+            link = f"claims.ipynb?{html.escape(self.query(s))}&amp;claim={c.id}"
+            items.append(
+                f"<li><q>{html.escape(c.claim[lang])}</q> "
+                f"<span class='verdict verdict-{answer.verdict}'>"
+                f"{html.escape(i18n.t(f'verdict.{answer.verdict}', lang))}</span> "
+                f"<a href='{link}'>{html.escape(i18n.t('explorer.claims_open', lang))}</a></li>")
+        self.claims_box.value = f"<ul class='case-claims'>{''.join(items)}</ul>"
+
+
+def fields_label(name: str, lang: str) -> str:
+    from .. import fields
+
+    return fields.field("scenario", name).label[lang]
+
+
+def app(query: str | None = None) -> w.Widget:
+    return page.app(Explorer, query)

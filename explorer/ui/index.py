@@ -1,0 +1,38 @@
+"""The landing page: what the explorer is for and a link to each page (no chart stack)."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+
+from .. import i18n
+from ..scenario import Scenario
+from . import page
+
+
+class Index(page.Page):
+    name = "index"
+    charts_used = False
+
+    def build(self) -> None:
+        self.body = w.HTML()
+        self.body.add_class("landing")
+
+    def layout(self) -> w.Widget:
+        return w.VBox([self.notice_box, self.body])
+
+    def show(self, s: Scenario) -> None:
+        lang = self.lang
+        query = html.escape(self.query(s))
+        items = "".join(
+            f"<li><a class='page-link' href='{p}.ipynb?{query}'>"
+            f"{html.escape(i18n.t(f'page.{p}', lang))}</a>: "
+            f"{html.escape(i18n.t(f'index.{p}', lang))}</li>" for p in page.PAGES if p != "index")
+        self.body.value = (f"<h1>{html.escape(i18n.t('index.title', lang))}</h1>"
+                           f"<p class='summary'>{html.escape(i18n.t('index.intro', lang))}</p>"
+                           f"<ul class='pages'>{items}</ul>")
+
+
+def app(query: str | None = None) -> w.Widget:
+    return page.app(Index, query)
