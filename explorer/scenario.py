@@ -117,9 +117,8 @@ class Outcome:
         """The largest effect the outcome's group allows (every stayer moved, after deadweight)."""
         if self.kind == "entry":
             return 1.0
-        if self.base_rate == 0:
-            return math.inf
-        return (1 - self.base_rate) / (self.base_rate * max(1e-12, 1 - self.deadweight))
+        moving = self.base_rate * (1 - self.deadweight)
+        return math.inf if moving <= 0 else (1 - self.base_rate) / moving
 
     def moved_share(self) -> float:
         """Share of the movable people moved at the reference change, after deadweight (0..1):

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import xlsxwriter
+from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name, xl_range_abs, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -60,9 +61,9 @@ class _Book:
                            "bottom": 1})
         self.title = add({"bold": True, "font_size": 14})
         self.section = add({"bold": True})
-        self._formats: dict[tuple[str, str], object] = {}
+        self._formats: dict[tuple[str, str], Format] = {}
 
-    def style(self, number_format: str, role: str = "result"):
+    def style(self, number_format: str, role: str = "result") -> Format:
         """A cell format: inputs are blue on yellow, derived inputs grey and italic."""
         key = (number_format, role)
         if key not in self._formats:
@@ -286,9 +287,8 @@ class _Years:
         return lambda t: flow(t) if t == 0 else f"{self.at(key, t - 1)}+{flow(t)}"
 
 
-def _years(result: Result, lang: str) -> _Years:
+def _years(s: Scenario, lang: str) -> _Years:
     """Every column of the years sheet, with the model's values for ROWS years."""
-    s = result.scenario
     long = evaluate(s.replace(horizon_years=ROWS))   # the engine is causal: same first years
     p, y = long.paths, long.yearly
     phase = engine.phase_in([s.phase_in_years], ROWS)[0]
@@ -336,7 +336,11 @@ def _years(result: Result, lang: str) -> _Years:
         lambda t: f"{at('cost_staff', t)}+{at('cost_other', t)}", p.cost[0], "year_cost")
 
     def outcome_columns(k: int, o: Outcome) -> None:
-        """engine.run's loop: returns come first (kept), then the year's moves."""
+        """engine.run's loop: returns come first (kept), then the year's moves.
+
+        Steps are never negative here (only Monte Carlo draws of a harmful effect make them so),
+        so the movable pool is always the one for moves out of the costly state.
+        """
         key, label = o.key, o.label(lang)
 
         def kept(t: int) -> str:
@@ -543,7 +547,7 @@ def xlsx_bytes(result: Result, lang: str = "da", link: str | None = None) -> byt
     lines = export.header_lines(result, lang, link)
     _write_results(wb, result, lines[0])
     _write_inputs(wb, result.scenario)
-    _write_years(wb, _years(result, lang))
+    _write_years(wb, _years(result.scenario, lang))
     _write_about(wb, lines)
     wb.book.close()
     return buffer.getvalue()

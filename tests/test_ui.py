@@ -1,211 +1,255 @@
-"""The apps without a browser: build them, move widgets, assert on KPIs, charts and the URL."""
+"""The pages in plain Python (no browser): levers, KPIs, charts, links, notices, case changes."""
 
+import json
 from urllib.parse import parse_qs
 
 import pytest
 
 import explorer
-from explorer import links
-from explorer import financing
-from explorer.ui import caseload, claim, how, landing, payers, risk
+from explorer import i18n
+from explorer.ui import charts, claims, explorer as explorer_page, how_it_works, how_sure
+from explorer.ui import index, links, who_pays
 
 
-def kpi_text(app, name):
-    return app.kpis[name].value
+def q(page):
+    return {k: v[0] for k, v in parse_qs(page.chrome.query).items()}
+
+
+def type_into(lever, text):
+    lever.typed = json.dumps({"text": text, "n": 1})
 
 
 def test_explorer_starts_on_herning_in_danish():
-    app = caseload.CaseloadExplorer("")
-    assert app.lang == "da" and app.result.scenario.case == "herning"
-    assert ">4,0<" in kpi_text(app, "extra_workers")
-    assert "i år 1 (2014)" in kpi_text(app, "payback_year")
-    assert app.url.query == "case=herning&lang=da"
+    page = explorer_page.Explorer("")
+    assert page.lang == "da" and page.current.case == "herning"
+    assert "Ekstra sagsbehandlere" in page.kpi_box.value and "mio. kr." in page.kpi_box.value
+    assert set(page.charts) == {"cumulative", "flows", "sweep"}
+    assert q(page) == {"case": "herning", "lang": "da"}
 
 
-def test_moving_the_caseload_updates_kpis_extra_workers_charts_and_url():
-    app = caseload.CaseloadExplorer("")
-    before_spec = app.chart_widgets["cumulative"].chart.to_dict()
-    app.levers["caseload_after"].slider.value = 20
-    assert app.result.scenario.caseload_after == 20
-    assert ">5,6<" in kpi_text(app, "extra_workers")
-    assert app.extra.value == pytest.approx(5.6)
-    assert app.chart_widgets["cumulative"].chart.to_dict() != before_spec
-    assert parse_qs(app.url.query)["caseload_after"] == ["20"]
-    # The NPV chart marks the current choice.
-    marked = [l for l in app.figures["sweep"].to_dict()["layer"] if l["mark"]["type"] == "point"]
-    assert app.figures["sweep"].to_dict()["datasets"]
-    assert marked
+def test_moving_the_caseload_updates_kpis_charts_staffing_and_link():
+    page = explorer_page.Explorer("")
+    before_kpis, before_spec = page.kpi_box.value, page.charts["cumulative"].spec
+    page.levers["caseload_after"].value = 20
+    assert page.kpi_box.value != before_kpis
+    assert page.charts["cumulative"].spec != before_spec
+    assert page.extra.value == pytest.approx(192 / 20 - 4)
+    assert q(page)["caseload_after"] == "20"
 
 
-def test_extra_workers_lever_moves_the_caseload():
-    app = caseload.CaseloadExplorer("")
-    app.extra.value = 8
-    assert app.levers["caseload_after"].value == pytest.approx(16)
-    assert app.result.extra_workers == pytest.approx(8)
+def test_danish_input_is_read_as_danes_type_it():
+    page = explorer_page.Explorer("")
+    type_into(page.extra, "2,5")
+    assert page.current.extra_workers == pytest.approx(2.5)
+    type_into(page.levers["worker_cost"], "1.000.000")
+    assert page.current.worker_cost == 1_000_000
+    assert q(page)["worker_cost"] == "1000000"
 
 
-def test_case_change_loads_the_preset_and_its_outcome_levers():
-    app = caseload.CaseloadExplorer("")
-    app.levers["caseload_after"].slider.value = 20
-    app.case_picker.value = "aabenraa"
-    preset = explorer.load_case("aabenraa")
-    assert app.result.scenario == preset
-    assert set(app.outcome_levers) == {("self_support", a) for a in caseload.OUTCOME_LEVERS}
-    app.outcome_levers[("self_support", "effect")].slider.value = 0.5
-    assert app.result.scenario.outcome("self_support").effect == 0.5
-    assert "Kontanthjælp" in app.sources.value and "star.dk" in app.sources.value
+def test_a_value_out_of_range_keeps_the_old_one_and_says_why_in_the_page_language():
+    page = explorer_page.Explorer("lang=en")
+    lever = page.levers["horizon_years"]
+    type_into(lever, "99")
+    assert lever.value == 10 and "Time horizon" not in lever.error
+    assert lever.error == "horizon_years must be from 1 to 20 years; got 99"
+    page = explorer_page.Explorer("")
+    type_into(page.levers["horizon_years"], "99")
+    assert page.levers["horizon_years"].error == "Tidshorisont skal være fra 1 til 20 år; fik 99"
+    type_into(page.levers["horizon_years"], "to")
+    assert "skal være et tal" in page.levers["horizon_years"].error
+    assert page.current.horizon_years == 10
 
 
-def test_link_state_round_trips_through_the_app():
-    app = caseload.CaseloadExplorer("case=hjoerring&caseload_after=40&effect_scale=0.5&lang=en")
-    assert app.lang == "en" and app.result.scenario.caseload_after == 40
-    again = caseload.CaseloadExplorer(app.url.query)
-    assert again.result.scenario == app.result.scenario
-    assert "DKK" in kpi_text(app, "total_cost")
+def test_a_case_change_loads_its_preset_levers_and_clears_old_notices():
+    page = explorer_page.Explorer("case=herning&caseload_after=nope")
+    assert page.notice_box.value
+    page.picker.value = "aabenraa"
+    assert page.current.case == "aabenraa" and page.current.cases == 1008
+    assert "self_support.effect" in page.levers and "institution.effect" not in page.levers
+    assert page.notice_box.value == ""
 
 
-def test_bad_url_values_show_notices_not_errors():
-    app = caseload.CaseloadExplorer("caseload_after=abc&horizon_years=999&case=odense")
-    text = app.notices.value
-    assert "caseload_after=abc er ikke et tal" in text
-    assert "horizon_years=999 ligger uden for 1–20; 20 bruges" in text
-    assert "Sagen odense findes ikke" in text
-    assert app.result.scenario.horizon_years == 20
+def test_link_values_without_a_lever_survive_a_lever_move():
+    # A discount rate or reference caseload in the link was reset by the first lever move.
+    page = explorer_page.Explorer("case=herning&reference_caseload_before=50&discount_rate=0.02")
+    page.levers["caseload_after"].value = 20
+    assert page.current.reference_caseload_before == 50
+    assert page.current.discount_rate == 0.02
+    assert q(page)["discount_rate"] == "0.02"
 
 
-def test_every_default_shows_its_source_or_says_it_is_an_assumption():
-    app = caseload.CaseloadExplorer("")
-    table = app.sources.value
-    case = explorer.case("herning")
-    for key in set(case.sources.values()):
-        figure = explorer.figure(key)
-        if figure.is_assumption:
-            assert "ingen kilde (antagelse)" in table
-        else:
-            assert figure.source_url in table
-    assert app.levers["worker_cost"].slider.tooltip.startswith("Kilde: KORA")
+def test_a_link_restores_the_state_and_round_trips():
+    query = "case=aabenraa&caseload_after=25&horizon_years=8&self_support.effect=1.5&lang=en"
+    page = explorer_page.Explorer(query)
+    s = page.current
+    assert (s.case, s.caseload_after, s.horizon_years) == ("aabenraa", 25, 8)
+    assert s.outcome("self_support").effect == 1.5
+    again = explorer_page.Explorer(page.chrome.query)
+    assert again.current == s and again.lang == "en"
 
 
-def test_downloads_produce_csv_png_and_svg():
-    app = caseload.CaseloadExplorer("")
-    csv = app.downloads.download("csv").decode()
-    assert csv.splitlines()[0].startswith("year,extra_workers")
-    assert len(csv.splitlines()) == 11
-    assert app.downloads.download("png")[:8] == b"\x89PNG\r\n\x1a\n"
-    app.downloads.choice.value = "sweep"
-    svg = app.downloads.download("svg").decode()
-    assert "<svg" in svg and "Sagstal efter ændringen" in svg
+@pytest.mark.parametrize("query", [
+    "caseload_after=" + "9" * 400, "caseload_after=nan", "caseload_after=inf",
+    "caseload_after=1e6", "case=<script>alert(1)</script>", "lang=xx", "%00=%00",
+    "caseload_after=ﾓ", "caseload_after=1&caseload_after=2", "x" * 100_000,
+    "cases=-5", "horizon_years=2.5", "theme=dark&template=lab",
+    "institution.effect=7", "reference_caseload_after=90", "&&&==&", "caseload_after=30&caseload_before=10",
+])
+def test_hostile_links_give_notices_never_errors(query):
+    link = links.parse(query)
+    assert link.notices
+    assert isinstance(link.scenario, explorer.Scenario)
+    for lang in ("da", "en"):
+        for n in link.notices:
+            text = n.text(lang)
+            assert "{" not in text and len(text) < 400
+    page = explorer_page.Explorer(query)
+    assert "<script>" not in page.notice_box.value
+
+
+def test_large_values_survive_a_link():
+    page = explorer_page.Explorer("case=herning&worker_cost=1000000")
+    assert page.current.worker_cost == 1_000_000
+    assert "worker_cost=1000000" in page.chrome.query
+
+
+def test_pages_link_to_each_other_with_the_scenario_and_language():
+    page = explorer_page.Explorer("case=hjoerring&caseload_after=40&lang=en")
+    assert [p for p, _ in page.chrome.pages][:2] == ["index", "explorer"]
+    assert "lang=da" in page.chrome.other_query and "caseload_after=40" in page.chrome.other_query
+    pays = who_pays.WhoPays(page.chrome.query)
+    assert pays.current.caseload_after == 40 and pays.lang == "en"
+    sure = how_sure.HowSure(pays.chrome.query)
+    assert sure.current.caseload_after == 40
+
+
+def test_every_lever_shows_its_source_or_says_it_is_an_assumption():
+    page = explorer_page.Explorer("")
+    for name, lever in page.levers.items():
+        assert lever.info_html, name
+        assert "Kilde:" in lever.info_html or "Ingen kilde" in lever.info_html, name
+
+
+def test_fitted_presets_say_what_they_were_fitted_to_beside_the_kpis():
+    for case in explorer.cases():
+        page = explorer_page.Explorer(f"case={case}&lang=en")
+        assert "Fitted:" in page.fitted.value and "cannot therefore be used to confirm" in \
+            page.fitted.value
+
+
+def test_the_documented_versus_model_table_is_what_the_page_shows():
+    from explorer import calibration
+
+    for case in explorer.cases():
+        page = explorer_page.Explorer(f"case={case}&lang=en")
+        table = calibration.table(case)
+        for row in table.itertuples():
+            assert row.label_en in page.calibration.value
+            assert i18n.percent(row.difference, "en", 0) in page.calibration.value
+        assert page.calibration.value.count(">fitted to this</td>") == int(table["fitted"].sum())
+
+
+def test_charts_fill_their_column_with_the_page_font_and_no_empty_series():
+    page = explorer_page.Explorer("")
+    for chart in page.charts.values():
+        assert chart.spec["width"] == "container"
+        assert chart.spec["config"]["font"] == charts.FONT
+        assert chart.locale == charts.FORMAT_LOCALE["da"]
+    flows = page.charts["flows"].spec
+    series = {row["series"] for row in flows["data"]["values"]}
+    assert "Udgift: andet" not in series   # Herning has no other costs: no empty legend entry
+
+
+def test_downloadable_charts_carry_title_description_source_and_link():
+    page = explorer_page.Explorer("case=aabenraa&lang=en")
+    spec = page.charts["cumulative"].export_spec
+    assert spec["title"]["text"].startswith("Cumulative net")
+    assert "1,008 cases" in spec["title"]["subtitle"][0]
+    footer = spec["vconcat"][1]["data"]["values"]
+    assert footer[0]["text"].startswith("Source:") and "case=aabenraa" in footer[1]["text"]
+    assert page.charts["cumulative"].file_stem == "aabenraa-cumulative-net"
+
+
+def test_chart_specs_are_valid_vega_lite():
+    import altair as alt
+
+    page = explorer_page.Explorer("")
+    sure = how_sure.HowSure("draws=1000")
+    pays = who_pays.WhoPays("")
+    for chart in [*page.charts.values(), *sure.charts.values(), *pays.charts.values()]:
+        alt.Chart.from_dict(chart.spec, validate=True)
+        alt.VConcatChart.from_dict(chart.export_spec, validate=True)
+
+
+def test_downloads_are_in_the_page_language():
+    page = explorer_page.Explorer("case=aabenraa&lang=en")
+    sent = []
+    page.chrome.send_file = lambda name, mime, data: sent.append((name, mime, data))
+    page.downloads.children[1].click()
+    name, mime, data = sent[0]
+    assert name == "aabenraa-table.csv" and mime == "text/csv"
+    assert b"Year," in data and b"Reproduce this:" in data
 
 
 def test_how_it_works_tracks_the_lever():
-    page = how.HowItWorks("")
-    assert "= <b>4,0</b>" in page.chain.value and "kr.." not in page.chain.value
-    page.levers["caseload_after"].slider.value = 20
-    assert "= <b>5,6</b>" in page.chain.value
-    assert parse_qs(page.url.query)["caseload_after"] == ["20"]
-    page.case_picker.value = "hjoerring"
-    assert "Ude af offentlig forsørgelse" in page.chain.value
+    page = how_it_works.HowItWorks("case=herning")
+    before = page.chain.value
+    page.levers["caseload_after"].value = 16
+    assert page.chain.value != before and "16" in page.chain.value
 
 
-def test_landing_links_to_the_pages_in_the_chosen_language():
-    html = landing.app("lang=en").children[1].value
-    assert "/voila/render/explorer.ipynb?lang=en" in html
-    assert "/voila/render/how_it_works.ipynb?lang=en" in html
+def test_landing_page_links_every_page_in_the_chosen_language_without_charts():
+    page = index.Index("lang=en")
+    assert page.runtime is None
+    assert "How sure are we?" in page.body.value and "lang=en" in page.body.value
 
 
-def test_link_parser_never_raises_on_hostile_input():
-    for query in ["caseload_after=1e999", "horizon_years=-5", "x" * 5000, "case=%00",
-                  "caseload_before=10&caseload_after=50", "institution.effect=nan",
-                  "reference_caseload_after=99", "lang=<script>", "effect_scale=1,5"]:
-        link = links.parse(query)
-        explorer.evaluate(link.scenario)
-        assert link.lang in ("da", "en")
-
-
-def test_who_pays_explains_the_wrong_pocket_and_the_bond():
-    page = payers.WhoPays("case=aabenraa")
+def test_who_pays_explains_the_pocket_and_the_price_of_the_bond():
+    page = who_pays.WhoPays("case=aabenraa&lang=en")
     words = page.words.value
-    assert "går" in words and "til kommunen" in words and "til staten" in words
-    assert "Med denne obligation betaler kommunen" in words
-    page.levers["effect_scale"].slider.value = 0.3
-    assert "når ikke tærsklen på 50 %" in page.words.value
-    assert "effect_scale=0.3" in page.url.query
+    assert "go to the kommune" in words and "does not create the savings" in words
+    assert "bond&#x27;s price to the kommune" in page.kpi_box.value
+    page.levers["bond_outcome_share"].value = 0.9
+    assert q(page)["bond_outcome_share"] == "0.9"
 
 
-def test_who_pays_terms_change_the_comparison_and_the_url():
-    page = payers.WhoPays("case=aabenraa&effect_scale=2")
-    before = page.summary.set_index("arrangement").loc["impact_bond", "investor_irr"]
-    page.terms["bond_cap"].slider.value = 0.05
-    after = page.summary.set_index("arrangement").loc["impact_bond", "investor_irr"]
-    assert after == pytest.approx(0.05) and before > after
-    assert "bond_cap=0.05" in page.url.query
-    again = payers.WhoPays(page.url.query)
-    assert again.current_terms() == page.current_terms()
+def test_who_pays_bad_terms_in_the_link_are_clamped_with_a_notice():
+    page = who_pays.WhoPays("bond_cap=7&lang=en")
+    assert page.levers["bond_cap"].value == 0.5
+    assert "bond_cap=7 is outside" in page.notice_box.value
 
 
-def test_who_pays_case_change_resets_the_levers_and_downloads_flows():
-    page = payers.WhoPays("case=aabenraa&effect_scale=0.3")
-    page.case_picker.value = "herning"
-    assert page.result.scenario == explorer.load_case("herning")
-    table = page.flows_table()
-    assert set(table["arrangement"]) == set(financing.ARRANGEMENTS)
-    assert page.downloads.download("csv").decode().startswith("year,kommune,region,stat,investor")
+def test_how_sure_reacts_and_keeps_spreads_and_draws_in_the_link():
+    page = how_sure.HowSure("case=aabenraa&draws=1000&H=0.3")
+    assert page.sim.draws == 1000 and page.levers["H"].value == 0.3
+    assert q(page)["H"] == "0.3" and q(page)["draws"] == "1000"
+    before = page.kpi_box.value
+    page.levers["A"].value = 1.0
+    assert page.kpi_box.value != before and q(page)["A"] == "1"
 
 
-def test_who_pays_bad_terms_in_the_url_are_clamped_with_a_notice():
-    page = payers.WhoPays("grant_share=7&bond_trigger=abc")
-    assert page.current_terms().grant_share == 1
-    assert "grant_share=7 ligger uden for 0–1" in page.notices.value
-    assert "bond_trigger=abc er ikke et tal" in page.notices.value
-
-
-@pytest.mark.parametrize("unit, value, da, en", [
-    ("DKK per year", 500_000, "500.000 kr.", "DKK 500,000"),
-    ("share of cost", 0.5, "50,0 %", "50.0 %"),
-    ("return per year", 0.13, "13,0 %", "13.0 %"),
-    ("per year", 0.035, "3,5 %", "3.5 %"),
-    ("people per year", 3.7, "3,7", "3.7"),
-    ("multiplier", 1, "1,00 ×", "1.00 ×"),
-    ("years", 10, "10", "10"),
-])
-def test_lever_values_read_as_a_person_reads_them(unit, value, da, en):
-    from explorer.ui.common import format_value
-    assert format_value(value, unit, "da") == da
-    assert format_value(value, unit, "en") == en
-
-
-def test_how_sure_page_reacts_and_keeps_spreads_in_the_url():
-    page = risk.HowSure("case=herning")
-    before = page.kpis["p_payback"].value
-    page.levers["effect_scale"].slider.value = 2
-    assert page.kpis["p_payback"].value != before
-    assert "effect_scale=2" in page.url.query
-    page.spreads["A"].slider.value = 0.1
-    assert "A=0.1" in page.url.query
-    assert risk.HowSure(page.url.query).current_spreads() == page.current_spreads()
-    assert "Effekten skal være mindst" in page.breakeven.value
-    page.cost_per_child.value = 1_700_000
-    assert "ét ud af 5" in page.casa.value
-
-
-def test_claim_page_shows_evidence_answer_verdict_and_a_link_to_the_explorer():
-    page = claim.CheckClaim("claim=hjoerring_four_years")
+def test_claim_page_shows_parts_verdict_sources_and_the_page_that_answers_it():
+    page = claims.CheckClaim("claim=bonds_cost_more&lang=en")
     body = page.body.value
-    assert "Hjørring" in body and "nordjyske.dk" in body and "Holder, hvis" in body
-    assert "explorer.ipynb?case=hjoerring&amp;lang=da" in body
-    page.picker.value = "treatment_26x"
-    assert "Kan ikke efterprøves" in page.body.value
-    assert page.url.query == "claim=treatment_26x&lang=da"
-    assert "findes ikke" in claim.CheckClaim("claim=<b>").notices.value
+    assert "Depends on assumptions" in body and "Outcome payment share" in body
+    assert "who_pays.ipynb?case=aabenraa" in body
+    assert "peterborough" not in body.lower() or "Peterborough" in body
+    assert "Figures from the debate the model does not test" in page.context.value
+
+
+def test_claim_page_answers_with_the_readers_settings():
+    page = claims.CheckClaim("claim=bonds_cost_more&case=aabenraa&effect_scale=0.1&lang=en")
+    assert "Computed with your settings" in page.body.value
+    assert "verdict-contradicted" in page.body.value.split("</h2>")[0]
+
+
+def test_an_unknown_claim_says_so():
+    page = claims.CheckClaim("claim=nope&lang=en")
+    assert "The claim &#x27;nope&#x27; does not exist" in page.notice_box.value
 
 
 def test_sources_panel_speaks_the_page_language():
-    worker = explorer.figure("dk.worker_cost")
-    da = caseload.CaseloadExplorer("").sources.value
-    en = caseload.CaseloadExplorer("lang=en").sources.value
-    assert worker.note_da in da and worker.note not in da
-    assert worker.note in en and worker.note_da not in en
-    assert "kr. pr. sagsbehandler pr. år" in da
-    flow = explorer.figure("herning.institution_flow")
-    tooltip = caseload.CaseloadExplorer("").outcome_levers[("institution", "base_flow")].slider.tooltip
-    assert tooltip == f"Antagelse: {flow.note_da}"
+    da = explorer_page.Explorer("").sources.value
+    en = explorer_page.Explorer("lang=en").sources.value
+    assert "Antagelse" in da and "Sagstal efter" in da
+    assert "Assumption" in en and "Caseload after" in en and "Sagstal" not in en

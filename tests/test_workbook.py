@@ -100,6 +100,8 @@ def _written() -> dict[str, tuple[Scenario, str]]:
         for change, values in CHANGES.items():
             out[f"{case}-{change}"] = (preset.replace(**values), "da")
         out[f"{case}-en"] = (preset, "en")
+    herning = explorer.load_case("herning")
+    out["herning-no_change"] = (herning.replace(caseload_after=herning.caseload_before), "da")
     out["two_outcomes"] = (two_outcomes(), "da")
     out["two_outcomes-en"] = (two_outcomes().replace(wider_gains=0), "en")
     for name, (case, _, _) in EDITS.items():

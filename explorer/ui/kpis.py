@@ -135,7 +135,7 @@ def sources_table(case: Case, s: Scenario, lang: str) -> str:
         shown = i18n.dkk(value, lang) if f.is_money else i18n.short(value, lang, 4)
         link = (f"<a href='{html.escape(f.source_url)}' target='_blank' rel='noopener'>"
                 f"{html.escape(f.source_title or f.source_url)}</a>" if f.source_url
-                else html.escape(t("source.none", lang)))
+                else html.escape(t("source.fitted" if f.is_fitted else "source.none", lang)))
         rows.append(
             f"<tr class='grade-{f.grade}'><th scope='row'>{html.escape(label)}</th>"
             f"<td class='num'>{html.escape(shown)}</td><td>{html.escape(f.unit_in(lang))}</td>"

@@ -259,6 +259,7 @@ class Page:
                       widgets.button(i18n.t("download.csv", self.lang), "download-csv", csv),
                       widgets.button(i18n.t("download.xlsx", self.lang), "download-xlsx", xlsx)])
         bar.add_class("download-bar")
+        self.downloads = bar
         return bar
 
     def case_choice(self) -> widgets.Choice:
@@ -286,7 +287,9 @@ def source_html(f: catalogue.Figure, lang: str) -> str:
     if f.source_url:
         link = (f"<a href='{html.escape(f.source_url)}' target='_blank' rel='noopener'>"
                 f"{html.escape(f.source_title or f.source_url)}</a>")
-        head = i18n.t("source.from", lang, link=link, year=f.year)
+        head = html.escape(i18n.t("source.from", lang, link="\0", year=f.year)).replace("\0", link)
+    elif f.is_fitted:
+        head = html.escape(i18n.t("source.fitted", lang))
     else:
         head = html.escape(i18n.t("source.none", lang))
     return (f"<p class='source grade-{f.grade}'>{head} · <span class='grade'>{f.grade}: {grade}"

@@ -1,0 +1,90 @@
+"""One text catalogue: every key in both languages, every key the code uses exists, and no page
+shows words of the other language or a raw key."""
+
+import html
+import re
+from pathlib import Path
+
+import ipywidgets as w
+import pytest
+
+from explorer import i18n
+from explorer.catalogue import figures as explorer_figures
+from explorer.ui import claims, explorer, how_it_works, how_sure, index, widgets, who_pays
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = (index.Index, explorer.Explorer, who_pays.WhoPays, how_sure.HowSure, claims.CheckClaim,
+         how_it_works.HowItWorks)
+#: Words that give away the other language (names such as Hjørring and kommune are fine).
+ENGLISH = re.compile(r"\b(the|and|of|savings|cost|costs|years?|caseworkers?|download|source|"
+                     r"case|chart|pays|back|which|with|not|more|settings)\b", re.IGNORECASE)
+DANISH = re.compile(r"\b(og|ikke|af|gevinst|udgift|år|sagsbehandlere|hent|kilde|sag|graf|"
+                    r"betaler|hvilket|med|flere|indstillinger|tjent|hjem)\b", re.IGNORECASE)
+RAW_KEY = re.compile(r"\b[a-z]+(?:_[a-z]+)*\.[a-z_]+\.[a-z0-9_]+\b")
+
+
+def test_every_text_has_both_languages():
+    for key, texts in i18n.catalogue().items():
+        assert texts["da"].strip() and texts["en"].strip(), key
+
+
+def test_every_key_the_code_names_exists():
+    keys = set(i18n.catalogue())
+    prefixes = {k.rsplit(".", 1)[0] + "." for k in keys if "." in k}
+    for path in (ROOT / "explorer").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for key in re.findall(r"""i18n\.t\(\s*["']([a-z0-9_.]+)["']""", text):
+            assert key in keys, f"{path.name}: {key}"
+        for prefix in re.findall(r"""i18n\.t\(\s*f["']([a-z0-9_.]+\.)\{""", text):
+            assert prefix in prefixes, f"{path.name}: {prefix}"
+
+
+def visible_text(widget) -> list[str]:
+    """What a reader can read in a widget tree (HTML, lever and choice labels, chart texts)."""
+    out = []
+    if isinstance(widget, w.HTML):
+        value = re.sub(r"<style>.*?</style>", " ", widget.value, flags=re.S)
+        out.append(html.unescape(re.sub(r"<[^>]+>", " ", value)))
+    if isinstance(widget, widgets.Lever):
+        out += [widget.label, widget.info_title,
+                html.unescape(re.sub(r"<[^>]+>", " ", widget.info_html)), widget.error]
+    if isinstance(widget, widgets.Choice):
+        out += [widget.label] + [text for _, text in widget.options]
+    if isinstance(widget, widgets.Chart):
+        out += [str(v) for v in widget.texts.values()]
+        out += [str(a.get("title", "")) for a in _encodings(widget.spec)]
+    if isinstance(widget, widgets.Chrome):
+        out += [text for _, text in widget.pages] + [v for k, v in widget.texts.items()
+                                                     if k not in ("other_lang", "other_code")]
+    if isinstance(widget, w.Button):
+        out.append(widget.description)
+    for child in getattr(widget, "children", ()):
+        out += visible_text(child)
+    return out
+
+
+def _encodings(spec):
+    layers = spec.get("layer", [spec])
+    return [enc for layer in layers for enc in layer.get("encoding", {}).values()
+            if isinstance(enc, dict)]
+
+
+QUOTED = re.compile(r"»[^«]*«|“[^”]*”|\"[^\"]*\"|'[^']*'")
+#: Source titles and notes quote Danish publications by name on English pages; they are the
+#: sources' own words, shown as such.
+SOURCE = re.compile(r"(Source|Kilde): .*?(\(\d{4}\))", re.S)
+
+
+@pytest.mark.parametrize("page_class", PAGES, ids=[p.name for p in PAGES])
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_no_page_shows_the_other_language_or_a_raw_key(page_class, lang):
+    page = page_class(f"lang={lang}&case=aabenraa")
+    text = " ".join(visible_text(page.widget))
+    text = SOURCE.sub(" ", QUOTED.sub(" ", text))
+    for f in explorer_figures().values():   # publications keep their own titles
+        if f.source_title:
+            text = text.replace(f.source_title, " ")
+    other = ENGLISH if lang == "da" else DANISH
+    found = sorted({m.group(0).lower() for m in other.finditer(text)})
+    assert not found, (lang, found, text[:3000])
+    assert not RAW_KEY.findall(text), RAW_KEY.findall(text)
