@@ -1,17 +1,23 @@
-"""Start and stop Voilà on the notebooks (used by the browser tests and benchmarks)."""
+"""Real servers for the tests and benchmarks: Voilà on the notebooks (as a host runs it, from the
+repository root with the project's voila.json) and, where a test needs it, nginx in front."""
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+PAGES = ("index", "explorer", "who_pays", "how_sure", "claims", "how_it_works")
 
 
 def free_port() -> int:
@@ -20,29 +26,81 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(port: int, log=subprocess.DEVNULL, timeout: float = 60) -> subprocess.Popen:
-    """Voilà on 127.0.0.1:port with the project's voila.json and template; waits until it answers."""
-    command = [sys.executable, "-m", "voila", "notebooks/", "--no-browser", f"--port={port}",
-               "--Voila.ip=127.0.0.1", "--Voila.port_retries=0"]
-    env = {**os.environ, "JUPYTER_PATH": str(ROOT / "share" / "jupyter")}
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+def wait_for(url: str, proc: subprocess.Popen | None = None, timeout: float = 90) -> None:
+    """Wait until ``url`` answers (any HTTP status), or fail if the process dies."""
     deadline = time.monotonic() + timeout
     while True:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
-            return proc
+            urllib.request.urlopen(url, timeout=5)
+            return
+        except urllib.error.HTTPError:
+            return
         except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                stop(proc)
-                raise RuntimeError("Voilà did not start")
-            time.sleep(0.1)
+            if (proc is not None and proc.poll() is not None) or time.monotonic() > deadline:
+                raise RuntimeError(f"{url} did not answer")
+            time.sleep(0.2)
 
 
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
+class Voila:
+    """``voila notebooks`` on 127.0.0.1, from the repository root, until ``stop()``.
+
+    ``args`` are extra Voilà options (``--Voila.base_url=/x/``, ``--preheat_kernel=False``);
+    ``warm`` waits until every page's preheated pool is filled.
+    """
+
+    def __init__(self, name: str = "voila", port: int | None = None, args: tuple[str, ...] = (),
+                 env: dict[str, str] | None = None, warm: bool = True, base_url: str = "/"):
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.port = port or free_port()
+        self.base_url = base_url
+        self.log_path = ARTIFACTS / f"{name}.log"
+        command = [sys.executable, "-m", "voila", "notebooks", "--no-browser",
+                   f"--port={self.port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
+                   f"--Voila.base_url={base_url}", *args]
+        self._log = self.log_path.open("w")
+        self.proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})},
+                                     stdout=self._log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
         try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+            wait_for(f"{self.url}voila/static/", self.proc)
+            if warm and "--preheat_kernel=False" not in args:
+                self.wait_warm()
+        except RuntimeError:
+            self.stop()
+            raise
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{self.base_url}"
+
+    def page(self, name: str, query: str = "") -> str:
+        return f"{self.url}voila/render/{name}.ipynb" + (f"?{query}" if query else "")
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait_warm(self, timeout: float = 240) -> None:
+        """Wait until every page's pool of preheated kernels is filled."""
+        deadline = time.monotonic() + timeout
+        while True:
+            filled = set(re.findall(r"Kernel pool of (\w+)\.ipynb is filled", self.log()))
+            if filled >= set(PAGES):
+                return
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"Voilà's kernel pools did not fill; see {self.log_path}")
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+        self._log.close()
+
+
+def chromium_path() -> str | None:
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    return path if Path(path).exists() else None
