@@ -131,10 +131,23 @@ class Field:
 
     # -- text a person types -------------------------------------------------------------------
     def parse(self, text: str, lang: str, owner: str = "") -> float | int:
-        """Read a number as people write it in ``lang`` ('2,5' and '1.000.000' in Danish)."""
-        value = parse_number(text, lang)
+        """Read a number as people write it in ``lang`` ('2,5' and '1.000.000' in Danish).
+
+        Shares are shown and typed in per cent: '35' or '35 %' is 0.35. Amounts may carry their
+        currency ('500.000 kr.', 'DKK 500,000'), multipliers their '×'.
+        """
+        raw = text if isinstance(text, str) else ""
+        if self.unit.format == "share":
+            raw = raw.replace("%", "")
+        elif self.unit.format == "money":
+            raw = re.sub(r"(?i)\s*(kr\.?|dkk)\s*", " ", raw)
+        elif self.unit.format == "multiplier":
+            raw = raw.replace("×", "")
+        value = parse_number(raw, lang)
         if value is None:
-            raise FieldError(self, "not_number", text.strip()[:40], owner)
+            raise FieldError(self, "not_number", raw.strip()[:40], owner)
+        if self.unit.format == "share":
+            value = value / 100
         return self.check(value, owner)
 
     # -- links -----------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Serving the pages to many readers: a kernel manager with a ceiling.
+"""Serving the pages to many readers: a kernel manager with a ceiling, and Voilà with plain error
+pages (``python -m explorer.serving notebooks``; plain ``voila notebooks`` works too).
 
 Voilà starts one kernel per page view. ``CappedKernelManager`` caps the kernels a server holds, so a
 burst of readers (or of plain GET requests from a script) cannot exhaust the machine: a page view
@@ -11,11 +12,16 @@ connected, or whose reader left, are shut down after the idle grace period (voil
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
+import tempfile
 
+import tornado.web
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-from tornado.web import HTTPError
+from tornado.web import HTTPError, RequestHandler
 from traitlets import Float, Integer, default
+from voila.app import Voila
+from voila.static_file_handler import TemplateStaticFileHandler
 
 
 class CappedKernelManager(AsyncMappingKernelManager):
@@ -41,3 +47,89 @@ class CappedKernelManager(AsyncMappingKernelManager):
             self.log.warning("Kernel ceiling of %d reached; answering 503", self.max_kernels)
             raise HTTPError(503, "busy")
         return await super().start_kernel(*args, **kwargs)
+
+
+# -- the app: Voilà with plain error pages where Voilà 0.5 answers 500 or nothing ---------------
+MAX_URI = 16_384
+MAX_HEADER = 128 * 1024
+
+
+def _plain(handler: RequestHandler, status: int) -> None:
+    """A plain error page in both languages, with no internals."""
+    handler.set_status(status)
+    handler.set_header("Content-Type", "text/html; charset=utf-8")
+    handler.set_header("Cache-Control", "no-store")
+    words = {404: ("Siden findes ikke.", "The page does not exist."),
+             414: ("Adressen er for lang.", "The address is too long."),
+             405: ("Det kan man ikke her.", "That is not allowed here.")}
+    da, en = words.get(status, ("Noget gik galt.", "Something went wrong."))
+    handler.finish(f"<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'>"
+                   f"<title>{status}</title></head><body><h1>{status}</h1><p>{da}</p>"
+                   f"<p lang='en'>{en}</p></body></html>")
+
+
+class _TooLong(RequestHandler):
+    def prepare(self) -> None:
+        _plain(self, 414)
+
+
+class _NotFound(RequestHandler):
+    def prepare(self) -> None:
+        _plain(self, 404)
+
+
+def _guarded(handler_class: type) -> type:
+    """The handler, with malformed paths answered 404 instead of an assertion's 500."""
+
+    class Guarded(handler_class):  # type: ignore[misc, valid-type]
+        async def get(self, *args, **kwargs):
+            try:
+                return await super().get(*args, **kwargs)
+            except (AssertionError, ValueError):
+                _plain(self, 404)
+
+    Guarded.__name__ = f"Guarded{handler_class.__name__}"
+    return Guarded
+
+
+class ExplorerVoila(Voila):
+    """``voila`` as the explorer serves it: no login or logout pages (there is no login), 404 for
+    malformed template paths, 414 for over-long addresses, and a plain 404 for unknown paths."""
+
+    def init_handlers(self) -> list:
+        handlers = []
+        for spec in super().init_handlers():
+            pattern, handler = spec[0], spec[1]
+            if pattern.rstrip("$").endswith(("/login", "/logout")):
+                continue
+            if handler is TemplateStaticFileHandler:
+                spec = (pattern, _guarded(handler), *spec[2:])
+            handlers.append(spec)
+        return handlers
+
+    def start(self) -> None:
+        """Voilà's start, with the server taking long headers so that an over-long address gets
+        a 414 page rather than a closed connection, and unknown paths a plain 404."""
+        self.connection_dir = tempfile.mkdtemp(prefix="voila_", dir=self.connection_dir_root)
+        self.app = tornado.web.Application(**self.init_settings())
+        self.app.settings.update(self.tornado_settings)
+        self.app.add_handlers(".*$", [*self.init_handlers(), (r".*", _NotFound)])
+        app, find = self.app, self.app.find_handler
+
+        def find_handler(request, **kwargs):
+            if len(request.uri or "") > MAX_URI:
+                return app.get_handler_delegate(request, _TooLong)
+            return find(request, **kwargs)
+
+        app.find_handler = find_handler  # type: ignore[method-assign]
+        app.listen = functools.partial(app.listen, max_header_size=MAX_HEADER)  # type: ignore[method-assign]
+        self.listen()
+
+
+def main() -> None:
+    """``python -m explorer.serving notebooks [voila options]``."""
+    ExplorerVoila.launch_instance()
+
+
+if __name__ == "__main__":
+    main()

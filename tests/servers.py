@@ -45,16 +45,18 @@ class Voila:
     """``voila notebooks`` on 127.0.0.1, from the repository root, until ``stop()``.
 
     ``args`` are extra Voilà options (``--Voila.base_url=/x/``, ``--preheat_kernel=False``);
-    ``warm`` waits until every page's preheated pool is filled.
+    ``warm`` waits until every page's preheated pool is filled; ``launcher`` is ``voila`` (plain
+    Voilà, as Binder and most hosts run it) or ``explorer.serving`` (the project's launcher).
     """
 
     def __init__(self, name: str = "voila", port: int | None = None, args: tuple[str, ...] = (),
-                 env: dict[str, str] | None = None, warm: bool = True, base_url: str = "/"):
+                 env: dict[str, str] | None = None, warm: bool = True, base_url: str = "/",
+                 launcher: str = "voila"):
         ARTIFACTS.mkdir(exist_ok=True)
         self.port = port or free_port()
         self.base_url = base_url
         self.log_path = ARTIFACTS / f"{name}.log"
-        command = [sys.executable, "-m", "voila", "notebooks", "--no-browser",
+        command = [sys.executable, "-m", launcher, "notebooks", "--no-browser",
                    f"--port={self.port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
                    f"--Voila.base_url={base_url}", *args]
         self._log = self.log_path.open("w")

@@ -127,7 +127,7 @@ def test_every_lever_shows_its_source_or_says_it_is_an_assumption():
     page = explorer_page.Explorer("")
     for name, lever in page.levers.items():
         assert lever.info_html, name
-        assert "Kilde:" in lever.info_html or "Ingen kilde" in lever.info_html, name
+        assert any(w in lever.info_html for w in ("Kilde:", "Ingen kilde", "Tilpasset")), name
 
 
 def test_fitted_presets_say_what_they_were_fitted_to_beside_the_kpis():

@@ -9,7 +9,9 @@ in step with the scenario, and offers its downloads. A page module holds only wh
 from __future__ import annotations
 
 import html
+import logging
 import os
+import sys
 from urllib.parse import urlsplit
 
 import ipywidgets as w
@@ -296,11 +298,43 @@ def source_html(f: catalogue.Figure, lang: str) -> str:
             f"</span><br><span class='note'>{html.escape(f.note_in(lang))}</span></p>")
 
 
+def quiet_errors() -> None:
+    """Keep errors in widget callbacks out of the reader's browser.
+
+    ipywidgets shows an exception raised by a comm message (a malformed one sent by hand, say)
+    with IPython's traceback, which travels to the sender with file paths. Log it on the server
+    instead, as one line.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    log = logging.getLogger("explorer.kernel")
+    if not log.handlers:
+        # ipykernel forwards the process's stderr to the browser; write to the server's own copy
+        original = getattr(sys.stderr, "_original_stdstream_copy", None)
+        stream = os.fdopen(os.dup(original), "w") if original is not None else open(os.devnull, "w")  # noqa: SIM115
+        log.addHandler(logging.StreamHandler(stream))
+        log.propagate = False
+
+    def showtraceback(*_args, **_kwargs) -> None:
+        kind = sys.exc_info()[0]
+        log.warning("a widget message raised %s; not shown to the reader",
+                    kind.__name__ if kind else "an error")
+
+    shell.showtraceback = showtraceback
+
+
 def prepare(charts_used: bool = True) -> None:
     """Work a kernel can do before its reader arrives (Voilà's preheated kernels run this in
-    the notebook's first cell): read the data, the texts and the Vega runtime, run the model."""
+    the notebook's first cell): read the data, the texts and the Vega runtime, run the model,
+    and keep errors in callbacks off the page."""
     from .. import claims, model
 
+    quiet_errors()
     for name in catalogue.cases():
         model.evaluate(catalogue.load_case(name)).yearly
     claims.claims()

@@ -1,17 +1,21 @@
-"""Voilà on a free port, and Debian's Chromium driven by Playwright (pytest-playwright)."""
+"""Voilà as a host runs it (``python -m explorer.serving notebooks`` with the project's
+voila.json: preheated kernels, the kernel ceiling, culling) and Debian's Chromium driven by
+Playwright. Browser tests fail, never skip, when Chromium is missing."""
 
-import os
-import shutil
+from __future__ import annotations
+
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
-from explorer.ui import server
+from servers import ARTIFACTS, ROOT, Voila, chromium_path
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AXE = ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+DESKTOP = {"width": 1440, "height": 1000}
+PHONE = {"width": 390, "height": 844}
 
 
 def pytest_collection_modifyitems(items):
@@ -20,61 +24,81 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-def chromium_path() -> str:
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        pytest.fail("Debian's chromium is missing: run 'make test' as root (it installs it) or "
-                    "'apt-get install chromium'", pytrace=False)
-    return path
-
-
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": CHROMIUM_ARGS}
+    path = chromium_path()
+    if path is None:
+        pytest.fail("Debian's chromium is missing: run 'make test' as root (it installs it) or "
+                    "'apt-get install chromium'", pytrace=False)
+    return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture(scope="session")
-def voila_url():
-    """Start Voilà on the notebooks; yield its base URL; stop it."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    port = server.free_port()
-    with (ARTIFACTS / "voila.log").open("w") as log:
-        try:
-            proc = server.start(port, log)
-        except RuntimeError:
-            pytest.fail(f"Voilà did not start; see {ARTIFACTS / 'voila.log'}", pytrace=False)
-        yield f"http://127.0.0.1:{port}"
-        server.stop(proc)
+def server():
+    """The app as published: the project's launcher, its voila.json, pools warm."""
+    voila = Voila("voila", launcher="explorer.serving")
+    yield voila
+    voila.stop()
 
 
 @pytest.fixture
-def open_page(page, voila_url):
-    """open_page('explorer.ipynb?lang=en') -> the page, fully rendered, with no error text."""
-    from playwright.sync_api import expect
+def open_page(page, server):
+    """open_page('explorer', 'lang=en', viewport=PHONE) -> the page, fully rendered, no errors."""
 
-    page.set_viewport_size({"width": 1440, "height": 1100})
-
-    def go(path: str):
-        page.goto(f"{voila_url}/voila/render/{path}", timeout=90_000)
-        expect(page.locator(".app").first).to_be_visible(timeout=90_000)
-        expect(page.locator("#loading")).to_have_count(0, timeout=30_000)
-        body = page.locator("body")
-        expect(body).not_to_contain_text("An exception occurred")
-        expect(body).not_to_contain_text("Traceback")
+    def go(name: str, query: str = "", viewport: dict | None = None, url: str | None = None):
+        page.set_viewport_size(viewport or DESKTOP)
+        page.goto(url or server.page(name, query), timeout=90_000)
+        rendered(page)
         return page
 
     return go
 
 
+def rendered(page) -> None:
+    expect(page.locator(".app").first).to_be_visible(timeout=90_000)
+    expect(page.locator("#loading")).to_have_count(0, timeout=60_000)
+    body = page.locator("body")
+    expect(body).not_to_contain_text("An exception occurred")
+    expect(body).not_to_contain_text("Traceback")
+
+
+def charts_drawn(page) -> None:
+    for chart in page.locator(".chart").all():
+        expect(chart.locator("svg [aria-roledescription]").first).to_be_attached(timeout=30_000)
+
+
 @pytest.fixture
 def screenshot():
-    """screenshot(page, 'name') saves test-artifacts/name.png (full page)."""
+    """screenshot(page, 'name') saves test-artifacts/screens/name.png of the whole page."""
 
     def save(page, name: str) -> Path:
-        ARTIFACTS.mkdir(exist_ok=True)
-        path = ARTIFACTS / f"{name}.png"
-        page.set_viewport_size({"width": 1440, "height": 1900})  # Voilà scrolls inside the page
+        folder = ARTIFACTS / "screens"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
+        width = page.viewport_size["width"]
+        height = page.evaluate("Math.max(...Array.from(document.querySelectorAll('body, body *'))"
+                               ".map(e => e.scrollHeight))")
+        page.set_viewport_size({"width": width, "height": min(int(height) + 40, 8000)})
+        page.wait_for_timeout(300)
         page.screenshot(path=str(path), full_page=True)
         return path
 
     return save
+
+
+@pytest.fixture
+def axe():
+    """axe(page) -> the serious and critical accessibility violations on the page."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing at {AXE}: run 'make test' (it installs it from npm)",
+                    pytrace=False)
+    source = AXE.read_text(encoding="utf-8")
+
+    def run(page) -> list[dict]:
+        page.add_script_tag(content=source)
+        result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']}))"
+                               ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help, "
+                               "nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))")
+        return [v for v in result if v["impact"] in ("serious", "critical")]
+
+    return run

@@ -1,8 +1,9 @@
-"""A person's paths through the pages, in a real browser against a live Voilà server."""
+"""A person's paths through the pages, in a real browser against the app as it is published."""
 
 import re
 from urllib.parse import parse_qs, urlparse
 
+from conftest import PHONE, charts_drawn
 from playwright.sync_api import expect
 
 
@@ -10,190 +11,187 @@ def kpi(page, name):
     return page.locator(f".kpi-{name} .kpi-value")
 
 
-def marks(page, chart):
-    return page.locator(f".chart-{chart} svg [aria-roledescription]")
-
-
-def chart_signature(page, chart):
-    """The aria labels of a chart's marks: change when the data behind them change."""
+def signature(page, chart):
     return page.locator(f".chart-{chart} svg").first.evaluate(
-        "el => Array.from(el.querySelectorAll('[aria-label]')).map(e => e.getAttribute('aria-label')).join('|')")
+        "el => Array.from(el.querySelectorAll('[aria-label]'))"
+        ".map(e => e.getAttribute('aria-label')).join('|')")
 
 
-def test_landing_links_to_every_page(open_page, screenshot):
-    page = open_page("index.ipynb")
-    links = page.locator("a.page-link")
+def typed(page, lever, text):
+    field = page.locator(f".lever-{lever} input.lever-value")
+    field.fill(text)
+    field.press("Enter")
+
+
+def query(page):
+    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def test_landing_page_links_to_every_page_relative_to_where_it_is_served(open_page):
+    page = open_page("index")
+    links = page.locator(".landing a.page-link")
     expect(links).to_have_count(5)
-    hrefs = [links.nth(i).get_attribute("href") for i in range(5)]
-    assert all(h.startswith("/voila/render/") for h in hrefs)
+    for i in range(5):
+        href = links.nth(i).get_attribute("href")
+        assert re.fullmatch(r"\w+\.ipynb\?case=herning&lang=da", href), href
     expect(page.locator("h1")).to_contain_text("Sociale investeringer")
-    screenshot(page, "landing")
+    expect(page.locator("html")).to_have_attribute("lang", "da")
 
 
-def test_explorer_renders_with_kpis_and_charts(open_page, screenshot):
-    page = open_page("explorer.ipynb")
+def test_explorer_renders_kpis_and_charts(open_page):
+    page = open_page("explorer")
     expect(kpi(page, "extra-workers")).to_have_text("4,0")
     expect(kpi(page, "payback-year")).to_contain_text("2014")
-    for chart in ("cumulative", "flows", "sweep"):
-        expect(marks(page, chart).first).to_be_attached()
-    assert marks(page, "flows").count() > 10
-    screenshot(page, "explorer-da")
+    charts_drawn(page)
+    assert page.locator(".chart-flows svg [aria-roledescription]").count() > 10
+    expect(page.locator("p.fitted")).to_contain_text("Tilpasset")
 
 
-def test_moving_the_caseload_lever_changes_kpis_charts_staffing_and_url(open_page):
-    page = open_page("explorer.ipynb")
-    expect(kpi(page, "extra-workers")).to_have_text("4,0")
-    before_cost = kpi(page, "total-cost").inner_text()
-    before_chart = chart_signature(page, "cumulative")
-    handle = page.locator(".lever-caseload-after .noUi-handle")
-    handle.focus()
+def test_the_keyboard_moves_the_caseload_and_everything_follows(open_page):
+    page = open_page("explorer")
+    charts_drawn(page)
+    before = signature(page, "cumulative")
+    slider = page.locator(".lever-caseload-after input[type=range]")
+    slider.focus()
     for _ in range(8):
-        page.keyboard.press("ArrowLeft")  # 24 -> 20 cases per caseworker
+        page.keyboard.press("ArrowLeft")    # 24 -> 20 cases per caseworker, step 0.5
     expect(kpi(page, "extra-workers")).to_have_text("5,6")
-    expect(kpi(page, "total-cost")).not_to_have_text(before_cost)
-    expect(page.locator(".lever-extra-workers input")).to_have_value("5.6")
+    expect(page.locator(".lever-extra-workers input.lever-value")).to_have_value("5,6")
     page.wait_for_function(
-        "([sig]) => { const el = document.querySelector('.chart-cumulative svg');"
-        " return Array.from(el.querySelectorAll('[aria-label]')).map(e => e.getAttribute('aria-label')).join('|') !== sig }",
-        arg=[before_chart])
+        "([sig]) => Array.from(document.querySelectorAll('.chart-cumulative svg [aria-label]'))"
+        ".map(e => e.getAttribute('aria-label')).join('|') !== sig", arg=[before])
     page.wait_for_function("() => window.location.search.includes('caseload_after=20')")
 
 
-def test_the_staffing_lever_moves_the_caseload(open_page):
-    page = open_page("explorer.ipynb")
-    field = page.locator(".lever-extra-workers input")
-    field.fill("8")
-    field.press("Enter")
-    expect(kpi(page, "extra-workers")).to_have_text("8,0")
-    expect(page.locator(".lever-caseload-after .lever-value")).to_have_text("16")
+def test_danish_decimals_are_read_as_danes_type_them(open_page):
+    page = open_page("explorer")
+    typed(page, "extra-workers", "2,5")
+    expect(kpi(page, "extra-workers")).to_have_text("2,5")
+    typed(page, "worker-cost", "1.000.000")
+    expect(page.locator(".lever-worker-cost input.lever-value")).to_have_value("1.000.000 kr.")
+    page.wait_for_function("() => window.location.search.includes('worker_cost=1000000')")
+    typed(page, "horizon-years", "99")
+    expect(page.locator(".lever-horizon-years .lever-error")).to_have_text(
+        "Tidshorisont skal være fra 1 til 20 år; fik 99")
+    expect(page.locator(".lever-horizon-years input.lever-value")).to_have_value("10")
 
 
-def test_a_share_link_restores_the_state(open_page):
-    page = open_page("explorer.ipynb?case=aabenraa&caseload_after=25&horizon_years=8&lang=da")
-    expect(page.locator(".case-picker select")).to_have_value(re.compile("^Aabenraa"))
-    expect(page.locator(".lever-caseload-after .lever-value")).to_have_text("25")
-    expect(page.locator(".lever-horizon-years .lever-value")).to_have_text("8")
-    expect(kpi(page, "total-cost")).to_contain_text("mio. kr.")
-    share = page.locator("a.share-link").get_attribute("href")
-    params = parse_qs(urlparse(share).query)
-    assert params["case"] == ["aabenraa"] and params["caseload_after"] == ["25"]
+def test_a_shared_link_opens_in_its_case_and_language_and_keeps_its_address(open_page):
+    page = open_page("explorer", "case=aabenraa&caseload_after=25&horizon_years=8&lang=en")
+    expect(page.locator(".case-picker select")).to_have_value("aabenraa")
+    expect(page.locator("h1")).to_contain_text("Caseloads and money")
+    expect(page.locator(".lever-caseload-after input.lever-value")).to_have_value("25")
+    expect(page.locator(".lever-horizon-years input.lever-value")).to_have_value("8")
+    assert query(page) == {"case": "aabenraa", "caseload_after": "25", "horizon_years": "8",
+                           "lang": "en"}
 
 
-def test_english_with_lang_en(open_page, screenshot):
-    page = open_page("explorer.ipynb?lang=en")
-    expect(page.locator("h1")).to_contain_text("do more caseworkers pay")
-    expect(kpi(page, "total-cost")).to_contain_text("DKK")
-    expect(page.locator(".kpi-payback-year .kpi-title")).to_have_text("Pays back, public sector")
-    assert "Year" in page.locator(".chart-cumulative svg").first.text_content()
-    screenshot(page, "explorer-en")
+def test_the_header_carries_the_scenario_to_the_other_pages(open_page):
+    page = open_page("explorer", "case=hjoerring")
+    typed(page, "caseload-after", "40")
+    page.wait_for_function("() => window.location.search.includes('caseload_after=40')")
+    page.locator(".site-nav a.page-who_pays").click()
+    page.wait_for_url(re.compile(r"who_pays\.ipynb\?.*caseload_after=40"))
+    expect(page.locator(".lever-caseload-after input.lever-value")).to_have_value("40",
+                                                                                  timeout=90_000)
+    expect(page.locator(".case-picker select")).to_have_value("hjoerring")
+    page.locator(".site-nav a.page-how_sure").click()
+    page.wait_for_url(re.compile(r"how_sure\.ipynb\?.*caseload_after=40"))
+    expect(page.locator(".lever-caseload-after input.lever-value")).to_have_value("40",
+                                                                                  timeout=90_000)
 
 
-def test_danish_page_shows_no_english_labels(open_page):
-    page = open_page("explorer.ipynb")
-    text = page.locator(".app").first.inner_text()
-    for word in ("Cost", "Savings", "Year", "Pays back", "Caseload", "Download", "Source", "Case"):
-        assert not re.search(rf"\b{word}\b", text), word
-    svg_text = page.locator(".chart-cumulative svg").first.text_content()
-    assert "År" in svg_text and "Year" not in svg_text
+def test_share_copies_the_link_and_offers_an_embed(open_page, context):
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = open_page("explorer", "case=aabenraa&lang=en")
+    page.locator(".share-button").click()
+    page.locator(".copy-link").click()
+    expect(page.locator(".copied")).to_have_text("The link is copied.")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.url and "case=aabenraa" in copied
+    embed = page.locator(".embed-code").input_value()
+    assert embed.startswith("<iframe src=\"http") and "case=aabenraa" in embed
 
 
-def test_bad_url_values_render_with_a_notice(open_page, screenshot):
-    page = open_page("explorer.ipynb?caseload_after=abc&horizon_years=999")
-    notice = page.locator(".notice")
-    expect(notice).to_contain_text("caseload_after=abc er ikke et tal")
-    expect(notice).to_contain_text("horizon_years=999 ligger uden for 1–20")
-    expect(page.locator(".lever-horizon-years .lever-value")).to_have_text("20")
-    expect(marks(page, "cumulative").first).to_be_attached()
-    screenshot(page, "explorer-bad-url")
+def test_the_language_switch_keeps_the_scenario(open_page):
+    page = open_page("explorer", "case=herning&caseload_after=30")
+    page.locator(".lang-link").click()
+    page.wait_for_url(re.compile(r"lang=en"))
+    expect(page.locator("h1")).to_contain_text("Caseloads and money", timeout=90_000)
+    assert query(page)["caseload_after"] == "30"
 
 
-def test_csv_and_chart_downloads(open_page):
-    page = open_page("explorer.ipynb")
+def test_csv_workbook_and_chart_downloads_carry_their_language(open_page):
+    page = open_page("explorer", "case=aabenraa&lang=en")
+    charts_drawn(page)
     with page.expect_download() as info:
         page.locator(".download-csv").click()
-    assert info.value.suggested_filename == "herning-tabel.csv"
-    assert "cumulative_net" in open(info.value.path(), encoding="utf-8").readline()
+    assert info.value.suggested_filename == "aabenraa-table.csv"
     with page.expect_download() as info:
-        page.locator(".download-svg").click()
-    assert info.value.suggested_filename.endswith(".svg")
-    assert "<svg" in open(info.value.path(), encoding="utf-8").read(500)
+        page.locator(".download-xlsx").click()
+    assert info.value.suggested_filename == "aabenraa-workbook.xlsx"
+    with page.expect_download() as info:
+        page.locator(".chart-cumulative .download-svg").click()
+    assert info.value.suggested_filename == "aabenraa-cumulative-net.svg"
+    svg = open(info.value.path(), encoding="utf-8").read()
+    assert "Cumulative net" in svg and "Source:" in svg and "case=aabenraa" in svg
+    with page.expect_download() as info:
+        page.locator(".chart-flows .download-png").click()
+    assert open(info.value.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
 
 
-def test_changing_the_case_loads_its_defaults(open_page):
-    page = open_page("explorer.ipynb")
-    page.locator(".case-picker select").select_option(index=2)
-    expect(page.locator(".lever-caseload-after .lever-value")).to_have_text("35")
-    expect(kpi(page, "extra-workers")).to_have_text("27,3")
-    page.wait_for_function("() => window.location.search.includes('case=hjoerring')")
+def test_changing_the_case_loads_its_defaults_and_clears_old_notices(open_page):
+    page = open_page("explorer", "caseload_after=abc")
+    expect(page.locator(".notice")).to_contain_text("caseload_after=abc")
+    page.locator(".case-picker select").select_option("aabenraa")
+    expect(kpi(page, "total-cost")).to_contain_text("80,6 mio. kr.")
+    expect(page.locator(".notice")).to_have_count(0)
 
 
-def test_how_it_works_follows_the_lever(open_page, screenshot):
-    page = open_page("how_it_works.ipynb")
-    chain = page.locator(".chain")
-    expect(chain).to_contain_text("4,0")
-    expect(marks(page, "cumulative").first).to_be_attached()
-    handle = page.locator(".lever-caseload-after .noUi-handle")
-    handle.focus()
-    for _ in range(8):
-        page.keyboard.press("ArrowLeft")
-    expect(chain).to_contain_text("5,6")
-    screenshot(page, "how-it-works")
+def test_who_pays_terms_change_the_comparison(open_page):
+    page = open_page("who_pays", "case=aabenraa&lang=en")
+    charts_drawn(page)
+    before = page.locator(".arrangements-table").inner_text()
+    typed(page, "bond-outcome-share", "90")
+    page.wait_for_function("() => window.location.search.includes('bond_outcome_share=0.9')")
+    expect(page.locator(".arrangements-table")).not_to_have_text(before)
 
 
-def test_loading_message_speaks_the_page_language(voila_url, page):
-    html = page.request.get(f"{voila_url}/voila/render/explorer.ipynb").text()
-    assert "Starter beregningen" in html and "Beregner (" in html
+def test_how_sure_reacts_to_the_effect(open_page):
+    page = open_page("how_sure", "case=herning&draws=1000&lang=en")
+    charts_drawn(page)
+    before = kpi(page, "p-npv").inner_text()
+    typed(page, "effect-scale", "0.5")
+    expect(kpi(page, "p-npv")).not_to_have_text(before)
 
 
-def test_who_pays_renders_and_a_financing_lever_changes_the_comparison(open_page, screenshot):
-    page = open_page("who_pays.ipynb?case=aabenraa&effect_scale=2")
-    expect(page.locator(".plain-words")).to_contain_text("Med denne obligation")
-    for chart in ("payers", "arrangements"):
-        expect(marks(page, chart).first).to_be_attached()
-    table = page.locator(".arrangements-table")
-    before_table = table.inner_text()
-    before_chart = chart_signature(page, "arrangements")
-    page.locator(".lever-bond-cap .noUi-handle").focus()
-    for _ in range(8):
-        page.keyboard.press("ArrowLeft")  # 13 % -> 5 %
-    expect(table).not_to_have_text(before_table)
-    expect(table).to_contain_text("5,0 %")
-    expect(page.locator(".lever-bond-cap .lever-value")).to_have_text("5,0 %")
-    page.wait_for_function(
-        "([sig]) => Array.from(document.querySelectorAll('.chart-arrangements svg [aria-label]'))"
-        ".map(e => e.getAttribute('aria-label')).join('|') !== sig", arg=[before_chart])
-    page.wait_for_function("() => window.location.search.includes('bond_cap=0.05')")
-    screenshot(page, "who-pays")
+def test_a_claim_card_opens_the_page_that_answers_it(open_page):
+    page = open_page("claims", "claim=bonds_cost_more")
+    expect(page.locator(".claim-body h2 .verdict")).to_have_text("Afhænger af antagelser")
+    page.locator("a.open-page").click()
+    page.wait_for_url(re.compile(r"who_pays\.ipynb\?case=aabenraa"))
+    expect(page.locator("h1")).to_contain_text("Hvem sparer", timeout=90_000)
 
 
-def test_how_sure_renders_and_the_effect_moves_the_probability(open_page, screenshot):
-    page = open_page("how_sure.ipynb")
-    for chart in ("fan", "payback", "tornado"):
-        expect(marks(page, chart).first).to_be_attached()
-    p = kpi(page, "p-payback")
-    expect(p).to_contain_text("%")
-    before, before_fan = p.inner_text(), chart_signature(page, "fan")
-    page.locator(".lever-effect-scale .noUi-handle").focus()
-    for _ in range(10):
-        page.keyboard.press("ArrowRight")  # 1.0 -> 1.5
-    expect(p).not_to_have_text(before)
-    page.wait_for_function(
-        "([sig]) => Array.from(document.querySelectorAll('.chart-fan svg [aria-label]'))"
-        ".map(e => e.getAttribute('aria-label')).join('|') !== sig", arg=[before_fan])
-    expect(page.locator(".breakeven")).to_contain_text("Effekten skal være mindst")
-    screenshot(page, "how-sure")
+def test_how_it_works_follows_the_lever(open_page):
+    page = open_page("how_it_works", "lang=en")
+    before = page.locator(".chain").inner_text()
+    typed(page, "caseload-after", "16")
+    expect(page.locator(".chain")).not_to_have_text(before)
+    expect(page.locator(".glossary dt").first).to_be_visible()
 
 
-def test_check_a_claim_and_open_it_in_the_explorer(open_page, screenshot):
-    page = open_page("claims.ipynb?claim=bonds_cost_more&lang=en")
-    body = page.locator(".claim-body")
-    expect(body).to_contain_text("Holds if")
-    expect(body).to_contain_text("more with the bond than financing it itself")
-    expect(marks(page, "cumulative").first).to_be_attached()
-    screenshot(page, "claims-en")
-    page.locator(".claim-picker select").select_option(index=0)
-    expect(body).to_contain_text("Herning")
-    page.wait_for_function("() => window.location.search.includes('claim=herning_saved')")
-    href = page.locator("a.open-explorer").get_attribute("href")
-    page = open_page(href)
-    expect(kpi(page, "total-cost")).to_contain_text("DKK 6.0 m")
+def test_the_loading_message_speaks_the_page_language(server, page):
+    page.goto(server.page("explorer", "lang=en"), wait_until="commit")
+    page.wait_for_selector("#loading_text", state="attached", timeout=30_000)
+    text = page.locator("#loading_text").inner_text()
+    assert text.startswith(("Starting", "Calculating")), text
+
+
+def test_at_phone_width_levers_fold_above_the_results_and_nothing_runs_off(open_page):
+    page = open_page("explorer", viewport=PHONE)
+    charts_drawn(page)
+    levers = page.locator(".levers").bounding_box()
+    results = page.locator(".results").bounding_box()
+    assert levers["y"] + levers["height"] <= results["y"] + 1
+    assert results["width"] > 340

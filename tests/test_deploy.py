@@ -1,0 +1,384 @@
+"""The deployment in deploy/: two Voilà processes behind nginx under the prefix /explorer/.
+
+nginx runs from deploy/nginx/explorer.conf.template, rendered into a temporary folder and listening
+on 127.0.0.1, in front of two Voilà processes started as a host runs them (tests/servers.py) with
+``--Voila.base_url=/explorer/``; Debian's Chromium then reads the pages through it. Requests that
+must come from other clients use other loopback source addresses (127.0.0.x), still sent to
+127.0.0.1. Missing nginx or Chromium is a failure, not a skip: install Debian's ``nginx`` and
+``chromium`` packages. The static checks at the end keep the Binder, container and Kubernetes files
+in step with the project's settings.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import yaml
+
+from servers import ARTIFACTS, PAGES, ROOT, Voila, chromium_path, free_port, wait_for
+
+DEPLOY = ROOT / "deploy"
+TEMPLATE = DEPLOY / "nginx" / "explorer.conf.template"
+PLACEHOLDERS = ("EXPLORER_LISTEN", "EXPLORER_UPSTREAMS", "EXPLORER_PAGES", "EXPLORER_LOGS")
+PREFIX = "/explorer/"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def render_template(values: dict[str, str]) -> str:
+    """The nginx template with its placeholders filled in (what envsubst does in production)."""
+    text = TEMPLATE.read_text(encoding="utf-8")
+    for name in PLACEHOLDERS:
+        text = text.replace("${%s}" % name, values[name])
+    assert "${EXPLORER_" not in text, "a placeholder in the template is not documented here"
+    return text
+
+
+def nginx_binary() -> str:
+    path = shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(p).exists()), None)
+    if path is None:
+        pytest.fail("nginx is missing: install Debian's 'nginx' package "
+                    "(apt-get install -y nginx) to run the deployment tests", pytrace=False)
+    return path
+
+
+class Nginx:
+    """nginx in the foreground, from the template, in a temporary folder, until ``stop()``."""
+
+    def __init__(self, upstream_ports: list[int]):
+        self.binary = nginx_binary()
+        self.dir = Path(tempfile.mkdtemp(prefix="explorer-nginx-"))
+        # Run as root, nginx's workers drop to an unprivileged user: they must read the pages.
+        self.dir.chmod(0o755)
+        pages = self.dir / "pages"
+        shutil.copytree(DEPLOY / "nginx" / "pages", pages)
+        for path in (pages, *pages.iterdir()):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        self.port = free_port()
+        (self.dir / "explorer.conf").write_text(render_template({
+            "EXPLORER_LISTEN": f"127.0.0.1:{self.port}",
+            "EXPLORER_UPSTREAMS": " ".join(f"server 127.0.0.1:{p};" for p in upstream_ports),
+            "EXPLORER_PAGES": str(pages),
+            "EXPLORER_LOGS": str(self.dir),
+        }), encoding="utf-8")
+        d = self.dir
+        self.conf = d / "nginx.conf"
+        self.conf.write_text(f"""
+worker_processes 1;
+pid {d}/nginx.pid;
+error_log {d}/error.log notice;
+events {{ worker_connections 512; }}
+http {{
+    client_body_temp_path {d}/client_body;
+    proxy_temp_path {d}/proxy;
+    fastcgi_temp_path {d}/fastcgi;
+    uwsgi_temp_path {d}/uwsgi;
+    scgi_temp_path {d}/scgi;
+    include {d}/explorer.conf;
+}}
+""", encoding="utf-8")
+        command = [self.binary, "-p", str(d), "-c", str(self.conf), "-e", str(d / "error.log")]
+        check = subprocess.run([*command, "-t"], capture_output=True, text=True)
+        if check.returncode != 0:
+            pytest.fail(f"nginx rejects the rendered template:\n{check.stderr}", pytrace=False)
+        self._out = (d / "stdout.log").open("w")
+        self.proc = subprocess.Popen([*command, "-g", "daemon off;"], stdout=self._out,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            wait_for(f"{self.url}voila/static/voila.js", self.proc, timeout=20)
+        except RuntimeError:
+            self.stop()
+            pytest.fail("nginx did not start; see test-artifacts/nginx-error.log", pytrace=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{PREFIX}"
+
+    def page(self, name: str, query: str = "") -> str:
+        return f"{self.url}voila/render/{name}.ipynb" + (f"?{query}" if query else "")
+
+    def access_log(self) -> list[dict[str, str]]:
+        """The access log (log_format explorer): client, method, path, status, upstream."""
+        pattern = re.compile(r'^(?P<client>\S+) \[[^\]]*\] "(?P<method>\S+) (?P<path>\S+)[^"]*" '
+                             r'(?P<status>\d+) \d+ upstream=(?P<upstream>\S+)')
+        path = self.dir / "explorer.access.log"
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines() if path.exists() else []
+        return [m.groupdict() for m in map(pattern.match, lines) if m]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()  # nginx's fast shutdown
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self._out.close()
+        ARTIFACTS.mkdir(exist_ok=True)
+        for name in ("error.log", "explorer.access.log"):
+            if (self.dir / name).exists():
+                shutil.copy(self.dir / name, ARTIFACTS / f"nginx-{name}")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def request(port: int, path: str, source: str = "127.0.0.1", method: str = "GET"):
+    """One HTTP request to 127.0.0.1:port from a loopback source address: (status, headers, body)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
+    try:
+        conn.request(method, path)
+        response = conn.getresponse()
+        return response.status, response.headers, response.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def voilas():
+    """Two Voilà processes on the notebooks, with the prefix; their kernel pools warm together."""
+    started: list[Voila] = []
+    try:
+        for i in (1, 2):
+            started.append(Voila(f"voila-deploy-{i}", base_url=PREFIX, warm=False))
+        for voila in started:
+            voila.wait_warm()
+    except RuntimeError as error:
+        for voila in started:
+            voila.stop()
+        pytest.fail(f"{error} (logs in test-artifacts/voila-deploy-*.log)", pytrace=False)
+    yield started
+    for voila in started:
+        voila.stop()
+
+
+@pytest.fixture(scope="module")
+def site(voilas):
+    """nginx in front of both Voilà processes."""
+    proxy = Nginx([v.port for v in voilas])
+    yield proxy
+    proxy.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    path = chromium_path()
+    if path is None:
+        pytest.fail("Debian's chromium is missing: 'apt-get install chromium'", pytrace=False)
+    return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
+
+
+def render(page, url: str) -> None:
+    """Open a page and wait for the whole app, with no error text."""
+    page.goto(url, timeout=90_000)
+    settle(page)
+
+
+def settle(page) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.locator(".app").first).to_be_visible(timeout=90_000)
+    expect(page.locator("#loading")).to_have_count(0, timeout=30_000)
+    body = page.locator("body")
+    expect(body).not_to_contain_text("An exception occurred")
+    expect(body).not_to_contain_text("Traceback")
+
+
+def resolved_links(page, selector: str) -> list[str]:
+    return page.locator(selector).evaluate_all("els => els.map(a => a.href)")
+
+
+# --- Through nginx, in a browser -------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_every_page_renders_through_the_prefix(page, site):
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}")
+            if r.status >= 400 and r.url.startswith(f"http://127.0.0.1:{site.port}/") else None)
+    for name in PAGES:
+        render(page, site.page(name))
+        assert page.url.startswith(site.page(name))
+        scripts = page.locator("script[src]").evaluate_all("els => els.map(s => s.getAttribute('src'))")
+        assert scripts and all(s.startswith(PREFIX) or s.startswith("https://") for s in scripts), scripts
+    assert not failed, failed
+
+
+@pytest.mark.browser
+def test_links_and_a_lever_work_through_the_prefix(page, site):
+    from playwright.sync_api import expect
+
+    sockets: list[str] = []
+    frames: list[int] = []
+
+    def on_socket(ws):
+        sockets.append(ws.url)
+        ws.on("framereceived", lambda _frame: frames.append(1))
+
+    page.on("websocket", on_socket)
+    render(page, site.page("index"))
+    landing = resolved_links(page, ".landing a.page-link")
+    assert len(landing) == len(PAGES) - 1
+    for href in landing:
+        assert href.startswith(f"{site.url}voila/render/"), href
+    assert {re.search(r"/(\w+)\.ipynb", h).group(1) for h in landing} == set(PAGES) - {"index"}
+
+    page.locator(".landing a.page-link[href^='explorer.ipynb']").click()
+    page.wait_for_url(re.compile(re.escape(site.page("explorer"))), timeout=90_000)
+    settle(page)
+    frame_links = resolved_links(page, "nav a.page-link")
+    assert {re.search(r"/(\w+)\.ipynb", h).group(1) for h in frame_links} == set(PAGES)
+    assert all(h.startswith(f"{site.url}voila/render/") for h in frame_links), frame_links
+
+    # A lever: the typed number goes to the kernel over the websocket, the KPIs come back.
+    kpi = page.locator(".kpi-extra-workers .kpi-value")
+    before = kpi.inner_text()
+    field = page.locator(".lever-caseload-after input.lever-value")
+    new = "16" if field.input_value().strip() != "16" else "20"
+    field.fill(new)
+    field.press("Enter")
+    expect(kpi).not_to_have_text(before, timeout=15_000)
+    kernel_sockets = [u for u in sockets if "/api/kernels/" in u]
+    assert kernel_sockets and all(
+        u.startswith(f"ws://127.0.0.1:{site.port}{PREFIX}api/kernels/") for u in kernel_sockets), sockets
+    assert frames
+
+    page.locator("nav a.page-link.page-who_pays").click()
+    page.wait_for_url(re.compile(re.escape(site.page("who_pays"))), timeout=90_000)
+    settle(page)
+
+    # nginx logs a websocket when it closes: after the page is gone, every request of this client,
+    # page loads and websockets alike, went to one Voilà process.
+    page.close()
+    deadline = time.monotonic() + 20
+    while True:
+        mine = [e for e in site.access_log() if e["client"] == "127.0.0.1" and e["upstream"] != "-"]
+        if any(e["status"] == "101" for e in mine) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert any(e["status"] == "101" and "/api/kernels/" in e["path"] for e in mine), mine
+    assert len({e["upstream"] for e in mine}) == 1, mine
+
+
+# --- Through nginx, over plain HTTP ----------------------------------------------------------
+
+
+def test_an_over_long_address_gets_414_with_a_page(site):
+    status, headers, body = request(site.port, f"{PREFIX}voila/render/explorer.ipynb?case=" + "x" * 70_000)
+    assert status == 414
+    assert headers["Content-Type"].startswith("text/html")
+    assert "Adressen er for lang" in body and "The address is too long" in body
+
+
+def test_too_many_page_loads_from_one_client_get_the_busy_page(site):
+    source = "127.0.0.9"  # its own bucket: the browser tests' client is 127.0.0.1
+    # A page that does not exist costs no kernel, yet counts like any page load.
+    statuses = [request(site.port, f"{PREFIX}voila/render/no-such-page.ipynb", source)[0]
+                for _ in range(30)]
+    assert statuses[0] == 404 and 429 in statuses, statuses
+    assert statuses.count(404) <= 22, statuses  # 1 + the burst of 20 (+1 refilled meanwhile)
+    status, headers, body = request(site.port, f"{PREFIX}voila/render/explorer.ipynb", source)
+    assert status == 429
+    assert headers["Retry-After"] == "20"
+    assert "Siden er optaget lige nu" in body and "The site is busy right now" in body
+    assert re.search(r'<meta http-equiv="refresh" content="\d+">', body)
+    refused = [e for e in site.access_log() if e["client"] == source and "explorer.ipynb" in e["path"]]
+    assert refused and all(e["upstream"] == "-" for e in refused)  # no kernel: Voilà saw nothing
+    # Another client is not affected.
+    assert request(site.port, f"{PREFIX}voila/static/voila.js", "127.0.0.8")[0] == 200
+
+
+def test_routing_is_sticky_per_client_and_uses_both_processes(site, voilas):
+    clients = [f"127.0.0.{i}" for i in range(20, 36)]
+    for _ in range(2):
+        for client in clients:
+            assert request(site.port, f"{PREFIX}voila/static/voila.js", client, "HEAD")[0] == 200
+    routes: dict[str, set[str]] = defaultdict(set)
+    for entry in site.access_log():
+        if entry["client"] in clients:
+            routes[entry["client"]].add(entry["upstream"])
+    assert set(routes) == set(clients)
+    assert all(len(upstreams) == 1 for upstreams in routes.values()), routes
+    used = set().union(*routes.values())
+    assert used == {f"127.0.0.1:{v.port}" for v in voilas}, used
+    assert all(v.proc.poll() is None for v in voilas)
+
+
+def test_the_prefix_root_and_the_file_tree_lead_to_the_landing_page(site):
+    for path in (PREFIX, f"{PREFIX}voila/tree"):
+        status, headers, _ = request(site.port, path)
+        assert status == 302 and headers["Location"] == f"{PREFIX}voila/render/index.ipynb"
+
+
+# --- The deployment files --------------------------------------------------------------------
+
+
+def voila_settings() -> dict:
+    return json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))
+
+
+def test_the_template_documents_its_placeholders():
+    text = TEMPLATE.read_text(encoding="utf-8")
+    found = set(re.findall(r"\$\{(\w+)\}", text))
+    assert found == set(PLACEHOLDERS)
+    for directive in ("proxy_http_version 1.1", "proxy_set_header Upgrade $http_upgrade",
+                      "proxy_buffering off", "proxy_read_timeout", "limit_req_zone",
+                      "large_client_header_buffers", "client_max_body_size",
+                      "hash $remote_addr consistent"):
+        assert directive in text, directive
+
+
+def test_binder_serves_voila_with_the_project_settings():
+    binder = ROOT / ".binder"
+    env = yaml.safe_load((binder / "environment.yml").read_text(encoding="utf-8"))
+    deps = [d for d in env["dependencies"] if isinstance(d, str)]
+    assert "python=3.11" in deps  # repo2docker reads only "python=X.Y" as the version to build
+    assert not any(isinstance(d, dict) for d in env["dependencies"]), "the package comes from postBuild"
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+    def names(specs):
+        return {re.split(r"[<>=!~ ]", s, maxsplit=1)[0].lower() for s in specs}
+
+    assert names(project["dependencies"]) <= names(deps)
+    post_build = binder / "postBuild"
+    assert os.access(post_build, os.X_OK)
+    text = post_build.read_text(encoding="utf-8")
+    assert "pip install --no-deps ." in text and "python -m explorer.ui.vega" in text
+    server = json.loads((binder / "jupyter_server_config.json").read_text(encoding="utf-8"))
+    ours = voila_settings()["VoilaConfiguration"]
+    for key in ("template", "allow_template_override", "allow_theme_override", "strip_sources",
+                "show_tracebacks"):
+        assert server["VoilaConfiguration"][key] == ours[key], key
+
+
+def test_container_files_agree_with_the_project():
+    dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    for needed in ("requirements/app.lock", "pip install --no-deps", "python -m explorer.ui.vega",
+                   "EXPOSE 8866", "HEALTHCHECK", "voila notebooks", "--Voila.ip=0.0.0.0",
+                   "COPY voila.json", "COPY notebooks"):
+        assert needed in dockerfile, needed
+    assert re.search(r"^FROM python:3\.11-slim-bookworm", dockerfile, re.M)
+    assert re.search(r"^USER (?!root)\w+", dockerfile, re.M)
+    compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text(encoding="utf-8"))
+    voila_services = [s for s in compose["services"].values()
+                      if s.get("environment", {}).get("EXPLORER_BASE_URL") == PREFIX]
+    assert len(voila_services) >= 2
+    docs = list(yaml.safe_load_all((DEPLOY / "k8s" / "explorer.yaml").read_text(encoding="utf-8")))
+    kinds = {d["kind"]: d for d in docs if d}
+    assert {"Deployment", "Service", "Ingress"} <= set(kinds)
+    notes = kinds["Ingress"]["metadata"]["annotations"]
+    assert notes["nginx.ingress.kubernetes.io/affinity"] == "cookie"
+    assert int(notes["nginx.ingress.kubernetes.io/proxy-read-timeout"]) >= 3600
+    container = kinds["Deployment"]["spec"]["template"]["spec"]["containers"][0]
+    assert {"name": "EXPLORER_BASE_URL", "value": PREFIX} in container["env"]
