@@ -1,42 +1,87 @@
 # Two commands do everything on a fresh machine:
 #   make app    set up, then serve the apps with Voilà on http://127.0.0.1:8866/
-#   make test   set up, then run every test (unit, property, notebooks, browser)
+#   make test   set up (Python packages, and as root Debian's chromium, nginx and LibreOffice,
+#               axe-core from npm), check lint and types, then run every test
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8866
 STAMP  := $(VENV)/.installed
+NPM    := .cache/npm
+AXE    := $(NPM)/node_modules/axe-core/axe.min.js
+TEMPLATE := $(wildcard share/jupyter/voila/templates/explorer/*)
 
-.PHONY: app test setup chromium benchmark sources clean
+.PHONY: app test test-fast lint setup system chromium nginx libreoffice node benchmark sources \
+	lock clean
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Exact versions from the lock file; the package itself without resolving again.
+$(STAMP): pyproject.toml requirements/test.lock $(TEMPLATE)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -r requirements/test.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m explorer.ui.vega
 	touch $(STAMP)
 
-# Browser tests use Debian's Chromium (Playwright cannot download its own browser here).
-chromium:
-	@if command -v chromium >/dev/null 2>&1; then :; \
+# Debian's packages the tests drive for real: Chromium (browser tests), nginx (the reverse-proxy
+# test), LibreOffice (recalculating the Excel workbook), Node.js and npm (axe-core). Installed
+# when missing and we are root; otherwise the tests that need them fail and say what to install.
+APT = DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
+define need
+	@if command -v $(1) >/dev/null 2>&1 || [ -x /usr/sbin/$(1) ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else echo "chromium is missing: install Debian's 'chromium' package (browser tests will fail without it)"; fi
+		( [ -f $(VENV)/.apt-updated ] || (apt-get update -qq && mkdir -p $(VENV) && touch $(VENV)/.apt-updated) ) \
+		&& $(APT) $(2) >/dev/null; \
+	else echo "$(1) is missing: install Debian's '$(2)' package (the tests that need it fail)"; fi
+endef
+
+chromium:
+	$(call need,chromium,chromium)
+nginx:
+	$(call need,nginx,nginx)
+libreoffice:
+	$(call need,soffice,libreoffice-calc-nogui)
+node:
+	$(call need,npm,npm)
+
+system: chromium nginx libreoffice node $(AXE)
+
+$(AXE):
+	mkdir -p $(NPM) && cd $(NPM) && npm install --no-audit --no-fund --silent axe-core@4.14.1
 
 app: setup
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C stops)"
-	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks/ --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 --Voila.port_retries=0
+	@echo "Serving on http://127.0.0.1:$(PORT)/voila/render/index.ipynb (Ctrl+C stops)"
+	$(BIN)/python -m explorer.serving notebooks --no-browser --port=$(PORT) \
+		--Voila.ip=127.0.0.1 --Voila.port_retries=0
 
-test: setup chromium
+lint: setup
+	$(BIN)/ruff check explorer tests benchmarks
+	$(BIN)/ruff format --check explorer tests benchmarks
+	$(BIN)/mypy
+
+test: setup system lint
 	$(BIN)/python -m pytest tests --nbval-lax notebooks
 
-benchmark: setup
+# The model, the pages in plain Python, the data: no browser, no servers, no notebooks.
+test-fast: setup
+	$(BIN)/python -m pytest tests -m "not browser" --ignore=tests/test_deploy.py \
+		--ignore=tests/test_workbook.py
+
+benchmark: setup system
 	$(BIN)/python -m benchmarks
-	$(BIN)/python -m benchmarks.browser
+	$(BIN)/python -m benchmarks.pages
 
 sources: setup
 	$(BIN)/python -m explorer sources > docs/sources.md
 
+# Refresh the lock files after changing the ranges in pyproject.toml.
+lock: setup
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -q --no-header -o requirements/app.lock
+	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 -q --no-header \
+		-o requirements/test.lock
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts
+	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts .cache

@@ -48,6 +48,14 @@ class CappedKernelManager(AsyncMappingKernelManager):
             raise HTTPError(503, "busy")
         return await super().start_kernel(*args, **kwargs)
 
+    async def cull_kernel_if_idle(self, kernel_id: str) -> None:
+        """Cull as jupyter_server does, but never a kernel that is still starting: under load a
+        page's kernel can take longer to start than the idle grace period."""
+        kernel = self._kernels.get(kernel_id)
+        if kernel is not None and getattr(kernel, "execution_state", None) == "starting":
+            return
+        await super().cull_kernel_if_idle(kernel_id)
+
 
 # -- the app: Voilà with plain error pages where Voilà 0.5 answers 500 or nothing ---------------
 MAX_URI = 16_384

@@ -44,7 +44,7 @@ def wait_for(url: str, proc: subprocess.Popen | None = None, timeout: float = 90
 class Voila:
     """``voila notebooks`` on 127.0.0.1, from the repository root, until ``stop()``.
 
-    ``args`` are extra Voilà options (``--Voila.base_url=/x/``, ``--preheat_kernel=False``);
+    ``args`` are extra Voilà options (``--preheat_kernel=False``); ``base_url`` is the path prefix;
     ``warm`` waits until every page's preheated pool is filled; ``launcher`` is ``voila`` (plain
     Voilà, as Binder and most hosts run it) or ``explorer.serving`` (the project's launcher).
     """

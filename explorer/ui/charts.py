@@ -248,7 +248,7 @@ def tornado(table: pd.DataFrame, labels: dict[str, str], npv: float, lang: str) 
     order = [labels.get(i, i) for i in table["input"]]
     return {"data": {"values": rows}, "mark": "bar",
             "encoding": {"y": {"field": "input", "type": "nominal", "title": None, "sort": order,
-                               "axis": {"labelLimit": 240}},
+                               "axis": {"labelLimit": 150}},
                          "x": {"field": "from", "type": "quantitative",
                                "title": t("npv_axis", lang, year=catalogue.price_year()),
                                "axis": {"format": ",.1~f"}},
