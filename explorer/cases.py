@@ -99,9 +99,11 @@ class _Reader:
             if note:
                 self.notes[what] = note
             spec = spec["value"]
-        if isinstance(spec, bool) or not isinstance(spec, (int, float)) or not math.isfinite(spec):
+        if isinstance(spec, bool) or not isinstance(spec, (int, float)):
             self.fail(what, f"must be a number or a figure key; got {spec!r:.60}")
-        return float(spec)
+        if not math.isfinite(number := float(spec) if abs(spec) < 1e300 else math.inf):
+            self.fail(what, f"must be a finite number; got {str(spec)[:24]}")
+        return number
 
     def labels(self, what: str, value: Any, limit: int = 200) -> dict[str, str]:
         if not isinstance(value, dict) or not all(
@@ -199,7 +201,8 @@ class _Reader:
         rows = []
         for i, row in enumerate(spec or []):
             what = f"documented {i + 1}"
-            if not isinstance(row, dict) or row.get("figure") not in self.figures:
+            if not isinstance(row, dict) or not isinstance(row.get("figure"), str) \
+                    or row["figure"] not in self.figures:
                 self.fail(what, "needs a figure key of figures.csv")
             if row.get("measure") not in MEASURES:
                 self.fail(what, f"measure must be one of {', '.join(MEASURES)}")

@@ -55,6 +55,11 @@ def case(name: str) -> Case:
     return presets[name]
 
 
+def preset(name: str) -> Case | None:
+    """The case preset of this name, or None for a case outside the catalogue (an own case)."""
+    return _cases().get(name)
+
+
 def read_case_file(path: Path | str, data: bytes | None = None) -> Case:
     """The one case in a case file (the format of data/cases.yaml)."""
     found = load_cases(Path(path), figures(), data)

@@ -388,7 +388,7 @@ def _model(part: Part, scenario: Scenario, draws: int, strict: bool = False) -> 
     point = check(Evaluation.point(scenario), **part.args)
     here = bool(point.supports[0])
     values = {k: (float(v[0]), fmt) for k, (v, fmt) in point.values.items()}
-    case = catalogue.case(scenario.case) if scenario.case in catalogue.cases() else None
+    case = catalogue.preset(scenario.case)
     fitted = case.fitted_targets(catalogue.figures()) if case else set()
     if fitted & set(part.rests_on):
         return PartAnswer(part, scenario, "by_construction", None, values, here)

@@ -16,6 +16,7 @@ import io
 import pandas as pd
 
 from . import catalogue, i18n, sources
+from .cases import Case
 from .model import Result
 
 MONEY = ("cost_staff", "cost_other", "cost", "savings_kommune", "savings_region", "savings_stat",
@@ -54,10 +55,13 @@ def table(result: Result, lang: str = "da") -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def header_lines(result: Result, lang: str = "da", link: str | None = None) -> list[str]:
-    """The block above the table: what scenario, which prices, where the figures come from."""
+def header_lines(result: Result, lang: str = "da", link: str | None = None,
+                 case: Case | None = None) -> list[str]:
+    """The block above the table: what scenario, which prices, where the figures come from
+    (the sources of ``case``, else of the catalogue's case of the scenario's name)."""
     s = result.scenario
-    title = catalogue.case(s.case).title[lang] if s.case in catalogue.cases() else s.case
+    case = case or catalogue.preset(s.case)
+    title = case.title[lang] if case else s.case
     lines = [i18n.t("export.title", lang, case=title),
              i18n.t("export.scenario", lang, before=i18n.short(s.caseload_before, lang),
                     after=i18n.short(s.caseload_after, lang), cases=i18n.number(s.cases, lang),
@@ -69,18 +73,19 @@ def header_lines(result: Result, lang: str = "da", link: str | None = None) -> l
     if link:
         lines.append(i18n.t("export.link", lang, link=link))
     lines.append(i18n.t("export.sources", lang))
-    if s.case in catalogue.cases():
-        for _, what, f in sources.case_sources(catalogue.case(s.case), lang):
+    if case:
+        for _, what, f in sources.case_sources(case, lang):
             source = f.source_url or i18n.grade_text(f.grade, lang)
             lines.append(f"  {what}: {f.key} ({f.year}, {f.grade}) {source}")
     return lines
 
 
-def csv_text(result: Result, lang: str = "da", link: str | None = None) -> str:
+def csv_text(result: Result, lang: str = "da", link: str | None = None,
+             case: Case | None = None) -> str:
     """The CSV file: the header block (lines starting with #), then the table."""
     sep, decimal = SEPARATORS[i18n.check_lang(lang)]
     buffer = io.StringIO()
-    for line in header_lines(result, lang, link):
+    for line in header_lines(result, lang, link, case):
         buffer.write("# " + line.replace("\n", " ") + "\n")
     table(result, lang).to_csv(buffer, sep=sep, decimal=decimal, index=False,
                                quoting=csv.QUOTE_MINIMAL, lineterminator="\n")

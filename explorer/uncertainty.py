@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import catalogue, engine, fields, model
+from .cases import Case
 from .fields import spec_field
 from .scenario import Scenario
 
@@ -69,8 +70,12 @@ def _grade(case, what: str) -> tuple[str, str]:
     return key, catalogue.figure(key).grade
 
 
-def _case_of(scenario: Scenario):
-    return catalogue.case(scenario.case) if scenario.case in catalogue.cases() else None
+def _case_of(scenario: Scenario, case: Case | None = None) -> Case | None:
+    """The case whose sources grade the inputs: ``case`` if given (an own case), else the
+    catalogue's case of the scenario's name, else none (every input an assumption)."""
+    if case is not None:
+        return case
+    return catalogue.preset(scenario.case)
 
 
 def _scalar(name: str, lo: float = 0.0, hi: float = np.inf, log: bool = True):
@@ -109,9 +114,10 @@ def _price(k: int, wider: bool):
     return apply
 
 
-def uncertain_inputs(scenario: Scenario) -> list[Input]:
-    """Every drawn input of a scenario, with its source figure and evidence grade."""
-    case = _case_of(scenario)
+def uncertain_inputs(scenario: Scenario, case: Case | None = None) -> list[Input]:
+    """Every drawn input of a scenario, with its source figure and evidence grade (from
+    ``case``'s sources if given, else the catalogue case of the scenario's name)."""
+    case = _case_of(scenario, case)
     inputs = [Input("worker_cost", *_grade(case, "worker_cost"), "log", _scalar("worker_cost")),
               Input("overhead", *_grade(case, "overhead"), "log", _scalar("overhead", 0, 1))]
     for k, o in enumerate(scenario.outcomes):
@@ -175,8 +181,8 @@ def term_draws(z: dict[str, np.ndarray], spreads: dict[str, float]) -> dict[str,
 
 
 def _apply_draws(scenario: Scenario, batch: engine.Batch, z: dict[str, np.ndarray],
-                 spreads: dict[str, float]) -> engine.Batch:
-    for item in uncertain_inputs(scenario):
+                 spreads: dict[str, float], case: Case | None = None) -> engine.Batch:
+    for item in uncertain_inputs(scenario, case):
         x = factors(item.draw, z[item.source], spreads[item.grade],
                      value_scale(scenario, item.name) if item.draw == "step" else 1.0)
         batch = item.apply(batch, x)
@@ -246,17 +252,19 @@ class Simulation:
 
 
 def simulate(scenario: Scenario, draws: int = 10_000, seed: int = 0,
-             spreads: Spreads | dict[str, float] | None = None) -> Simulation:
-    """Draw every uncertain input around its value and run all draws in one engine call."""
+             spreads: Spreads | dict[str, float] | None = None,
+             case: Case | None = None) -> Simulation:
+    """Draw every uncertain input around its value and run all draws in one engine call;
+    ``case`` grades the inputs of a case outside the catalogue (see ``uncertain_inputs``)."""
     if not isinstance(scenario, Scenario):
         raise TypeError(f"simulate takes a Scenario; got {type(scenario).__name__}")
     if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= 100_000:
         raise ValueError(f"draws must be a whole number from 1 to 100000; got {draws!r}")
     spreads = _spreads(spreads)
     rng = np.random.default_rng(seed)
-    sources = sorted({i.source for i in uncertain_inputs(scenario)})
+    sources = sorted({i.source for i in uncertain_inputs(scenario, case)})
     z = {source: rng.standard_normal(draws) for source in sources}
-    batch = _apply_draws(scenario, engine.Batch.of([scenario]).grow(draws), z, spreads)
+    batch = _apply_draws(scenario, engine.Batch.of([scenario]).grow(draws), z, spreads, case)
     paths, kpis = model.run(batch)
     return Simulation(scenario, batch, paths, kpis)
 
@@ -269,11 +277,12 @@ def _spreads(spreads: Spreads | dict[str, float] | None) -> dict[str, float]:
     return Spreads(**{**default_spreads().as_dict(), **spreads}).as_dict()
 
 
-def tornado(scenario: Scenario, spreads: Spreads | dict[str, float] | None = None) -> pd.DataFrame:
+def tornado(scenario: Scenario, spreads: Spreads | dict[str, float] | None = None,
+            case: Case | None = None) -> pd.DataFrame:
     """NPV when each input moves, one at a time, one spread down and up (plus the discount-rate
     presets). Largest swing first."""
     spreads = _spreads(spreads)
-    inputs = uncertain_inputs(scenario)
+    inputs = uncertain_inputs(scenario, case)
     n = 2 * len(inputs)
     batch = engine.Batch.of([scenario]).grow(n)
     rows = []

@@ -25,6 +25,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from . import catalogue, engine, export, fields, i18n
+from .cases import Case
 from .figures import Figure
 from .model import Result, evaluate
 from .scenario import PAYERS, Outcome, Price, Scenario
@@ -106,9 +107,9 @@ def _same(a: float, b: float) -> bool:
 class _Sources:
     """Which figure sourced an input: the preset's source, while the value is the preset's."""
 
-    def __init__(self, scenario: Scenario, lang: str):
+    def __init__(self, scenario: Scenario, lang: str, case: Case | None = None):
         self.lang = lang
-        self.case = catalogue.case(scenario.case) if scenario.case in catalogue.cases() else None
+        self.case = case or catalogue.preset(scenario.case)
 
     def preset_outcome(self, outcome: Outcome) -> Outcome | None:
         if self.case is None:
@@ -205,9 +206,9 @@ def _outcome_inputs(o: Outcome, sources: _Sources, lang: str) -> list[_Input]:
     return rows
 
 
-def _write_inputs(wb: _Book, s: Scenario) -> None:
+def _write_inputs(wb: _Book, s: Scenario, case: Case | None = None) -> None:
     lang, ws = wb.lang, wb.sheets["inputs"]
-    sources = _Sources(s, lang)
+    sources = _Sources(s, lang, case)
     headers = [i18n.t(f"workbook.col_{key}", lang) for key in ("name", "value", "unit", "source",
                                                               "year")] + \
         [i18n.t("grades_title", lang), i18n.t("workbook.col_note", lang),
@@ -540,13 +541,15 @@ def _write_about(wb: _Book, lines: list[str]) -> None:
         ws.write_string(row, 0, text)
 
 
-def xlsx_bytes(result: Result, lang: str = "da", link: str | None = None) -> bytes:
-    """The workbook of ``result`` in ``lang``; ``link`` is the page link that reproduces it."""
+def xlsx_bytes(result: Result, lang: str = "da", link: str | None = None,
+               case: Case | None = None) -> bytes:
+    """The workbook of ``result`` in ``lang``; ``link`` is the page link that reproduces it;
+    ``case`` gives the sources of a case outside the catalogue."""
     buffer = io.BytesIO()
     wb = _Book(buffer, i18n.check_lang(lang))
-    lines = export.header_lines(result, lang, link)
+    lines = export.header_lines(result, lang, link, case)
     _write_results(wb, result, lines[0])
-    _write_inputs(wb, result.scenario)
+    _write_inputs(wb, result.scenario, case)
     _write_years(wb, _years(result.scenario, lang))
     _write_about(wb, lines)
     wb.book.close()

@@ -2,8 +2,9 @@
 
 Data files are read by people's tools and edited by hand, and case files come from readers, so the
 reader refuses what YAML would otherwise accept silently: a repeated key (the second would replace
-the first), a file that is not UTF-8, a file over a size limit, and tags (``!!python/object`` and the
-like). Every error names the file and, where YAML knows it, the line.
+the first), a file that is not UTF-8, a file over a size limit, nesting deeper than any data file
+needs (YAML's reader slows down with the square of the depth), and tags (``!!python/object`` and
+the like). Every error names the file and, where YAML knows it, the line.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ import yaml
 
 #: The largest YAML text read (data files are a few kB; a case file a few hundred bytes).
 MAX_BYTES = 1_000_000
+#: The deepest nesting read: brackets, or indentation in columns (data files need 4 and 10).
+MAX_DEPTH = 20
+MAX_INDENT = 80
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 class DataError(ValueError):
@@ -69,10 +74,25 @@ def _explicit_tags(text: str) -> bool:
     return False
 
 
+def too_deep(text: str, depth: int = MAX_DEPTH, indent: int = MAX_INDENT) -> bool:
+    """True if brackets (counted in quotes too) nest deeper than ``depth`` or a line is indented
+    (by spaces and the ``- ? :`` indicators) by ``indent`` columns or more."""
+    if re.search(rf"^[ ?:-]{{{indent}}}", text, re.MULTILINE):
+        return True
+    level = 0
+    for bracket in _BRACKETS.finditer(text):
+        level = level + 1 if bracket.group() in "[{" else max(level - 1, 0)
+        if level > depth:
+            return True
+    return False
+
+
 def parse(text: str, name: str) -> Any:
     """The content of a YAML text; ``name`` is how errors refer to it (a file name)."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise DataError(f"{name}: larger than {MAX_BYTES // 1000} kB; not read")
+    if too_deep(text):
+        raise DataError(f"{name}: nested more than {MAX_DEPTH} levels deep; not read")
     try:
         if _explicit_tags(text):
             raise DataError(f"{name}: tags (!name or !!type) are not allowed")
@@ -83,6 +103,8 @@ def parse(text: str, name: str) -> Any:
         raise DataError(f"{name}{where}: {error.problem or error.context}") from None
     except yaml.YAMLError as error:
         raise DataError(f"{name}: not valid YAML ({error})") from None
+    except TypeError:   # a list or mapping used as a mapping's key
+        raise DataError(f"{name}: a list or mapping is used as a name (key)") from None
 
 
 def read(path: Path | str, data: bytes | None = None) -> Any:

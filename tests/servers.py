@@ -15,9 +15,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from explorer.ui.page import PAGES
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-PAGES = ("index", "explorer", "who_pays", "how_sure", "claims", "how_it_works")
 
 
 def free_port() -> int:

@@ -182,6 +182,11 @@ def test_a_repeated_case_or_key_is_refused_not_silently_replaced(cases_copy):
     (b"\x00\x01\x02binary", r"cases.yaml: a binary file"),
     (b"x: !!python/object/apply:os.system ['true']", r"cases.yaml: tags .* are not allowed"),
     (b"x: " + b"a" * 1_100_000, r"cases.yaml: larger than 1000 kB"),
+    (b"[" * 30_000 + b"]" * 30_000, r"cases.yaml: nested more than 20 levels deep"),
+    (b"".join(b" " * i + b"k:\n" for i in range(100)), r"cases.yaml: nested more than 20"),
+    (b"x:\n  ? [a, b]\n  : 1\n", r"cases.yaml: a list or mapping is used as a name"),
+    (b"herning:\n  name: {da: a, en: a}\n  summary: {da: a, en: a}\n  levers:\n    cases: "
+     + b"9" * 400 + b"\n", r"case 'herning', cases: must be a finite number; got 9999"),
 ])
 def test_bad_yaml_files_are_named(tmp_path, content, message):
     path = tmp_path / "cases.yaml"
@@ -198,3 +203,10 @@ def test_a_missing_cases_file_is_named(tmp_path):
 def test_unknown_case_lists_the_choices():
     with pytest.raises(ValueError, match="unknown case 'odense'; choose one of herning"):
         explorer.load_case("odense")
+
+
+@pytest.mark.parametrize("name", ["cases.yaml", "claims.yaml", "fields.yaml", "texts.yaml",
+                                  "glossary.yaml"])
+def test_every_data_file_is_well_within_the_nesting_limit(name):
+    text = files.data_path(name).read_text(encoding="utf-8")
+    assert not yamlfile.too_deep(text, yamlfile.MAX_DEPTH // 2, yamlfile.MAX_INDENT // 2)

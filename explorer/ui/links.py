@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from .. import catalogue, fields, i18n
 from ..fields import Field
+from ..owncase import OWN
 from ..scenario import Scenario
 
 MAX_QUERY = 4_000
@@ -92,7 +93,11 @@ def parse(query: str) -> Link:
         notices.append(Notice("bad_lang", "lang", lang))
         lang = "da"
     case = params.pop("case", DEFAULT_CASE)
-    if case not in catalogue.cases():
+    if case == OWN:   # the own-case page reads its case (code ``c``) itself
+        params.pop("c", None)
+        notices.append(Notice("own_case", "case", case, catalogue.case(DEFAULT_CASE).title[lang]))
+        case = DEFAULT_CASE
+    elif case not in catalogue.cases():
         notices.append(Notice("bad_case", "case", case,
                               catalogue.case(DEFAULT_CASE).title[lang]))
         case = DEFAULT_CASE

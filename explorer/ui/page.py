@@ -17,11 +17,12 @@ from urllib.parse import urlsplit
 import ipywidgets as w
 
 from .. import catalogue, export, fields, i18n
+from ..cases import Case
 from ..fields import FieldError
 from ..scenario import Scenario
 from . import charts, links, widgets
 
-PAGES = ("index", "explorer", "who_pays", "how_sure", "claims", "how_it_works")
+PAGES = ("index", "explorer", "who_pays", "how_sure", "claims", "own_case", "how_it_works")
 CSS = None
 
 
@@ -130,8 +131,12 @@ class Page:
             parts.append(source_html(catalogue.figure(key), self.lang))
         return "".join(parts)
 
+    def case_file(self) -> Case | None:
+        """The case whose sources the page shows and exports: the preset of the page's case."""
+        return catalogue.preset(self.base.case)
+
     def source_key(self, name: str, f: fields.Field) -> str | None:
-        case = catalogue.case(self.base.case) if self.base.case in catalogue.cases() else None
+        case = self.case_file()
         if case and name in case.sources:
             return case.sources[name]
         return f.default if isinstance(f.default, str) else None
@@ -237,15 +242,16 @@ class Page:
         return model.evaluate(scenario)
 
     def source_line(self, scenario: Scenario) -> str:
-        title = catalogue.case(scenario.case).title[self.lang] \
-            if scenario.case in catalogue.cases() else scenario.case
+        case = self.case_file()
+        title = case.title[self.lang] if case else scenario.case
         return i18n.t("chart.source", self.lang, case=title, year=catalogue.price_year())
 
     def download_bar(self, table_result) -> w.Widget:
         """Buttons for the yearly table (CSV) and the workbook with live formulas (XLSX)."""
         def csv() -> None:
             r = table_result()
-            data = export.csv_text(r, self.lang, self.share_url()).encode("utf-8-sig")
+            data = export.csv_text(r, self.lang, self.share_url(),
+                                   self.case_file()).encode("utf-8-sig")
             self.chrome.send_file(export.file_name(r.scenario.case, "table", self.lang, "csv"),
                                   "text/csv", data)
 
@@ -255,7 +261,8 @@ class Page:
             r = table_result()
             self.chrome.send_file(export.file_name(r.scenario.case, "workbook", self.lang,
                                                    "xlsx"), workbook.MIME,
-                                  workbook.xlsx_bytes(r, self.lang, self.share_url()))
+                                  workbook.xlsx_bytes(r, self.lang, self.share_url(),
+                                                      self.case_file()))
 
         bar = w.HBox([w.HTML(f"<b>{i18n.t('download.title', self.lang)}</b>"),
                       widgets.button(i18n.t("download.csv", self.lang), "download-csv", csv),

@@ -11,6 +11,7 @@ import base64
 import html
 import json
 from functools import cache
+from pathlib import PurePosixPath
 from typing import Callable
 
 import anywidget
@@ -160,6 +161,43 @@ class Chrome(anywidget.AnyWidget):
     def send_file(self, name: str, mime: str, data: bytes) -> None:
         """Hand a file to the browser as a download."""
         self.send({"file": name, "mime": mime, "b64": base64.b64encode(data).decode("ascii")})
+
+
+class TextField(anywidget.AnyWidget):
+    """A labelled text field (``lines`` > 1: a text area); ``value`` changes when the reader
+    leaves the field."""
+
+    _esm = _js("text_field.js")
+    value = traitlets.Unicode("").tag(sync=True)
+    label = traitlets.Unicode("").tag(sync=True)
+    placeholder = traitlets.Unicode("").tag(sync=True)
+    disabled = traitlets.Bool(False).tag(sync=True)
+    lines = traitlets.Int(1).tag(sync=True)
+    max_length = traitlets.Int(1000).tag(sync=True)
+    css = traitlets.Unicode("").tag(sync=True)
+
+
+class FileOpen(anywidget.AnyWidget):
+    """A button that opens a file from the reader's device and hands ``on_open(name, data)`` its
+    bytes; ``on_open(name, None)`` for a file over ``max_bytes`` (not sent)."""
+
+    _esm = _js("file_open.js")
+    label = traitlets.Unicode("").tag(sync=True)
+    accept = traitlets.Unicode("").tag(sync=True)
+    max_bytes = traitlets.Int(100_000).tag(sync=True)
+    css = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, on_open: Callable[[str, bytes | None], None], **kwargs):
+        super().__init__(**kwargs)
+        self.on_open = on_open
+        self.on_msg(self._received)
+
+    def _received(self, _widget, content, buffers) -> None:
+        if not isinstance(content, dict):
+            return
+        name = PurePosixPath(str(content.get("name", "")).replace("\\", "/")).name[:80]
+        data = bytes(buffers[0]) if buffers else None
+        self.on_open(name, data if data is not None and len(data) <= self.max_bytes else None)
 
 
 def html_box(css: str, value: str = "") -> w.HTML:

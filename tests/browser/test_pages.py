@@ -30,8 +30,8 @@ def query(page):
 def test_landing_page_links_to_every_page_relative_to_where_it_is_served(open_page):
     page = open_page("index")
     links = page.locator(".landing a.page-link")
-    expect(links).to_have_count(5)
-    for i in range(5):
+    expect(links).to_have_count(6)
+    for i in range(6):
         href = links.nth(i).get_attribute("href")
         assert re.fullmatch(r"\w+\.ipynb\?case=herning&lang=da", href), href
     expect(page.locator("h1")).to_contain_text("Sociale investeringer")
@@ -195,3 +195,55 @@ def test_at_phone_width_levers_fold_above_the_results_and_nothing_runs_off(open_
     results = page.locator(".results").bounding_box()
     assert levers["y"] + levers["height"] <= results["y"] + 1
     assert results["width"] > 340
+
+
+def text_field(page, css, text):
+    field = page.locator(f".{css} input, .{css} textarea").first
+    field.fill(text)
+    field.press("Tab")
+
+
+def test_an_own_case_from_an_empty_form_travels_in_its_link(open_page, context):
+    page = open_page("own_case", "lang=en")
+    form = page.locator(".own-form")
+    outcome = page.locator(".own-outcome").first
+    outcome.locator(".lever-outcome-1-effect input.lever-value").fill("0.3")
+    outcome.locator(".lever-outcome-1-effect input.lever-value").press("Enter")
+    expect(page.locator(".kpi-npv .kpi-value")).not_to_have_text("DKK -13.1 m")
+    form.locator(".lever-cases input.lever-value").fill("250")
+    form.locator(".lever-cases input.lever-value").press("Enter")
+    name = form.locator(".own-text input").first
+    name.fill("Odense pilot")
+    name.press("Enter")
+    page.wait_for_function("() => window.location.search.includes('c=v1.')")
+    npv = page.locator(".kpi-npv .kpi-value").inner_text()
+    payback = page.locator(".kpi-payback-year .kpi-value").inner_text()
+    charts_drawn(page)
+    reopened = context.new_page()
+    reopened.set_viewport_size(PHONE)
+    reopened.goto(page.url, timeout=90_000)
+    expect(reopened.locator(".kpi-npv .kpi-value")).to_have_text(npv, timeout=90_000)
+    expect(reopened.locator(".kpi-payback-year .kpi-value")).to_have_text(payback)
+    expect(reopened.locator(".own-text input").first).to_have_value("Odense pilot")
+    expect(reopened.locator(".lever-cases input.lever-value")).to_have_value("250")
+    assert reopened.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_case_file_opens_and_a_bad_one_is_named_without_changing_the_form(open_page, tmp_path):
+    page = open_page("own_case", "case=aabenraa&lang=en")
+    npv = page.locator(".kpi-npv .kpi-value").inner_text()
+    with page.expect_download() as saved:
+        page.locator(".download-yaml").click()
+    path = tmp_path / saved.value.suggested_filename
+    saved.value.save_as(path)
+    assert path.name == "own-case.yaml" and "aabenraa.cases" in path.read_text(encoding="utf-8")
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("own:\n  name: [unclosed\n", encoding="utf-8")
+    page.locator(".own-upload input[type=file]").set_input_files(bad)
+    expect(page.locator(".notice")).to_contain_text("broken.yaml, line")
+    expect(page.locator(".kpi-npv .kpi-value")).to_have_text(npv)
+    fresh = open_page("own_case", "lang=en")
+    expect(fresh.locator(".kpi-npv .kpi-value")).not_to_have_text(npv)
+    fresh.locator(".own-upload input[type=file]").set_input_files(path)
+    expect(fresh.locator(".kpi-npv .kpi-value")).to_have_text(npv)
+    expect(fresh.locator(".notice")).to_have_count(0)

@@ -1,0 +1,565 @@
+"""A reader's own case: the own-case page's answers as a case file (YAML) and as a link code.
+
+An :class:`OwnCase` holds what the page's form asks for in the terms of a case file (the format
+of data/cases.yaml): every value is a figure of figures.csv, with its source, or the reader's own
+number with an optional note. It becomes a :class:`~explorer.cases.Case` through the same reader
+as every case file, so the page, ``explorer.load_case("my_case.yaml")`` and
+``python -m explorer evaluate my_case.yaml`` agree by construction.
+
+``to_yaml`` / ``from_yaml`` write and read the file; ``encode`` / ``decode`` the compact,
+versioned code a link carries (``case=own&c=v1.<base64url(zlib(json))>``; a later format gets a
+new prefix and ``v1`` keeps its reader, so an old link keeps opening). Files and codes are
+untrusted: size, depth and number limits come first, then the strict YAML reader (or a strict
+JSON reader) and the case reader; nothing is executed or written. Every refusal is an
+:class:`OwnCaseError` whose ``text(lang)`` says what is wrong in the page's language.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import re
+import zlib
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import catalogue, fields, files, i18n, yamlfile
+from .cases import OUTCOME_DEFAULTS, OUTCOME_VALUES, Case, read_cases
+from .figures import CatalogueError
+from .scenario import Scenario
+
+#: The case name of an own case (``Scenario.case``) and the key of its case file.
+OWN = "own"
+VERSION = "v1"
+#: A link that carries the whole case has at most this many characters; a larger case is a file.
+MAX_LINK = 1_800
+MAX_CODE = 4_000          # characters of a code read from a link
+MAX_JSON = 64_000         # bytes of a code's JSON once inflated
+MAX_FILE = 100_000        # bytes of a case file
+MAX_NUMBER = 1e12         # larger than any field allows; refused before the case reader sees it
+MAX_TEXT = 2_000
+MAX_DEPTH = 12
+MAX_NODES = 5_000
+CODE = re.compile(r"[A-Za-z0-9_-]+={0,2}")
+#: Strings written without quotes in a case file: figure keys and plain words.
+PLAIN = re.compile(r"[a-z][a-z0-9_]*(?:\.[A-Za-z0-9_]+)*")
+NOT_PLAIN = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
+
+#: Price figures by the refusion that applies: a benefit (by weeks on support), a placement (the
+#: central refusion for high-cost cases), a gain beyond the public budgets (no payer).
+BENEFITS = ("price.kontanthjaelp_30plus", "price.kontanthjaelp_30plus_2016",
+            "price.kontanthjaelp_30plus_2015", "price.sygedagpenge_max",
+            "price.foertidspension_single")
+PLACEMENTS = ("price.institution_placement", "price.foster_family", "price.secure_institution")
+WIDER = ("price.kora_gain_per_year",)
+PAYER_MODES = ("benefit", "high_cost", "shares")
+#: A new outcome's sourced defaults by kind.
+RATE_DEFAULTS = {"entry": "dk.institution_entry_rate", "exit": "dk.kontanthjaelp_exit_rate"}
+PRICE_DEFAULTS = {"entry": "price.institution_placement", "exit": "price.kontanthjaelp_30plus"}
+WEEKS_DEFAULT = 52.0      # a year on support before the change: the state refunds 20 %
+TEXT_LIMITS = {"title": 120, "summary": 1000, "label": 200, "note": 500}
+
+
+class OwnCaseError(ValueError):
+    """A case, file or code that cannot be used. ``str()`` is English; ``text(lang)`` is for a
+    page. After the page's sentence comes the ``cause`` (a refusal it wraps) or the ``detail``
+    (the case reader's own English words). Numbers in ``values`` are written the page's way; a
+    ``{da, en}`` mapping in its language."""
+
+    def __init__(self, problem: str, detail: str = "", cause: OwnCaseError | None = None,
+                 **values: Any):
+        self.problem, self.detail, self.cause, self.values = problem, detail, cause, values
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str = "en") -> str:
+        shown = {k: i18n.short(v, lang) if isinstance(v, (int, float)) else
+                 v[lang] if isinstance(v, dict) else v for k, v in self.values.items()}
+        sentence = i18n.t(f"own_case.error.{self.problem}", lang, **shown)
+        after = self.cause.text(lang) if self.cause else self.detail
+        return f"{sentence} {after}" if after else sentence
+
+
+# -- the case's parts ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Value:
+    """One input: a figure of figures.csv (``figure``), or an own ``number`` with a ``note``."""
+
+    number: float = 0.0
+    figure: str = ""
+    note: str = ""
+
+    @classmethod
+    def of(cls, spec: Any) -> Value:
+        """A value as a (checked) case file writes it."""
+        if isinstance(spec, str):
+            return cls(figure=spec)
+        if isinstance(spec, dict):
+            return cls(number=float(spec["value"]), note=spec.get("source", ""))
+        return cls(number=float(spec))
+
+    def resolve(self) -> float:
+        """The number the model uses (a figure's value in the price year)."""
+        return catalogue.figure(self.figure).in_prices if self.figure else self.number
+
+    def spec(self) -> Any:
+        if self.figure:
+            return self.figure
+        number: float | int = self.number
+        if float(number).is_integer() and abs(number) < 1e15:
+            number = int(number)
+        return {"value": number, "source": self.note} if self.note else number
+
+
+@dataclass(frozen=True)
+class Share:
+    """A payer's share of a price: a value, ``rest`` (1 minus the others), or a refusion rule
+    (``refusion_from_week`` weeks, ``high_cost_refusion`` yearly cost) applied to a value."""
+
+    rule: str = "value"
+    value: Value = Value()
+
+    @classmethod
+    def of(cls, spec: Any) -> Share:
+        if spec == "rest":
+            return cls("rest")
+        if isinstance(spec, dict) and len(spec) == 1 and "value" not in spec:
+            ((rule, arg),) = spec.items()
+            return cls(rule, Value.of(arg))
+        return cls("value", Value.of(spec))
+
+    def spec(self) -> Any:
+        if self.rule == "rest":
+            return "rest"
+        if self.rule == "value":
+            return self.value.spec()
+        return {self.rule: self.value.spec()}
+
+
+@dataclass(frozen=True)
+class PriceSpec:
+    """What an avoided person-year is worth (``amount``) and who gets it (``payers``)."""
+
+    label: dict[str, str]
+    amount: Value
+    payers: dict[str, Share] = field(default_factory=dict)
+    kind: str = "budget"
+    sign: int = 1
+
+    @classmethod
+    def of(cls, spec: dict) -> PriceSpec:
+        payers = {p: Share.of(s) for p, s in (spec.get("payers") or {}).items()}
+        return cls(dict(spec["label"]), Value.of(spec["amount"]), payers,
+                   spec.get("kind", "budget"), spec.get("sign", 1))
+
+    def spec(self) -> dict:
+        out: dict[str, Any] = {"label": dict(self.label), "amount": self.amount.spec()}
+        if self.sign != 1:
+            out["sign"] = self.sign
+        if self.kind == "budget":
+            out["payers"] = {p: s.spec() for p, s in self.payers.items()}
+        else:
+            out["kind"] = self.kind
+        return out
+
+    @property
+    def mode(self) -> str:
+        """How the form shows the payers: a benefit's or a placement's refusion, or shares."""
+        rules = {s.rule for s in self.payers.values()}
+        if "refusion_from_week" in rules:
+            return "benefit"
+        return "high_cost" if "high_cost_refusion" in rules else "shares"
+
+
+@dataclass(frozen=True)
+class OutcomeSpec:
+    """One outcome: its kind, its name and its values (``base_rate``, ``effect`` and any of
+    ``deadweight``, ``duration_years``, ``other_benefit_share``), and its prices."""
+
+    key: str
+    kind: str
+    label: dict[str, str]
+    values: dict[str, Value]
+    prices: tuple[PriceSpec, ...]
+
+    @classmethod
+    def of(cls, spec: dict) -> OutcomeSpec:
+        values = {n: Value.of(spec[n]) for n in OUTCOME_VALUES if n in spec}
+        return cls(spec["key"], spec.get("kind", "entry"), dict(spec["label"]), values,
+                   tuple(PriceSpec.of(p) for p in spec["prices"]))
+
+    def spec(self) -> dict:
+        return {"key": self.key, "kind": self.kind, "label": dict(self.label),
+                **{n: v.spec() for n, v in self.values.items()},
+                "prices": [p.spec() for p in self.prices]}
+
+    def value(self, name: str) -> Value:
+        """A value, or the sourced default a case file without it takes."""
+        if name in self.values:
+            return self.values[name]
+        if name == "base_rate":
+            return Value(figure=RATE_DEFAULTS[self.kind])
+        return Value(figure=OUTCOME_DEFAULTS[name]) if name in OUTCOME_DEFAULTS else Value()
+
+
+@dataclass(frozen=True)
+class OwnCase:
+    """A reader's case: names, area, the Scenario fields it names (``levers``, the start year
+    among them) and one or more outcomes."""
+
+    title: dict[str, str]
+    summary: dict[str, str]
+    area: str
+    levers: dict[str, Value]
+    outcomes: tuple[OutcomeSpec, ...]
+
+    @classmethod
+    def of(cls, spec: dict) -> OwnCase:
+        """An own case from a case file's (checked) definition of one case."""
+        levers = {n: Value.of(v) for n, v in (spec.get("levers") or {}).items()}
+        if spec.get("start_year") is not None:
+            levers.setdefault("start_year", Value.of(spec["start_year"]))
+        return cls(dict(spec["name"]), dict(spec["summary"]), spec.get("area", "other"), levers,
+                   tuple(OutcomeSpec.of(o) for o in spec["outcomes"]))
+
+    def spec(self) -> dict:
+        """The case's definition as a case file writes it."""
+        levers = {n: v.spec() for n, v in self.levers.items() if n != "start_year"}
+        out: dict[str, Any] = {"name": dict(self.title), "summary": dict(self.summary),
+                               "area": self.area}
+        if "start_year" in self.levers:
+            out["start_year"] = self.levers["start_year"].spec()
+        out["levers"] = levers
+        out["outcomes"] = [o.spec() for o in self.outcomes]
+        return out
+
+    def lever(self, name: str) -> Value:
+        """A Scenario field's value, or the default a case file without it takes."""
+        if name in self.levers:
+            return self.levers[name]
+        f = fields.field("scenario", name)
+        if isinstance(f.default, str):
+            return Value(figure=f.default)
+        return Value(number=getattr(_default_scenario(), name))
+
+    def case(self) -> Case:
+        """The case with its scenario (``case="own"``) and sources; the form's mistakes are
+        named in the page's language (``OwnCaseError``), the rest by the case reader."""
+        self.check()
+        return _read_case({OWN: self.spec()}, OWN)
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.case().scenario
+
+    def check(self) -> None:
+        """Refuse what the form can get wrong, naming the field in the page's language."""
+        for what, texts in (("title", self.title), ("summary", self.summary)):
+            _check_text(what, texts)
+        number = {name: self.lever(name).resolve()
+                  for name in ("cases", "caseload_before", "caseload_after",
+                               "reference_caseload_before", "reference_caseload_after")}
+        if number["caseload_after"] > number["caseload_before"]:
+            raise OwnCaseError("caseload_pair", after=number["caseload_after"],
+                               before=number["caseload_before"])
+        if number["reference_caseload_after"] >= number["reference_caseload_before"]:
+            raise OwnCaseError("reference_pair", after=number["reference_caseload_after"],
+                               before=number["reference_caseload_before"])
+        for o in self.outcomes:
+            _check_outcome(o, number["cases"])
+
+    def with_scenario(self, scenario: Scenario) -> OwnCase:
+        """This case with a scenario's values where they differ from this case's own: how a
+        link from another page (a preset with the reader's changes) fills the form."""
+        mine = self.scenario
+        levers = dict(self.levers)
+        for name in fields.of(Scenario):
+            if not _same(getattr(scenario, name), getattr(mine, name)):
+                levers[name] = Value(number=getattr(scenario, name))
+        outcomes = []
+        for spec, own in zip(self.outcomes, mine.outcomes):
+            theirs = next((o for o in scenario.outcomes if o.key == spec.key), own)
+            values = dict(spec.values)
+            values.update({name: Value(number=getattr(theirs, name)) for name in OUTCOME_VALUES
+                           if not _same(getattr(theirs, name), getattr(own, name))})
+            outcomes.append(replace(spec, values=values))
+        return replace(self, levers=levers, outcomes=tuple(outcomes))
+
+    def free_key(self) -> str:
+        """A key no outcome of this case has yet (``outcome_2``)."""
+        taken = {o.key for o in self.outcomes}
+        return next(f"outcome_{n}" for n in range(1, len(taken) + 2)
+                    if f"outcome_{n}" not in taken)
+
+
+@cache
+def _default_scenario() -> Scenario:
+    return Scenario()
+
+
+def _same(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
+
+
+def _check_text(what: str, texts: dict[str, str]) -> None:
+    limit = TEXT_LIMITS[what]
+    if any(not texts.get(lang, "").strip() for lang in i18n.LANGS):
+        raise OwnCaseError(f"{what}_empty")
+    if any(len(texts[lang]) > limit for lang in i18n.LANGS):
+        raise OwnCaseError(f"{what}_too_long", most=limit)
+
+
+def _check_outcome(o: OutcomeSpec, group: float) -> None:
+    """The outcome's own limits: no more entries or exits than people, shares within 1."""
+    _check_text("label", o.label)
+    name = o.label
+    for value in [*o.values.values(), *(p.amount for p in o.prices)]:
+        if len(value.note) > TEXT_LIMITS["note"]:
+            raise OwnCaseError("note_too_long", outcome=name, most=TEXT_LIMITS["note"])
+    rate, effect = o.value("base_rate").resolve(), o.value("effect").resolve()
+    count = rate * group
+    if (o.kind == "entry" and rate > 1) or (o.kind == "exit" and rate >= 1):
+        raise OwnCaseError(f"count_{o.kind}", outcome=name, count=count, cases=group)
+    if o.kind == "entry" and effect > 1:
+        raise OwnCaseError("effect_entry", outcome=name)
+    if o.kind == "exit":
+        deadweight = o.value("deadweight").resolve()
+        moving = rate * (1 - deadweight)
+        most = (1 - rate) / moving if moving > 0 else math.inf
+        if effect > most + 1e-12:
+            raise OwnCaseError("effect_exit", outcome=name, most=most)
+    for price in o.prices:
+        if price.kind == "budget" and price.mode == "shares":
+            named = [s.value.resolve() for s in price.payers.values() if s.rule == "value"]
+            if sum(named) > 1 + 1e-9 or any(not 0 <= s <= 1 for s in named):
+                raise OwnCaseError("shares", outcome=name)
+
+
+# -- new cases -------------------------------------------------------------------------------------
+def price_label(figure: str) -> dict[str, str]:
+    """A catalogue price's name in both languages."""
+    return {lang: i18n.t(f"own_case.prices.{figure.removeprefix('price.')}", lang)
+            for lang in i18n.LANGS}
+
+
+def standard_price(amount: Value, weeks: Value = Value(WEEKS_DEFAULT)) -> PriceSpec:
+    """A price with the payers its kind implies: a benefit refunded by weeks on support, a
+    placement by the high-cost refusion, a wider gain with no payer, an own amount the kommune's."""
+    if amount.figure:
+        label = price_label(amount.figure)
+    else:
+        label = {lang: i18n.t("own_case.prices.own", lang) for lang in i18n.LANGS}
+    if amount.figure in WIDER:
+        return PriceSpec(label, amount, kind="wider")
+    mode = "benefit" if amount.figure in BENEFITS else \
+        "high_cost" if amount.figure in PLACEMENTS else "shares"
+    return PriceSpec(label, amount, payers_for(mode, amount, weeks))
+
+
+def payers_for(mode: str, amount: Value, weeks: Value = Value(WEEKS_DEFAULT),
+               region: Value = Value(0.0), stat: Value = Value(0.0)) -> dict[str, Share]:
+    """The payers of a price in one of the form's modes; the kommune pays the rest."""
+    if mode == "benefit":
+        return {"stat": Share("refusion_from_week", weeks), "kommune": Share("rest")}
+    if mode == "high_cost":
+        return {"stat": Share("high_cost_refusion", amount), "kommune": Share("rest")}
+    return {"region": Share("value", region), "stat": Share("value", stat),
+            "kommune": Share("rest")}
+
+
+def default_label(kind: str) -> dict[str, str]:
+    return {lang: i18n.t(f"own_case.outcome.default_{kind}", lang) for lang in i18n.LANGS}
+
+
+def new_outcome(kind: str, key: str) -> OutcomeSpec:
+    """An outcome with the catalogue's defaults for its kind and no effect until one is given."""
+    return OutcomeSpec(key, kind, default_label(kind),
+                       {"base_rate": Value(figure=RATE_DEFAULTS[kind]), "effect": Value(0.0)},
+                       (standard_price(Value(figure=PRICE_DEFAULTS[kind])),))
+
+
+def with_kind(o: OutcomeSpec, kind: str) -> OutcomeSpec:
+    """The outcome as the other kind; the old kind's defaults become the new kind's."""
+    old = new_outcome(o.kind, o.key)
+    new = new_outcome(kind, o.key)
+    values = dict(o.values)
+    if o.value("base_rate") == old.values["base_rate"]:
+        values["base_rate"] = new.values["base_rate"]
+    if kind == "entry":
+        values.pop("other_benefit_share", None)
+        if o.value("effect").resolve() > 1:   # a relative fall in entries is at most 1
+            values["effect"] = Value(1.0)
+    prices = o.prices
+    if prices and prices[0].amount == old.prices[0].amount:
+        prices = (new.prices[0], *prices[1:])
+    label = new.label if o.label == old.label else o.label
+    return replace(o, kind=kind, label=label, values=values, prices=prices)
+
+
+def blank() -> OwnCase:
+    """The form before the reader fills it in: one prevention outcome, the catalogue's defaults."""
+    texts = {key: {lang: i18n.t(f"own_case.default_{key}", lang) for lang in i18n.LANGS}
+             for key in ("title", "summary")}
+    levers = {"start_year": Value(figure="model.start_year"), "cases": Value(100.0),
+              "caseload_before": Value(40.0), "caseload_after": Value(20.0),
+              "reference_caseload_before": Value(40.0), "reference_caseload_after": Value(20.0)}
+    return OwnCase(texts["title"], texts["summary"], "other", levers,
+                   (new_outcome("entry", "outcome_1"),))
+
+
+@cache
+def _preset_specs() -> dict[str, Any]:
+    return yamlfile.read(Path(str(files.data_path("cases.yaml"))))
+
+
+def from_preset(name: str) -> OwnCase:
+    """A preset as an own case, to change one thing and compare."""
+    catalogue.case(name)   # an unknown name is refused with the choices
+    return OwnCase.of(_preset_specs()[name])
+
+
+# -- files and codes -------------------------------------------------------------------------------
+def _inspect(content: Any, source: str) -> None:
+    """Refuse what no case needs before the case reader sees it: deep nesting, many parts, long
+    texts, non-text keys and numbers beyond any field's range (named by their place)."""
+    stack: list[tuple[Any, str, int]] = [(content, "", 0)]
+    nodes = 0
+    while stack:
+        node, path, depth = stack.pop()
+        nodes += 1
+        where = f"{source}, {path}" if path else source
+        if nodes > MAX_NODES:
+            raise OwnCaseError("too_many", source=source)
+        if depth > MAX_DEPTH:
+            raise OwnCaseError("too_deep", where=where)
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if not isinstance(key, str):
+                    raise OwnCaseError("bad_key", where=where, name=repr(key)[:40])
+                stack.append((value, f"{path}.{key}" if path else key, depth + 1))
+        elif isinstance(node, list):
+            stack.extend((v, f"{path}[{i}]", depth + 1) for i, v in enumerate(node))
+        elif isinstance(node, str) and len(node) > MAX_TEXT:
+            raise OwnCaseError("long_text", where=where, most=MAX_TEXT)
+        elif isinstance(node, (int, float)) and not isinstance(node, bool) and \
+                not abs(node) <= MAX_NUMBER:   # also NaN and infinities
+            raise OwnCaseError("huge_number", where=where, value=repr(node)[:24])
+
+
+def _read_case(content: Any, source: str) -> Case:
+    try:
+        found = read_cases(content, source, catalogue.figures())
+    except CatalogueError as error:
+        raise OwnCaseError("invalid", detail=str(error)) from None
+    except (TypeError, OverflowError) as error:   # a part of a type the reader does not expect
+        raise OwnCaseError("invalid", detail=f"{source}: {error}") from None
+    return next(iter(found.values()))
+
+
+def read(content: Any, source: str) -> OwnCase:
+    """The own case in a case file's content (one case); ``source`` names it in errors."""
+    _inspect(content, source)
+    if not isinstance(content, dict) or len(content) != 1:
+        raise OwnCaseError("one_case", source=source)
+    _read_case(content, source)
+    return OwnCase.of(next(iter(content.values())))
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes figure keys and plain words bare and every other text in double quotes, so the
+    strict reader reads back exactly what was written."""
+
+
+def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    plain = PLAIN.fullmatch(text) is not None and text not in NOT_PLAIN
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=None if plain else '"')
+
+
+_Dumper.add_representer(str, _text)
+
+
+def to_yaml(case: OwnCase, lang: str = "da") -> str:
+    """The case as a case file, in the format of data/cases.yaml."""
+    head = "".join(f"# {line}\n" for line in
+                   i18n.t("own_case.yaml_header", lang, year=catalogue.price_year()).split("\n"))
+    body = yaml.dump({OWN: case.spec()}, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                     default_flow_style=False, width=10_000)
+    return head + body
+
+
+def from_yaml(data: bytes, name: str = "case.yaml") -> OwnCase:
+    """The own case in a case file's bytes, checked by the strict YAML and case readers."""
+    name = Path(str(name)).name[:80] or "case.yaml"
+    if len(data) > MAX_FILE:
+        raise OwnCaseError("file_too_large", source=name, most=MAX_FILE // 1000)
+    if yamlfile.too_deep(bytes(data).decode("utf-8", "replace"), MAX_DEPTH):
+        raise OwnCaseError("too_deep", where=name)
+    try:
+        content = yamlfile.read(name, bytes(data))
+    except yamlfile.DataError as error:
+        raise OwnCaseError("file", detail=str(error)) from None
+    return read(content, name)
+
+
+def encode(case: OwnCase) -> str:
+    """The link code of a case: ``v1.`` and the case's JSON, compressed, in base64url."""
+    text = json.dumps(case.spec(), ensure_ascii=False, separators=(",", ":"))
+    packed = base64.urlsafe_b64encode(zlib.compress(text.encode("utf-8"), 9))
+    return f"{VERSION}.{packed.decode('ascii').rstrip('=')}"
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise OwnCaseError("code_repeated", name=key[:40])
+        out[key] = value
+    return out
+
+
+def _huge(value: str) -> OwnCaseError:
+    return OwnCaseError("code_refused", cause=OwnCaseError("huge_number", where="c", value=value))
+
+
+def _no_constant(name: str) -> Any:
+    raise _huge(name)
+
+
+def decode(code: str) -> OwnCase:
+    """The case in a link code; a bad or hostile code is refused with the reason."""
+    if not isinstance(code, str) or len(code) > MAX_CODE:
+        raise OwnCaseError("code_too_long", most=MAX_CODE)
+    version, _, payload = code.partition(".")
+    if version != VERSION:
+        raise OwnCaseError("code_version", version=version[:12])
+    if not CODE.fullmatch(payload):
+        raise OwnCaseError("code_broken")
+    try:
+        payload = payload.rstrip("=")
+        packed = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(packed, MAX_JSON)
+    except (binascii.Error, ValueError, zlib.error):
+        raise OwnCaseError("code_broken") from None
+    if inflater.unconsumed_tail:
+        raise OwnCaseError("code_too_large", most=MAX_JSON // 1000)
+    if not inflater.eof or inflater.unused_data:
+        raise OwnCaseError("code_broken")
+    try:
+        content = json.loads(data.decode("utf-8"), object_pairs_hook=_unique,
+                             parse_constant=_no_constant)
+    except (UnicodeDecodeError, RecursionError, json.JSONDecodeError):
+        raise OwnCaseError("code_broken") from None
+    except OwnCaseError:
+        raise
+    except ValueError:   # int() refuses a number of thousands of digits
+        raise _huge("…") from None
+    try:
+        return read({OWN: content}, "c")
+    except OwnCaseError as error:
+        raise OwnCaseError("code_refused", cause=error) from None

@@ -1,0 +1,589 @@
+"""Your own intervention: a form that describes a case, the explorer's answers for it, and the
+case in a link, a file (YAML) and a workbook.
+
+The form edits an :class:`~explorer.owncase.OwnCase`; the answers come from the parts the other
+pages use (KPI cards, charts, the Monte Carlo draws). The link carries the whole case
+(``case=own&c=v1.…``); a link to a preset (``case=herning&caseload_after=22``, say from the
+explorer) starts the form from that preset with the link's changes; no case, an empty form.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import ipywidgets as w
+
+from .. import catalogue, export, fields, i18n, model, owncase, uncertainty
+from ..cases import AREAS, OUTCOME_DEFAULTS, Case
+from ..fields import Field, Unit
+from ..owncase import OWN, OutcomeSpec, OwnCase, OwnCaseError, Value
+from ..scenario import KINDS, PAYERS, Outcome, Scenario
+from . import charts, kpis, links, page, widgets
+
+STAFFING = ("cases", "caseload_before", "caseload_after", "worker_cost", "overhead",
+            "other_cost_per_year", "one_off_cost", "programme_years", "horizon_years")
+REFERENCE = ("reference_caseload_before", "reference_caseload_after")
+OUTCOME_LEVERS = ("effect", "deadweight", "duration_years", "other_benefit_share")
+#: Form fields beside the field specification: (name in messages, lo, hi, step).
+FORM_FIELDS = {"count": ("yearly_count", 0.0, 100_000.0, 0.5),
+               "weeks": ("weeks_on_support", 0.0, 520.0, 1.0)}
+MAX_OUTCOMES = 3
+DRAWS = 2000
+BLANK = "blank"
+OWN_PRICE = "own"
+YAML_MIME = "application/yaml"
+
+
+def t(key: str, lang: str, **values: Any) -> str:
+    return i18n.t(f"own_case.{key}", lang, **values)
+
+
+@cache
+def form_field(key: str) -> Field:
+    """A yearly count (of entries or exits) or the weeks on support, as a field."""
+    name, lo, hi, step = FORM_FIELDS[key]
+    texts = {suffix: {lang: t(f"fields.{key}{suffix}", lang) for lang in i18n.LANGS}
+             for suffix in ("", "_help", "_unit")}
+    unit = Unit(name, texts["_unit"]["da"], texts["_unit"]["en"], "number")
+    return Field(name, "page", unit, lo, hi, step, False, texts[""], texts["_help"])
+
+
+def typed_text(raw: str) -> str | None:
+    """What the reader typed into a lever's number field (the message lever.js sends)."""
+    try:
+        return str(json.loads(raw)["text"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def renamed(texts: dict[str, str], typed: str, lang: str) -> dict[str, str]:
+    """Names in both languages after the reader typed ``typed`` in ``lang``: a new text is the
+    name in both."""
+    return dict(texts) if typed == texts.get(lang) else {code: typed for code in i18n.LANGS}
+
+
+def close_tree(widget: w.Widget) -> None:
+    """Close a widget and everything in it (a form that was rebuilt)."""
+    for child in getattr(widget, "children", ()):
+        close_tree(child)
+    widget.close()
+
+
+class FormLever(widgets.Lever):
+    """A number field of the form that holds a case-file value: the catalogue figure while it
+    shows it, else the reader's own number. ``scale`` shows the value in the form's terms (a
+    count a year is a rate times the cases). An emptied field takes its ``default`` figure."""
+
+    def __init__(self, field: Field, lang: str, value: Value, changed: Callable[[], None],
+                 default: str = "", scale: float = 1.0, name: str | None = None,
+                 hi: float | None = None):
+        self.held, self.scale, self.shown = value, scale, 0.0
+        self.default, self.emptied, self.changed = default, False, changed
+        super().__init__(field, lang, value.resolve() * scale, slider=False, name=name, hi=hi)
+        self.shown = self.value
+        self.observe(lambda _: changed(), "value")
+
+    def hold(self, value: Value, scale: float = 1.0) -> None:
+        """Show a case-file value."""
+        self.held, self.scale = value, scale
+        self.shown = min(max(value.resolve() * scale, self.min), self.max)
+        self.set(value.resolve() * scale)
+
+    @property
+    def edited(self) -> bool:
+        """True once the reader has typed a number the field did not hold."""
+        return self.value != self.shown
+
+    def read(self) -> Value:
+        """The case-file value the field shows now."""
+        return Value(number=self.number / self.scale) if self.edited else self.held
+
+    def _typed(self, change) -> None:
+        text = typed_text(change["new"])
+        if text is not None and not text.strip() and self.default:
+            self.emptied = True
+            before = self.value
+            self.hold(Value(figure=self.default), self.scale)
+            if self.value == before:
+                self.changed()
+            return
+        self.emptied = False
+        super()._typed(change)
+
+
+@dataclass(frozen=True)
+class CaseNotice(links.Notice):
+    """A notice about a case in the link or in a file: the refusal in the page's language."""
+
+    error: OwnCaseError | None = None
+
+    def text(self, lang: str) -> str:
+        return self.error.text(lang) if self.error else ""
+
+
+def split_query(query: str) -> tuple[str | None, str | None, str]:
+    """(the own case's code, the case the link asks for, the rest for the shared link reader)."""
+    if not isinstance(query, str) or len(query) > links.MAX_QUERY:
+        return None, None, query if isinstance(query, str) else ""
+    try:
+        pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=200)
+    except ValueError:
+        return None, None, query
+    code = next((v for k, v in pairs if k == "c"), None)
+    case = next((v for k, v in pairs if k == "case"), None)
+    if code is None and case != OWN:
+        return None, case, query
+    return code, None, urlencode([(k, v) for k, v in pairs if k not in ("c", "case")])
+
+
+def price_options(lang: str, current: owncase.PriceSpec) -> list[tuple[str, str]]:
+    """The price catalogue in the page's language with value and year, and an own amount."""
+    options = [(OWN_PRICE, t("prices.own", lang))]
+    for key, f in catalogue.figures().items():
+        if key.startswith("price."):
+            options.append((key, t("price_option", lang, label=owncase.price_label(key)[lang],
+                                   amount=i18n.dkk(f.in_prices, lang), year=f.year)))
+    figure = current.amount.figure
+    if figure and figure not in dict(options):
+        options.append((figure, current.label[lang]))
+    return options
+
+
+class OutcomeForm:
+    """The form's fields for one outcome; ``read`` gives the outcome as the fields describe it."""
+
+    def __init__(self, owner: OwnCasePage, index: int, spec: OutcomeSpec, cases: float):
+        self.owner, self.index, self.spec = owner, index, spec
+        lang, key, price = owner.lang, spec.key, spec.prices[0]
+        self.kind = widgets.Choice(t("outcome.kind", lang),
+                                   [(k, i18n.t(f"kind.{k}", lang)) for k in KINDS], spec.kind,
+                                   css="own-kind")
+        self.kind.observe(lambda c: owner.restructure(self.with_kind(c["new"])), "value")
+        self.label = owner.text_field(t("outcome.label", lang), spec.label[lang],
+                                      owncase.TEXT_LIMITS["label"])
+        self.count = owner.form_lever(f"{key}.count", form_field("count"),
+                                      spec.value("base_rate"),
+                                      default=owncase.RATE_DEFAULTS[spec.kind], scale=cases,
+                                      hi=cases)
+        self.levers = {name: owner.form_lever(
+            f"{key}.{name}", fields.field("outcome", name), spec.value(name),
+            default=OUTCOME_DEFAULTS.get(name, ""),
+            hi=1.0 if name == "effect" and spec.kind == "entry" else None)
+            for name in OUTCOME_LEVERS if name != "other_benefit_share" or spec.kind == "exit"}
+        self.note = owner.text_field(t("outcome.note", lang), spec.value("effect").note,
+                                     owncase.TEXT_LIMITS["note"])
+        self.note.placeholder = t("outcome.note_placeholder", lang)
+        self.no_effect = widgets.html_box("grades")
+        self.price = widgets.Choice(t("outcome.price", lang), price_options(lang, price),
+                                    price.amount.figure or OWN_PRICE, css="own-price")
+        self.price.observe(lambda c: owner.restructure(self.with_price(c["new"])), "value")
+        self.amount = owner.form_lever(f"{key}.amount", fields.field("price", "amount"),
+                                       price.amount)
+        self.mode = widgets.Choice(t("outcome.payers", lang),
+                                   [(m, t(f"mode.{m}", lang)) for m in owncase.PAYER_MODES],
+                                   price.mode, css="own-payers")
+        self.mode.observe(lambda c: owner.restructure(self.with_mode(c["new"])), "value")
+        self.weeks = owner.form_lever(f"{key}.weeks", form_field("weeks"), self.weeks_value())
+        self.region, self.stat = (owner.form_lever(f"{key}.{payer}", fields.field("price", payer),
+                                                   self.share_value(payer))
+                                  for payer in ("region", "stat"))
+        self.split = widgets.html_box("grades")
+        self.widget = w.VBox(self.children())
+        self.widget.add_class("own-outcome")
+
+    def children(self) -> list[w.Widget]:
+        lang, spec, price = self.owner.lang, self.spec, self.spec.prices[0]
+        head = w.HTML(f"<h4>{html.escape(t('outcome.heading', lang, n=self.index + 1))}</h4>")
+        out: list[w.Widget] = [head, self.kind, self.label, self.count, self.levers["effect"],
+                               self.note, self.no_effect]
+        out += [lever for name, lever in self.levers.items() if name != "effect"]
+        out.append(self.price)
+        if not price.amount.figure:
+            out.append(self.amount)
+        if price.kind == "wider":
+            wider = t("outcome.wider", lang,
+                      wider=fields.field("scenario", "wider_gains").label[lang])
+            out.append(w.HTML(f"<p class='grades'>{html.escape(wider)}</p>"))
+        else:
+            out.append(self.mode)
+            out += {"benefit": [self.weeks], "high_cost": [],
+                    "shares": [self.region, self.stat]}[price.mode]
+            out.append(self.split)
+        if len(spec.prices) > 1:
+            others = "; ".join(f"{p.label[lang]} ({i18n.dkk(p.amount.resolve() * p.sign, lang)})"
+                               for p in spec.prices[1:])
+            out.append(w.HTML(f"<p class='grades'>"
+                              f"{html.escape(t('outcome.also', lang, prices=others))}</p>"))
+        if len(self.owner.own.outcomes) > 1:
+            out.append(widgets.button(t("form.remove", lang), "own-remove",
+                                      lambda: self.owner.restructure(self.removed)))
+        return out
+
+    def weeks_value(self) -> Value:
+        rules = [s.value for s in self.spec.prices[0].payers.values()
+                 if s.rule == "refusion_from_week"]
+        return rules[0] if rules else Value(owncase.WEEKS_DEFAULT)
+
+    def share_value(self, payer: str, built: float = 0.0) -> Value:
+        share = self.spec.prices[0].payers.get(payer)
+        return share.value if share is not None and share.rule == "value" else Value(built)
+
+    # -- reading ---------------------------------------------------------------------------
+    def read(self) -> OutcomeSpec:
+        spec, lang = self.spec, self.owner.lang
+        values = dict(spec.values, base_rate=self.count.read())
+        values.update({name: lever.read() for name, lever in self.levers.items()})
+        if not values["effect"].figure:
+            values["effect"] = replace(values["effect"], note=self.note.value.strip())
+        return replace(spec, label=renamed(spec.label, self.label.value.strip(), lang),
+                       values=values, prices=(self.read_price(), *spec.prices[1:]))
+
+    def read_price(self) -> owncase.PriceSpec:
+        """The first price as the fields describe it; payers the reader did not touch stay as
+        the case wrote them."""
+        price = self.spec.prices[0]
+        amount = self.amount.read()
+        payers = dict(price.payers)
+        for payer, share in price.payers.items():
+            if share.rule == "refusion_from_week" and self.weeks.edited:
+                payers[payer] = replace(share, value=self.weeks.read())
+            if share.rule == "high_cost_refusion" and amount != price.amount:
+                payers[payer] = replace(share, value=amount)
+        if self.region.edited or self.stat.edited:
+            payers = owncase.payers_for("shares", amount, region=self.region.read(),
+                                        stat=self.stat.read())
+        return replace(price, amount=amount, payers=payers)
+
+    # -- changes of structure (the form is rebuilt) ------------------------------------------
+    def changed(self, own: OwnCase, outcome: OutcomeSpec) -> OwnCase:
+        outcomes = list(own.outcomes)
+        outcomes[self.index] = outcome
+        return replace(own, outcomes=tuple(outcomes))
+
+    def with_kind(self, kind: str) -> Callable[[OwnCase], OwnCase]:
+        return lambda own: self.changed(own, owncase.with_kind(own.outcomes[self.index], kind))
+
+    def with_price(self, choice: str) -> Callable[[OwnCase], OwnCase]:
+        def apply(own: OwnCase) -> OwnCase:
+            outcome = own.outcomes[self.index]
+            amount = Value(number=outcome.prices[0].amount.resolve()) if choice == OWN_PRICE \
+                else Value(figure=choice)
+            price = owncase.standard_price(amount, self.weeks.read())
+            return self.changed(own, replace(outcome, prices=(price, *outcome.prices[1:])))
+        return apply
+
+    def with_mode(self, mode: str) -> Callable[[OwnCase], OwnCase]:
+        def apply(own: OwnCase) -> OwnCase:
+            outcome = own.outcomes[self.index]
+            first = outcome.prices[0]
+            payers = owncase.payers_for(mode, first.amount, self.weeks.read(),
+                                        Value(self.region.value), Value(self.stat.value))
+            price = replace(first, payers=payers)
+            return self.changed(own, replace(outcome, prices=(price, *outcome.prices[1:])))
+        return apply
+
+    def removed(self, own: OwnCase) -> OwnCase:
+        return replace(own, outcomes=own.outcomes[:self.index] + own.outcomes[self.index + 1:])
+
+    # -- after a recomputation -------------------------------------------------------------
+    def sync(self, spec: OutcomeSpec, outcome: Outcome, cases: float) -> None:
+        """Show the outcome as the model read it: values, provenance, the payers' split."""
+        lang = self.owner.lang
+        self.spec = spec
+        self.count.max = cases
+        self.count.hold(spec.value("base_rate"), cases)
+        for name, lever in self.levers.items():
+            lever.hold(spec.value(name))
+        effect = spec.value("effect")
+        self.note.disabled = bool(effect.figure)
+        self.note.placeholder = t("outcome.note_figure" if effect.figure
+                                  else "outcome.note_placeholder", lang)
+        self.no_effect.value = "" if outcome.effect else \
+            f"<p>{html.escape(t('outcome.no_effect', lang))}</p>"
+        self.amount.hold(spec.prices[0].amount)
+        built = outcome.prices[0]
+        self.weeks.hold(self.weeks_value())
+        self.region.hold(self.share_value("region", built.region))
+        self.stat.hold(self.share_value("stat", built.stat))
+        shares = {p: i18n.percent(s, lang, 1) for p, s in zip(PAYERS, built.shares())}
+        self.split.value = f"<p>{html.escape(t('outcome.split', lang, **shares))}</p>"
+        for lever in (self.count, *self.levers.values(), self.amount, self.weeks, self.region,
+                      self.stat):
+            self.owner.provenance(lever)
+
+
+class OwnCasePage(page.Page):
+    """The own-case page: the form on the left, the explorer's answers for it on the right."""
+
+    name = "own_case"
+
+    def __init__(self, query: str = ""):
+        self.code, self.asked_case, rest = split_query(query)
+        super().__init__(rest)
+
+    # -- the form ------------------------------------------------------------------------------
+    def build(self) -> None:
+        lang = self.lang
+        own, self.started_from = self.first_case()
+        self.start_choice = widgets.Choice(
+            t("start.label", lang),
+            [(BLANK, t("start.blank", lang))] + [(n, catalogue.case(n).title[lang])
+                                                 for n in catalogue.cases()],
+            self.started_from or BLANK, css="own-start")
+        self.start_button = widgets.button(t("start.button", lang), "own-start-button",
+                                           self.on_start)
+        self.upload = widgets.FileOpen(self.on_upload, label=t("upload", lang),
+                                       accept=".yaml,.yml", max_bytes=owncase.MAX_FILE,
+                                       css="own-upload")
+        self.form_box = w.VBox()
+        self.fill(own)
+        self.kpi_box = widgets.html_box("kpis")
+        self.chance_box = widgets.html_box("kpis")
+        self.compare_box = widgets.html_box("summary")
+        self.chart_box = w.VBox()
+        self.chart_box.add_class("charts")
+        self.sources = widgets.html_box("sources-panel")
+
+    def first_case(self) -> tuple[OwnCase, str | None]:
+        """The case the link asks for: its code, a preset with the link's changes, or none."""
+        if self.code is not None:
+            try:
+                return owncase.decode(self.code), None
+            except OwnCaseError as error:
+                self.notices.append(CaseNotice("case", error=error))
+                return owncase.blank(), None
+        if self.asked_case is not None:
+            preset = self.link.case
+            return owncase.from_preset(preset).with_scenario(self.link.scenario), preset
+        return owncase.blank(), None
+
+    def fill(self, own: OwnCase) -> None:
+        """Build the form's fields for a case."""
+        lang = self.lang
+        self.own = own
+        self.name_box = self.text_field(t("form.name", lang), own.title[lang],
+                                        owncase.TEXT_LIMITS["title"])
+        self.summary_box = self.text_field(t("form.summary", lang), own.summary[lang],
+                                           owncase.TEXT_LIMITS["summary"], lines=3)
+        self.area = widgets.Choice(t("form.area", lang), [(a, t(f"area.{a}", lang))
+                                                          for a in AREAS], own.area,
+                                   css="own-area")
+        self.area.observe(self.on_change, "value")
+        self.form_levers: dict[str, FormLever] = {}
+        for name in ("start_year", *STAFFING, *REFERENCE):
+            f = fields.field("scenario", name)
+            self.form_levers[name] = self.form_lever(
+                name, f, own.lever(name), default=f.default if isinstance(f.default, str) else "")
+        self.wider = widgets.Choice(fields.field("scenario", "wider_gains").label[lang],
+                                    kind="toggle", css="lever-wider-gains",
+                                    value=str(int(own.lever("wider_gains").resolve())))
+        self.wider.observe(self.on_change, "value")
+        cases = own.lever("cases").resolve()
+        self.outcome_forms = [OutcomeForm(self, i, spec, cases)
+                              for i, spec in enumerate(own.outcomes)]
+        add = widgets.button(t("form.add", lang), "own-add", lambda: self.restructure(
+            lambda own: replace(own, outcomes=(*own.outcomes,
+                                               owncase.new_outcome("entry", own.free_key())))))
+        add.disabled = len(own.outcomes) >= MAX_OUTCOMES
+        reference = widgets.Disclosure(
+            t("form.reference", lang),
+            [w.HTML(f"<p class='grades'>{html.escape(t('form.reference_help', lang))}</p>"),
+             *(self.form_levers[n] for n in REFERENCE)], "own-reference")
+
+        def heading(key: str) -> w.HTML:
+            return w.HTML(f"<h3>{html.escape(t(key, lang))}</h3>")
+
+        old = self.form_box.children
+        self.form_box.children = [
+            heading("form.about"), self.name_box, self.summary_box, self.area,
+            self.form_levers["start_year"], heading("form.staffing"),
+            *(self.form_levers[n] for n in STAFFING), reference, self.wider,
+            heading("form.outcomes"), *(f.widget for f in self.outcome_forms), add]
+        for widget in old:
+            close_tree(widget)
+
+    def form_lever(self, name: str, field: Field, value: Value, default: str = "",
+                   scale: float = 1.0, hi: float | None = None) -> FormLever:
+        return FormLever(field, self.lang, value, self.on_change, default, scale, name, hi)
+
+    def text_field(self, label: str, value: str, most: int, lines: int = 1) -> widgets.TextField:
+        box = widgets.TextField(label=label, value=value, max_length=most, lines=lines,
+                                css="own-text")
+        box.observe(self.on_change, "value")
+        return box
+
+    def provenance(self, lever: FormLever) -> None:
+        """Say where a field's value comes from: the catalogue (with its source) or the reader."""
+        lang, value = self.lang, lever.held
+        parts = [f"<p>{html.escape(lever.field.help[lang])}</p>"]
+        if value.figure:
+            f = catalogue.figure(value.figure)
+            lever.info_title = t("source.default" if lever.emptied else "source.figure", lang,
+                                 source=f.source_title or i18n.grade_text(f.grade, lang),
+                                 year=f.year, grade=f.grade)
+            parts.append(page.source_html(f, lang))
+        else:
+            lever.info_title = t("source.own_note", lang, note=value.note[:80]) if value.note \
+                else t("source.own", lang)
+        lever.info_html = "".join(parts)
+
+    # -- reading the form ----------------------------------------------------------------------
+    def read_form(self) -> OwnCase:
+        """The case the form describes now (checked when it is built)."""
+        own, lang = self.own, self.lang
+        levers = dict(own.levers)
+        levers.update({name: lever.read() for name, lever in self.form_levers.items()})
+        if self.wider.value != str(int(own.lever("wider_gains").resolve())):
+            levers["wider_gains"] = Value(float(self.wider.value))
+        summary = self.summary_box.value.strip()
+        return replace(own, title=renamed(own.title, self.name_box.value.strip(), lang),
+                       summary=renamed(own.summary, summary, lang) if summary else
+                       owncase.blank().summary, area=self.area.value, levers=levers,
+                       outcomes=tuple(f.read() for f in self.outcome_forms))
+
+    def sync_form(self, built: Case) -> None:
+        """Show the case as the model read it (values, provenance, limits) without recomputing."""
+        s = built.scenario
+        self._quiet = True
+        try:
+            self.form_levers["caseload_after"].max = s.caseload_before
+            for name, lever in self.form_levers.items():
+                lever.hold(self.own.lever(name))
+                self.provenance(lever)
+            for form, spec, outcome in zip(self.outcome_forms, self.own.outcomes, s.outcomes):
+                form.sync(spec, outcome, s.cases)
+        finally:
+            self._quiet = False
+
+    def refresh(self) -> None:
+        """Read the form; a mistake is named in the page's language, else the answers follow."""
+        try:
+            own = self.read_form()
+            built = own.case()
+        except OwnCaseError as error:
+            self.errors = [error.text(self.lang)]
+            self.show_notices()
+            return
+        self.own, self.built, self.base = own, built, built.scenario
+        self.sync_form(built)
+        super().refresh()
+
+    def scenario(self) -> Scenario:
+        return self.built.scenario
+
+    def restructure(self, change: Callable[[OwnCase], OwnCase]) -> None:
+        """A change to the form's shape (an outcome added, a kind or price chosen): rebuild."""
+        if self._quiet:
+            return
+        self.fill(change(self.read_form()))
+        self.refresh()
+
+    # -- starting points -----------------------------------------------------------------------
+    def start(self, own: OwnCase, preset: str | None) -> None:
+        self.started_from = preset
+        self.notices = []
+        self.fill(own)
+        self.refresh()
+
+    def on_start(self) -> None:
+        choice = self.start_choice.value
+        if choice == BLANK:
+            self.start(owncase.blank(), None)
+        else:
+            self.start(owncase.from_preset(choice), choice)
+
+    def on_upload(self, name: str, data: bytes | None) -> None:
+        """Open a case file from the reader's device (``data`` None: over the size limit); a bad
+        one is named in a notice and changes nothing."""
+        try:
+            if data is None:
+                raise OwnCaseError("file_too_large", source=name, most=owncase.MAX_FILE // 1000)
+            own = owncase.from_yaml(data, name)
+        except OwnCaseError as error:
+            self.notices = [CaseNotice("case", error=error)]
+            self.show_notices()
+        else:
+            self.start(own, None)
+
+    # -- the answers ---------------------------------------------------------------------------
+    def layout(self) -> w.Widget:
+        lang = self.lang
+        controls = w.VBox([self.start_choice, self.start_button, self.upload, self.form_box])
+        controls.add_class("levers")
+        controls.add_class("own-form")
+        bar = self.download_bar(lambda: self.result)
+        bar.children = (*bar.children, widgets.button(t("download_yaml", lang), "download-yaml",
+                                                      self.send_yaml))
+        sources = widgets.Disclosure(i18n.t("source.table_title", lang), [self.sources],
+                                     "sources-disclosure")
+        results = w.VBox([self.notice_box, self.compare_box, self.kpi_box, self.chance_box,
+                          self.chart_box, bar, sources])
+        results.add_class("results")
+        main = w.Box([controls, results])
+        main.add_class("main")
+        head = w.HTML(f"<h1>{html.escape(t('title', lang))}</h1>"
+                      f"<p class='summary'>{html.escape(t('intro', lang))}</p>")
+        return w.VBox([head, main])
+
+    def show(self, s: Scenario) -> None:
+        lang = self.lang
+        self.result = r = model.evaluate(s)
+        self.kpi_box.value = kpis.main(r, lang)
+        sim = uncertainty.simulate(s, DRAWS, seed=0, case=self.built)
+        self.chance_box.value = (
+            "<div class='kpi-grid'>"
+            + kpis.card("p_payback", i18n.percent(sim.p_payback, lang),
+                        i18n.t("how_sure.p_payback_sub", lang), lang)
+            + kpis.card("p_npv", i18n.percent(sim.p_npv_positive, lang),
+                        i18n.t("how_sure.p_npv_sub", lang), lang,
+                        title=i18n.t("how_sure.p_npv", lang))
+            + f"</div><p class='grades'>"
+              f"{html.escape(t('chance_note', lang, draws=i18n.number(DRAWS, lang)))}</p>")
+        self.compare_box.value = self.comparison(r)
+        self.chart_box.children = [
+            self.chart("cumulative", charts.cumulative_net(r, lang), s),
+            self.chart("flows", charts.yearly_flows(r, lang), s),
+            self.chart("payers", charts.savings_by_payer(r, lang), s),
+        ]
+        self.sources.value = kpis.sources_table(self.built, s, lang)
+        length = len(self.whole_query())
+        if length > owncase.MAX_LINK:
+            self.errors.append(t("link_too_long", lang, length=i18n.number(length, lang)))
+
+    def comparison(self, r: model.Result) -> str:
+        """The preset the form started from, as the catalogue has it, beside the reader's."""
+        if self.started_from is None:
+            return ""
+        lang = self.lang
+        preset = model.evaluate(catalogue.load_case(self.started_from))
+        text = t("compare", lang, case=catalogue.case(self.started_from).title[lang],
+                 preset=i18n.millions(preset.npv, lang), own=i18n.millions(r.npv, lang))
+        return f"<p>{html.escape(i18n.tidy(text))}</p>"
+
+    def whole_query(self) -> str:
+        return urlencode({"case": OWN, "c": owncase.encode(self.own), "lang": self.lang})
+
+    def query(self, scenario: Scenario) -> str:
+        """The link: the whole case while it fits, else the page alone (a notice offers the
+        file instead)."""
+        whole = self.whole_query()
+        return whole if len(whole) <= owncase.MAX_LINK else \
+            urlencode({"case": OWN, "lang": self.lang})
+
+    def case_file(self) -> Case | None:
+        """The reader's case: its sources label the downloads and grade the draws."""
+        return getattr(self, "built", None)
+
+    def send_yaml(self) -> None:
+        self.chrome.send_file(export.file_name(OWN, "case", self.lang, "yaml"), YAML_MIME,
+                              owncase.to_yaml(self.own, self.lang).encode("utf-8"))
+
+
+def app(query: str | None = None) -> w.Widget:
+    return page.app(OwnCasePage, query)
