@@ -14,6 +14,22 @@ from .model import Result, break_even_effect, evaluate, sweep
 from .scenario import Outcome, Price, Scenario
 from .uncertainty import Simulation, Spreads, simulate
 
-__all__ = ["FieldError", "Outcome", "Price", "Result", "Scenario", "Simulation", "Spreads",
-           "break_even_effect", "case", "cases", "evaluate", "figure", "figures", "load_case",
-           "price_year", "simulate", "sweep"]
+__all__ = [
+    "FieldError",
+    "Outcome",
+    "Price",
+    "Result",
+    "Scenario",
+    "Simulation",
+    "Spreads",
+    "break_even_effect",
+    "case",
+    "cases",
+    "evaluate",
+    "figure",
+    "figures",
+    "load_case",
+    "price_year",
+    "simulate",
+    "sweep",
+]

@@ -35,8 +35,10 @@ def set_help() -> str:
     """The --set help, from the field specification."""
     names = ", ".join(fields.of(Scenario))
     outcome = ", ".join(fields.group("outcome"))
-    return (f"change a field, FIELD=NUMBER (repeatable; applied together). Fields: {names}. "
-            f"Outcome fields as OUTCOME.FIELD: {outcome}.")
+    return (
+        f"change a field, FIELD=NUMBER (repeatable; applied together). Fields: {names}. "
+        f"Outcome fields as OUTCOME.FIELD: {outcome}."
+    )
 
 
 def apply_settings(scenario: Scenario, settings: list[str]) -> Scenario:
@@ -52,22 +54,27 @@ def apply_settings(scenario: Scenario, settings: list[str]) -> Scenario:
         key, dot, attr = name.rpartition(".")
         if dot:
             if key not in keys:
-                raise CommandLineError(f"--set {name}: no outcome {key!r}; this case has "
-                                       f"{', '.join(keys)}")
+                raise CommandLineError(
+                    f"--set {name}: no outcome {key!r}; this case has {', '.join(keys)}"
+                )
             if attr not in fields.group("outcome"):
-                raise CommandLineError(f"--set {name}: outcome fields are "
-                                       f"{', '.join(fields.group('outcome'))}")
+                raise CommandLineError(
+                    f"--set {name}: outcome fields are {', '.join(fields.group('outcome'))}"
+                )
             spec = fields.field("outcome", attr)
         else:
             if name not in fields.of(Scenario):
-                raise CommandLineError(f"--set {name}: unknown field; choose one of "
-                                       f"{', '.join(fields.of(Scenario))}")
+                raise CommandLineError(
+                    f"--set {name}: unknown field; choose one of {', '.join(fields.of(Scenario))}"
+                )
             spec = fields.field("scenario", name)
         value = spec.from_url(raw)
         if value is None:
-            raise CommandLineError(f"--set {name}: {raw!r} is not a number (write 0.5 or "
-                                   f"500000); {name} takes {spec.lo:g} to {spec.hi:g} "
-                                   f"{spec.unit.en}")
+            raise CommandLineError(
+                f"--set {name}: {raw!r} is not a number (write 0.5 or "
+                f"500000); {name} takes {spec.lo:g} to {spec.hi:g} "
+                f"{spec.unit.en}"
+            )
         if dot:
             outcome_changes.setdefault(key, {})[attr] = value
         else:
@@ -95,21 +102,43 @@ def report(result: model.Result, title: str, lang: str) -> str:
         (t("kpi.total_savings", lang), i18n.millions(r.total_savings, lang)),
         (t("kpi.npv", lang), i18n.millions(r.npv, lang)),
         (t("kpi.benefit_cost_ratio", lang), i18n.factor(r.benefit_cost_ratio, lang)),
-        (t("kpi.payback_year", lang), t("payback.both", lang, discounted=i18n.year_or_never(
-            r.calendar(r.payback_year_discounted), lang), plain=i18n.year_or_never(
-            r.calendar(r.payback_year), lang))),
-        (t("kpi.payback_year_kommune", lang), t("payback.both", lang, discounted=i18n.year_or_never(
-            r.calendar(r.payback_year_kommune_discounted), lang), plain=i18n.year_or_never(
-            r.calendar(r.payback_year_kommune), lang))),
-        (t("kpi.break_even_effect", lang),
-         t("break_even.value", lang, value=i18n.percent(be, lang)) if be is not None
-         else t("break_even.above", lang)),
+        (
+            t("kpi.payback_year", lang),
+            t(
+                "payback.both",
+                lang,
+                discounted=i18n.year_or_never(r.calendar(r.payback_year_discounted), lang),
+                plain=i18n.year_or_never(r.calendar(r.payback_year), lang),
+            ),
+        ),
+        (
+            t("kpi.payback_year_kommune", lang),
+            t(
+                "payback.both",
+                lang,
+                discounted=i18n.year_or_never(r.calendar(r.payback_year_kommune_discounted), lang),
+                plain=i18n.year_or_never(r.calendar(r.payback_year_kommune), lang),
+            ),
+        ),
+        (
+            t("kpi.break_even_effect", lang),
+            t("break_even.value", lang, value=i18n.percent(be, lang))
+            if be is not None
+            else t("break_even.above", lang),
+        ),
     ]
     width = max(len(k) for k, _ in kpis)
     lines = [title, i18n.t("amounts_note", lang, year=catalogue.price_year()), ""]
     lines += [f"{k:<{width}}  {v}" for k, v in kpis] + [""]
-    columns = ["calendar_year", "cost", "savings", "savings_kommune", "savings_stat", "net",
-               "cumulative_net"]
+    columns = [
+        "calendar_year",
+        "cost",
+        "savings",
+        "savings_kommune",
+        "savings_stat",
+        "net",
+        "cumulative_net",
+    ]
     table = r.yearly[columns].copy()
     for col in columns[1:]:
         table[col] = [i18n.millions(v, lang) for v in table[col]]
@@ -175,13 +204,19 @@ def main(argv: list[str] | None = None) -> int:
             result = model.evaluate(apply_settings(case.scenario, args.set))
             print(report(result, case.title[args.lang], args.lang))
             if args.csv:
-                _write(args.csv, "--csv", lambda p: p.write_text(
-                    export.csv_text(result, args.lang), encoding="utf-8"))
+                _write(
+                    args.csv,
+                    "--csv",
+                    lambda p: p.write_text(export.csv_text(result, args.lang), encoding="utf-8"),
+                )
             if args.xlsx:
                 from . import workbook
 
-                _write(args.xlsx, "--xlsx", lambda p: p.write_bytes(
-                    workbook.xlsx_bytes(result, args.lang)))
+                _write(
+                    args.xlsx,
+                    "--xlsx",
+                    lambda p: p.write_bytes(workbook.xlsx_bytes(result, args.lang)),
+                )
     except CommandLineError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

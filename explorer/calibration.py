@@ -21,8 +21,18 @@ from . import catalogue, model
 from .cases import Case, Documented
 from .scenario import Scenario
 
-COLUMNS = ("figure", "documented", "model_gross", "difference", "model", "fitted", "unit",
-           "unit_da", "label_da", "label_en")
+COLUMNS = (
+    "figure",
+    "documented",
+    "model_gross",
+    "difference",
+    "model",
+    "fitted",
+    "unit",
+    "unit_da",
+    "label_da",
+    "label_en",
+)
 
 
 def _years(result: model.Result, row: Documented) -> np.ndarray:
@@ -64,12 +74,20 @@ def table(case: Case | str, scenario: Scenario | None = None) -> pd.DataFrame:
         fig = catalogue.figure(row.figure)
         doc = documented_value(row.figure)
         value = measure(gross, row)
-        rows.append({"figure": row.figure, "documented": doc, "model_gross": value,
-                     "difference": (value - doc) / doc if doc else math.nan,
-                     "model": measure(net, row), "fitted": row.figure in fitted,
-                     "unit": fig.unit, "unit_da": fig.unit_da,
-                     "label_da": (row.label or {}).get("da", fig.note_da),
-                     "label_en": (row.label or {}).get("en", fig.note)})
+        rows.append(
+            {
+                "figure": row.figure,
+                "documented": doc,
+                "model_gross": value,
+                "difference": (value - doc) / doc if doc else math.nan,
+                "model": measure(net, row),
+                "fitted": row.figure in fitted,
+                "unit": fig.unit,
+                "unit_da": fig.unit_da,
+                "label_da": (row.label or {}).get("da", fig.note_da),
+                "label_en": (row.label or {}).get("en", fig.note),
+            }
+        )
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
@@ -98,13 +116,16 @@ def fit(case: Case | str, tolerance: float = 1e-6) -> dict[str, float]:
         rows = [r for r in case.documented if r.figure in targets]
         scenario_at = _setter(case, key)
 
-        def loss(value: float) -> float:
+        def loss(value: float, scenario_at=scenario_at, rows=rows) -> float:
             try:
                 result = model.evaluate(scenario_at(value))
             except ValueError:
                 return math.inf
-            return sum(((measure(result, r) - documented_value(r.figure))
-                        / documented_value(r.figure)) ** 2 for r in rows)
+            return sum(
+                ((measure(result, r) - documented_value(r.figure)) / documented_value(r.figure))
+                ** 2
+                for r in rows
+            )
 
         upper = _upper(case, key)
         grid = np.linspace(0, upper, 101)

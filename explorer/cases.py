@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from . import fields, refusion, yamlfile
 from .figures import KEY, CatalogueError, Figure
 from .scenario import KINDS, PAYERS, PRICE_KINDS, Outcome, Price, Scenario
 
 OUTCOME_VALUES = ("base_rate", "effect", "deadweight", "duration_years", "other_benefit_share")
-OUTCOME_DEFAULTS = {"deadweight": "model.deadweight", "duration_years": "model.duration_years",
-                    "other_benefit_share": "model.other_benefit_share"}
+OUTCOME_DEFAULTS = {
+    "deadweight": "model.deadweight",
+    "duration_years": "model.duration_years",
+    "other_benefit_share": "model.other_benefit_share",
+}
 MEASURES = ("savings_kommune", "cost", "group_after")
 CASE_KEYS = {"name", "summary", "start_year", "levers", "outcomes", "documented", "area"}
 AREAS = ("children", "jobs", "other")
@@ -38,7 +41,7 @@ class Documented:
 
     figure: str
     measure: str
-    first: int | None = None   # calendar years, inclusive
+    first: int | None = None  # calendar years, inclusive
     last: int | None = None
     months: int | None = None  # or the first months of the start year
     label: dict[str, str] | None = None
@@ -52,8 +55,8 @@ class Case:
     title: dict[str, str]
     summary: dict[str, str]
     scenario: Scenario
-    sources: dict[str, str]        # "caseload_after", "institution.effect", "institution.price.0"
-    notes: dict[str, str]          # an own value's free-text source, by the same names
+    sources: dict[str, str]  # "caseload_after", "institution.effect", "institution.price.0"
+    notes: dict[str, str]  # an own value's free-text source, by the same names
     documented: tuple[Documented, ...] = ()
     area: str = "other"
 
@@ -63,8 +66,11 @@ class Case:
 
     def fitted(self, figures: dict[str, Figure]) -> dict[str, tuple[str, ...]]:
         """Each fitted figure behind this case and the documented figures it was fitted to."""
-        return {key: figures[key].fitted_to for key in set(self.sources.values())
-                if figures[key].is_fitted}
+        return {
+            key: figures[key].fitted_to
+            for key in set(self.sources.values())
+            if figures[key].is_fitted
+        }
 
     def fitted_targets(self, figures: dict[str, Figure]) -> set[str]:
         """Every documented figure some value of this case was fitted to."""
@@ -80,7 +86,7 @@ class _Reader:
         self.sources: dict[str, str] = {}
         self.notes: dict[str, str] = {}
 
-    def fail(self, what: str, problem: str):
+    def fail(self, what: str, problem: str) -> NoReturn:
         raise CatalogueError(f"{self.where}, {what}: {problem}")
 
     def value(self, what: str, spec: Any) -> float:
@@ -107,7 +113,8 @@ class _Reader:
 
     def labels(self, what: str, value: Any, limit: int = 200) -> dict[str, str]:
         if not isinstance(value, dict) or not all(
-                isinstance(value.get(lang), str) and value[lang].strip() for lang in fields.LANGS):
+            isinstance(value.get(lang), str) and value[lang].strip() for lang in fields.LANGS
+        ):
             self.fail(what, "needs a Danish ('da') and an English ('en') text")
         if set(value) - set(fields.LANGS):
             self.fail(what, "has keys other than 'da' and 'en'")
@@ -118,7 +125,7 @@ class _Reader:
     def share(self, what: str, spec: Any) -> float:
         """A payer's share: a number, a figure key, or a refusion rule applied to a value."""
         if isinstance(spec, dict) and len(spec) == 1 and "value" not in spec:
-            (rule, arg), = spec.items()
+            ((rule, arg),) = spec.items()
             if rule == "refusion_from_week":
                 weeks = self.value(what, arg)
                 if not 0 <= weeks <= 520:
@@ -159,8 +166,13 @@ class _Reader:
         elif spec.get("payers"):
             self.fail(f"{what}.payers", "a wider gain has no payers")
         try:
-            return Price(label["da"], label["en"], amount, kind=kind,
-                         **{p: shares.get(p, 0.0) for p in PAYERS})
+            return Price(
+                label["da"],
+                label["en"],
+                amount,
+                kind=kind,
+                **{p: shares.get(p, 0.0) for p in PAYERS},
+            )
         except ValueError as error:
             self.fail(what, str(error))
 
@@ -169,14 +181,18 @@ class _Reader:
             self.fail(f"outcome {number + 1}", "must be a mapping with a key")
         key = spec["key"]
         if not key.isidentifier() or not key.isascii() or len(key) > 40:
-            self.fail(f"outcome {number + 1}", f"key must be a plain name (letters, digits, _); "
-                                               f"got {key!r:.50}")
+            self.fail(
+                f"outcome {number + 1}",
+                f"key must be a plain name (letters, digits, _); got {key!r:.50}",
+            )
         unknown = set(spec) - {"key", "kind", "label", "prices", *OUTCOME_VALUES}
         if unknown:
             self.fail(key, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}")
         kind = spec.get("kind", "entry")
         if kind not in KINDS:
-            self.fail(f"{key}.kind", "must be 'entry' (entries prevented) or 'exit' (exits sped up)")
+            self.fail(
+                f"{key}.kind", "must be 'entry' (entries prevented) or 'exit' (exits sped up)"
+            )
         label = self.labels(f"{key}.label", spec.get("label"))
         values = {}
         for name in OUTCOME_VALUES:
@@ -201,14 +217,25 @@ class _Reader:
         rows = []
         for i, row in enumerate(spec or []):
             what = f"documented {i + 1}"
-            if not isinstance(row, dict) or not isinstance(row.get("figure"), str) \
-                    or row["figure"] not in self.figures:
+            if (
+                not isinstance(row, dict)
+                or not isinstance(row.get("figure"), str)
+                or row["figure"] not in self.figures
+            ):
                 self.fail(what, "needs a figure key of figures.csv")
             if row.get("measure") not in MEASURES:
                 self.fail(what, f"measure must be one of {', '.join(MEASURES)}")
             label = self.labels(f"{what}.label", row["label"]) if "label" in row else None
-            rows.append(Documented(row["figure"], row["measure"], row.get("from"), row.get("to"),
-                                   row.get("months"), label))
+            rows.append(
+                Documented(
+                    row["figure"],
+                    row["measure"],
+                    row.get("from"),
+                    row.get("to"),
+                    row.get("months"),
+                    label,
+                )
+            )
         return tuple(rows)
 
     def case(self) -> Case:
@@ -229,8 +256,11 @@ class _Reader:
         known = fields.of(Scenario)
         unknown = set(lever_spec) - set(known)
         if unknown:
-            self.fail("levers", f"unknown field(s) {', '.join(sorted(map(str, unknown)))}; "
-                                f"choose from {', '.join(known)}")
+            self.fail(
+                "levers",
+                f"unknown field(s) {', '.join(sorted(map(str, unknown)))}; "
+                f"choose from {', '.join(known)}",
+            )
         values: dict[str, Any] = {}
         given = dict(lever_spec)
         if spec.get("start_year") is not None:
@@ -252,8 +282,16 @@ class _Reader:
             self.fail(error.field.name, str(error))
         except ValueError as error:
             self.fail("levers", str(error))
-        return Case(self.name, title, summary, scenario, dict(self.sources), dict(self.notes),
-                    self.documented(spec.get("documented")), area)
+        return Case(
+            self.name,
+            title,
+            summary,
+            scenario,
+            dict(self.sources),
+            dict(self.notes),
+            self.documented(spec.get("documented")),
+            area,
+        )
 
 
 def read_cases(content: Any, file: str, figures: dict[str, Figure]) -> dict[str, Case]:
@@ -262,10 +300,15 @@ def read_cases(content: Any, file: str, figures: dict[str, Figure]) -> dict[str,
         raise CatalogueError(f"{file}: must map case names to definitions")
     out = {}
     for name, body in content.items():
-        if not isinstance(name, str) or not name.isidentifier() or not name.isascii() \
-                or len(name) > 40:
-            raise CatalogueError(f"{file}: case names must be plain names (letters, digits, _); "
-                                 f"got {name!r:.50}")
+        if (
+            not isinstance(name, str)
+            or not name.isidentifier()
+            or not name.isascii()
+            or len(name) > 40
+        ):
+            raise CatalogueError(
+                f"{file}: case names must be plain names (letters, digits, _); got {name!r:.50}"
+            )
         out[name] = _Reader(file, name, body, figures).case()
     return out
 

@@ -14,8 +14,20 @@ from .figures import CatalogueError, Figure, load_figures
 from .scenario import Scenario
 from .yamlfile import DataError
 
-__all__ = ["Case", "CatalogueError", "DataError", "Figure", "case", "cases", "discount_presets",
-           "figure", "figures", "load_case", "price_year", "read_case_file"]
+__all__ = [
+    "Case",
+    "CatalogueError",
+    "DataError",
+    "Figure",
+    "case",
+    "cases",
+    "discount_presets",
+    "figure",
+    "figures",
+    "load_case",
+    "price_year",
+    "read_case_file",
+]
 
 
 @cache
@@ -64,8 +76,9 @@ def read_case_file(path: Path | str, data: bytes | None = None) -> Case:
     """The one case in a case file (the format of data/cases.yaml)."""
     found = load_cases(Path(path), figures(), data)
     if len(found) != 1:
-        raise CatalogueError(f"{Path(path).name}: holds {len(found)} cases; load_case reads a "
-                             "file with one")
+        raise CatalogueError(
+            f"{Path(path).name}: holds {len(found)} cases; load_case reads a file with one"
+        )
     return next(iter(found.values()))
 
 

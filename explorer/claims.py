@@ -11,9 +11,10 @@ follows from its parts' statuses by fixed rules (``combine``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -36,15 +37,16 @@ class Evaluation:
     batch: engine.Batch
     paths: engine.Paths
     kpis: dict[str, np.ndarray]
-    terms: dict[str, np.ndarray]     # financing terms per draw (for the bond checks)
+    terms: dict[str, np.ndarray]  # financing terms per draw (for the bond checks)
 
     @classmethod
     def point(cls, scenario: Scenario) -> Evaluation:
         return cls.of(scenario, engine.Batch.of([scenario]), _default_terms(1))
 
     @classmethod
-    def of(cls, scenario: Scenario, batch: engine.Batch,
-           terms: dict[str, np.ndarray]) -> Evaluation:
+    def of(
+        cls, scenario: Scenario, batch: engine.Batch, terms: dict[str, np.ndarray]
+    ) -> Evaluation:
         paths, kpis = model.run(batch)
         return cls(scenario, batch, paths, kpis, terms)
 
@@ -79,8 +81,14 @@ def net_over_years(ev: Evaluation, first: int, last: int) -> Statistic:
     pick = _years(ev, first, last)
     savings = ev.paths.savings[:, pick].sum(axis=1)
     cost = ev.paths.cost[:, pick].sum(axis=1)
-    return Statistic({"savings": (savings, "millions"), "cost": (cost, "millions"),
-                      "net": (savings - cost, "millions")}, savings > cost)
+    return Statistic(
+        {
+            "savings": (savings, "millions"),
+            "cost": (cost, "millions"),
+            "net": (savings - cost, "millions"),
+        },
+        savings > cost,
+    )
 
 
 def _first_exit(ev: Evaluation) -> int:
@@ -94,8 +102,10 @@ def group_fall(ev: Evaluation, share: float) -> Statistic:
     k = _first_exit(ev)
     moved = ev.paths.stock[:, k, 0]
     cases = ev.batch.scalars["cases"]
-    return Statistic({"moved": (moved, "count"), "share": (moved / cases, "share")},
-                     moved >= share * cases - 1e-9)
+    return Statistic(
+        {"moved": (moved, "count"), "share": (moved / cases, "share")},
+        moved >= share * cases - 1e-9,
+    )
 
 
 def self_supporting_share(ev: Evaluation, share: float) -> Statistic:
@@ -112,7 +122,7 @@ def payback_kommune_within(ev: Evaluation, years: int) -> Statistic:
 
 
 def outside_share(ev: Evaluation, at_least: float) -> Statistic:
-    payer = ev.paths.savings_payer.sum(axis=2)            # (n, 3)
+    payer = ev.paths.savings_payer.sum(axis=2)  # (n, 3)
     total = payer.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         outside = np.where(total > 0, (payer[:, 1] + payer[:, 2]) / total, 0.0)
@@ -123,21 +133,32 @@ def budget_saving_per_person(ev: Evaluation, years: int, at_least: float) -> Sta
     """Budget saving over ``years`` per person moved off the benefit (first exit outcome)."""
     k = _first_exit(ev)
     stays = 1 - 1 / ev.batch.outcome["duration_years"][:, k]
-    person_years = sum(stays ** t for t in range(years))
+    person_years = sum(stays**t for t in range(years))
     keep = 1 - ev.batch.scalars["optimism_bias"]
     per_person = person_years * ev.batch.price[:, k, :].sum(axis=1) * keep
     wider = person_years * ev.batch.wider[:, k] * keep
-    return Statistic({"budget": (per_person, "money"), "wider": (wider, "money"),
-                      "person_years": (person_years, "number")}, per_person >= at_least)
+    return Statistic(
+        {
+            "budget": (per_person, "money"),
+            "wider": (wider, "money"),
+            "person_years": (person_years, "number"),
+        },
+        per_person >= at_least,
+    )
 
 
 def success_share(ev: Evaluation, one_in: int) -> Statistic:
     cost_per_case = ev.paths.cost.sum(axis=1) / ev.batch.scalars["cases"]
     gain = catalogue.figure("claims.casa_gain_per_case").in_prices
     needed = cost_per_case / gain
-    return Statistic({"cost": (cost_per_case, "money"), "gain": (np.full_like(needed, gain),
-                                                                 "millions"),
-                      "needed": (needed, "share")}, needed <= 1 / one_in)
+    return Statistic(
+        {
+            "cost": (cost_per_case, "money"),
+            "gain": (np.full_like(needed, gain), "millions"),
+            "needed": (needed, "share"),
+        },
+        needed <= 1 / one_in,
+    )
 
 
 def _bond(ev: Evaluation) -> tuple[np.ndarray, np.ndarray]:
@@ -147,12 +168,23 @@ def _bond(ev: Evaluation) -> tuple[np.ndarray, np.ndarray]:
     term = np.arange(T) < financing.default_terms().bond_years
     invest = p.cost * term
     factor = np.ones(ev.batch.size) if ev.batch.factor is None else ev.batch.factor.mean(axis=1)
-    measured = ev.batch.scalars["effect_scale"] * engine.log_dose(
-        ev.batch.scalars["caseload_before"], ev.batch.scalars["caseload_after"],
-        ev.batch.scalars["reference_caseload_before"], ev.batch.scalars["reference_caseload_after"],
-        ev.batch.scalars["max_dose"]) * factor
-    due = terms["bond_outcome_share"][:, None] * np.maximum(p.savings_payer[:, 0], 0) * term \
+    measured = (
+        ev.batch.scalars["effect_scale"]
+        * engine.log_dose(
+            ev.batch.scalars["caseload_before"],
+            ev.batch.scalars["caseload_after"],
+            ev.batch.scalars["reference_caseload_before"],
+            ev.batch.scalars["reference_caseload_after"],
+            ev.batch.scalars["max_dose"],
+        )
+        * factor
+    )
+    due = (
+        terms["bond_outcome_share"][:, None]
+        * np.maximum(p.savings_payer[:, 0], 0)
+        * term
         * (measured >= terms["bond_trigger"])[:, None]
+    )
     paid = financing.capped_payments(invest, due, terms["bond_cap"])
     d = p.discount
     own = (p.net_kommune * d).sum(axis=1)
@@ -162,8 +194,9 @@ def _bond(ev: Evaluation) -> tuple[np.ndarray, np.ndarray]:
 
 def bond_costs_more(ev: Evaluation) -> Statistic:
     _, price = _bond(ev)
-    return Statistic({"price": (np.abs(price), "millions"), "more_less": (price, "more_less")},
-                     price > 0)
+    return Statistic(
+        {"price": (np.abs(price), "millions"), "more_less": (price, "more_less")}, price > 0
+    )
 
 
 def kommune_never_loses(ev: Evaluation) -> Statistic:
@@ -175,14 +208,32 @@ def pays_back(ev: Evaluation) -> Statistic:
     return Statistic({"npv": (ev.kpis["npv"], "millions")}, ev.kpis["npv"] >= 0)
 
 
-CHECKS: dict[str, Callable[..., Statistic]] = {f.__name__: f for f in (
-    net_over_years, group_fall, self_supporting_share, payback_kommune_within, outside_share,
-    budget_saving_per_person, success_share, bond_costs_more, kommune_never_loses, pays_back)}
+CHECKS: dict[str, Callable[..., Statistic]] = {
+    f.__name__: f
+    for f in (
+        net_over_years,
+        group_fall,
+        self_supporting_share,
+        payback_kommune_within,
+        outside_share,
+        budget_saving_per_person,
+        success_share,
+        bond_costs_more,
+        kommune_never_loses,
+        pays_back,
+    )
+}
 
 
 # -- claims ---------------------------------------------------------------------------------------
-ARG_FORMATS = {"first": "year", "last": "year", "share": "share", "at_least": "share",
-               "years": "number", "one_in": "number"}
+ARG_FORMATS = {
+    "first": "year",
+    "last": "year",
+    "share": "share",
+    "at_least": "share",
+    "years": "number",
+    "one_in": "number",
+}
 
 
 def _show(value: float, fmt: str, lang: str) -> str:
@@ -206,7 +257,7 @@ def _show(value: float, fmt: str, lang: str) -> str:
 
 @dataclass(frozen=True)
 class Part:
-    kind: str                       # "documents" or "model"
+    kind: str  # "documents" or "model"
     says: dict[str, str]
     figure: str | None = None
     at_least: float | None = None
@@ -216,15 +267,19 @@ class Part:
     args: dict[str, Any] = field(default_factory=dict)
     scenario: dict[str, Any] | None = None
     rests_on: tuple[str, ...] = ()
-    show: dict[str, tuple[str, str]] = field(default_factory=dict)  # note placeholder: figure, format
+    show: dict[str, tuple[str, str]] = field(
+        default_factory=dict
+    )  # note placeholder: figure, format
 
     def args_shown(self, lang: str) -> dict[str, str]:
         return {k: _show(v, ARG_FORMATS.get(k, "number"), lang) for k, v in self.args.items()}
 
 
 def _note_values(part: Part, lang: str) -> dict[str, str]:
-    return {name: _show(catalogue.figure(key).in_prices, fmt, lang)
-            for name, (key, fmt) in part.show.items()}
+    return {
+        name: _show(catalogue.figure(key).in_prices, fmt, lang)
+        for name, (key, fmt) in part.show.items()
+    }
 
 
 def input_label(scenario: Scenario, name: str, lang: str) -> str:
@@ -253,7 +308,7 @@ class Claim:
     parts: tuple[Part, ...]
     scenario: dict[str, Any] | None = None
     universal: bool = False
-    strict: bool = False    # "always", "100 per cent": holds only in (nearly) every draw
+    strict: bool = False  # "always", "100 per cent": holds only in (nearly) every draw
     sources: tuple[str, ...] = ()
 
     @property
@@ -262,14 +317,18 @@ class Claim:
 
     def cases(self) -> list[str]:
         """Every case the claim's model parts run on."""
-        found = [(p.scenario or self.scenario or {}).get("case") for p in self.parts
-                 if p.kind == "model"]
+        found = [
+            (p.scenario or self.scenario or {}).get("case") for p in self.parts if p.kind == "model"
+        ]
         return list(dict.fromkeys(c for c in found if c))
 
     def evidence(self) -> list[str]:
         """The figure keys the claim's parts cite."""
-        keys = list(self.sources) + [p.figure for p in self.parts if p.figure] + \
-            [k for p in self.parts for k in p.rests_on]
+        keys = (
+            list(self.sources)
+            + [p.figure for p in self.parts if p.figure]
+            + [k for p in self.parts for k in p.rests_on]
+        )
         return list(dict.fromkeys(keys))
 
 
@@ -285,10 +344,10 @@ class Context:
 class PartAnswer:
     part: Part
     scenario: Scenario | None
-    status: str                     # a verdict (not holds_in_part)
-    share: float | None             # share of draws that support it (model parts)
+    status: str  # a verdict (not holds_in_part)
+    share: float | None  # share of draws that support it (model parts)
     values: dict[str, tuple[float, str]]
-    supports_here: bool | None      # at the point values (the reader's settings)
+    supports_here: bool | None  # at the point values (the reader's settings)
     turns_on: tuple[str, ...] = ()  # inputs whose range turns the answer
 
     def text(self, lang: str) -> str:
@@ -299,8 +358,11 @@ class PartAnswer:
             if part.figure is None:
                 return part.note[lang].format(**_note_values(part, lang)) if part.note else ""
             fig = catalogue.figure(part.figure)
-            value = _show(fig.value, "money", lang) if fig.is_money else \
-                f"{_show(fig.value, 'count', lang)} {fig.unit_in(lang)}"
+            value = (
+                _show(fig.value, "money", lang)
+                if fig.is_money
+                else f"{_show(fig.value, 'count', lang)} {fig.unit_in(lang)}"
+            )
             return i18n.t("claim.documented", lang, value=value, year=fig.year)
         words = [i18n.t(f"check.{part.check}", lang, **{**part.args_shown(lang), **shown})]
         if self.status == "by_construction":
@@ -308,9 +370,13 @@ class PartAnswer:
         elif self.share is not None:
             words.append(i18n.t("claim.draws", lang, share=i18n.percent(self.share, lang)))
         if self.turns_on:
-            words.append(i18n.t("claim.turns_on", lang,
-                                inputs=", ".join(input_label(self.scenario, n, lang)
-                                                 for n in self.turns_on)))
+            words.append(
+                i18n.t(
+                    "claim.turns_on",
+                    lang,
+                    inputs=", ".join(input_label(self.scenario, n, lang) for n in self.turns_on),
+                )
+            )
         return " ".join(words)
 
 
@@ -353,18 +419,19 @@ def _document(part: Part) -> PartAnswer:
     if part.figure is None:
         return PartAnswer(part, None, "cannot_check", None, {}, None)
     value = catalogue.figure(part.figure).value
-    ok = (part.at_least is None or value >= part.at_least) and \
-        (part.at_most is None or value <= part.at_most)
-    return PartAnswer(part, None, "holds" if ok else "contradicted", None,
-                      {"value": (value, "count")}, ok)
+    ok = (part.at_least is None or value >= part.at_least) and (
+        part.at_most is None or value <= part.at_most
+    )
+    return PartAnswer(
+        part, None, "holds" if ok else "contradicted", None, {"value": (value, "count")}, ok
+    )
 
 
 def _turning_inputs(part: Part, scenario: Scenario, here: bool) -> tuple[str, ...]:
     """Inputs (and financing terms) that turn the answer when moved one spread down or up."""
     spreads = uncertainty.default_spreads().as_dict()
     inputs = uncertainty.uncertain_inputs(scenario)
-    names = [item.name for item in inputs] + [f"terms.{name}" for name, _ in
-                                              uncertainty.TERM_DRAWS]
+    names = [item.name for item in inputs] + [f"terms.{name}" for name, _ in uncertainty.TERM_DRAWS]
     n = 2 * len(names)
     batch = engine.Batch.of([scenario]).grow(n)
     zs = {}
@@ -374,10 +441,12 @@ def _turning_inputs(part: Part, scenario: Scenario, here: bool) -> tuple[str, ..
         zs[name] = z
     for item in inputs:
         scale = uncertainty.value_scale(scenario, item.name) if item.draw == "step" else 1.0
-        batch = item.apply(batch, uncertainty.factors(item.draw, zs[item.name],
-                                                      spreads[item.grade], scale))
-    terms = uncertainty.term_draws({name: zs[f"terms.{name}"] for name, _ in
-                                    uncertainty.TERM_DRAWS}, spreads)
+        batch = item.apply(
+            batch, uncertainty.factors(item.draw, zs[item.name], spreads[item.grade], scale)
+        )
+    terms = uncertainty.term_draws(
+        {name: zs[f"terms.{name}"] for name, _ in uncertainty.TERM_DRAWS}, spreads
+    )
     stat = CHECKS[part.check](Evaluation.of(scenario, batch, terms), **part.args)
     flips = stat.supports != here
     return tuple(name for i, name in enumerate(names) if flips[2 * i] or flips[2 * i + 1])
@@ -396,8 +465,9 @@ def _model(part: Part, scenario: Scenario, draws: int, strict: bool = False) -> 
     if strict:
         status = "holds" if share >= STRICT else "contradicted"
     else:
-        status = "holds" if share >= HOLDS else "contradicted" if share <= CONTRADICTED \
-            else "depends"
+        status = (
+            "holds" if share >= HOLDS else "contradicted" if share <= CONTRADICTED else "depends"
+        )
     turns = _turning_inputs(part, scenario, here) if status == "depends" else ()
     return PartAnswer(part, scenario, status, share, values, here, turns)
 
@@ -407,8 +477,10 @@ def answer(claim: Claim, scenario: Scenario | None = None, draws: int = DRAWS) -
     see whether the claim still holds with their settings."""
     own = scenario_of(claim.scenario)
     if scenario is not None and scenario.case not in claim.cases():
-        raise ValueError(f"claim {claim.id!r} is about {', '.join(map(repr, claim.cases()))}, "
-                         f"not {scenario.case!r}")
+        raise ValueError(
+            f"claim {claim.id!r} is about {', '.join(map(repr, claim.cases()))}, "
+            f"not {scenario.case!r}"
+        )
     parts = []
     for part in claim.parts:
         if part.kind == "documents":
@@ -430,8 +502,9 @@ def default_answer(claim_id: str) -> Answer:
 
 # -- reading claims.yaml --------------------------------------------------------------------------
 def _texts(where: str, value: Any) -> dict[str, str]:
-    if not isinstance(value, dict) or not all(isinstance(value.get(l), str) and value[l]
-                                              for l in i18n.LANGS):
+    if not isinstance(value, dict) or not all(
+        isinstance(value.get(lang), str) and value[lang] for lang in i18n.LANGS
+    ):
         raise CatalogueError(f"{where}: needs a 'da' and an 'en' text")
     return dict(value)
 
@@ -439,8 +512,19 @@ def _texts(where: str, value: Any) -> dict[str, str]:
 def _part(where: str, raw: Any, figures) -> Part:
     if not isinstance(raw, dict) or raw.get("kind") not in ("documents", "model"):
         raise CatalogueError(f"{where}: kind must be 'documents' or 'model'")
-    unknown = set(raw) - {"kind", "says", "figure", "at_least", "at_most", "note", "check",
-                          "args", "scenario", "rests_on", "show"}
+    unknown = set(raw) - {
+        "kind",
+        "says",
+        "figure",
+        "at_least",
+        "at_most",
+        "note",
+        "check",
+        "args",
+        "scenario",
+        "rests_on",
+        "show",
+    }
     if unknown:
         raise CatalogueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
     says = _texts(f"{where}, says", raw.get("says"))
@@ -457,8 +541,15 @@ def _part(where: str, raw: Any, figures) -> Part:
             if not isinstance(spec, list) or len(spec) != 2 or spec[0] not in figures:
                 raise CatalogueError(f"{where}, show.{name}: needs [figure key, format]")
             show[name] = (spec[0], spec[1])
-        return Part("documents", says, raw.get("figure"), raw.get("at_least"), raw.get("at_most"),
-                    note, show=show)
+        return Part(
+            "documents",
+            says,
+            raw.get("figure"),
+            raw.get("at_least"),
+            raw.get("at_most"),
+            note,
+            show=show,
+        )
     if raw.get("check") not in CHECKS:
         raise CatalogueError(f"{where}, check: must be one of {', '.join(CHECKS)}")
     args = raw.get("args") or {}
@@ -468,8 +559,9 @@ def _part(where: str, raw: Any, figures) -> Part:
         scenario_of(raw.get("scenario"))
     except (ValueError, KeyError) as error:
         raise CatalogueError(f"{where}, scenario: {error}") from None
-    return Part("model", says, check=raw["check"], args=args, scenario=raw.get("scenario"),
-                rests_on=rests)
+    return Part(
+        "model", says, check=raw["check"], args=args, scenario=raw.get("scenario"), rests_on=rests
+    )
 
 
 def load_claims(path, data: bytes | None = None) -> tuple[list[Claim], list[Context]]:
@@ -499,19 +591,33 @@ def load_claims(path, data: bytes | None = None) -> tuple[list[Claim], list[Cont
             raise CatalogueError(f"{where}, scenario: {error}") from None
         if not isinstance(item.get("said_by"), str) or not item["said_by"]:
             raise CatalogueError(f"{where}, said_by: missing")
-        claims.append(Claim(cid, _texts(f"{where}, claim", item.get("claim")), item["said_by"],
-                            _texts(f"{where}, where", item.get("where")), item["page"],
-                            tuple(_part(f"{where}, part {i + 1}", p, figures)
-                                  for i, p in enumerate(parts)),
-                            item.get("scenario"), bool(item.get("universal", False)),
-                            bool(item.get("strict", False)), _keys(where, item, figures)))
+        claims.append(
+            Claim(
+                cid,
+                _texts(f"{where}, claim", item.get("claim")),
+                item["said_by"],
+                _texts(f"{where}, where", item.get("where")),
+                item["page"],
+                tuple(_part(f"{where}, part {i + 1}", p, figures) for i, p in enumerate(parts)),
+                item.get("scenario"),
+                bool(item.get("universal", False)),
+                bool(item.get("strict", False)),
+                _keys(where, item, figures),
+            )
+        )
     context = []
     for item in raw.get("context") or []:
         where = f"{name}, context {item.get('id') if isinstance(item, dict) else '?'}"
         if not isinstance(item, dict) or item.get("figure") not in figures:
             raise CatalogueError(f"{where}: needs an id and a figure key")
-        context.append(Context(item["id"], _texts(f"{where}, says", item.get("says")),
-                               item["figure"], item.get("compare")))
+        context.append(
+            Context(
+                item["id"],
+                _texts(f"{where}, says", item.get("says")),
+                item["figure"],
+                item.get("compare"),
+            )
+        )
     return claims, context
 
 
@@ -543,8 +649,9 @@ def claim(claim_id: str) -> Claim:
     for c in claims():
         if c.id == claim_id:
             return c
-    raise ValueError(f"unknown claim {claim_id!r}; choose one of "
-                     f"{', '.join(c.id for c in claims())}")
+    raise ValueError(
+        f"unknown claim {claim_id!r}; choose one of {', '.join(c.id for c in claims())}"
+    )
 
 
 def about(case: str) -> list[Claim]:

@@ -27,36 +27,50 @@ class Batch:
     """Model inputs for n scenarios that share a horizon and a list of outcomes."""
 
     horizon: int
-    scalars: dict[str, np.ndarray]   # name -> (n,)
-    outcome: dict[str, np.ndarray]   # OUTCOME_FIELDS -> (n, K)
-    price: np.ndarray                # (n, K, 3): budget DKK per person-year for kommune, region, stat
-    wider: np.ndarray                # (n, K): wider gain per person-year
+    scalars: dict[str, np.ndarray]  # name -> (n,)
+    outcome: dict[str, np.ndarray]  # OUTCOME_FIELDS -> (n, K)
+    price: np.ndarray  # (n, K, 3): budget DKK per person-year for kommune, region, stat
+    wider: np.ndarray  # (n, K): wider gain per person-year
     outcome_keys: tuple[str, ...]
-    exits: np.ndarray                # (K,) True for exit outcomes, False for prevented entries
+    exits: np.ndarray  # (K,) True for exit outcomes, False for prevented entries
     factor: np.ndarray | None = None  # (n, K) effect multipliers for draws (negative: harm)
 
     @classmethod
     def of(cls, scenarios: list[Scenario]) -> Batch:
-        """Stack validated scenarios; they must share the horizon and the outcomes' keys and kinds."""
+        """Stack validated scenarios sharing the horizon and the outcomes' keys and kinds."""
         first = scenarios[0]
         keys = tuple(o.key for o in first.outcomes)
         kinds = tuple(o.kind for o in first.outcomes)
         for s in scenarios:
-            if s.horizon_years != first.horizon_years or \
-                    tuple((o.key, o.kind) for o in s.outcomes) != tuple(zip(keys, kinds)):
+            if s.horizon_years != first.horizon_years or tuple(
+                (o.key, o.kind) for o in s.outcomes
+            ) != tuple(zip(keys, kinds)):
                 raise ValueError("a batch needs one horizon and one list of outcomes")
         n, k = len(scenarios), len(keys)
-        scalars = {name: np.array([getattr(s, name) for s in scenarios], dtype=float)
-                   for name in SCALARS}
-        outcome = {name: np.array([[getattr(o, name) for o in s.outcomes] for s in scenarios],
-                                  dtype=float).reshape(n, k)
-                   for name in OUTCOME_FIELDS}
-        price = np.array([[o.price_by_payer() for o in s.outcomes] for s in scenarios],
-                         dtype=float).reshape(n, k, len(PAYERS))
-        wider = np.array([[o.wider_price() for o in s.outcomes] for s in scenarios],
-                         dtype=float).reshape(n, k)
-        return cls(first.horizon_years, scalars, outcome, price, wider, keys,
-                   np.array([kind == "exit" for kind in kinds], dtype=bool))
+        scalars = {
+            name: np.array([getattr(s, name) for s in scenarios], dtype=float) for name in SCALARS
+        }
+        outcome = {
+            name: np.array(
+                [[getattr(o, name) for o in s.outcomes] for s in scenarios], dtype=float
+            ).reshape(n, k)
+            for name in OUTCOME_FIELDS
+        }
+        price = np.array(
+            [[o.price_by_payer() for o in s.outcomes] for s in scenarios], dtype=float
+        ).reshape(n, k, len(PAYERS))
+        wider = np.array(
+            [[o.wider_price() for o in s.outcomes] for s in scenarios], dtype=float
+        ).reshape(n, k)
+        return cls(
+            first.horizon_years,
+            scalars,
+            outcome,
+            price,
+            wider,
+            keys,
+            np.array([kind == "exit" for kind in kinds], dtype=bool),
+        )
 
     @property
     def size(self) -> int:
@@ -72,10 +86,14 @@ class Batch:
         def rep(a):
             return np.repeat(a, n, axis=0)
 
-        return replace(self, scalars={k: rep(v) for k, v in self.scalars.items()},
-                       outcome={k: rep(v) for k, v in self.outcome.items()},
-                       price=rep(self.price), wider=rep(self.wider),
-                       factor=None if self.factor is None else rep(self.factor))
+        return replace(
+            self,
+            scalars={k: rep(v) for k, v in self.scalars.items()},
+            outcome={k: rep(v) for k, v in self.outcome.items()},
+            price=rep(self.price),
+            wider=rep(self.wider),
+            factor=None if self.factor is None else rep(self.factor),
+        )
 
     def with_values(self, name: str, values) -> Batch:
         """A batch with Scenario field ``name`` set to each of ``values`` (range-checked).
@@ -100,22 +118,22 @@ class Batch:
 class Paths:
     """Yearly results for every scenario of a batch."""
 
-    extra_workers: np.ndarray     # (n,)
-    staffing: np.ndarray          # (n, T) share of the extra caseworkers in place
-    caseload: np.ndarray          # (n, T) caseload reached
-    dose: np.ndarray              # (n, T) the caseload change as a multiple of the reference one
-    cost_staff: np.ndarray        # (n, T)
-    cost_other: np.ndarray        # (n, T) one-off and other costs
-    at_risk: np.ndarray           # (n, K, T) entries that would happen / people on the benefit
-    without: np.ndarray           # (n, K, T) person-years in the costly state without the change
-    new_people: np.ndarray        # (n, K, T) entries prevented / extra exits, in the year
-    people: np.ndarray            # (n, K, T) person-years out of the costly state thanks to it
-    stock: np.ndarray             # (n, K, T) people out of the costly state at the year's end
-    savings_outcome: np.ndarray   # (n, K, T) budget savings by outcome
-    savings_payer: np.ndarray     # (n, 3, T) budget savings by payer
-    wider_outcome: np.ndarray     # (n, K, T) wider gains by outcome
-    wider_on: np.ndarray          # (n,) 1 where wider gains count in the result
-    discount: np.ndarray          # (n, T) discount factor (1 + rate)^-t
+    extra_workers: np.ndarray  # (n,)
+    staffing: np.ndarray  # (n, T) share of the extra caseworkers in place
+    caseload: np.ndarray  # (n, T) caseload reached
+    dose: np.ndarray  # (n, T) the caseload change as a multiple of the reference one
+    cost_staff: np.ndarray  # (n, T)
+    cost_other: np.ndarray  # (n, T) one-off and other costs
+    at_risk: np.ndarray  # (n, K, T) entries that would happen / people on the benefit
+    without: np.ndarray  # (n, K, T) person-years in the costly state without the change
+    new_people: np.ndarray  # (n, K, T) entries prevented / extra exits, in the year
+    people: np.ndarray  # (n, K, T) person-years out of the costly state thanks to it
+    stock: np.ndarray  # (n, K, T) people out of the costly state at the year's end
+    savings_outcome: np.ndarray  # (n, K, T) budget savings by outcome
+    savings_payer: np.ndarray  # (n, 3, T) budget savings by payer
+    wider_outcome: np.ndarray  # (n, K, T) wider gains by outcome
+    wider_on: np.ndarray  # (n,) 1 where wider gains count in the result
+    discount: np.ndarray  # (n, T) discount factor (1 + rate)^-t
 
     @property
     def cost(self) -> np.ndarray:
@@ -144,16 +162,32 @@ class Paths:
         return self.savings_payer[:, 0] - self.cost
 
 
+#: The smallest dose that counts as a caseload change (rounding in 1/caseload is about 1e-16).
+DOSE_NOISE = 1e-9
+
+
 def log_dose(before, after, ref_before, ref_after, max_dose=np.inf):
-    """A caseload change as a multiple of the reference change, on a log scale: 0 .. max_dose."""
-    ratio = np.log(np.asarray(before, dtype=float) / after) / np.log(np.asarray(ref_before) / ref_after)
-    return np.clip(ratio, 0.0, max_dose)
+    """A caseload change as a multiple of the reference change, on a log scale: 0 .. max_dose.
+
+    A change below ``DOSE_NOISE`` is rounding in the caseload reached, not a change: it is 0, so a
+    full effect (everyone movable moved by one step) cannot be set off by no change at all."""
+    ratio = np.log(np.asarray(before, dtype=float) / after) / np.log(
+        np.asarray(ref_before) / ref_after
+    )
+    return np.clip(np.where(np.abs(ratio) < DOSE_NOISE, 0.0, ratio), 0.0, max_dose)
 
 
 def scenario_dose(s: Scenario) -> float:
     """The dose of one scenario's caseload change, with every extra caseworker in place."""
-    return float(log_dose(s.caseload_before, s.caseload_after, s.reference_caseload_before,
-                          s.reference_caseload_after, s.max_dose))
+    return float(
+        log_dose(
+            s.caseload_before,
+            s.caseload_after,
+            s.reference_caseload_before,
+            s.reference_caseload_after,
+            s.max_dose,
+        )
+    )
 
 
 def phase_in(years, horizon: int) -> np.ndarray:
@@ -193,7 +227,7 @@ def run(batch: Batch) -> Paths:
     s, T = batch.scalars, batch.horizon
     n, K = batch.size, len(batch.outcome_keys)
     t = np.arange(T)
-    active = (t[None, :] < s["programme_years"][:, None]).astype(float)        # (n, T)
+    active = (t[None, :] < s["programme_years"][:, None]).astype(float)  # (n, T)
     staffing = np.ones((n, T))
     staffing[:, 0] = s["staffing_ramp"]
     staffing *= active
@@ -207,24 +241,29 @@ def run(batch: Batch) -> Paths:
     # The caseload reached follows the staff in place; the dose follows the caseload reached.
     inv_reached = 1 / before[:, None] + staffing * (1 / after - 1 / before)[:, None]
     caseload = 1 / inv_reached
-    dose = log_dose(before[:, None], caseload, s["reference_caseload_before"][:, None],
-                    s["reference_caseload_after"][:, None], s["max_dose"][:, None])
+    dose = log_dose(
+        before[:, None],
+        caseload,
+        s["reference_caseload_before"][:, None],
+        s["reference_caseload_after"][:, None],
+        s["max_dose"][:, None],
+    )
     steps = (s["effect_scale"][:, None] * dose * phase_in(s["phase_in_years"], T))[:, None, :]
     if batch.factor is not None:
         steps = steps * batch.factor[:, :, None]
-    m = strength(moved_share(batch), np.broadcast_to(steps, (n, K, T)))         # (n, K, T)
+    m = strength(moved_share(batch), np.broadcast_to(steps, (n, K, T)))  # (n, K, T)
 
-    rate, group = batch.outcome["base_rate"], cases[:, None]                     # (n, K), (n, 1)
-    entries = group * rate                                                       # (n, K)
+    rate, group = batch.outcome["base_rate"], cases[:, None]  # (n, K), (n, 1)
+    entries = group * rate  # (n, K)
     stays = 1.0 - 1.0 / batch.outcome["duration_years"]
     exits = batch.exits[None, :]
     shape = (n, K, T)
     at_risk, without, new, people, stock = (np.empty(shape) for _ in range(5))
-    out = np.zeros((n, K))        # people out of the costly state thanks to the change
-    base = np.zeros((n, K))       # entries' person-stock without the change
+    out = np.zeros((n, K))  # people out of the costly state thanks to the change
+    base = np.zeros((n, K))  # entries' person-stock without the change
     for year in range(T):
-        kept = out * stays                       # returns (or ended spells) come first
-        on = group - kept                        # exits: people on the benefit after returns
+        kept = out * stays  # returns (or ended spells) come first
+        on = group - kept  # exits: people on the benefit after returns
         pool_up = np.where(exits, on * (1 - rate), entries)
         pool_down = np.where(exits, on * rate, np.minimum(entries, group - entries))
         mt = m[:, :, year]
@@ -234,17 +273,26 @@ def run(batch: Batch) -> Paths:
         at_risk[:, :, year] = np.where(exits, on, entries)
         without[:, :, year] = np.where(exits, group, (base + base_end) / 2)
         new[:, :, year] = moved
-        people[:, :, year] = (out + end) / 2     # mid-year convention
+        people[:, :, year] = (out + end) / 2  # mid-year convention
         stock[:, :, year] = end
         out, base = end, base_end
 
-    keep = (1.0 - s["optimism_bias"])[:, None, None] * \
-        (1.0 - batch.outcome["other_benefit_share"])[:, :, None]
-    counted = people * keep                                                      # (n, K, T)
+    keep = (1.0 - s["optimism_bias"])[:, None, None] * (1.0 - batch.outcome["other_benefit_share"])[
+        :, :, None
+    ]
+    counted = people * keep  # (n, K, T)
     return Paths(
-        extra_workers=extra, staffing=staffing, caseload=caseload, dose=dose,
-        cost_staff=cost_staff, cost_other=cost_other, at_risk=at_risk, without=without,
-        new_people=new, people=people, stock=stock,
+        extra_workers=extra,
+        staffing=staffing,
+        caseload=caseload,
+        dose=dose,
+        cost_staff=cost_staff,
+        cost_other=cost_other,
+        at_risk=at_risk,
+        without=without,
+        new_people=new,
+        people=people,
+        stock=stock,
         savings_outcome=counted * batch.price.sum(axis=2)[:, :, None],
         savings_payer=np.einsum("nkt,nkp->npt", counted, batch.price),
         wider_outcome=counted * batch.wider[:, :, None],

@@ -19,9 +19,22 @@ from . import catalogue, i18n, sources
 from .cases import Case
 from .model import Result
 
-MONEY = ("cost_staff", "cost_other", "cost", "savings_kommune", "savings_region", "savings_stat",
-         "wider_gains", "savings", "net", "cumulative_net", "net_kommune",
-         "cumulative_net_kommune", "pv_net", "cumulative_pv_net")
+MONEY = (
+    "cost_staff",
+    "cost_other",
+    "cost",
+    "savings_kommune",
+    "savings_region",
+    "savings_stat",
+    "wider_gains",
+    "savings",
+    "net",
+    "cumulative_net",
+    "net_kommune",
+    "cumulative_net_kommune",
+    "pv_net",
+    "cumulative_pv_net",
+)
 SEPARATORS = {"da": (";", ","), "en": (",", ".")}
 
 
@@ -41,13 +54,24 @@ def table(result: Result, lang: str = "da") -> pd.DataFrame:
         money(column, i18n.t(f"column.{column}", lang))
     for o in s.outcomes:
         label = o.label(lang)
-        out[f"{i18n.t('column.new', lang, outcome=label)} ({_unit(lang, 'people')})"] = \
-            y[f"new_{o.key}"].round(1)
-        out[f"{i18n.t('column.people', lang, outcome=label)} ({_unit(lang, 'person_years')})"] = \
-            y[f"people_{o.key}"].round(1)
+        out[f"{i18n.t('column.new', lang, outcome=label)} ({_unit(lang, 'people')})"] = y[
+            f"new_{o.key}"
+        ].round(1)
+        out[f"{i18n.t('column.people', lang, outcome=label)} ({_unit(lang, 'person_years')})"] = y[
+            f"people_{o.key}"
+        ].round(1)
         money(f"savings_{o.key}", i18n.t("column.outcome_savings", lang, outcome=label))
-    for column in ("savings_kommune", "savings_region", "savings_stat", "wider_gains", "savings",
-                   "net", "cumulative_net", "net_kommune", "cumulative_net_kommune"):
+    for column in (
+        "savings_kommune",
+        "savings_region",
+        "savings_stat",
+        "wider_gains",
+        "savings",
+        "net",
+        "cumulative_net",
+        "net_kommune",
+        "cumulative_net_kommune",
+    ):
         money(column, i18n.t(f"column.{column}", lang))
     out[i18n.t("column.discount_factor", lang)] = y["discount_factor"].round(4)
     money("pv_net", i18n.t("column.pv_net", lang))
@@ -55,21 +79,30 @@ def table(result: Result, lang: str = "da") -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def header_lines(result: Result, lang: str = "da", link: str | None = None,
-                 case: Case | None = None) -> list[str]:
+def header_lines(
+    result: Result, lang: str = "da", link: str | None = None, case: Case | None = None
+) -> list[str]:
     """The block above the table: what scenario, which prices, where the figures come from
     (the sources of ``case``, else of the catalogue's case of the scenario's name)."""
     s = result.scenario
     case = case or catalogue.preset(s.case)
     title = case.title[lang] if case else s.case
-    lines = [i18n.t("export.title", lang, case=title),
-             i18n.t("export.scenario", lang, before=i18n.short(s.caseload_before, lang),
-                    after=i18n.short(s.caseload_after, lang), cases=i18n.number(s.cases, lang),
-                    years=s.horizon_years, start=s.start_year,
-                    rate=i18n.percent(s.discount_rate, lang, 1),
-                    scale=i18n.short(s.effect_scale, lang)),
-             i18n.t("amounts_note", lang, year=catalogue.price_year()),
-             i18n.t("export.deadweight", lang)]
+    lines = [
+        i18n.t("export.title", lang, case=title),
+        i18n.t(
+            "export.scenario",
+            lang,
+            before=i18n.short(s.caseload_before, lang),
+            after=i18n.short(s.caseload_after, lang),
+            cases=i18n.number(s.cases, lang),
+            years=s.horizon_years,
+            start=s.start_year,
+            rate=i18n.percent(s.discount_rate, lang, 1),
+            scale=i18n.short(s.effect_scale, lang),
+        ),
+        i18n.t("amounts_note", lang, year=catalogue.price_year()),
+        i18n.t("export.deadweight", lang),
+    ]
     if link:
         lines.append(i18n.t("export.link", lang, link=link))
     lines.append(i18n.t("export.sources", lang))
@@ -80,15 +113,22 @@ def header_lines(result: Result, lang: str = "da", link: str | None = None,
     return lines
 
 
-def csv_text(result: Result, lang: str = "da", link: str | None = None,
-             case: Case | None = None) -> str:
+def csv_text(
+    result: Result, lang: str = "da", link: str | None = None, case: Case | None = None
+) -> str:
     """The CSV file: the header block (lines starting with #), then the table."""
     sep, decimal = SEPARATORS[i18n.check_lang(lang)]
     buffer = io.StringIO()
     for line in header_lines(result, lang, link, case):
         buffer.write("# " + line.replace("\n", " ") + "\n")
-    table(result, lang).to_csv(buffer, sep=sep, decimal=decimal, index=False,
-                               quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    table(result, lang).to_csv(
+        buffer,
+        sep=sep,
+        decimal=decimal,
+        index=False,
+        quoting=csv.QUOTE_MINIMAL,
+        lineterminator="\n",
+    )
     return buffer.getvalue()
 
 

@@ -54,19 +54,28 @@ class FieldError(ValueError):
 
             return i18n.field_value(value, bare, lang)
 
-        shown = show(got) if isinstance(got, (int, float)) and math.isfinite(got) \
-            else repr(got)[:40]
+        shown = (
+            show(got) if isinstance(got, (int, float)) and math.isfinite(got) else repr(got)[:40]
+        )
         lo, hi, unit = show(self.bounds[0]), show(self.bounds[1]), f.unit_text(lang)
         span = f"{lo} to {hi} {unit}" if lang == "en" else f"{lo} til {hi} {unit}"
         messages = {
-            "not_number": (f"{name} must be a number from {span}; got {shown}",
-                           f"{name} skal være et tal fra {span}; fik {shown}"),
-            "not_finite": (f"{name} must be a finite number from {span}; got {shown}",
-                           f"{name} skal være et endeligt tal fra {span}; fik {shown}"),
-            "range": (f"{name} must be from {span}; got {shown}",
-                      f"{name} skal være fra {span}; fik {shown}"),
-            "whole": (f"{name} must be a whole number from {span}; got {shown}",
-                      f"{name} skal være et helt tal fra {span}; fik {shown}"),
+            "not_number": (
+                f"{name} must be a number from {span}; got {shown}",
+                f"{name} skal være et tal fra {span}; fik {shown}",
+            ),
+            "not_finite": (
+                f"{name} must be a finite number from {span}; got {shown}",
+                f"{name} skal være et endeligt tal fra {span}; fik {shown}",
+            ),
+            "range": (
+                f"{name} must be from {span}; got {shown}",
+                f"{name} skal være fra {span}; fik {shown}",
+            ),
+            "whole": (
+                f"{name} must be a whole number from {span}; got {shown}",
+                f"{name} skal være et helt tal fra {span}; fik {shown}",
+            ),
         }
         english, danish = messages[self.problem]
         return where + (english if lang == "en" else danish)
@@ -93,7 +102,7 @@ class Field:
     whole: bool
     label: dict[str, str]
     help: dict[str, str]
-    default: float | str | None = None   # a number, or the key of the figure behind it
+    default: float | str | None = None  # a number, or the key of the figure behind it
     url: str = ""
 
     # -- texts ---------------------------------------------------------------------------------
@@ -127,7 +136,7 @@ class Field:
     def clamp(self, value: float) -> float | int:
         """The nearest allowed value (rounded for whole fields)."""
         value = min(max(float(value), self.lo), self.hi)
-        return int(round(value)) if self.whole else value
+        return round(value) if self.whole else value
 
     # -- text a person types -------------------------------------------------------------------
     def parse(self, text: str, lang: str, owner: str = "") -> float | int:
@@ -177,7 +186,7 @@ def parse_number(text: str, lang: str) -> float | None:
     cleaned = re.sub(r"[\s\u00a0\u202f]", "", text)
     if not cleaned or len(cleaned) > 40:
         return None
-    cleaned = cleaned.replace("\u2212", "-")   # the minus sign people paste from documents
+    cleaned = cleaned.replace("\u2212", "-")  # the minus sign people paste from documents
     try:
         value = parse_decimal(cleaned, locale=LOCALES[lang], strict=True)
     except (NumberFormatError, InvalidOperation, ValueError):
@@ -196,10 +205,14 @@ def spec() -> dict[str, dict[str, Field]]:
         raise yamlfile.DataError(f"{name}: needs 'units' and the groups {', '.join(GROUPS)}")
     units = {}
     for key, u in raw["units"].items():
-        if not isinstance(u, dict) or u.get("format") not in FORMATS \
-                or not all(isinstance(u.get(lang), str) for lang in LANGS):
-            raise yamlfile.DataError(f"{name}, units.{key}: needs da, en and a format of "
-                                     f"{', '.join(FORMATS)}")
+        if (
+            not isinstance(u, dict)
+            or u.get("format") not in FORMATS
+            or not all(isinstance(u.get(lang), str) for lang in LANGS)
+        ):
+            raise yamlfile.DataError(
+                f"{name}, units.{key}: needs da, en and a format of {', '.join(FORMATS)}"
+            )
         units[key] = Unit(key, u["da"], u["en"], u["format"])
     out: dict[str, dict[str, Field]] = {}
     for group in GROUPS:
@@ -225,16 +238,27 @@ def _field(name: str, group: str, field_name: str, body: Any, units: dict[str, U
         raise yamlfile.DataError(f"{where}: needs lo < hi and a positive step")
     for key in ("label", "help"):
         texts = body.get(key)
-        if not isinstance(texts, dict) or not all(isinstance(texts.get(l), str) and texts[l]
-                                                  for l in LANGS):
+        if not isinstance(texts, dict) or not all(
+            isinstance(texts.get(lang), str) and texts[lang] for lang in LANGS
+        ):
             raise yamlfile.DataError(f"{where}, {key}: needs a Danish and an English text")
     default = body.get("default")
     if default is not None and not isinstance(default, (int, float, str)):
         raise yamlfile.DataError(f"{where}, default: a number or a figure key")
     url = body.get("url") or field_name
-    return Field(field_name, group, units[body["unit"]], float(numbers["lo"]),
-                 float(numbers["hi"]), float(numbers["step"]), bool(body.get("whole", False)),
-                 dict(body["label"]), dict(body["help"]), default, url)
+    return Field(
+        field_name,
+        group,
+        units[body["unit"]],
+        float(numbers["lo"]),
+        float(numbers["hi"]),
+        float(numbers["step"]),
+        bool(body.get("whole", False)),
+        dict(body["label"]),
+        dict(body["help"]),
+        default,
+        url,
+    )
 
 
 def field(group: str, name: str) -> Field:
@@ -286,20 +310,25 @@ def markdown() -> str:
     """The table of every input for docs/model.md (``python -m explorer fields``)."""
     from . import catalogue, i18n
 
-    lines = ["| group | field | in a link | range | step | unit | default | meaning |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| group | field | in a link | range | step | unit | default | meaning |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for group_name, members in spec().items():
         for f in members.values():
             if isinstance(f.default, str):
                 fig = catalogue.figure(f.default)
                 default = f"`{f.default}` ({fig.grade})"
             else:
-                default = "" if f.default is None else i18n.field_value(f.default, f.unit.format,
-                                                                        "en")
+                default = (
+                    "" if f.default is None else i18n.field_value(f.default, f.unit.format, "en")
+                )
             url = f"`OUTCOME.{f.url}`" if group_name == "outcome" else f"`{f.url}`"
             if group_name == "price":
                 url = "—"
-            lines.append(f"| {group_name} | `{f.name}` | {url} | {f.show(f.lo, 'en')} to "
-                         f"{f.show(f.hi, 'en')} | {f.show(f.step, 'en')} | {f.unit.en} | "
-                         f"{default} | {f.help['en']} |")
+            lines.append(
+                f"| {group_name} | `{f.name}` | {url} | {f.show(f.lo, 'en')} to "
+                f"{f.show(f.hi, 'en')} | {f.show(f.step, 'en')} | {f.unit.en} | "
+                f"{default} | {f.help['en']} |"
+            )
     return "\n".join(lines)

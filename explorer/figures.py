@@ -18,8 +18,21 @@ from pathlib import Path
 
 from .yamlfile import DataError
 
-COLUMNS = ("key", "value", "unit", "unit_da", "year", "price_year", "grade", "source_title",
-           "source_url", "note", "note_da", "derived_from", "fitted_to")
+COLUMNS = (
+    "key",
+    "value",
+    "unit",
+    "unit_da",
+    "year",
+    "price_year",
+    "grade",
+    "source_title",
+    "source_url",
+    "note",
+    "note_da",
+    "derived_from",
+    "fitted_to",
+)
 GRADES = ("H", "M", "L", "A", "F")
 #: A number as the file writes it: no thousands separators, no underscores.
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
@@ -90,14 +103,16 @@ def _parse(row: dict, where: str) -> Figure:
     where = f"{where} ({key})"
     raw = row["value"].strip()
     if not NUMBER.fullmatch(raw):
-        raise CatalogueError(f"{where}: value {raw!r} is not a number (write 500000, not "
-                             "500_000 or 500,000)")
+        raise CatalogueError(
+            f"{where}: value {raw!r} is not a number (write 500000, not 500_000 or 500,000)"
+        )
     value = float(raw)
     if not math.isfinite(value):
         raise CatalogueError(f"{where}: value must be finite")
     year = _year(row["year"].strip(), where, "year")
-    price_year = _year(row["price_year"].strip(), where, "price_year") \
-        if row["price_year"].strip() else None
+    price_year = (
+        _year(row["price_year"].strip(), where, "price_year") if row["price_year"].strip() else None
+    )
     grade = row["grade"].strip()
     if grade not in GRADES:
         raise CatalogueError(f"{where}: grade must be one of {', '.join(GRADES)}; got {grade!r}")
@@ -105,34 +120,56 @@ def _parse(row: dict, where: str) -> Figure:
     if url and not url.startswith(("http://", "https://")):
         raise CatalogueError(f"{where}: source_url must start with http:// or https://")
     if grade in ("H", "M", "L") and not url:
-        raise CatalogueError(f"{where}: a sourced figure (grade {grade}) needs a source_url "
-                             "starting with http:// or https://")
+        raise CatalogueError(
+            f"{where}: a sourced figure (grade {grade}) needs a source_url "
+            "starting with http:// or https://"
+        )
     for column in ("note", "note_da", "unit", "unit_da"):
         if not row[column].strip():
-            raise CatalogueError(f"{where}: {column} is empty; say what the figure is, in English "
-                                 "(note, unit) and Danish (note_da, unit_da)")
+            raise CatalogueError(
+                f"{where}: {column} is empty; say what the figure is, in English "
+                "(note, unit) and Danish (note_da, unit_da)"
+            )
     derived = tuple(row["derived_from"].split())
     fitted = tuple(row["fitted_to"].split())
     if grade == "F" and not fitted:
-        raise CatalogueError(f"{where}: a fitted figure (grade F) must name the documented "
-                             "figures it was fitted to (fitted_to)")
+        raise CatalogueError(
+            f"{where}: a fitted figure (grade F) must name the documented "
+            "figures it was fitted to (fitted_to)"
+        )
     if fitted and grade != "F":
         raise CatalogueError(f"{where}: fitted_to is only for fitted figures (grade F)")
-    return Figure(key, value, row["unit"].strip(), row["unit_da"].strip(), year, grade,
-                  row["source_title"].strip(), url, row["note"].strip(), row["note_da"].strip(),
-                  price_year, derived, fitted)
+    return Figure(
+        key,
+        value,
+        row["unit"].strip(),
+        row["unit_da"].strip(),
+        year,
+        grade,
+        row["source_title"].strip(),
+        url,
+        row["note"].strip(),
+        row["note_da"].strip(),
+        price_year,
+        derived,
+        fitted,
+    )
 
 
 def price_index(figures: dict[str, Figure]) -> dict[int, float]:
     """Consumer price level by year (first year = 1), chained from the ``cpi.YEAR`` rises."""
-    rises = {int(k.removeprefix(CPI_PREFIX)): f.value for k, f in figures.items()
-             if k.startswith(CPI_PREFIX)}
+    rises = {
+        int(k.removeprefix(CPI_PREFIX)): f.value
+        for k, f in figures.items()
+        if k.startswith(CPI_PREFIX)
+    }
     if not rises:
         return {}
     years = sorted(rises)
     if years != list(range(years[0], years[-1] + 1)):
-        raise CatalogueError(f"figures.csv: the cpi.YEAR rows must cover every year from "
-                             f"{years[0]} to {years[-1]}")
+        raise CatalogueError(
+            f"figures.csv: the cpi.YEAR rows must cover every year from {years[0]} to {years[-1]}"
+        )
     index = {years[0] - 1: 1.0}
     for year in years:
         index[year] = index[year - 1] * (1 + rises[year])
@@ -143,8 +180,11 @@ def convert(amount: float, from_year: int, to_year: int, index: dict[int, float]
     """An amount in ``from_year`` prices expressed in ``to_year`` prices."""
     for year in (from_year, to_year):
         if year not in index:
-            covers = f"figures.csv covers {min(index)}–{max(index)}" if index else \
-                "figures.csv has no cpi.YEAR rows"
+            covers = (
+                f"figures.csv covers {min(index)}–{max(index)}"
+                if index
+                else "figures.csv has no cpi.YEAR rows"
+            )
             raise CatalogueError(f"no price index for {year}; {covers}")
     return amount * index[to_year] / index[from_year]
 
@@ -163,8 +203,10 @@ def load_figures(path: Path | str, text: str | None = None) -> dict[str, Figure]
     figures: dict[str, Figure] = {}
     reader = csv.DictReader(io.StringIO(text))
     if tuple(reader.fieldnames or ()) != COLUMNS:
-        raise CatalogueError(f"{path.name}: header must be {','.join(COLUMNS)}; "
-                             f"got {','.join(reader.fieldnames or ())}")
+        raise CatalogueError(
+            f"{path.name}: header must be {','.join(COLUMNS)}; "
+            f"got {','.join(reader.fieldnames or ())}"
+        )
     for number, row in enumerate(reader, start=2):
         where = f"{path.name}, row {number}"
         if None in row:
@@ -176,8 +218,10 @@ def load_figures(path: Path | str, text: str | None = None) -> dict[str, Figure]
     for fig in figures.values():
         unknown = [k for k in fig.derived_from + fig.fitted_to if k not in figures]
         if unknown:
-            raise CatalogueError(f"{path.name} ({fig.key}): derived_from/fitted_to name unknown "
-                                 f"figure(s) {', '.join(unknown)}")
+            raise CatalogueError(
+                f"{path.name} ({fig.key}): derived_from/fitted_to name unknown "
+                f"figure(s) {', '.join(unknown)}"
+            )
     index = price_index(figures)
     if PRICE_YEAR_KEY not in figures:
         raise CatalogueError(f"{path.name}: needs the row {PRICE_YEAR_KEY}")

@@ -8,6 +8,7 @@ sector's net (savings minus cost), which ``tests/test_financing.py`` checks.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -36,7 +37,7 @@ class Terms:
     def __post_init__(self):
         fields.validate(self)
 
-    def replace(self, **changes) -> "Terms":
+    def replace(self, **changes) -> Terms:
         return replace(self, **changes)
 
 
@@ -66,8 +67,13 @@ def capped_payments(invest, payable, cap: float) -> np.ndarray:
 
 def _table(result: Result, **flows) -> pd.DataFrame:
     y = result.yearly
-    base = {"year": y["year"], "kommune": y["savings_kommune"] - y["cost"],
-            "region": y["savings_region"], "stat": y["savings_stat"], "investor": 0.0 * y["cost"]}
+    base = {
+        "year": y["year"],
+        "kommune": y["savings_kommune"] - y["cost"],
+        "region": y["savings_region"],
+        "stat": y["savings_stat"],
+        "investor": 0.0 * y["cost"],
+    }
     for party, change in flows.items():
         base[party] = base[party] + change
     return pd.DataFrame(base)
@@ -107,8 +113,9 @@ def bond_payments(result: Result, terms: Terms) -> tuple[np.ndarray, np.ndarray]
     term = (y["year"] < terms.bond_years).to_numpy()
     invest = y["cost"].to_numpy() * term
     triggered = measured_share(result) >= terms.bond_trigger
-    due = terms.bond_outcome_share * np.maximum(y["savings_kommune"].to_numpy(), 0) * term \
-        * triggered
+    due = (
+        terms.bond_outcome_share * np.maximum(y["savings_kommune"].to_numpy(), 0) * term * triggered
+    )
     return invest, capped_payments(invest, due, terms.bond_cap)
 
 
@@ -120,8 +127,12 @@ def impact_bond(result: Result, terms: Terms) -> pd.DataFrame:
 
 def arrangements(result: Result, terms: Terms) -> dict[str, pd.DataFrame]:
     """Every arrangement's yearly flows per party."""
-    build = {"self_financed": self_financed, "state_grant": state_grant,
-             "conditional_grant": conditional_grant, "impact_bond": impact_bond}
+    build = {
+        "self_financed": self_financed,
+        "state_grant": state_grant,
+        "conditional_grant": conditional_grant,
+        "impact_bond": impact_bond,
+    }
     return {name: build[name](result, terms) for name in ARRANGEMENTS}
 
 
@@ -131,7 +142,7 @@ def summary(result: Result, terms: Terms) -> pd.DataFrame:
     rate = result.scenario.discount_rate
     rows = []
     for name, flows in arrangements(result, terms).items():
-        row = {"arrangement": name}
+        row: dict[str, Any] = {"arrangement": name}
         for party in PARTIES:
             row[f"pv_{party}"] = float(cashflow.npv(rate, flows[party]))
         row["investor_irr"] = row["investor_multiple"] = np.nan
@@ -152,7 +163,7 @@ def summary(result: Result, terms: Terms) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Peterborough:
-    """The Peterborough bond: capital drawn over the cohort years, one outcome payment at the end."""
+    """The Peterborough bond: capital drawn over the cohort years, one payment at the end."""
 
     capital: float
     draw_years: int
@@ -182,8 +193,11 @@ class Peterborough:
 def peterborough() -> Peterborough:
     """The preset; ``payment_per_point`` is calibrated (grade A) to the documented result."""
     f = catalogue.figure
-    return Peterborough(capital=f("peterborough.capital").value,
-                        draw_years=int(f("peterborough.draw_years").value),
-                        pay_year=int(f("peterborough.years").value),
-                        trigger=f("peterborough.trigger").value, cap=f("peterborough.cap").value,
-                        payment_per_point=f("peterborough.payment_per_point").value)
+    return Peterborough(
+        capital=f("peterborough.capital").value,
+        draw_years=int(f("peterborough.draw_years").value),
+        pay_year=int(f("peterborough.years").value),
+        trigger=f("peterborough.trigger").value,
+        cap=f("peterborough.cap").value,
+        payment_per_point=f("peterborough.payment_per_point").value,
+    )

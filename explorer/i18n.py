@@ -39,8 +39,11 @@ def catalogue() -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
 
     def walk(prefix: str, node) -> None:
-        if isinstance(node, dict) and set(node) == set(LANGS) and all(
-                isinstance(v, str) for v in node.values()):
+        if (
+            isinstance(node, dict)
+            and set(node) == set(LANGS)
+            and all(isinstance(v, str) for v in node.values())
+        ):
             out[prefix] = node
         elif isinstance(node, dict):
             for key, value in node.items():
@@ -103,7 +106,9 @@ def millions(value: float, lang: str = "da", digits: int = 1) -> str:
 
 def percent(value: float, lang: str = "da", digits: int = 0) -> str:
     """'20 %' (da) or '20%' (en)."""
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + ("\u00a0%" if lang == "da" else "%")
+    pattern = (
+        "#,##0" + ("." + "0" * digits if digits else "") + ("\u00a0%" if lang == "da" else "%")
+    )
     return format_percent(value, format=pattern, locale=LOCALES[check_lang(lang)])
 
 

@@ -11,9 +11,19 @@ import pandas as pd
 from . import cashflow, engine, fields
 from .scenario import PAYERS, Scenario
 
-KPIS = ("extra_workers", "total_cost", "total_savings", "npv", "npv_kommune",
-        "benefit_cost_ratio", "payback_year", "payback_year_discounted", "payback_year_kommune",
-        "payback_year_kommune_discounted", "pv_wider_gains")
+KPIS = (
+    "extra_workers",
+    "total_cost",
+    "total_savings",
+    "npv",
+    "npv_kommune",
+    "benefit_cost_ratio",
+    "payback_year",
+    "payback_year_discounted",
+    "payback_year_kommune",
+    "payback_year_kommune_discounted",
+    "pv_wider_gains",
+)
 EFFECT_RANGE = (0.0, fields.field("scenario", "effect_scale").hi)
 
 
@@ -39,7 +49,8 @@ def summarise(paths: engine.Paths) -> dict[str, np.ndarray]:
         payback_year_discounted=year(cashflow.payback_index(paths.net * d, cost * d)),
         payback_year_kommune=year(cashflow.payback_index(paths.net_kommune, cost)),
         payback_year_kommune_discounted=year(
-            cashflow.payback_index(paths.net_kommune * d, cost * d)),
+            cashflow.payback_index(paths.net_kommune * d, cost * d)
+        ),
         pv_wider_gains=(paths.wider_gains * d).sum(axis=1),
     )
 
@@ -131,10 +142,16 @@ class Result:
         p, s = self.paths, self.scenario
         T = s.horizon_years
         cols: dict[str, np.ndarray] = {
-            "year": np.arange(T), "calendar_year": s.start_year + np.arange(T),
-            "extra_workers": np.full(T, p.extra_workers[0]), "staffing": p.staffing[0],
-            "caseload": p.caseload[0], "dose": p.dose[0],
-            "cost_staff": p.cost_staff[0], "cost_other": p.cost_other[0], "cost": p.cost[0]}
+            "year": np.arange(T),
+            "calendar_year": s.start_year + np.arange(T),
+            "extra_workers": np.full(T, p.extra_workers[0]),
+            "staffing": p.staffing[0],
+            "caseload": p.caseload[0],
+            "dose": p.dose[0],
+            "cost_staff": p.cost_staff[0],
+            "cost_other": p.cost_other[0],
+            "cost": p.cost[0],
+        }
         for k, o in enumerate(s.outcomes):
             cols[f"at_risk_{o.key}"] = p.at_risk[0, k]
             cols[f"without_{o.key}"] = p.without[0, k]

@@ -39,10 +39,10 @@ OWN = "own"
 VERSION = "v1"
 #: A link that carries the whole case has at most this many characters; a larger case is a file.
 MAX_LINK = 1_800
-MAX_CODE = 4_000          # characters of a code read from a link
-MAX_JSON = 64_000         # bytes of a code's JSON once inflated
-MAX_FILE = 100_000        # bytes of a case file
-MAX_NUMBER = 1e12         # larger than any field allows; refused before the case reader sees it
+MAX_CODE = 4_000  # characters of a code read from a link
+MAX_JSON = 64_000  # bytes of a code's JSON once inflated
+MAX_FILE = 100_000  # bytes of a case file
+MAX_NUMBER = 1e12  # larger than any field allows; refused before the case reader sees it
 MAX_TEXT = 2_000
 MAX_DEPTH = 12
 MAX_NODES = 5_000
@@ -53,16 +53,20 @@ NOT_PLAIN = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
 
 #: Price figures by the refusion that applies: a benefit (by weeks on support), a placement (the
 #: central refusion for high-cost cases), a gain beyond the public budgets (no payer).
-BENEFITS = ("price.kontanthjaelp_30plus", "price.kontanthjaelp_30plus_2016",
-            "price.kontanthjaelp_30plus_2015", "price.sygedagpenge_max",
-            "price.foertidspension_single")
+BENEFITS = (
+    "price.kontanthjaelp_30plus",
+    "price.kontanthjaelp_30plus_2016",
+    "price.kontanthjaelp_30plus_2015",
+    "price.sygedagpenge_max",
+    "price.foertidspension_single",
+)
 PLACEMENTS = ("price.institution_placement", "price.foster_family", "price.secure_institution")
 WIDER = ("price.kora_gain_per_year",)
 PAYER_MODES = ("benefit", "high_cost", "shares")
 #: A new outcome's sourced defaults by kind.
 RATE_DEFAULTS = {"entry": "dk.institution_entry_rate", "exit": "dk.kontanthjaelp_exit_rate"}
 PRICE_DEFAULTS = {"entry": "price.institution_placement", "exit": "price.kontanthjaelp_30plus"}
-WEEKS_DEFAULT = 52.0      # a year on support before the change: the state refunds 20 %
+WEEKS_DEFAULT = 52.0  # a year on support before the change: the state refunds 20 %
 TEXT_LIMITS = {"title": 120, "summary": 1000, "label": 200, "note": 500}
 
 
@@ -72,14 +76,21 @@ class OwnCaseError(ValueError):
     (the case reader's own English words). Numbers in ``values`` are written the page's way; a
     ``{da, en}`` mapping in its language."""
 
-    def __init__(self, problem: str, detail: str = "", cause: OwnCaseError | None = None,
-                 **values: Any):
+    def __init__(
+        self, problem: str, detail: str = "", cause: OwnCaseError | None = None, **values: Any
+    ):
         self.problem, self.detail, self.cause, self.values = problem, detail, cause, values
         super().__init__(self.text("en"))
 
     def text(self, lang: str = "en") -> str:
-        shown = {k: i18n.short(v, lang) if isinstance(v, (int, float)) else
-                 v[lang] if isinstance(v, dict) else v for k, v in self.values.items()}
+        shown = {
+            k: i18n.short(v, lang)
+            if isinstance(v, (int, float))
+            else v[lang]
+            if isinstance(v, dict)
+            else v
+            for k, v in self.values.items()
+        }
         sentence = i18n.t(f"own_case.error.{self.problem}", lang, **shown)
         after = self.cause.text(lang) if self.cause else self.detail
         return f"{sentence} {after}" if after else sentence
@@ -154,8 +165,13 @@ class PriceSpec:
     @classmethod
     def of(cls, spec: dict) -> PriceSpec:
         payers = {p: Share.of(s) for p, s in (spec.get("payers") or {}).items()}
-        return cls(dict(spec["label"]), Value.of(spec["amount"]), payers,
-                   spec.get("kind", "budget"), spec.get("sign", 1))
+        return cls(
+            dict(spec["label"]),
+            Value.of(spec["amount"]),
+            payers,
+            spec.get("kind", "budget"),
+            spec.get("sign", 1),
+        )
 
     def spec(self) -> dict:
         out: dict[str, Any] = {"label": dict(self.label), "amount": self.amount.spec()}
@@ -190,13 +206,22 @@ class OutcomeSpec:
     @classmethod
     def of(cls, spec: dict) -> OutcomeSpec:
         values = {n: Value.of(spec[n]) for n in OUTCOME_VALUES if n in spec}
-        return cls(spec["key"], spec.get("kind", "entry"), dict(spec["label"]), values,
-                   tuple(PriceSpec.of(p) for p in spec["prices"]))
+        return cls(
+            spec["key"],
+            spec.get("kind", "entry"),
+            dict(spec["label"]),
+            values,
+            tuple(PriceSpec.of(p) for p in spec["prices"]),
+        )
 
     def spec(self) -> dict:
-        return {"key": self.key, "kind": self.kind, "label": dict(self.label),
-                **{n: v.spec() for n, v in self.values.items()},
-                "prices": [p.spec() for p in self.prices]}
+        return {
+            "key": self.key,
+            "kind": self.kind,
+            "label": dict(self.label),
+            **{n: v.spec() for n, v in self.values.items()},
+            "prices": [p.spec() for p in self.prices],
+        }
 
     def value(self, name: str) -> Value:
         """A value, or the sourced default a case file without it takes."""
@@ -224,14 +249,22 @@ class OwnCase:
         levers = {n: Value.of(v) for n, v in (spec.get("levers") or {}).items()}
         if spec.get("start_year") is not None:
             levers.setdefault("start_year", Value.of(spec["start_year"]))
-        return cls(dict(spec["name"]), dict(spec["summary"]), spec.get("area", "other"), levers,
-                   tuple(OutcomeSpec.of(o) for o in spec["outcomes"]))
+        return cls(
+            dict(spec["name"]),
+            dict(spec["summary"]),
+            spec.get("area", "other"),
+            levers,
+            tuple(OutcomeSpec.of(o) for o in spec["outcomes"]),
+        )
 
     def spec(self) -> dict:
         """The case's definition as a case file writes it."""
         levers = {n: v.spec() for n, v in self.levers.items() if n != "start_year"}
-        out: dict[str, Any] = {"name": dict(self.title), "summary": dict(self.summary),
-                               "area": self.area}
+        out: dict[str, Any] = {
+            "name": dict(self.title),
+            "summary": dict(self.summary),
+            "area": self.area,
+        }
         if "start_year" in self.levers:
             out["start_year"] = self.levers["start_year"].spec()
         out["levers"] = levers
@@ -261,15 +294,26 @@ class OwnCase:
         """Refuse what the form can get wrong, naming the field in the page's language."""
         for what, texts in (("title", self.title), ("summary", self.summary)):
             _check_text(what, texts)
-        number = {name: self.lever(name).resolve()
-                  for name in ("cases", "caseload_before", "caseload_after",
-                               "reference_caseload_before", "reference_caseload_after")}
+        number = {
+            name: self.lever(name).resolve()
+            for name in (
+                "cases",
+                "caseload_before",
+                "caseload_after",
+                "reference_caseload_before",
+                "reference_caseload_after",
+            )
+        }
         if number["caseload_after"] > number["caseload_before"]:
-            raise OwnCaseError("caseload_pair", after=number["caseload_after"],
-                               before=number["caseload_before"])
+            raise OwnCaseError(
+                "caseload_pair", after=number["caseload_after"], before=number["caseload_before"]
+            )
         if number["reference_caseload_after"] >= number["reference_caseload_before"]:
-            raise OwnCaseError("reference_pair", after=number["reference_caseload_after"],
-                               before=number["reference_caseload_before"])
+            raise OwnCaseError(
+                "reference_pair",
+                after=number["reference_caseload_after"],
+                before=number["reference_caseload_before"],
+            )
         for o in self.outcomes:
             _check_outcome(o, number["cases"])
 
@@ -285,16 +329,20 @@ class OwnCase:
         for spec, own in zip(self.outcomes, mine.outcomes):
             theirs = next((o for o in scenario.outcomes if o.key == spec.key), own)
             values = dict(spec.values)
-            values.update({name: Value(number=getattr(theirs, name)) for name in OUTCOME_VALUES
-                           if not _same(getattr(theirs, name), getattr(own, name))})
+            values.update(
+                {
+                    name: Value(number=getattr(theirs, name))
+                    for name in OUTCOME_VALUES
+                    if not _same(getattr(theirs, name), getattr(own, name))
+                }
+            )
             outcomes.append(replace(spec, values=values))
         return replace(self, levers=levers, outcomes=tuple(outcomes))
 
     def free_key(self) -> str:
         """A key no outcome of this case has yet (``outcome_2``)."""
         taken = {o.key for o in self.outcomes}
-        return next(f"outcome_{n}" for n in range(1, len(taken) + 2)
-                    if f"outcome_{n}" not in taken)
+        return next(f"outcome_{n}" for n in range(1, len(taken) + 2) if f"outcome_{n}" not in taken)
 
 
 @cache
@@ -343,8 +391,10 @@ def _check_outcome(o: OutcomeSpec, group: float) -> None:
 # -- new cases -------------------------------------------------------------------------------------
 def price_label(figure: str) -> dict[str, str]:
     """A catalogue price's name in both languages."""
-    return {lang: i18n.t(f"own_case.prices.{figure.removeprefix('price.')}", lang)
-            for lang in i18n.LANGS}
+    return {
+        lang: i18n.t(f"own_case.prices.{figure.removeprefix('price.')}", lang)
+        for lang in i18n.LANGS
+    }
 
 
 def standard_price(amount: Value, weeks: Value = Value(WEEKS_DEFAULT)) -> PriceSpec:
@@ -356,20 +406,33 @@ def standard_price(amount: Value, weeks: Value = Value(WEEKS_DEFAULT)) -> PriceS
         label = {lang: i18n.t("own_case.prices.own", lang) for lang in i18n.LANGS}
     if amount.figure in WIDER:
         return PriceSpec(label, amount, kind="wider")
-    mode = "benefit" if amount.figure in BENEFITS else \
-        "high_cost" if amount.figure in PLACEMENTS else "shares"
+    mode = (
+        "benefit"
+        if amount.figure in BENEFITS
+        else "high_cost"
+        if amount.figure in PLACEMENTS
+        else "shares"
+    )
     return PriceSpec(label, amount, payers_for(mode, amount, weeks))
 
 
-def payers_for(mode: str, amount: Value, weeks: Value = Value(WEEKS_DEFAULT),
-               region: Value = Value(0.0), stat: Value = Value(0.0)) -> dict[str, Share]:
+def payers_for(
+    mode: str,
+    amount: Value,
+    weeks: Value = Value(WEEKS_DEFAULT),
+    region: Value = Value(0.0),
+    stat: Value = Value(0.0),
+) -> dict[str, Share]:
     """The payers of a price in one of the form's modes; the kommune pays the rest."""
     if mode == "benefit":
         return {"stat": Share("refusion_from_week", weeks), "kommune": Share("rest")}
     if mode == "high_cost":
         return {"stat": Share("high_cost_refusion", amount), "kommune": Share("rest")}
-    return {"region": Share("value", region), "stat": Share("value", stat),
-            "kommune": Share("rest")}
+    return {
+        "region": Share("value", region),
+        "stat": Share("value", stat),
+        "kommune": Share("rest"),
+    }
 
 
 def default_label(kind: str) -> dict[str, str]:
@@ -378,9 +441,13 @@ def default_label(kind: str) -> dict[str, str]:
 
 def new_outcome(kind: str, key: str) -> OutcomeSpec:
     """An outcome with the catalogue's defaults for its kind and no effect until one is given."""
-    return OutcomeSpec(key, kind, default_label(kind),
-                       {"base_rate": Value(figure=RATE_DEFAULTS[kind]), "effect": Value(0.0)},
-                       (standard_price(Value(figure=PRICE_DEFAULTS[kind])),))
+    return OutcomeSpec(
+        key,
+        kind,
+        default_label(kind),
+        {"base_rate": Value(figure=RATE_DEFAULTS[kind]), "effect": Value(0.0)},
+        (standard_price(Value(figure=PRICE_DEFAULTS[kind])),),
+    )
 
 
 def with_kind(o: OutcomeSpec, kind: str) -> OutcomeSpec:
@@ -392,7 +459,7 @@ def with_kind(o: OutcomeSpec, kind: str) -> OutcomeSpec:
         values["base_rate"] = new.values["base_rate"]
     if kind == "entry":
         values.pop("other_benefit_share", None)
-        if o.value("effect").resolve() > 1:   # a relative fall in entries is at most 1
+        if o.value("effect").resolve() > 1:  # a relative fall in entries is at most 1
             values["effect"] = Value(1.0)
     prices = o.prices
     if prices and prices[0].amount == old.prices[0].amount:
@@ -403,13 +470,21 @@ def with_kind(o: OutcomeSpec, kind: str) -> OutcomeSpec:
 
 def blank() -> OwnCase:
     """The form before the reader fills it in: one prevention outcome, the catalogue's defaults."""
-    texts = {key: {lang: i18n.t(f"own_case.default_{key}", lang) for lang in i18n.LANGS}
-             for key in ("title", "summary")}
-    levers = {"start_year": Value(figure="model.start_year"), "cases": Value(100.0),
-              "caseload_before": Value(40.0), "caseload_after": Value(20.0),
-              "reference_caseload_before": Value(40.0), "reference_caseload_after": Value(20.0)}
-    return OwnCase(texts["title"], texts["summary"], "other", levers,
-                   (new_outcome("entry", "outcome_1"),))
+    texts = {
+        key: {lang: i18n.t(f"own_case.default_{key}", lang) for lang in i18n.LANGS}
+        for key in ("title", "summary")
+    }
+    levers = {
+        "start_year": Value(figure="model.start_year"),
+        "cases": Value(100.0),
+        "caseload_before": Value(40.0),
+        "caseload_after": Value(20.0),
+        "reference_caseload_before": Value(40.0),
+        "reference_caseload_after": Value(20.0),
+    }
+    return OwnCase(
+        texts["title"], texts["summary"], "other", levers, (new_outcome("entry", "outcome_1"),)
+    )
 
 
 @cache
@@ -419,7 +494,7 @@ def _preset_specs() -> dict[str, Any]:
 
 def from_preset(name: str) -> OwnCase:
     """A preset as an own case, to change one thing and compare."""
-    catalogue.case(name)   # an unknown name is refused with the choices
+    catalogue.case(name)  # an unknown name is refused with the choices
     return OwnCase.of(_preset_specs()[name])
 
 
@@ -446,8 +521,11 @@ def _inspect(content: Any, source: str) -> None:
             stack.extend((v, f"{path}[{i}]", depth + 1) for i, v in enumerate(node))
         elif isinstance(node, str) and len(node) > MAX_TEXT:
             raise OwnCaseError("long_text", where=where, most=MAX_TEXT)
-        elif isinstance(node, (int, float)) and not isinstance(node, bool) and \
-                not abs(node) <= MAX_NUMBER:   # also NaN and infinities
+        elif (
+            isinstance(node, (int, float))
+            and not isinstance(node, bool)
+            and not abs(node) <= MAX_NUMBER
+        ):  # also NaN and infinities
             raise OwnCaseError("huge_number", where=where, value=repr(node)[:24])
 
 
@@ -456,7 +534,7 @@ def _read_case(content: Any, source: str) -> Case:
         found = read_cases(content, source, catalogue.figures())
     except CatalogueError as error:
         raise OwnCaseError("invalid", detail=str(error)) from None
-    except (TypeError, OverflowError) as error:   # a part of a type the reader does not expect
+    except (TypeError, OverflowError) as error:  # a part of a type the reader does not expect
         raise OwnCaseError("invalid", detail=f"{source}: {error}") from None
     return next(iter(found.values()))
 
@@ -485,10 +563,18 @@ _Dumper.add_representer(str, _text)
 
 def to_yaml(case: OwnCase, lang: str = "da") -> str:
     """The case as a case file, in the format of data/cases.yaml."""
-    head = "".join(f"# {line}\n" for line in
-                   i18n.t("own_case.yaml_header", lang, year=catalogue.price_year()).split("\n"))
-    body = yaml.dump({OWN: case.spec()}, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=10_000)
+    head = "".join(
+        f"# {line}\n"
+        for line in i18n.t("own_case.yaml_header", lang, year=catalogue.price_year()).split("\n")
+    )
+    body = yaml.dump(
+        {OWN: case.spec()},
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=10_000,
+    )
     return head + body
 
 
@@ -551,13 +637,14 @@ def decode(code: str) -> OwnCase:
     if not inflater.eof or inflater.unused_data:
         raise OwnCaseError("code_broken")
     try:
-        content = json.loads(data.decode("utf-8"), object_pairs_hook=_unique,
-                             parse_constant=_no_constant)
+        content = json.loads(
+            data.decode("utf-8"), object_pairs_hook=_unique, parse_constant=_no_constant
+        )
     except (UnicodeDecodeError, RecursionError, json.JSONDecodeError):
         raise OwnCaseError("code_broken") from None
     except OwnCaseError:
         raise
-    except ValueError:   # int() refuses a number of thousands of digits
+    except ValueError:  # int() refuses a number of thousands of digits
         raise _huge("…") from None
     try:
         return read({OWN: content}, "c")

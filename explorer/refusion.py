@@ -8,8 +8,9 @@ BENEFIT_STEPS = (  # (last week of the step, figure key of the state's share)
     (52, "refusion.weeks_27_52"),
     (None, "refusion.after_52_weeks"),
 )
-HIGH_COST = tuple((f"refusion.high_cost_threshold_{i}", f"refusion.high_cost_rate_{i}")
-                  for i in (1, 2, 3))
+HIGH_COST = tuple(
+    (f"refusion.high_cost_threshold_{i}", f"refusion.high_cost_rate_{i}") for i in (1, 2, 3)
+)
 
 
 def benefit_state_share(weeks_before: float, figures) -> float:
@@ -17,7 +18,7 @@ def benefit_state_share(weeks_before: float, figures) -> float:
     public support (STAR's refusion steps: 80 % weeks 1-4, 40 % 5-26, 30 % 27-52, 20 % after)."""
     if weeks_before < 0:
         raise ValueError(f"weeks on support must be 0 or more; got {weeks_before:g}")
-    start = int(round(weeks_before))
+    start = round(weeks_before)
     shares = []
     for week in range(start + 1, start + 53):
         for last, key in BENEFIT_STEPS:

@@ -32,16 +32,21 @@ class Price:
     label_da: str
     label_en: str
     amount: float = spec_field("price", "amount", required=True)
-    kommune: float = dataclasses.field(default=1.0, metadata={"spec": fields.field("price", "kommune")})
-    region: float = dataclasses.field(default=0.0, metadata={"spec": fields.field("price", "region")})
+    kommune: float = dataclasses.field(
+        default=1.0, metadata={"spec": fields.field("price", "kommune")}
+    )
+    region: float = dataclasses.field(
+        default=0.0, metadata={"spec": fields.field("price", "region")}
+    )
     stat: float = dataclasses.field(default=0.0, metadata={"spec": fields.field("price", "stat")})
     kind: str = "budget"
 
     def __post_init__(self):
         owner = f"price {self.label_en!r}"
         if self.kind not in PRICE_KINDS:
-            raise ValueError(f"{owner}: kind must be one of {', '.join(PRICE_KINDS)}; "
-                             f"got {self.kind!r}")
+            raise ValueError(
+                f"{owner}: kind must be one of {', '.join(PRICE_KINDS)}; got {self.kind!r}"
+            )
         if self.kind == "wider":
             object.__setattr__(self, "kommune", 0.0)
         fields.validate(self, owner)
@@ -49,7 +54,8 @@ class Price:
         if self.kind == "budget" and abs(total - 1.0) > 1e-9:
             raise ValueError(
                 f"{owner}: payer shares (kommune, region, stat) must sum to 1; "
-                f"got {self.kommune:g} + {self.region:g} + {self.stat:g} = {total:g}")
+                f"got {self.kommune:g} + {self.region:g} + {self.stat:g} = {total:g}"
+            )
         if self.kind == "wider" and total:
             raise ValueError(f"{owner}: a wider gain has no payer; leave the shares at 0")
 
@@ -80,37 +86,51 @@ class Outcome:
     base_rate: float = spec_field("outcome", "base_rate", required=True)
     effect: float = spec_field("outcome", "effect", required=True)
     kind: str = "entry"
-    deadweight: float = dataclasses.field(default=0.0, metadata={"spec": fields.field("outcome", "deadweight")})
-    duration_years: float = dataclasses.field(default=1.0, metadata={"spec": fields.field("outcome", "duration_years")})
+    deadweight: float = dataclasses.field(
+        default=0.0, metadata={"spec": fields.field("outcome", "deadweight")}
+    )
+    duration_years: float = dataclasses.field(
+        default=1.0, metadata={"spec": fields.field("outcome", "duration_years")}
+    )
     other_benefit_share: float = dataclasses.field(
-        default=0.0, metadata={"spec": fields.field("outcome", "other_benefit_share")})
+        default=0.0, metadata={"spec": fields.field("outcome", "other_benefit_share")}
+    )
     prices: tuple[Price, ...] = ()
 
     def __post_init__(self):
         if not isinstance(self.key, str) or not self.key.isidentifier() or not self.key.isascii():
-            raise ValueError(f"outcome key must be a plain name (letters, digits, _); "
-                             f"got {self.key!r}")
+            raise ValueError(
+                f"outcome key must be a plain name (letters, digits, _); got {self.key!r}"
+            )
         owner = f"outcome {self.key!r}"
         if self.kind not in KINDS:
-            raise ValueError(f"{owner}: kind must be 'entry' (entries prevented) or 'exit' "
-                             f"(exits sped up); got {self.kind!r}")
+            raise ValueError(
+                f"{owner}: kind must be 'entry' (entries prevented) or 'exit' "
+                f"(exits sped up); got {self.kind!r}"
+            )
         fields.validate(self, owner)
-        if not isinstance(self.prices, (tuple, list)) or \
-                not all(isinstance(p, Price) for p in self.prices):
+        if not isinstance(self.prices, (tuple, list)) or not all(
+            isinstance(p, Price) for p in self.prices
+        ):
             raise ValueError(f"{owner}: prices must be Price objects")
         object.__setattr__(self, "prices", tuple(self.prices))
         if self.kind == "entry" and self.effect > 1:
-            raise ValueError(f"{owner}: effect must be from 0 to 1 for prevented entries (a "
-                             f"relative fall); got {self.effect:g}")
+            raise ValueError(
+                f"{owner}: effect must be from 0 to 1 for prevented entries (a "
+                f"relative fall); got {self.effect:g}"
+            )
         if self.kind == "exit":
             if self.base_rate >= 1:
-                raise ValueError(f"{owner}: base_rate must be below 1 for exits (a share that "
-                                 f"leaves anyway); got {self.base_rate:g}")
+                raise ValueError(
+                    f"{owner}: base_rate must be below 1 for exits (a share that "
+                    f"leaves anyway); got {self.base_rate:g}"
+                )
             most = self.max_effect
             if self.effect > most + 1e-12:
                 raise ValueError(
                     f"{owner}: effect {self.effect:g} at base_rate {self.base_rate:g} would move "
-                    f"more people than stay on the benefit; it must be at most {most:.4g}")
+                    f"more people than stay on the benefit; it must be at most {most:.4g}"
+                )
 
     @property
     def max_effect(self) -> float:
@@ -132,8 +152,10 @@ class Outcome:
 
     def price_by_payer(self) -> tuple[float, float, float]:
         """Budget DKK per avoided person-year for kommune, region and stat."""
-        return tuple(sum(p.amount * p.shares()[i] for p in self.prices if p.kind == "budget")
-                     for i in range(3))  # type: ignore[return-value]
+        return tuple(
+            sum(p.amount * p.shares()[i] for p in self.prices if p.kind == "budget")
+            for i in range(3)
+        )  # type: ignore[return-value]
 
     def wider_price(self) -> float:
         """Wider gain (beyond public budgets) per avoided person-year."""
@@ -149,9 +171,11 @@ class Scenario:
 
     cases: float = spec_field("scenario", "cases")
     caseload_before: float = dataclasses.field(
-        default=40.0, metadata={"spec": fields.field("scenario", "caseload_before")})
+        default=40.0, metadata={"spec": fields.field("scenario", "caseload_before")}
+    )
     caseload_after: float = dataclasses.field(
-        default=20.0, metadata={"spec": fields.field("scenario", "caseload_after")})
+        default=20.0, metadata={"spec": fields.field("scenario", "caseload_after")}
+    )
     worker_cost: float = spec_field("scenario", "worker_cost")
     overhead: float = spec_field("scenario", "overhead")
     start_year: int = spec_field("scenario", "start_year")
@@ -165,9 +189,11 @@ class Scenario:
     other_cost_per_year: float = spec_field("scenario", "other_cost_per_year")
     programme_years: int = spec_field("scenario", "programme_years")
     reference_caseload_before: float = dataclasses.field(
-        default=48.0, metadata={"spec": fields.field("scenario", "reference_caseload_before")})
+        default=48.0, metadata={"spec": fields.field("scenario", "reference_caseload_before")}
+    )
     reference_caseload_after: float = dataclasses.field(
-        default=24.0, metadata={"spec": fields.field("scenario", "reference_caseload_after")})
+        default=24.0, metadata={"spec": fields.field("scenario", "reference_caseload_after")}
+    )
     max_dose: float = spec_field("scenario", "max_dose")
     wider_gains: int = spec_field("scenario", "wider_gains")
     outcomes: tuple[Outcome, ...] = ()
@@ -175,19 +201,25 @@ class Scenario:
 
     def __post_init__(self):
         fields.validate(self)
-        if not isinstance(self.outcomes, (tuple, list)) or \
-                not all(isinstance(o, Outcome) for o in self.outcomes):
-            got = next((o for o in self.outcomes if not isinstance(o, Outcome)), self.outcomes) \
-                if isinstance(self.outcomes, (tuple, list)) else self.outcomes
+        if not isinstance(self.outcomes, (tuple, list)) or not all(
+            isinstance(o, Outcome) for o in self.outcomes
+        ):
+            got = (
+                next((o for o in self.outcomes if not isinstance(o, Outcome)), self.outcomes)
+                if isinstance(self.outcomes, (tuple, list))
+                else self.outcomes
+            )
             raise ValueError(f"outcomes must be Outcome objects; got {got!r:.60}")
         object.__setattr__(self, "outcomes", tuple(self.outcomes))
         if self.caseload_after > self.caseload_before:
-            raise FieldError(fields.field("scenario", "caseload_after"), "range",
-                             self.caseload_after).with_bounds(1, self.caseload_before)
+            raise FieldError(
+                fields.field("scenario", "caseload_after"), "range", self.caseload_after
+            ).with_bounds(1, self.caseload_before)
         if self.reference_caseload_after >= self.reference_caseload_before:
             raise ValueError(
                 "reference_caseload_after must be below reference_caseload_before "
-                f"({self.reference_caseload_before:g}); got {self.reference_caseload_after:g}")
+                f"({self.reference_caseload_before:g}); got {self.reference_caseload_after:g}"
+            )
         keys = [o.key for o in self.outcomes]
         if len(set(keys)) != len(keys):
             raise ValueError(f"outcomes must have distinct keys; got {keys}")
@@ -198,8 +230,10 @@ class Scenario:
         """A new validated Scenario with ``changes`` applied together."""
         unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
         if unknown:
-            raise ValueError(f"unknown Scenario field(s): {', '.join(sorted(unknown))}; "
-                             f"allowed: {', '.join(fields.of(Scenario))}")
+            raise ValueError(
+                f"unknown Scenario field(s): {', '.join(sorted(unknown))}; "
+                f"allowed: {', '.join(fields.of(Scenario))}"
+            )
         return dataclasses.replace(self, **changes)
 
     @property
@@ -227,8 +261,7 @@ class Scenario:
     def replace_outcome(self, key: str, **changes: Any) -> Scenario:
         """A new Scenario with one outcome's fields changed."""
         self.outcome(key)
-        new = tuple(dataclasses.replace(o, **changes) if o.key == key else o
-                    for o in self.outcomes)
+        new = tuple(dataclasses.replace(o, **changes) if o.key == key else o for o in self.outcomes)
         return self.replace(outcomes=new)
 
     def calendar_year(self, index: int) -> int:

@@ -28,8 +28,11 @@ class CappedKernelManager(AsyncMappingKernelManager):
     """AsyncMappingKernelManager with a ceiling on the number of kernels."""
 
     max_kernels = Integer(config=True, help="Most kernels at once (0: no ceiling).")
-    refill_wait = Float(2.0, config=True, help="Seconds between checks when a pool refill "
-                                               "waits for room under the ceiling.")
+    refill_wait = Float(
+        2.0,
+        config=True,
+        help="Seconds between checks when a pool refill waits for room under the ceiling.",
+    )
 
     @default("max_kernels")
     def _default_max_kernels(self) -> int:
@@ -38,10 +41,10 @@ class CappedKernelManager(AsyncMappingKernelManager):
     def full(self) -> bool:
         return bool(self.max_kernels) and len(self.list_kernel_ids()) >= self.max_kernels
 
-    async def start_kernel(self, *args, **kwargs) -> str:
+    async def start_kernel(self, *args, **kwargs) -> str:  # type: ignore[override]
         env = kwargs.get("env") or {}
         if env.get("VOILA_PREHEAT") == "True":
-            while self.full():           # a pool refill: wait for a reader's kernel to go
+            while self.full():  # a pool refill: wait for a reader's kernel to go
                 await asyncio.sleep(self.refill_wait)
         elif self.full():
             self.log.warning("Kernel ceiling of %d reached; answering 503", self.max_kernels)
@@ -67,13 +70,17 @@ def _plain(handler: RequestHandler, status: int) -> None:
     handler.set_status(status)
     handler.set_header("Content-Type", "text/html; charset=utf-8")
     handler.set_header("Cache-Control", "no-store")
-    words = {404: ("Siden findes ikke.", "The page does not exist."),
-             414: ("Adressen er for lang.", "The address is too long."),
-             405: ("Det kan man ikke her.", "That is not allowed here.")}
+    words = {
+        404: ("Siden findes ikke.", "The page does not exist."),
+        414: ("Adressen er for lang.", "The address is too long."),
+        405: ("Det kan man ikke her.", "That is not allowed here."),
+    }
     da, en = words.get(status, ("Noget gik galt.", "Something went wrong."))
-    handler.finish(f"<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'>"
-                   f"<title>{status}</title></head><body><h1>{status}</h1><p>{da}</p>"
-                   f"<p lang='en'>{en}</p></body></html>")
+    handler.finish(
+        f"<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'>"
+        f"<title>{status}</title></head><body><h1>{status}</h1><p>{da}</p>"
+        f"<p lang='en'>{en}</p></body></html>"
+    )
 
 
 class _TooLong(RequestHandler):
@@ -89,7 +96,7 @@ class _NotFound(RequestHandler):
 def _guarded(handler_class: type) -> type:
     """The handler, with malformed paths answered 404 instead of an assertion's 500."""
 
-    class Guarded(handler_class):  # type: ignore[misc, valid-type]
+    class Guarded(handler_class):
         async def get(self, *args, **kwargs):
             try:
                 return await super().get(*args, **kwargs)

@@ -43,8 +43,9 @@ def label(case, what: str, lang: str) -> str:
 
 def case_sources(case, lang: str) -> list[tuple[str, str, catalogue.Figure]]:
     """(what, label, figure) for every value of a case that comes from a figure."""
-    return [(what, label(case, what, lang), catalogue.figure(key))
-            for what, key in case.sources.items()]
+    return [
+        (what, label(case, what, lang), catalogue.figure(key)) for what, key in case.sources.items()
+    ]
 
 
 def _cell(text: str) -> str:
@@ -54,38 +55,52 @@ def _cell(text: str) -> str:
 def markdown() -> str:
     """The sources page (``python -m explorer sources``)."""
     year = catalogue.price_year()
-    lines = ["# Sources", "",
-             "Generated from `data/figures.csv` by `python -m explorer sources`; do not edit by "
-             "hand.", "",
-             "Evidence grades: " + "; ".join(f"**{g}** {i18n.grade_text(g, 'en').lower()}"
-                                             for g in i18n.GRADES) + ".",
-             "",
-             f"Amounts are shown as stated, in the prices of the year in the *prices* column; the "
-             f"model converts them to {year} prices with the consumer price index below "
-             f"(the *in {year} prices* column). Fitted figures (F) name the documented results they "
-             "were fitted to; derived figures name the figures they come from.", ""]
+    lines = [
+        "# Sources",
+        "",
+        "Generated from `data/figures.csv` by `python -m explorer sources`; do not edit by hand.",
+        "",
+        "Evidence grades: "
+        + "; ".join(f"**{g}** {i18n.grade_text(g, 'en').lower()}" for g in i18n.GRADES)
+        + ".",
+        "",
+        f"Amounts are shown as stated, in the prices of the year in the *prices* column; the "
+        f"model converts them to {year} prices with the consumer price index below "
+        f"(the *in {year} prices* column). Fitted figures (F) name the documented results they "
+        "were fitted to; derived figures name the figures they come from.",
+        "",
+    ]
     figures = catalogue.figures()
     for prefix, title in GROUPS.items():
         rows = [f for k, f in figures.items() if k.split(".")[0] == prefix]
         if not rows:
             continue
-        lines += [f"## {title}", "",
-                  f"| key | value | unit | year | prices | in {year} prices | grade | source | note |",
-                  "|---|---:|---|---|---|---:|---|---|---|"]
+        lines += [
+            f"## {title}",
+            "",
+            f"| key | value | unit | year | prices | in {year} prices | grade | source | note |",
+            "|---|---:|---|---|---|---:|---|---|---|",
+        ]
         for f in rows:
-            source = f"[{_cell(f.source_title or f.source_url)}]({f.source_url})" if f.source_url \
+            source = (
+                f"[{_cell(f.source_title or f.source_url)}]({f.source_url})"
+                if f.source_url
                 else "none"
+            )
             note = f.note
             if f.derived_from:
                 note += " Derived from " + ", ".join(f"`{k}`" for k in f.derived_from) + "."
             if f.fitted_to:
                 note += " Fitted to " + ", ".join(f"`{k}`" for k in f.fitted_to) + "."
             now = f"{f.in_prices:,.0f}" if f.is_money else ""
-            lines.append(f"| `{f.key}` | {f.value:,.10g} | {_cell(f.unit)} | {f.year} | "
-                         f"{f.price_year or ''} | {now} | {f.grade} | {source} | {_cell(note)} |")
+            lines.append(
+                f"| `{f.key}` | {f.value:,.10g} | {_cell(f.unit)} | {f.year} | "
+                f"{f.price_year or ''} | {now} | {f.grade} | {source} | {_cell(note)} |"
+            )
         lines.append("")
     unknown = sorted({k.split(".")[0] for k in figures} - set(GROUPS))
     if unknown:
-        raise CatalogueError(f"figures.csv: key prefixes without a section on the sources page: "
-                             f"{', '.join(unknown)}")
+        raise CatalogueError(
+            f"figures.csv: key prefixes without a section on the sources page: {', '.join(unknown)}"
+        )
     return "\n".join(lines)

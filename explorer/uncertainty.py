@@ -10,8 +10,8 @@ within the model's bounds (the engine cannot move more people than are at risk).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -55,10 +55,10 @@ def default_spreads() -> Spreads:
 class Input:
     """One drawn input: what it is, the figure it comes from, its grade and how it is drawn."""
 
-    name: str        # "worker_cost", "institution.effect", "self_support.price" ...
-    source: str      # the figure key (inputs with one source share a draw), or the name itself
+    name: str  # "worker_cost", "institution.effect", "self_support.price" ...
+    source: str  # the figure key (inputs with one source share a draw), or the name itself
     grade: str
-    draw: str        # "log" (factor exp(N(0, s))), "effect" (N(1, s)), "step" (value + N(0, s))
+    draw: str  # "log" (factor exp(N(0, s))), "effect" (N(1, s)), "step" (value + N(0, s))
     apply: Callable[[engine.Batch, np.ndarray], engine.Batch]
 
 
@@ -82,6 +82,7 @@ def _scalar(name: str, lo: float = 0.0, hi: float = np.inf, log: bool = True):
     def apply(batch, x):
         value = batch.scalars[name] * x if log else batch.scalars[name] + x
         return replace(batch, scalars={**batch.scalars, name: np.clip(value, lo, hi)})
+
     return apply
 
 
@@ -90,15 +91,20 @@ def _outcome(k: int, name: str, lo: float, hi: float, log: bool = True):
         arr = batch.outcome[name].copy()
         arr[:, k] = np.clip(arr[:, k] * x if log else arr[:, k] + x, lo, hi)
         return replace(batch, outcome={**batch.outcome, name: arr})
+
     return apply
 
 
 def _effect(k: int):
     def apply(batch, x):
-        factor = np.ones((batch.size, len(batch.outcome_keys))) if batch.factor is None \
+        factor = (
+            np.ones((batch.size, len(batch.outcome_keys)))
+            if batch.factor is None
             else batch.factor.copy()
+        )
         factor[:, k] *= np.clip(x, *EFFECT_FACTOR_RANGE)
         return replace(batch, factor=factor)
+
     return apply
 
 
@@ -111,6 +117,7 @@ def _price(k: int, wider: bool):
         arr = batch.price.copy()
         arr[:, k, :] *= x[:, None]
         return replace(batch, price=arr)
+
     return apply
 
 
@@ -118,32 +125,65 @@ def uncertain_inputs(scenario: Scenario, case: Case | None = None) -> list[Input
     """Every drawn input of a scenario, with its source figure and evidence grade (from
     ``case``'s sources if given, else the catalogue case of the scenario's name)."""
     case = _case_of(scenario, case)
-    inputs = [Input("worker_cost", *_grade(case, "worker_cost"), "log", _scalar("worker_cost")),
-              Input("overhead", *_grade(case, "overhead"), "log", _scalar("overhead", 0, 1))]
+    inputs = [
+        Input("worker_cost", *_grade(case, "worker_cost"), "log", _scalar("worker_cost")),
+        Input("overhead", *_grade(case, "overhead"), "log", _scalar("overhead", 0, 1)),
+    ]
     for k, o in enumerate(scenario.outcomes):
         rate_hi = 1.0 if o.kind == "entry" else 0.99
         inputs += [
-            Input(f"{o.key}.base_rate", *_grade(case, f"{o.key}.base_rate"), "log",
-                  _outcome(k, "base_rate", 0.0, rate_hi)),
+            Input(
+                f"{o.key}.base_rate",
+                *_grade(case, f"{o.key}.base_rate"),
+                "log",
+                _outcome(k, "base_rate", 0.0, rate_hi),
+            ),
             Input(f"{o.key}.effect", *_grade(case, f"{o.key}.effect"), "effect", _effect(k)),
-            Input(f"{o.key}.duration_years", *_grade(case, f"{o.key}.duration_years"), "log",
-                  _outcome(k, "duration_years", 1.0, 30.0)),
+            Input(
+                f"{o.key}.duration_years",
+                *_grade(case, f"{o.key}.duration_years"),
+                "log",
+                _outcome(k, "duration_years", 1.0, 30.0),
+            ),
         ]
         if o.deadweight > 0:
-            inputs.append(Input(f"{o.key}.deadweight", *_grade(case, f"{o.key}.deadweight"),
-                                "step", _outcome(k, "deadweight", 0.0, 1.0, log=False)))
+            inputs.append(
+                Input(
+                    f"{o.key}.deadweight",
+                    *_grade(case, f"{o.key}.deadweight"),
+                    "step",
+                    _outcome(k, "deadweight", 0.0, 1.0, log=False),
+                )
+            )
         if o.other_benefit_share > 0:
-            inputs.append(Input(f"{o.key}.other_benefit_share",
-                                *_grade(case, f"{o.key}.other_benefit_share"), "step",
-                                _outcome(k, "other_benefit_share", 0.0, 1.0, log=False)))
+            inputs.append(
+                Input(
+                    f"{o.key}.other_benefit_share",
+                    *_grade(case, f"{o.key}.other_benefit_share"),
+                    "step",
+                    _outcome(k, "other_benefit_share", 0.0, 1.0, log=False),
+                )
+            )
         budget = [i for i, p in enumerate(o.prices) if p.kind == "budget"]
         wider = [i for i, p in enumerate(o.prices) if p.kind == "wider"]
         if budget:
-            inputs.append(Input(f"{o.key}.price", *_grade(case, f"{o.key}.price.{budget[0]}"),
-                                "log", _price(k, False)))
+            inputs.append(
+                Input(
+                    f"{o.key}.price",
+                    *_grade(case, f"{o.key}.price.{budget[0]}"),
+                    "log",
+                    _price(k, False),
+                )
+            )
         if wider:
-            inputs.append(Input(f"{o.key}.wider", *_grade(case, f"{o.key}.price.{wider[0]}"),
-                                "log", _price(k, True)))
+            inputs.append(
+                Input(
+                    f"{o.key}.wider",
+                    *_grade(case, f"{o.key}.price.{wider[0]}"),
+                    "log",
+                    _price(k, True),
+                )
+            )
     return inputs
 
 
@@ -153,7 +193,7 @@ def factors(kind: str, z: np.ndarray, spread: float, scale: float) -> np.ndarray
         return np.exp(spread * z)
     if kind == "effect":
         return 1.0 + spread * z
-    return spread * z * scale   # "step": an absolute step, relative to the value's size
+    return spread * z * scale  # "step": an absolute step, relative to the value's size
 
 
 def value_scale(scenario: Scenario, name: str) -> float:
@@ -180,11 +220,20 @@ def term_draws(z: dict[str, np.ndarray], spreads: dict[str, float]) -> dict[str,
     return out
 
 
-def _apply_draws(scenario: Scenario, batch: engine.Batch, z: dict[str, np.ndarray],
-                 spreads: dict[str, float], case: Case | None = None) -> engine.Batch:
+def _apply_draws(
+    scenario: Scenario,
+    batch: engine.Batch,
+    z: dict[str, np.ndarray],
+    spreads: dict[str, float],
+    case: Case | None = None,
+) -> engine.Batch:
     for item in uncertain_inputs(scenario, case):
-        x = factors(item.draw, z[item.source], spreads[item.grade],
-                     value_scale(scenario, item.name) if item.draw == "step" else 1.0)
+        x = factors(
+            item.draw,
+            z[item.source],
+            spreads[item.grade],
+            value_scale(scenario, item.name) if item.draw == "step" else 1.0,
+        )
         batch = item.apply(batch, x)
     return batch
 
@@ -247,13 +296,17 @@ class Simulation:
         """Share of draws paying back (undiscounted) in each year; index -1 for 'not within the
         horizon'."""
         years = np.where(np.isnan(self.payback_year), -1, self.payback_year).astype(int)
-        index = list(range(self.scenario.horizon_years)) + [-1]
+        index = [*list(range(self.scenario.horizon_years)), -1]
         return pd.Series([np.mean(years == y) for y in index], index=index)
 
 
-def simulate(scenario: Scenario, draws: int = 10_000, seed: int = 0,
-             spreads: Spreads | dict[str, float] | None = None,
-             case: Case | None = None) -> Simulation:
+def simulate(
+    scenario: Scenario,
+    draws: int = 10_000,
+    seed: int = 0,
+    spreads: Spreads | dict[str, float] | None = None,
+    case: Case | None = None,
+) -> Simulation:
     """Draw every uncertain input around its value and run all draws in one engine call;
     ``case`` grades the inputs of a case outside the catalogue (see ``uncertain_inputs``)."""
     if not isinstance(scenario, Scenario):
@@ -277,8 +330,9 @@ def _spreads(spreads: Spreads | dict[str, float] | None) -> dict[str, float]:
     return Spreads(**{**default_spreads().as_dict(), **spreads}).as_dict()
 
 
-def tornado(scenario: Scenario, spreads: Spreads | dict[str, float] | None = None,
-            case: Case | None = None) -> pd.DataFrame:
+def tornado(
+    scenario: Scenario, spreads: Spreads | dict[str, float] | None = None, case: Case | None = None
+) -> pd.DataFrame:
     """NPV when each input moves, one at a time, one spread down and up (plus the discount-rate
     presets). Largest swing first."""
     spreads = _spreads(spreads)
@@ -295,10 +349,18 @@ def tornado(scenario: Scenario, spreads: Spreads | dict[str, float] | None = Non
     npv = model.summarise(engine.run(batch))["npv"]
     rates = [f.value for f in catalogue.discount_presets().values()]
     rate_npv = model.sweep(scenario, "discount_rate", [min(rates), max(rates)])["npv"]
-    table = pd.DataFrame([{"input": name, "grade": grade, "npv_low": npv[2 * i],
-                           "npv_high": npv[2 * i + 1]} for i, (name, grade) in enumerate(rows)])
-    table.loc[len(table)] = {"input": "discount_rate", "grade": "H",
-                             "npv_low": rate_npv.iloc[0], "npv_high": rate_npv.iloc[1]}
+    table = pd.DataFrame(
+        [
+            {"input": name, "grade": grade, "npv_low": npv[2 * i], "npv_high": npv[2 * i + 1]}
+            for i, (name, grade) in enumerate(rows)
+        ]
+    )
+    table.loc[len(table)] = {
+        "input": "discount_rate",
+        "grade": "H",
+        "npv_low": rate_npv.iloc[0],
+        "npv_high": rate_npv.iloc[1],
+    }
     table["swing"] = (table["npv_high"] - table["npv_low"]).abs()
     return table.sort_values("swing", ascending=False, ignore_index=True)
 

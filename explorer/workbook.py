@@ -16,6 +16,7 @@ import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import xlsxwriter
@@ -34,8 +35,15 @@ MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Rows of the years sheet: the longest horizon an input allows.
 ROWS = int(fields.field("scenario", "horizon_years").hi)
 #: Cell number formats by unit format (data/fields.yaml); money in whole kroner.
-NUMBER_FORMATS = {"count": "#,##0", "number": "General", "money": "#,##0", "share": "0.0##%",
-                  "multiplier": "General", "year": "0", "flag": "0"}
+NUMBER_FORMATS = {
+    "count": "#,##0",
+    "number": "General",
+    "money": "#,##0",
+    "share": "0.0##%",
+    "multiplier": "General",
+    "year": "0",
+    "flag": "0",
+}
 #: The tolerance of cashflow.payback_index: an exact break-even counts despite rounding.
 PAYBACK_TOLERANCE = "0.000000001"
 
@@ -51,15 +59,20 @@ class _Book:
     def __init__(self, buffer: io.BytesIO, lang: str):
         self.lang = lang
         # Texts stay texts: formulas and links are written as such, explicitly.
-        self.book: Workbook = xlsxwriter.Workbook(buffer, {
-            "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-        self.sheet_names = {key: i18n.t(f"workbook.sheet_{key}", lang)
-                            for key in ("results", "inputs", "years", "about")}
-        self.sheets: dict[str, Worksheet] = {key: self.book.add_worksheet(name)
-                                             for key, name in self.sheet_names.items()}
+        self.book: Workbook = xlsxwriter.Workbook(
+            buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        )
+        self.sheet_names = {
+            key: i18n.t(f"workbook.sheet_{key}", lang)
+            for key in ("results", "inputs", "years", "about")
+        }
+        self.sheets: dict[str, Worksheet] = {
+            key: self.book.add_worksheet(name) for key, name in self.sheet_names.items()
+        }
         add = self.book.add_format
-        self.header = add({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#E7E6E6",
-                           "bottom": 1})
+        self.header = add(
+            {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#E7E6E6", "bottom": 1}
+        )
         self.title = add({"bold": True, "font_size": 14})
         self.section = add({"bold": True})
         self._formats: dict[tuple[str, str], Format] = {}
@@ -68,10 +81,11 @@ class _Book:
         """A cell format: inputs are blue on yellow, derived inputs grey and italic."""
         key = (number_format, role)
         if key not in self._formats:
-            props = {"num_format": number_format}
+            props: dict[str, Any] = {"num_format": number_format}
             if role == "input":
-                props.update(font_color="#1F4E9E", bg_color="#FFF2CC", border=1,
-                             border_color="#BFBFBF")
+                props.update(
+                    font_color="#1F4E9E", bg_color="#FFF2CC", border=1, border_color="#BFBFBF"
+                )
             elif role == "derived":
                 props.update(font_color="#595959", italic=True)
             self._formats[key] = self.book.add_format(props)
@@ -85,11 +99,12 @@ class _Book:
 
 # -- the inputs sheet ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Input:
     """One row of the inputs sheet: a value people may change, or one derived from them."""
 
-    name: str                     # the defined name formulas use
+    name: str  # the defined name formulas use
     label: str
     value: float | str
     unit: str
@@ -97,7 +112,7 @@ class _Input:
     figure: Figure | None = None
     note: str = ""
     validation: dict = field(default_factory=dict)
-    formula: str = ""             # a derived row's formula (the value is then its cached result)
+    formula: str = ""  # a derived row's formula (the value is then its cached result)
 
 
 def _same(a: float, b: float) -> bool:
@@ -114,8 +129,14 @@ class _Sources:
     def preset_outcome(self, outcome: Outcome) -> Outcome | None:
         if self.case is None:
             return None
-        return next((o for o in self.case.scenario.outcomes
-                     if o.key == outcome.key and o.kind == outcome.kind), None)
+        return next(
+            (
+                o
+                for o in self.case.scenario.outcomes
+                if o.key == outcome.key and o.kind == outcome.kind
+            ),
+            None,
+        )
 
     def of(self, what: str, value: float, preset_value: float | None) -> tuple[Figure | None, str]:
         """(figure, note) of input ``what``; (None, the author's note or '') for an own value."""
@@ -130,29 +151,56 @@ class _Sources:
 
 def _validation(spec: fields.Field, lang: str) -> dict:
     """Excel's range check for a field, with its help as the cell's input message."""
+
     def show(value: float) -> str:
         return i18n.short(value, lang) if spec.unit.format == "flag" else spec.show(value, lang)
 
-    return {"validate": "integer" if spec.whole else "decimal", "criteria": "between",
-            "minimum": spec.lo, "maximum": spec.hi, "input_message": spec.help[lang],
-            "error_title": i18n.t("workbook.out_of_range", lang),
-            "error_message": i18n.t("workbook.allowed", lang, lo=show(spec.lo), hi=show(spec.hi),
-                                    unit=spec.unit_text(lang))}
+    return {
+        "validate": "integer" if spec.whole else "decimal",
+        "criteria": "between",
+        "minimum": spec.lo,
+        "maximum": spec.hi,
+        "input_message": spec.help[lang],
+        "error_title": i18n.t("workbook.out_of_range", lang),
+        "error_message": i18n.t(
+            "workbook.allowed", lang, lo=show(spec.lo), hi=show(spec.hi), unit=spec.unit_text(lang)
+        ),
+    }
 
 
-def _field_input(name: str, spec: fields.Field, value: float, source: tuple[Figure | None, str],
-                 lang: str, label: str | None = None) -> _Input:
+def _field_input(
+    name: str,
+    spec: fields.Field,
+    value: float,
+    source: tuple[Figure | None, str],
+    lang: str,
+    label: str | None = None,
+) -> _Input:
     figure, note = source
-    return _Input(name, label or spec.label[lang], value, spec.unit_text(lang),
-                  NUMBER_FORMATS[spec.unit.format], figure, note, _validation(spec, lang))
+    return _Input(
+        name,
+        label or spec.label[lang],
+        value,
+        spec.unit_text(lang),
+        NUMBER_FORMATS[spec.unit.format],
+        figure,
+        note,
+        _validation(spec, lang),
+    )
 
 
 def _scenario_inputs(s: Scenario, sources: _Sources, lang: str) -> list[_Input]:
     preset = sources.case.scenario if sources.case else None
-    return [_field_input(name, spec, getattr(s, name),
-                         sources.of(name, getattr(s, name),
-                                    getattr(preset, name) if preset else None), lang)
-            for name, spec in fields.of(Scenario).items()]
+    return [
+        _field_input(
+            name,
+            spec,
+            getattr(s, name),
+            sources.of(name, getattr(s, name), getattr(preset, name) if preset else None),
+            lang,
+        )
+        for name, spec in fields.of(Scenario).items()
+    ]
 
 
 def _price(o: Outcome, payer: int | None) -> float:
@@ -164,8 +212,11 @@ def _price_lines(o: Outcome, payer: int | None) -> list[tuple[int, Price, float]
     """(index, line, share) of the price lines that make ``_price(o, payer)``."""
     if payer is None:
         return [(n, p, 1.0) for n, p in enumerate(o.prices) if p.kind == "wider"]
-    return [(n, p, p.shares()[payer]) for n, p in enumerate(o.prices)
-            if p.kind == "budget" and p.shares()[payer]]
+    return [
+        (n, p, p.shares()[payer])
+        for n, p in enumerate(o.prices)
+        if p.kind == "budget" and p.shares()[payer]
+    ]
 
 
 def _price_input(o: Outcome, payer: int | None, sources: _Sources, lang: str) -> _Input:
@@ -173,46 +224,70 @@ def _price_input(o: Outcome, payer: int | None, sources: _Sources, lang: str) ->
     ('Placement: 1.338.422 kr. × 92,8 % + ...')."""
     lines, value = _price_lines(o, payer), _price(o, payer)
     preset = sources.preset_outcome(o)
-    figure, _ = sources.of(f"{o.key}.price.{lines[0][0]}", value, _price(preset, payer)) \
-        if lines and preset else (None, "")
-    note = " + ".join(f"{p.label(lang)}: {i18n.dkk(p.amount, lang)} × "
-                      f"{i18n.percent(share, lang, 1)}" for _, p, share in lines)
+    figure, _ = (
+        sources.of(f"{o.key}.price.{lines[0][0]}", value, _price(preset, payer))
+        if lines and preset
+        else (None, "")
+    )
+    note = " + ".join(
+        f"{p.label(lang)}: {i18n.dkk(p.amount, lang)} × {i18n.percent(share, lang, 1)}"
+        for _, p, share in lines
+    )
     if payer is None:
         name, label = f"{o.key}_price_wider", i18n.t("workbook.price_wider", lang)
     else:
         name = f"{o.key}_price_{PAYERS[payer]}"
-        label = i18n.t("workbook.price_payer", lang,
-                       payer=i18n.t(f"payer.{PAYERS[payer]}", lang).lower())
+        label = i18n.t(
+            "workbook.price_payer", lang, payer=i18n.t(f"payer.{PAYERS[payer]}", lang).lower()
+        )
     return _field_input(name, fields.field("price", "amount"), value, (figure, note), lang, label)
 
 
 def _outcome_inputs(o: Outcome, sources: _Sources, lang: str) -> list[_Input]:
     preset = sources.preset_outcome(o)
     kinds = [i18n.t(f"kind.{kind}", lang) for kind in ("entry", "exit")]
-    rows = [_Input(f"{o.key}_kind", i18n.t("workbook.kind", lang), i18n.t(f"kind.{o.kind}", lang),
-                   "", "@", validation={"validate": "list", "source": kinds})]
+    rows = [
+        _Input(
+            f"{o.key}_kind",
+            i18n.t("workbook.kind", lang),
+            i18n.t(f"kind.{o.kind}", lang),
+            "",
+            "@",
+            validation={"validate": "list", "source": kinds},
+        )
+    ]
     for name in engine.OUTCOME_FIELDS:
         value = getattr(o, name)
         source = sources.of(f"{o.key}.{name}", value, getattr(preset, name) if preset else None)
-        rows.append(_field_input(f"{o.key}_{name}", fields.field("outcome", name), value, source,
-                                 lang))
+        rows.append(
+            _field_input(f"{o.key}_{name}", fields.field("outcome", name), value, source, lang)
+        )
     rows += [_price_input(o, payer, sources, lang) for payer in (*range(len(PAYERS)), None)]
     net = f"{o.key}_effect*(1-{o.key}_deadweight)"
     exit_share = f"IF({o.key}_base_rate>0,{net}*{o.key}_base_rate/(1-{o.key}_base_rate),0)"
-    rows.append(_Input(
-        f"{o.key}_moved_share", i18n.t("workbook.moved_share", lang), o.moved_share(),
-        fields.field("outcome", "deadweight").unit_text(lang), NUMBER_FORMATS["share"],
-        formula=f"MIN(1,MAX(0,IF({o.key}_kind={_quote(kinds[1])},{exit_share},{net})))"))
+    rows.append(
+        _Input(
+            f"{o.key}_moved_share",
+            i18n.t("workbook.moved_share", lang),
+            o.moved_share(),
+            fields.field("outcome", "deadweight").unit_text(lang),
+            NUMBER_FORMATS["share"],
+            formula=f"MIN(1,MAX(0,IF({o.key}_kind={_quote(kinds[1])},{exit_share},{net})))",
+        )
+    )
     return rows
 
 
 def _write_inputs(wb: _Book, s: Scenario, case: Case | None = None) -> None:
     lang, ws = wb.lang, wb.sheets["inputs"]
     sources = _Sources(s, lang, case)
-    headers = [i18n.t(f"workbook.col_{key}", lang) for key in ("name", "value", "unit", "source",
-                                                              "year")] + \
-        [i18n.t("grades_title", lang), i18n.t("workbook.col_note", lang),
-         i18n.t("workbook.col_formula_name", lang)]
+    headers = [
+        i18n.t(f"workbook.col_{key}", lang) for key in ("name", "value", "unit", "source", "year")
+    ] + [
+        i18n.t("grades_title", lang),
+        i18n.t("workbook.col_note", lang),
+        i18n.t("workbook.col_formula_name", lang),
+    ]
     ws.write_row(0, 0, headers, wb.header)
     for col, width in enumerate((48, 14, 22, 40, 7, 9, 70, 32)):
         ws.set_column(col, col, width)
@@ -227,8 +302,9 @@ def _write_inputs(wb: _Book, s: Scenario, case: Case | None = None) -> None:
             row += 1
             ws.write(row, 0, item.label)
             if item.formula:
-                ws.write_formula(row, 1, f"={item.formula}",
-                                 wb.style(item.number_format, "derived"), item.value)
+                ws.write_formula(
+                    row, 1, f"={item.formula}", wb.style(item.number_format, "derived"), item.value
+                )
             else:
                 ws.write(row, 1, item.value, wb.style(item.number_format, "input"))
                 ws.data_validation(row, 1, row, 1, item.validation)
@@ -253,7 +329,7 @@ def _write_source(ws: Worksheet, row: int, figure: Figure | None) -> None:
 
 # -- the years sheet -------------------------------------------------------------------------------
 
-Formula = Callable[[int], str]   # the formula of a column's cell in year t (0-based), without '='
+Formula = Callable[[int], str]  # the formula of a column's cell in year t (0-based), without '='
 
 
 @dataclass(frozen=True)
@@ -262,8 +338,8 @@ class _Column:
 
     header: str
     number_format: str
-    formula: Formula | None       # None: the values are written as they are
-    cached: np.ndarray            # the model's values, stored as the formulas' results
+    formula: Formula | None  # None: the values are written as they are
+    cached: np.ndarray  # the model's values, stored as the formulas' results
     name: str = ""
 
 
@@ -274,11 +350,19 @@ class _Years:
         self.columns: dict[str, _Column] = {}
         self.position: dict[str, int] = {}
 
-    def add(self, key: str, header: str, number_format: str, formula: Formula | None, cached,
-            name: str = "") -> None:
+    def add(
+        self,
+        key: str,
+        header: str,
+        number_format: str,
+        formula: Formula | None,
+        cached,
+        name: str = "",
+    ) -> None:
         self.position[key] = len(self.columns)
-        self.columns[key] = _Column(header, number_format, formula,
-                                    np.asarray(cached, dtype=float), name)
+        self.columns[key] = _Column(
+            header, number_format, formula, np.asarray(cached, dtype=float), name
+        )
 
     def at(self, key: str, t: int) -> str:
         return xl_rowcol_to_cell(t + 1, self.position[key])
@@ -290,7 +374,7 @@ class _Years:
 
 def _years(s: Scenario, lang: str) -> _Years:
     """Every column of the years sheet, with the model's values for ROWS years."""
-    long = evaluate(s.replace(horizon_years=ROWS))   # the engine is causal: same first years
+    long = evaluate(s.replace(horizon_years=ROWS))  # the engine is causal: same first years
     p, y = long.paths, long.yearly
     phase = engine.phase_in([s.phase_in_years], ROWS)[0]
     steps = s.effect_scale * p.dose[0] * phase
@@ -304,37 +388,92 @@ def _years(s: Scenario, lang: str) -> _Years:
         text = i18n.t(key, lang, **values)
         return f"{text} ({unit})" if unit else text
 
-    add("calendar_year", head("column.calendar_year"), "0",
-        lambda t: f"start_year+{at('year', t)}", y["calendar_year"], "year_calendar")
+    add(
+        "calendar_year",
+        head("column.calendar_year"),
+        "0",
+        lambda t: f"start_year+{at('year', t)}",
+        y["calendar_year"],
+        "year_calendar",
+    )
     add("year", head("workbook.year_index"), "0", None, y["year"])
-    add("in_horizon", head("workbook.in_horizon"), "0",
-        lambda t: f"IF({at('year', t)}<horizon_years,1,0)", y["year"] < s.horizon_years,
-        "year_in_horizon")
-    add("staffing", head("workbook.staffing"), "0%",
+    add(
+        "in_horizon",
+        head("workbook.in_horizon"),
+        "0",
+        lambda t: f"IF({at('year', t)}<horizon_years,1,0)",
+        y["year"] < s.horizon_years,
+        "year_in_horizon",
+    )
+    add(
+        "staffing",
+        head("workbook.staffing"),
+        "0%",
         lambda t: f"IF({at('year', t)}<programme_years,IF({at('year', t)}=0,staffing_ramp,1),0)",
-        p.staffing[0])
-    add("caseload", head("workbook.caseload"), "0.0",
+        p.staffing[0],
+    )
+    add(
+        "caseload",
+        head("workbook.caseload"),
+        "0.0",
         lambda t: f"1/(1/caseload_before+{at('staffing', t)}*(1/caseload_after-1/caseload_before))",
-        p.caseload[0])
-    add("dose", head("workbook.dose"), "0.000",
-        lambda t: f"MIN(max_dose,MAX(0,LN(caseload_before/{at('caseload', t)})"
-                  f"/LN(reference_caseload_before/reference_caseload_after)))", p.dose[0])
+        p.caseload[0],
+    )
+    add(
+        "dose",
+        head("workbook.dose"),
+        "0.000",
+        lambda t: (
+            f"MIN(max_dose,MAX(0,LN(caseload_before/{at('caseload', t)})"
+            f"/LN(reference_caseload_before/reference_caseload_after)))"
+        ),
+        p.dose[0],
+    )
 
-    def ramp_area(x: str) -> str:   # engine.phase_in: the integral of min(1, s/p) from 0 to x
+    def ramp_area(x: str) -> str:  # engine.phase_in: the integral of min(1, s/p) from 0 to x
         return f"MIN({x},phase_in_years)^2/(2*phase_in_years)+MAX({x}-phase_in_years,0)"
 
-    add("phase", head("workbook.phase_in"), "0.000",
-        lambda t: f"IF(phase_in_years>0,{ramp_area(at('year', t) + '+1')}"
-                  f"-({ramp_area(at('year', t))}),1)", phase)
-    add("steps", head("workbook.steps"), "0.000",
-        lambda t: f"effect_scale*{at('dose', t)}*{at('phase', t)}", steps)
-    add("cost_staff", head("column.cost_staff", money), "#,##0",
-        lambda t: f"extra_workers*worker_cost*(1+overhead)*{at('staffing', t)}", p.cost_staff[0])
-    add("cost_other", head("column.cost_other", money), "#,##0",
-        lambda t: f"IF({at('year', t)}<programme_years,other_cost_per_year,0)"
-                  f"+IF({at('year', t)}=0,one_off_cost,0)", p.cost_other[0])
-    add("cost", head("column.cost", money), "#,##0",
-        lambda t: f"{at('cost_staff', t)}+{at('cost_other', t)}", p.cost[0], "year_cost")
+    add(
+        "phase",
+        head("workbook.phase_in"),
+        "0.000",
+        lambda t: (
+            f"IF(phase_in_years>0,{ramp_area(at('year', t) + '+1')}-({ramp_area(at('year', t))}),1)"
+        ),
+        phase,
+    )
+    add(
+        "steps",
+        head("workbook.steps"),
+        "0.000",
+        lambda t: f"effect_scale*{at('dose', t)}*{at('phase', t)}",
+        steps,
+    )
+    add(
+        "cost_staff",
+        head("column.cost_staff", money),
+        "#,##0",
+        lambda t: f"extra_workers*worker_cost*(1+overhead)*{at('staffing', t)}",
+        p.cost_staff[0],
+    )
+    add(
+        "cost_other",
+        head("column.cost_other", money),
+        "#,##0",
+        lambda t: (
+            f"IF({at('year', t)}<programme_years,other_cost_per_year,0)"
+            f"+IF({at('year', t)}=0,one_off_cost,0)"
+        ),
+        p.cost_other[0],
+    )
+    add(
+        "cost",
+        head("column.cost", money),
+        "#,##0",
+        lambda t: f"{at('cost_staff', t)}+{at('cost_other', t)}",
+        p.cost[0],
+        "year_cost",
+    )
 
     def outcome_columns(k: int, o: Outcome) -> None:
         """engine.run's loop: returns come first (kept), then the year's moves.
@@ -347,85 +486,207 @@ def _years(s: Scenario, lang: str) -> _Years:
         def kept(t: int) -> str:
             return f"{at(f'stock_{key}', t - 1)}*(1-1/{key}_duration_years)"
 
-        def on(t: int) -> str:   # exits: the group on the benefit after returns
+        def on(t: int) -> str:  # exits: the group on the benefit after returns
             return "cases" if t == 0 else f"(cases-{kept(t)})"
 
         m = engine.strength(np.array([[o.moved_share()]]), steps[None, None, :])[0, 0]
         at_risk = p.at_risk[0, k]
         counted = p.people[0, k] * (1 - s.optimism_bias) * (1 - o.other_benefit_share)
-        add(f"strength_{key}", head("workbook.strength", outcome=label), "0.00%",
-            lambda t: f"IF({at('steps', t)}=0,0,SIGN({at('steps', t)})"
-                      f"*(1-(1-{key}_moved_share)^ABS({at('steps', t)})))", m)
-        add(f"pool_{key}", head("workbook.pool", people, outcome=label), "#,##0.0",
-            lambda t: f"IF({key}_kind={exit_kind},{on(t)}*(1-{key}_base_rate),"
-                      f"cases*{key}_base_rate)",
-            at_risk * (1 - o.base_rate) if o.kind == "exit" else at_risk)
-        add(f"new_{key}", head("column.new", people, outcome=label), "#,##0.0",
-            lambda t: f"{at(f'strength_{key}', t)}*{at(f'pool_{key}', t)}", p.new_people[0, k])
-        add(f"stock_{key}", head("workbook.stock", people, outcome=label), "#,##0.0",
+        add(
+            f"strength_{key}",
+            head("workbook.strength", outcome=label),
+            "0.00%",
+            lambda t: (
+                f"IF({at('steps', t)}=0,0,SIGN({at('steps', t)})"
+                f"*(1-(1-{key}_moved_share)^ABS({at('steps', t)})))"
+            ),
+            m,
+        )
+        add(
+            f"pool_{key}",
+            head("workbook.pool", people, outcome=label),
+            "#,##0.0",
+            lambda t: (
+                f"IF({key}_kind={exit_kind},{on(t)}*(1-{key}_base_rate),cases*{key}_base_rate)"
+            ),
+            at_risk * (1 - o.base_rate) if o.kind == "exit" else at_risk,
+        )
+        add(
+            f"new_{key}",
+            head("column.new", people, outcome=label),
+            "#,##0.0",
+            lambda t: f"{at(f'strength_{key}', t)}*{at(f'pool_{key}', t)}",
+            p.new_people[0, k],
+        )
+        add(
+            f"stock_{key}",
+            head("workbook.stock", people, outcome=label),
+            "#,##0.0",
             lambda t: at(f"new_{key}", t) if t == 0 else f"{kept(t)}+{at(f'new_{key}', t)}",
-            p.stock[0, k])
-        add(f"people_{key}", head("column.people", person_years, outcome=label), "#,##0.0",
-            lambda t: f"{at(f'stock_{key}', t)}/2" if t == 0 else
-            f"({at(f'stock_{key}', t - 1)}+{at(f'stock_{key}', t)})/2", p.people[0, k])
-        add(f"counted_{key}", head("workbook.counted", person_years, outcome=label), "#,##0.0",
+            p.stock[0, k],
+        )
+        add(
+            f"people_{key}",
+            head("column.people", person_years, outcome=label),
+            "#,##0.0",
+            lambda t: (
+                f"{at(f'stock_{key}', t)}/2"
+                if t == 0
+                else f"({at(f'stock_{key}', t - 1)}+{at(f'stock_{key}', t)})/2"
+            ),
+            p.people[0, k],
+        )
+        add(
+            f"counted_{key}",
+            head("workbook.counted", person_years, outcome=label),
+            "#,##0.0",
             lambda t: f"{at(f'people_{key}', t)}*(1-optimism_bias)*(1-{key}_other_benefit_share)",
-            counted)
-        add(f"savings_{key}", head("column.outcome_savings", money, outcome=label), "#,##0",
-            lambda t: f"{at(f'counted_{key}', t)}*"
-                      f"({key}_price_kommune+{key}_price_region+{key}_price_stat)",
-            p.savings_outcome[0, k])
-        add(f"wider_{key}", head("workbook.outcome_wider", money, outcome=label), "#,##0",
-            lambda t: f"{at(f'counted_{key}', t)}*{key}_price_wider", p.wider_outcome[0, k])
+            counted,
+        )
+        add(
+            f"savings_{key}",
+            head("column.outcome_savings", money, outcome=label),
+            "#,##0",
+            lambda t: (
+                f"{at(f'counted_{key}', t)}*"
+                f"({key}_price_kommune+{key}_price_region+{key}_price_stat)"
+            ),
+            p.savings_outcome[0, k],
+        )
+        add(
+            f"wider_{key}",
+            head("workbook.outcome_wider", money, outcome=label),
+            "#,##0",
+            lambda t: f"{at(f'counted_{key}', t)}*{key}_price_wider",
+            p.wider_outcome[0, k],
+        )
 
     for k, o in enumerate(s.outcomes):
         outcome_columns(k, o)
 
     def payer_savings(payer: str) -> Formula:
-        return lambda t: "+".join(f"{at(f'counted_{o.key}', t)}*{o.key}_price_{payer}"
-                                  for o in s.outcomes)
+        return lambda t: "+".join(
+            f"{at(f'counted_{o.key}', t)}*{o.key}_price_{payer}" for o in s.outcomes
+        )
 
     for i, payer in enumerate(PAYERS):
-        add(f"savings_{payer}", head(f"column.savings_{payer}", money), "#,##0",
-            payer_savings(payer), p.savings_payer[0, i])
-    add("wider_gains", head("column.wider_gains", money), "#,##0",
-        lambda t: "+".join(at(f"wider_{o.key}", t) for o in s.outcomes), p.wider_gains[0],
-        "year_wider_gains")
-    add("savings_society", head("column.savings_society", money), "#,##0",
-        lambda t: f"wider_gains*{at('wider_gains', t)}", p.savings_society[0])
-    add("savings", head("column.savings", money), "#,##0",
+        add(
+            f"savings_{payer}",
+            head(f"column.savings_{payer}", money),
+            "#,##0",
+            payer_savings(payer),
+            p.savings_payer[0, i],
+        )
+    add(
+        "wider_gains",
+        head("column.wider_gains", money),
+        "#,##0",
+        lambda t: "+".join(at(f"wider_{o.key}", t) for o in s.outcomes),
+        p.wider_gains[0],
+        "year_wider_gains",
+    )
+    add(
+        "savings_society",
+        head("column.savings_society", money),
+        "#,##0",
+        lambda t: f"wider_gains*{at('wider_gains', t)}",
+        p.savings_society[0],
+    )
+    add(
+        "savings",
+        head("column.savings", money),
+        "#,##0",
         lambda t: "+".join(at(f"savings_{part}", t) for part in (*PAYERS, "society")),
-        p.savings[0], "year_savings")
-    add("net", head("column.net", money), "#,##0",
-        lambda t: f"{at('savings', t)}-{at('cost', t)}", y["net"])
-    add("cumulative_net", head("column.cumulative_net", money), "#,##0",
-        years.running("cumulative_net", lambda t: at("net", t)), y["cumulative_net"],
-        "year_cumulative_net")
-    add("net_kommune", head("column.net_kommune", money), "#,##0",
-        lambda t: f"{at('savings_kommune', t)}-{at('cost', t)}", y["net_kommune"])
-    add("cumulative_net_kommune", head("column.cumulative_net_kommune", money), "#,##0",
+        p.savings[0],
+        "year_savings",
+    )
+    add(
+        "net",
+        head("column.net", money),
+        "#,##0",
+        lambda t: f"{at('savings', t)}-{at('cost', t)}",
+        y["net"],
+    )
+    add(
+        "cumulative_net",
+        head("column.cumulative_net", money),
+        "#,##0",
+        years.running("cumulative_net", lambda t: at("net", t)),
+        y["cumulative_net"],
+        "year_cumulative_net",
+    )
+    add(
+        "net_kommune",
+        head("column.net_kommune", money),
+        "#,##0",
+        lambda t: f"{at('savings_kommune', t)}-{at('cost', t)}",
+        y["net_kommune"],
+    )
+    add(
+        "cumulative_net_kommune",
+        head("column.cumulative_net_kommune", money),
+        "#,##0",
         years.running("cumulative_net_kommune", lambda t: at("net_kommune", t)),
-        y["cumulative_net_kommune"], "year_cumulative_net_kommune")
-    add("discount_factor", head("column.discount_factor"), "0.0000",
-        lambda t: f"(1+discount_rate)^(-{at('year', t)})", p.discount[0], "year_discount_factor")
-    add("pv_net", head("column.pv_net", money), "#,##0",
-        lambda t: f"{at('net', t)}*{at('discount_factor', t)}", y["pv_net"])
-    add("cumulative_pv_net", head("column.cumulative_pv_net", money), "#,##0",
-        years.running("cumulative_pv_net", lambda t: at("pv_net", t)), y["cumulative_pv_net"],
-        "year_cumulative_pv_net")
-    add("pv_net_kommune", head("workbook.pv_net_kommune", money), "#,##0",
-        lambda t: f"{at('net_kommune', t)}*{at('discount_factor', t)}", y["pv_net_kommune"],
-        "year_pv_net_kommune")
-    add("cumulative_pv_net_kommune", head("workbook.cumulative_pv_net_kommune", money), "#,##0",
+        y["cumulative_net_kommune"],
+        "year_cumulative_net_kommune",
+    )
+    add(
+        "discount_factor",
+        head("column.discount_factor"),
+        "0.0000",
+        lambda t: f"(1+discount_rate)^(-{at('year', t)})",
+        p.discount[0],
+        "year_discount_factor",
+    )
+    add(
+        "pv_net",
+        head("column.pv_net", money),
+        "#,##0",
+        lambda t: f"{at('net', t)}*{at('discount_factor', t)}",
+        y["pv_net"],
+    )
+    add(
+        "cumulative_pv_net",
+        head("column.cumulative_pv_net", money),
+        "#,##0",
+        years.running("cumulative_pv_net", lambda t: at("pv_net", t)),
+        y["cumulative_pv_net"],
+        "year_cumulative_pv_net",
+    )
+    add(
+        "pv_net_kommune",
+        head("workbook.pv_net_kommune", money),
+        "#,##0",
+        lambda t: f"{at('net_kommune', t)}*{at('discount_factor', t)}",
+        y["pv_net_kommune"],
+        "year_pv_net_kommune",
+    )
+    add(
+        "cumulative_pv_net_kommune",
+        head("workbook.cumulative_pv_net_kommune", money),
+        "#,##0",
         years.running("cumulative_pv_net_kommune", lambda t: at("pv_net_kommune", t)),
-        y["cumulative_pv_net_kommune"], "year_cumulative_pv_net_kommune")
-    add("cumulative_cost", head("workbook.cumulative_cost", money), "#,##0",
-        years.running("cumulative_cost", lambda t: at("cost", t)), np.cumsum(p.cost[0]),
-        "year_cumulative_cost")
-    add("cumulative_pv_cost", head("workbook.cumulative_pv_cost", money), "#,##0",
-        years.running("cumulative_pv_cost",
-                      lambda t: f"{at('cost', t)}*{at('discount_factor', t)}"),
-        np.cumsum(p.cost[0] * p.discount[0]), "year_cumulative_pv_cost")
+        y["cumulative_pv_net_kommune"],
+        "year_cumulative_pv_net_kommune",
+    )
+    add(
+        "cumulative_cost",
+        head("workbook.cumulative_cost", money),
+        "#,##0",
+        years.running("cumulative_cost", lambda t: at("cost", t)),
+        np.cumsum(p.cost[0]),
+        "year_cumulative_cost",
+    )
+    add(
+        "cumulative_pv_cost",
+        head("workbook.cumulative_pv_cost", money),
+        "#,##0",
+        years.running(
+            "cumulative_pv_cost", lambda t: f"{at('cost', t)}*{at('discount_factor', t)}"
+        ),
+        np.cumsum(p.cost[0] * p.discount[0]),
+        "year_cumulative_pv_cost",
+    )
     return years
 
 
@@ -442,17 +703,27 @@ def _write_years(wb: _Book, years: _Years) -> None:
             if column.formula is None:
                 ws.write_number(t + 1, col, column.cached[t], style)
             else:
-                ws.write_formula(t + 1, col, f"={column.formula(t)}", style,
-                                 float(column.cached[t]))
+                ws.write_formula(
+                    t + 1, col, f"={column.formula(t)}", style, float(column.cached[t])
+                )
         if column.name:
             wb.name(column.name, "years", 1, col, ROWS)
     flag = xl_col_to_name(years.position["in_horizon"])
-    ws.conditional_format(1, 0, ROWS, len(years.columns) - 1, {
-        "type": "formula", "criteria": f"=${flag}2=0",
-        "format": wb.book.add_format({"num_format": ";;;"})})
+    ws.conditional_format(
+        1,
+        0,
+        ROWS,
+        len(years.columns) - 1,
+        {
+            "type": "formula",
+            "criteria": f"=${flag}2=0",
+            "format": wb.book.add_format({"num_format": ";;;"}),
+        },
+    )
 
 
 # -- the key figures and the about sheet -----------------------------------------------------------
+
 
 def _payback(net: str, cost: str, lang: str) -> str:
     """cashflow.payback_index as an array formula: the first calendar year in the horizon whose
@@ -472,56 +743,128 @@ def _write_results(wb: _Book, result: Result, title: str) -> None:
         return never if index is None else r.calendar(index)
 
     def payback(key: str, plain: bool) -> str:
-        return i18n.t("workbook.payback_plain" if plain else "workbook.payback_discounted", lang,
-                      what=i18n.t(f"kpi.{key}", lang))
+        return i18n.t(
+            "workbook.payback_plain" if plain else "workbook.payback_discounted",
+            lang,
+            what=i18n.t(f"kpi.{key}", lang),
+        )
 
     kpis = [  # (name, label, formula, cached value, number format, unit)
-        ("extra_workers", i18n.t("kpi.extra_workers", lang),
-         "cases/caseload_after-cases/caseload_before", r.extra_workers, "0.0",
-         i18n.t("workbook.caseworkers", lang)),
-        ("total_cost", i18n.t("kpi.total_cost", lang), "SUMPRODUCT(year_cost,year_in_horizon)",
-         r.total_cost, "#,##0", money),
-        ("total_savings", i18n.t("kpi.total_savings", lang),
-         "SUMPRODUCT(year_savings,year_in_horizon)", r.total_savings, "#,##0", money),
-        ("pv_cost", i18n.t("workbook.pv_cost", lang),
-         "SUMPRODUCT(year_cost,year_discount_factor,year_in_horizon)",
-         float((p.cost[0] * p.discount[0]).sum()), "#,##0", money),
-        ("pv_savings", i18n.t("workbook.pv_savings", lang),
-         "SUMPRODUCT(year_savings,year_discount_factor,year_in_horizon)",
-         float((p.savings[0] * p.discount[0]).sum()), "#,##0", money),
+        (
+            "extra_workers",
+            i18n.t("kpi.extra_workers", lang),
+            "cases/caseload_after-cases/caseload_before",
+            r.extra_workers,
+            "0.0",
+            i18n.t("workbook.caseworkers", lang),
+        ),
+        (
+            "total_cost",
+            i18n.t("kpi.total_cost", lang),
+            "SUMPRODUCT(year_cost,year_in_horizon)",
+            r.total_cost,
+            "#,##0",
+            money,
+        ),
+        (
+            "total_savings",
+            i18n.t("kpi.total_savings", lang),
+            "SUMPRODUCT(year_savings,year_in_horizon)",
+            r.total_savings,
+            "#,##0",
+            money,
+        ),
+        (
+            "pv_cost",
+            i18n.t("workbook.pv_cost", lang),
+            "SUMPRODUCT(year_cost,year_discount_factor,year_in_horizon)",
+            float((p.cost[0] * p.discount[0]).sum()),
+            "#,##0",
+            money,
+        ),
+        (
+            "pv_savings",
+            i18n.t("workbook.pv_savings", lang),
+            "SUMPRODUCT(year_savings,year_discount_factor,year_in_horizon)",
+            float((p.savings[0] * p.discount[0]).sum()),
+            "#,##0",
+            money,
+        ),
         ("npv", i18n.t("kpi.npv", lang), "pv_savings-pv_cost", r.npv, "#,##0", money),
-        ("npv_kommune", i18n.t("kpi.npv_kommune", lang),
-         "SUMPRODUCT(year_pv_net_kommune,year_in_horizon)", r.npv_kommune, "#,##0", money),
-        ("benefit_cost_ratio", i18n.t("kpi.benefit_cost_ratio", lang),
-         f"IF(pv_cost>0,pv_savings/pv_cost,{_quote(i18n.t('not_defined', lang))})",
-         i18n.t("not_defined", lang) if r.benefit_cost_ratio is None else r.benefit_cost_ratio,
-         "0.00", i18n.t("workbook.per_krone", lang)),
-        ("payback_year", payback("payback_year", True),
-         _payback("year_cumulative_net", "year_cumulative_cost", lang),
-         calendar(r.payback_year), "0", year),
-        ("payback_year_discounted", payback("payback_year", False),
-         _payback("year_cumulative_pv_net", "year_cumulative_pv_cost", lang),
-         calendar(r.payback_year_discounted), "0", year),
-        ("payback_year_kommune", payback("payback_year_kommune", True),
-         _payback("year_cumulative_net_kommune", "year_cumulative_cost", lang),
-         calendar(r.payback_year_kommune), "0", year),
-        ("payback_year_kommune_discounted", payback("payback_year_kommune", False),
-         _payback("year_cumulative_pv_net_kommune", "year_cumulative_pv_cost", lang),
-         calendar(r.payback_year_kommune_discounted), "0", year),
-        ("pv_wider_gains", i18n.t("kpi.pv_wider_gains", lang),
-         "SUMPRODUCT(year_wider_gains,year_discount_factor,year_in_horizon)", r.pv_wider_gains,
-         "#,##0", money),
+        (
+            "npv_kommune",
+            i18n.t("kpi.npv_kommune", lang),
+            "SUMPRODUCT(year_pv_net_kommune,year_in_horizon)",
+            r.npv_kommune,
+            "#,##0",
+            money,
+        ),
+        (
+            "benefit_cost_ratio",
+            i18n.t("kpi.benefit_cost_ratio", lang),
+            f"IF(pv_cost>0,pv_savings/pv_cost,{_quote(i18n.t('not_defined', lang))})",
+            i18n.t("not_defined", lang) if r.benefit_cost_ratio is None else r.benefit_cost_ratio,
+            "0.00",
+            i18n.t("workbook.per_krone", lang),
+        ),
+        (
+            "payback_year",
+            payback("payback_year", True),
+            _payback("year_cumulative_net", "year_cumulative_cost", lang),
+            calendar(r.payback_year),
+            "0",
+            year,
+        ),
+        (
+            "payback_year_discounted",
+            payback("payback_year", False),
+            _payback("year_cumulative_pv_net", "year_cumulative_pv_cost", lang),
+            calendar(r.payback_year_discounted),
+            "0",
+            year,
+        ),
+        (
+            "payback_year_kommune",
+            payback("payback_year_kommune", True),
+            _payback("year_cumulative_net_kommune", "year_cumulative_cost", lang),
+            calendar(r.payback_year_kommune),
+            "0",
+            year,
+        ),
+        (
+            "payback_year_kommune_discounted",
+            payback("payback_year_kommune", False),
+            _payback("year_cumulative_pv_net_kommune", "year_cumulative_pv_cost", lang),
+            calendar(r.payback_year_kommune_discounted),
+            "0",
+            year,
+        ),
+        (
+            "pv_wider_gains",
+            i18n.t("kpi.pv_wider_gains", lang),
+            "SUMPRODUCT(year_wider_gains,year_discount_factor,year_in_horizon)",
+            r.pv_wider_gains,
+            "#,##0",
+            money,
+        ),
     ]
     ws.write(0, 0, title, wb.title)
     ws.write(1, 0, i18n.t("workbook.how", lang, **wb.sheet_names))
-    ws.write_row(3, 0, [i18n.t(f"workbook.col_{key}", lang)
-                        for key in ("key_figure", "value", "unit", "formula_name")], wb.header)
+    ws.write_row(
+        3,
+        0,
+        [
+            i18n.t(f"workbook.col_{key}", lang)
+            for key in ("key_figure", "value", "unit", "formula_name")
+        ],
+        wb.header,
+    )
     for col, width in enumerate((48, 16, 26, 34)):
         ws.set_column(col, col, width)
     for row, (name, label, formula, cached, number_format, unit) in enumerate(kpis, start=4):
         ws.write(row, 0, label)
         style = wb.style(number_format)
-        if name.startswith("payback_year"):   # paybacks are array formulas
+        if name.startswith("payback_year"):  # paybacks are array formulas
             ws.write_array_formula(row, 1, row, 1, f"{{={formula}}}", style, cached)
         else:
             ws.write_formula(row, 1, f"={formula}", style, cached)
@@ -535,14 +878,19 @@ def _write_about(wb: _Book, lines: list[str]) -> None:
     ws = wb.sheets["about"]
     ws.set_column(0, 0, 140)
     ws.write(0, 0, lines[0], wb.title)
-    texts = [i18n.t("workbook.as_downloaded", wb.lang), *lines[1:], "",
-             i18n.t("workbook.hidden_rows", wb.lang, rows=ROWS, **wb.sheet_names)]
+    texts = [
+        i18n.t("workbook.as_downloaded", wb.lang),
+        *lines[1:],
+        "",
+        i18n.t("workbook.hidden_rows", wb.lang, rows=ROWS, **wb.sheet_names),
+    ]
     for row, text in enumerate(texts, start=1):
         ws.write_string(row, 0, text)
 
 
-def xlsx_bytes(result: Result, lang: str = "da", link: str | None = None,
-               case: Case | None = None) -> bytes:
+def xlsx_bytes(
+    result: Result, lang: str = "da", link: str | None = None, case: Case | None = None
+) -> bytes:
     """The workbook of ``result`` in ``lang``; ``link`` is the page link that reproduces it;
     ``case`` gives the sources of a case outside the catalogue."""
     buffer = io.BytesIO()

@@ -10,6 +10,7 @@ the like). Every error names the file and, where YAML knows it, the line.
 from __future__ import annotations
 
 import re
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -38,15 +39,19 @@ def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) 
         line = key_node.start_mark.line + 1
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"the key {key!r} appears twice (lines {seen[key]} and {line})",
-                key_node.start_mark)
+                None,
+                None,
+                f"the key {key!r} appears twice (lines {seen[key]} and {line})",
+                key_node.start_mark,
+            )
         seen[key] = line
     return loader.construct_mapping(node, deep=deep)
 
 
 def _no_tags(loader: _StrictLoader, suffix: str, node: yaml.Node):
     raise yaml.constructor.ConstructorError(
-        None, None, f"tags such as !{suffix} are not allowed", node.start_mark)
+        None, None, f"tags such as !{suffix} are not allowed", node.start_mark
+    )
 
 
 # YAML 1.2's core schema for plain scalars: 500_000, 1:30, 0o17, "yes" and "no" stay text, so a
@@ -54,13 +59,17 @@ def _no_tags(loader: _StrictLoader, suffix: str, node: yaml.Node):
 _INT, _FLOAT, _BOOL = (f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool"))
 _StrictLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT, _FLOAT, _BOOL)]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 _StrictLoader.add_implicit_resolver(_INT, re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
 _StrictLoader.add_implicit_resolver(
-    _FLOAT, re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
-    list("-+0123456789."))
-_StrictLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-                                    list("tTfF"))
+    _FLOAT,
+    re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+0123456789."),
+)
+_StrictLoader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _StrictLoader.add_multi_constructor("!", _no_tags)
 _StrictLoader.add_multi_constructor("tag:yaml.org,2002:python/", _no_tags)
@@ -96,20 +105,20 @@ def parse(text: str, name: str) -> Any:
     try:
         if _explicit_tags(text):
             raise DataError(f"{name}: tags (!name or !!type) are not allowed")
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f", line {mark.line + 1}" if mark else ""
         raise DataError(f"{name}{where}: {error.problem or error.context}") from None
     except yaml.YAMLError as error:
         raise DataError(f"{name}: not valid YAML ({error})") from None
-    except TypeError:   # a list or mapping used as a mapping's key
+    except TypeError:  # a list or mapping used as a mapping's key
         raise DataError(f"{name}: a list or mapping is used as a name (key)") from None
 
 
-def read(path: Path | str, data: bytes | None = None) -> Any:
+def read(path: Path | Traversable | str, data: bytes | None = None) -> Any:
     """The content of a YAML file (or of ``data`` named as the file ``path``)."""
-    path = Path(path)
+    path = Path(str(path))
     try:
         raw = path.read_bytes() if data is None else data
     except FileNotFoundError:
@@ -124,6 +133,7 @@ def read(path: Path | str, data: bytes | None = None) -> Any:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise DataError(f"{path.name}, line {line}: not UTF-8 text (save the file as UTF-8)") \
-            from None
+        raise DataError(
+            f"{path.name}, line {line}: not UTF-8 text (save the file as UTF-8)"
+        ) from None
     return parse(text, path.name)

@@ -7,24 +7,72 @@ from explorer import Outcome, Price, Scenario
 def entry_case() -> Scenario:
     """A small prevention scenario whose numbers are worked out by hand in test_model.py."""
     price = Price("Anbringelse", "Placement", 200_000, kommune=0.75, region=0.0, stat=0.25)
-    outcome = Outcome("placement", "Anbringelse", "Placement", kind="entry", base_rate=0.1,
-                      effect=0.5, deadweight=0.2, duration_years=2, prices=(price,))
-    return Scenario(cases=100, caseload_before=50, caseload_after=25, worker_cost=500_000,
-                    overhead=0.2, start_year=2020, horizon_years=3, discount_rate=0.05,
-                    effect_scale=1, phase_in_years=0, optimism_bias=0, staffing_ramp=0.5,
-                    one_off_cost=100_000, other_cost_per_year=0, programme_years=20,
-                    reference_caseload_before=50, reference_caseload_after=25, max_dose=2,
-                    wider_gains=0, outcomes=(outcome,))
+    outcome = Outcome(
+        "placement",
+        "Anbringelse",
+        "Placement",
+        kind="entry",
+        base_rate=0.1,
+        effect=0.5,
+        deadweight=0.2,
+        duration_years=2,
+        prices=(price,),
+    )
+    return Scenario(
+        cases=100,
+        caseload_before=50,
+        caseload_after=25,
+        worker_cost=500_000,
+        overhead=0.2,
+        start_year=2020,
+        horizon_years=3,
+        discount_rate=0.05,
+        effect_scale=1,
+        phase_in_years=0,
+        optimism_bias=0,
+        staffing_ramp=0.5,
+        one_off_cost=100_000,
+        other_cost_per_year=0,
+        programme_years=20,
+        reference_caseload_before=50,
+        reference_caseload_after=25,
+        max_dose=2,
+        wider_gains=0,
+        outcomes=(outcome,),
+    )
 
 
 @pytest.fixture
 def exit_case() -> Scenario:
     """A small exits scenario, worked out by hand in test_model.py."""
-    prices = (Price("Ydelse", "Benefit", 100_000, kommune=0.8, stat=0.2),
-              Price("Gevinst", "Gain", 50_000, kind="wider", kommune=0.0))
-    outcome = Outcome("benefit", "Ydelse", "Benefit", kind="exit", base_rate=0.2, effect=1.0,
-                      deadweight=0.0, duration_years=2, other_benefit_share=0.5, prices=prices)
-    return Scenario(cases=100, caseload_before=40, caseload_after=20, worker_cost=400_000,
-                    overhead=0.0, start_year=2020, horizon_years=3, discount_rate=0.0,
-                    staffing_ramp=1, programme_years=2, reference_caseload_before=40,
-                    reference_caseload_after=20, outcomes=(outcome,))
+    prices = (
+        Price("Ydelse", "Benefit", 100_000, kommune=0.8, stat=0.2),
+        Price("Gevinst", "Gain", 50_000, kind="wider", kommune=0.0),
+    )
+    outcome = Outcome(
+        "benefit",
+        "Ydelse",
+        "Benefit",
+        kind="exit",
+        base_rate=0.2,
+        effect=1.0,
+        deadweight=0.0,
+        duration_years=2,
+        other_benefit_share=0.5,
+        prices=prices,
+    )
+    return Scenario(
+        cases=100,
+        caseload_before=40,
+        caseload_after=20,
+        worker_cost=400_000,
+        overhead=0.0,
+        start_year=2020,
+        horizon_years=3,
+        discount_rate=0.0,
+        staffing_ramp=1,
+        programme_years=2,
+        reference_caseload_before=40,
+        reference_caseload_after=20,
+        outcomes=(outcome,),
+    )

@@ -38,7 +38,7 @@ def wait_for(url: str, proc: subprocess.Popen | None = None, timeout: float = 90
             return
         except OSError:
             if (proc is not None and proc.poll() is not None) or time.monotonic() > deadline:
-                raise RuntimeError(f"{url} did not answer")
+                raise RuntimeError(f"{url} did not answer") from None
             time.sleep(0.2)
 
 
@@ -50,20 +50,41 @@ class Voila:
     Voilà, as Binder and most hosts run it) or ``explorer.serving`` (the project's launcher).
     """
 
-    def __init__(self, name: str = "voila", port: int | None = None, args: tuple[str, ...] = (),
-                 env: dict[str, str] | None = None, warm: bool = True, base_url: str = "/",
-                 launcher: str = "voila"):
+    def __init__(
+        self,
+        name: str = "voila",
+        port: int | None = None,
+        args: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
+        warm: bool = True,
+        base_url: str = "/",
+        launcher: str = "voila",
+    ):
         ARTIFACTS.mkdir(exist_ok=True)
         self.port = port or free_port()
         self.base_url = base_url
         self.log_path = ARTIFACTS / f"{name}.log"
-        command = [sys.executable, "-m", launcher, "notebooks", "--no-browser",
-                   f"--port={self.port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
-                   f"--Voila.base_url={base_url}", *args]
+        command = [
+            sys.executable,
+            "-m",
+            launcher,
+            "notebooks",
+            "--no-browser",
+            f"--port={self.port}",
+            "--Voila.ip=127.0.0.1",
+            "--Voila.port_retries=0",
+            f"--Voila.base_url={base_url}",
+            *args,
+        ]
         self._log = self.log_path.open("w")
-        self.proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})},
-                                     stdout=self._log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             wait_for(f"{self.url}voila/static/", self.proc)
             if warm and "--preheat_kernel=False" not in args:

@@ -42,7 +42,7 @@ def test_no_text_from_internal_notes_reaches_a_reader():
 def test_every_case_value_has_a_figure_or_is_named_as_the_case_own():
     for name in explorer.cases():
         case = explorer.case(name)
-        for what, key in case.sources.items():
+        for _what, key in case.sources.items():
             assert key in explorer.figures()
         for field in explorer.fields.of(explorer.Scenario):
             if field != "start_year":
@@ -59,7 +59,7 @@ def test_amounts_are_converted_to_the_price_year():
     for year in range(2020, 2025):
         chained *= 1 + index[f"cpi.{year}"].value
     assert f.in_prices == pytest.approx(f.value * chained)
-    assert explorer.figure("refusion.after_52_weeks").in_prices == 0.2   # not money: unchanged
+    assert explorer.figure("refusion.after_52_weeks").in_prices == 0.2  # not money: unchanged
 
 
 def test_refusion_shares_come_from_the_sourced_steps():
@@ -67,7 +67,8 @@ def test_refusion_shares_come_from_the_sourced_steps():
     assert price.stat == explorer.figure("refusion.after_52_weeks").value == 0.2
     figures = explorer.figures()
     assert refusion.benefit_state_share(0, figures) == pytest.approx(
-        (4 * .8 + 22 * .4 + 26 * .3) / 52)
+        (4 * 0.8 + 22 * 0.4 + 26 * 0.3) / 52
+    )
     assert refusion.benefit_state_share(26, figures) == pytest.approx(0.25)
     t1 = figures["refusion.high_cost_threshold_1"].in_prices
     cost = figures["price.institution_placement"].in_prices
@@ -85,23 +86,29 @@ def test_a_good_file_loads(tmp_path):
     assert figures["x.a"].note_in("da") == "En note." and figures["x.a"].unit_in("da") == "kr."
 
 
-@pytest.mark.parametrize("row, message", [
-    ('x.a,one,DKK,kr.,2020,,H,T,https://e.org,n,m,,', r"\(x.a\): value 'one' is not a number"),
-    ('x.a,500_000,DKK,kr.,2020,,H,T,https://e.org,n,m,,', r"value '500_000' is not a number"),
-    ('x.a,"500,000",DKK,kr.,2020,,H,T,https://e.org,n,m,,', r"value '500,000' is not a number"),
-    ('x.a,nan,DKK,kr.,2020,,H,T,https://e.org,n,m,,', r"value 'nan' is not a number"),
-    ('x.a,1,DKK,kr.,20x,,H,T,https://e.org,n,m,,', r"\(x.a\): year '20x' is not a whole number"),
-    ('x.a,1,DKK,kr.,1850,,H,T,https://e.org,n,m,,', r"year must be from 1990 to 2100"),
-    ('x.a,1,DKK,kr.,2020,,Z,T,https://e.org,n,m,,', r"grade must be one of H, M, L, A, F"),
-    ('x.a,1,DKK,kr.,2020,,H,T,,n,m,,', r"grade H\) needs a source_url"),
-    ('x.a,1,DKK,kr.,2020,,A,T,ftp://e.org,n,m,,', r"source_url must start with http"),
-    ('x.a,1,DKK,kr.,2020,,H,T,https://e.org,,m,,', r"note is empty"),
-    ('x.a,1,DKK,,2020,,H,T,https://e.org,n,m,,', r"unit_da is empty"),
-    ('x.a,1,DKK,kr.,2020,,F,T,,n,m,,', r"must name the documented figures"),
-    ('x.a,1,DKK,kr.,2020,,H,T,https://e.org,n,m,,x.b', r"fitted_to is only for fitted figures"),
-    ('x.a,1,DKK,kr.,2020,,H,T,https://e.org,a,b,c,d,e', r": more fields than columns"),
-    ('123,1,DKK,kr.,2020,,H,T,https://e.org,n,m,,', r"key '123' must be dotted words"),
-])
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("x.a,one,DKK,kr.,2020,,H,T,https://e.org,n,m,,", r"\(x.a\): value 'one' is not a number"),
+        ("x.a,500_000,DKK,kr.,2020,,H,T,https://e.org,n,m,,", r"value '500_000' is not a number"),
+        ('x.a,"500,000",DKK,kr.,2020,,H,T,https://e.org,n,m,,', r"value '500,000' is not a number"),
+        ("x.a,nan,DKK,kr.,2020,,H,T,https://e.org,n,m,,", r"value 'nan' is not a number"),
+        (
+            "x.a,1,DKK,kr.,20x,,H,T,https://e.org,n,m,,",
+            r"\(x.a\): year '20x' is not a whole number",
+        ),
+        ("x.a,1,DKK,kr.,1850,,H,T,https://e.org,n,m,,", r"year must be from 1990 to 2100"),
+        ("x.a,1,DKK,kr.,2020,,Z,T,https://e.org,n,m,,", r"grade must be one of H, M, L, A, F"),
+        ("x.a,1,DKK,kr.,2020,,H,T,,n,m,,", r"grade H\) needs a source_url"),
+        ("x.a,1,DKK,kr.,2020,,A,T,ftp://e.org,n,m,,", r"source_url must start with http"),
+        ("x.a,1,DKK,kr.,2020,,H,T,https://e.org,,m,,", r"note is empty"),
+        ("x.a,1,DKK,,2020,,H,T,https://e.org,n,m,,", r"unit_da is empty"),
+        ("x.a,1,DKK,kr.,2020,,F,T,,n,m,,", r"must name the documented figures"),
+        ("x.a,1,DKK,kr.,2020,,H,T,https://e.org,n,m,,x.b", r"fitted_to is only for fitted figures"),
+        ("x.a,1,DKK,kr.,2020,,H,T,https://e.org,a,b,c,d,e", r": more fields than columns"),
+        ("123,1,DKK,kr.,2020,,H,T,https://e.org,n,m,,", r"key '123' must be dotted words"),
+    ],
+)
 def test_malformed_rows_are_named(tmp_path, row, message):
     with pytest.raises(CatalogueError, match=r"figures.csv, row 3.*" + message):
         load_figures(write(tmp_path, row))
@@ -113,8 +120,8 @@ def test_duplicate_keys_unknown_references_and_bad_headers_are_named(tmp_path):
     with pytest.raises(CatalogueError, match="header must be"):
         load_figures(write(tmp_path, GOOD, header="key,value"))
     with pytest.raises(CatalogueError, match=r"\(x.a\): derived_from/fitted_to name unknown"):
-        load_figures(write(tmp_path, 'x.a,1,DKK,kr.,2020,,L,T,https://e.org,n,m,x.nope,'))
-    money = 'x.m,1,DKK,kr.,2020,2019,H,T,https://e.org,n,m,,'
+        load_figures(write(tmp_path, "x.a,1,DKK,kr.,2020,,L,T,https://e.org,n,m,x.nope,"))
+    money = "x.m,1,DKK,kr.,2020,2019,H,T,https://e.org,n,m,,"
     with pytest.raises(CatalogueError, match=r"\(x.m\): no price index for 2019"):
         load_figures(write(tmp_path, money))
 
@@ -123,8 +130,9 @@ def test_missing_binary_and_latin1_figure_files_are_named(tmp_path):
     with pytest.raises(CatalogueError, match=r"figures.csv: file not found"):
         load_figures(tmp_path / "figures.csv")
     path = tmp_path / "figures.csv"
-    path.write_bytes((HEADER + "\nx.a,1,DKK,kr.,2020,,H,T,https://e.org,Året,Året,,\n").encode(
-        "latin-1"))
+    path.write_bytes(
+        (HEADER + "\nx.a,1,DKK,kr.,2020,,H,T,https://e.org,Året,Året,,\n").encode("latin-1")
+    )
     with pytest.raises(CatalogueError, match=r"figures.csv: not UTF-8"):
         load_figures(path)
 
@@ -137,24 +145,48 @@ def cases_copy(tmp_path):
     return path
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ("cases: herning.cases", "cases: herning.nope",
-     r"case 'herning', cases: 'herning.nope' is not a key in figures.csv"),
-    ("          sign: -1\n          payers: {kommune: 1}", "          sign: -1\n          payers: {kommune: 0.5}",
-     r"case 'herning', institution.price.1: price .* payer shares .* must sum to 1"),
-    ("          sign: -1\n          payers: {kommune: 1}", "          sign: -1\n          payers: {town: 1}",
-     r"institution.price.1.payers: must map some of kommune, region, stat"),
-    ("{high_cost_refusion: price.institution_placement}", "{magic: price.institution_placement}",
-     r"institution.price.0.stat: unknown rule 'magic'"),
-    ("    caseload_after: herning.caseload_after\n", "    caseload_after: herning.caseload_after\n    caseload_after_x: 3\n",
-     r"case 'herning', levers: unknown field\(s\) caseload_after_x"),
-    ("    caseload_after: herning.caseload_after\n", "    caseload_after: 60\n",
-     r"case 'herning', caseload_after: caseload_after must be from 1 to 48"),
-    ("      kind: entry", "      kind: sideways", r"institution.kind: must be 'entry'"),
-    ("aabenraa:\n", "123:\n", r"case names must be plain names"),
-    ("    cases: aabenraa.cases\n", "    cases: 500_000\n",
-     r"case 'aabenraa', cases: must be a number or a figure key; got '500_000'"),
-])
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        (
+            "cases: herning.cases",
+            "cases: herning.nope",
+            r"case 'herning', cases: 'herning.nope' is not a key in figures.csv",
+        ),
+        (
+            "          sign: -1\n          payers: {kommune: 1}",
+            "          sign: -1\n          payers: {kommune: 0.5}",
+            r"case 'herning', institution.price.1: price .* payer shares .* must sum to 1",
+        ),
+        (
+            "          sign: -1\n          payers: {kommune: 1}",
+            "          sign: -1\n          payers: {town: 1}",
+            r"institution.price.1.payers: must map some of kommune, region, stat",
+        ),
+        (
+            "{high_cost_refusion: price.institution_placement}",
+            "{magic: price.institution_placement}",
+            r"institution.price.0.stat: unknown rule 'magic'",
+        ),
+        (
+            "    caseload_after: herning.caseload_after\n",
+            "    caseload_after: herning.caseload_after\n    caseload_after_x: 3\n",
+            r"case 'herning', levers: unknown field\(s\) caseload_after_x",
+        ),
+        (
+            "    caseload_after: herning.caseload_after\n",
+            "    caseload_after: 60\n",
+            r"case 'herning', caseload_after: caseload_after must be from 1 to 48",
+        ),
+        ("      kind: entry", "      kind: sideways", r"institution.kind: must be 'entry'"),
+        ("aabenraa:\n", "123:\n", r"case names must be plain names"),
+        (
+            "    cases: aabenraa.cases\n",
+            "    cases: 500_000\n",
+            r"case 'aabenraa', cases: must be a number or a figure key; got '500_000'",
+        ),
+    ],
+)
 def test_malformed_cases_name_the_case_and_field(cases_copy, old, new, message):
     text = cases_copy.read_text(encoding="utf-8")
     assert old in text, old
@@ -165,29 +197,40 @@ def test_malformed_cases_name_the_case_and_field(cases_copy, old, new, message):
 
 def test_a_repeated_case_or_key_is_refused_not_silently_replaced(cases_copy):
     text = cases_copy.read_text(encoding="utf-8")
-    herning = text[text.index("herning:"):text.index("aabenraa:")]
+    herning = text[text.index("herning:") : text.index("aabenraa:")]
     cases_copy.write_text(text + "\n" + herning, encoding="utf-8")
-    with pytest.raises(yamlfile.DataError, match=r"cases.yaml, line \d+: the key 'herning' "
-                                                  r"appears twice \(lines \d+ and \d+\)"):
+    with pytest.raises(
+        yamlfile.DataError,
+        match=r"cases.yaml, line \d+: the key 'herning' "
+        r"appears twice \(lines \d+ and \d+\)",
+    ):
         load_cases(cases_copy, explorer.figures())
-    cases_copy.write_text(text.replace("    cases: herning.cases\n",
-                                       "    cases: herning.cases\n    cases: 5\n", 1))
+    cases_copy.write_text(
+        text.replace("    cases: herning.cases\n", "    cases: herning.cases\n    cases: 5\n", 1)
+    )
     with pytest.raises(yamlfile.DataError, match=r"the key 'cases' appears twice"):
         load_cases(cases_copy, explorer.figures())
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"herning: [unclosed", r"cases.yaml, line 1: "),
-    ("herning:\n  name: Århus\n".encode("latin-1"), r"cases.yaml, line 2: not UTF-8 text"),
-    (b"\x00\x01\x02binary", r"cases.yaml: a binary file"),
-    (b"x: !!python/object/apply:os.system ['true']", r"cases.yaml: tags .* are not allowed"),
-    (b"x: " + b"a" * 1_100_000, r"cases.yaml: larger than 1000 kB"),
-    (b"[" * 30_000 + b"]" * 30_000, r"cases.yaml: nested more than 20 levels deep"),
-    (b"".join(b" " * i + b"k:\n" for i in range(100)), r"cases.yaml: nested more than 20"),
-    (b"x:\n  ? [a, b]\n  : 1\n", r"cases.yaml: a list or mapping is used as a name"),
-    (b"herning:\n  name: {da: a, en: a}\n  summary: {da: a, en: a}\n  levers:\n    cases: "
-     + b"9" * 400 + b"\n", r"case 'herning', cases: must be a finite number; got 9999"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"herning: [unclosed", r"cases.yaml, line 1: "),
+        ("herning:\n  name: Århus\n".encode("latin-1"), r"cases.yaml, line 2: not UTF-8 text"),
+        (b"\x00\x01\x02binary", r"cases.yaml: a binary file"),
+        (b"x: !!python/object/apply:os.system ['true']", r"cases.yaml: tags .* are not allowed"),
+        (b"x: " + b"a" * 1_100_000, r"cases.yaml: larger than 1000 kB"),
+        (b"[" * 30_000 + b"]" * 30_000, r"cases.yaml: nested more than 20 levels deep"),
+        (b"".join(b" " * i + b"k:\n" for i in range(100)), r"cases.yaml: nested more than 20"),
+        (b"x:\n  ? [a, b]\n  : 1\n", r"cases.yaml: a list or mapping is used as a name"),
+        (
+            b"herning:\n  name: {da: a, en: a}\n  summary: {da: a, en: a}\n  levers:\n    cases: "
+            + b"9" * 400
+            + b"\n",
+            r"case 'herning', cases: must be a finite number; got 9999",
+        ),
+    ],
+)
 def test_bad_yaml_files_are_named(tmp_path, content, message):
     path = tmp_path / "cases.yaml"
     path.write_bytes(content)
@@ -205,8 +248,9 @@ def test_unknown_case_lists_the_choices():
         explorer.load_case("odense")
 
 
-@pytest.mark.parametrize("name", ["cases.yaml", "claims.yaml", "fields.yaml", "texts.yaml",
-                                  "glossary.yaml"])
+@pytest.mark.parametrize(
+    "name", ["cases.yaml", "claims.yaml", "fields.yaml", "texts.yaml", "glossary.yaml"]
+)
 def test_every_data_file_is_well_within_the_nesting_limit(name):
     text = files.data_path(name).read_text(encoding="utf-8")
     assert not yamlfile.too_deep(text, yamlfile.MAX_DEPTH // 2, yamlfile.MAX_INDENT // 2)

@@ -14,16 +14,16 @@ def verdicts():
 
 def test_the_current_verdicts():
     assert verdicts() == {
-        "herning_saved": "holds_in_part",          # documented savings; 80 % not found
-        "aabenraa_halved": "holds_in_part",        # a count, but half went to other benefits
+        "herning_saved": "holds_in_part",  # documented savings; 80 % not found
+        "aabenraa_halved": "holds_in_part",  # a count, but half went to other benefits
         "hjoerring_four_years": "by_construction",  # the savings were fitted to the expectation
-        "kora_700k": "holds_in_part",              # KORA's figure; budgets alone save less
+        "kora_700k": "holds_in_part",  # KORA's figure; budgets alone save less
         "casa_one_in_five": "holds_in_part",
         "treatment_26x": "cannot_check",
-        "wrong_pocket": "holds_in_part",           # true for the benefit cases, not Herning
-        "bonds_cost_more": "depends",              # on the terms
+        "wrong_pocket": "holds_in_part",  # true for the benefit cases, not Herning
+        "bonds_cost_more": "depends",  # on the terms
         "prevention_always_pays": "contradicted",  # 'always' fails in some draws
-        "kommune_zero_risk": "contradicted",       # costs after the contract, and harm, stay
+        "kommune_zero_risk": "contradicted",  # costs after the contract, and harm, stay
     }
 
 
@@ -46,7 +46,7 @@ def test_a_claim_on_a_fitted_result_is_consistent_by_construction_at_any_setting
     slower = explorer.load_case("hjoerring").replace(effect_scale=0.2)
     a = claims.answer(c, slower)
     assert a.parts[0].status == "by_construction"
-    assert a.parts[0].supports_here is False      # and it says it no longer holds with these
+    assert a.parts[0].supports_here is False  # and it says it no longer holds with these
 
 
 def test_reader_settings_reach_the_parts_of_their_case_only():
@@ -58,17 +58,20 @@ def test_reader_settings_reach_the_parts_of_their_case_only():
     assert a.parts[0].scenario.caseload_after == explorer.load_case("herning").caseload_after
 
 
-@pytest.mark.parametrize("statuses, universal, verdict", [
-    (["holds"], False, "holds"),
-    (["holds", "cannot_check"], False, "holds_in_part"),
-    (["holds", "contradicted"], False, "holds_in_part"),
-    (["by_construction", "cannot_check"], False, "by_construction"),
-    (["depends", "by_construction"], False, "depends"),
-    (["contradicted"], False, "contradicted"),
-    (["cannot_check"], False, "cannot_check"),
-    (["holds", "depends"], True, "contradicted"),
-    (["holds", "holds"], True, "holds"),
-])
+@pytest.mark.parametrize(
+    "statuses, universal, verdict",
+    [
+        (["holds"], False, "holds"),
+        (["holds", "cannot_check"], False, "holds_in_part"),
+        (["holds", "contradicted"], False, "holds_in_part"),
+        (["by_construction", "cannot_check"], False, "by_construction"),
+        (["depends", "by_construction"], False, "depends"),
+        (["contradicted"], False, "contradicted"),
+        (["cannot_check"], False, "cannot_check"),
+        (["holds", "depends"], True, "contradicted"),
+        (["holds", "holds"], True, "holds"),
+    ],
+)
 def test_combination_rules(statuses, universal, verdict):
     assert combine(statuses, universal) == verdict
 
@@ -83,8 +86,14 @@ def test_every_part_has_words_in_both_languages():
 
 def test_context_figures_have_sources():
     ids = {c.id for c in claims.context()}
-    assert {"underspend", "omprioriteringsbidrag", "satspulje", "hjoerring_125", "elder_care",
-            "women"} <= ids
+    assert {
+        "underspend",
+        "omprioriteringsbidrag",
+        "satspulje",
+        "hjoerring_125",
+        "elder_care",
+        "women",
+    } <= ids
     for c in claims.context():
         assert explorer.figure(c.figure).source_url.startswith("http")
 

@@ -27,10 +27,14 @@ def test_evaluates_with_overrides_and_writes_a_danish_csv(tmp_path, capsys):
 
 
 def test_settings_are_applied_together(capsys):
-    assert main(["evaluate", "herning", "--set", "caseload_before=20",
-                 "--set", "caseload_after=10"]) == 0
-    assert main(["evaluate", "herning", "--set", "caseload_before=1",
-                 "--set", "caseload_after=1"]) == 0
+    assert (
+        main(["evaluate", "herning", "--set", "caseload_before=20", "--set", "caseload_after=10"])
+        == 0
+    )
+    assert (
+        main(["evaluate", "herning", "--set", "caseload_before=1", "--set", "caseload_after=1"])
+        == 0
+    )
 
 
 def test_english_and_outcome_overrides(capsys):
@@ -48,7 +52,8 @@ def test_calibrate_and_claims_commands(capsys):
 
 def test_a_case_file_evaluates(tmp_path, capsys):
     path = tmp_path / "mine.yaml"
-    path.write_text("""
+    path.write_text(
+        """
 mine:
   name: {da: "Min sag", en: "My case"}
   summary: {da: "Et eksempel.", en: "An example."}
@@ -64,27 +69,37 @@ mine:
         - label: {da: "Anbringelse", en: "Placement"}
           amount: price.institution_placement
           payers: {kommune: 1}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     assert main(["evaluate", str(path), "--lang", "en"]) == 0
     assert "My case" in capsys.readouterr().out
     assert explorer.load_case(str(path)).cases == 300
 
 
-@pytest.mark.parametrize("args, message", [
-    (["evaluate", "odense"], "unknown case 'odense'"),
-    (["evaluate", "herning", "--set", "caseload_after=abc"], "'abc' is not a number"),
-    (["evaluate", "herning", "--set", "worker_cost=1e6"], "'1e6' is not a number"),
-    (["evaluate", "herning", "--set", "horizon_years=999"], "horizon_years must be from 1 to 20"),
-    (["evaluate", "herning", "--set", "nope=1"], "--set nope: unknown field"),
-    (["evaluate", "herning", "--set", "caseload_after"], "--set takes FIELD=NUMBER"),
-    (["evaluate", "herning", "--set", "institution.colour=1"], "outcome fields are"),
-    (["evaluate", "herning", "--set", "ghost.effect=1"], "no outcome 'ghost'"),
-    (["evaluate", "herning", "--csv", "/nonexistent/dir/x.csv"],
-     "--csv /nonexistent/dir/x.csv: the folder /nonexistent/dir does not exist"),
-    (["evaluate", "herning", "--lang", "fr"], "invalid choice: 'fr'"),
-    (["evaluate", "/nonexistent/case.yaml"], "case.yaml: file not found"),
-    (["frobnicate"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["evaluate", "odense"], "unknown case 'odense'"),
+        (["evaluate", "herning", "--set", "caseload_after=abc"], "'abc' is not a number"),
+        (["evaluate", "herning", "--set", "worker_cost=1e6"], "'1e6' is not a number"),
+        (
+            ["evaluate", "herning", "--set", "horizon_years=999"],
+            "horizon_years must be from 1 to 20",
+        ),
+        (["evaluate", "herning", "--set", "nope=1"], "--set nope: unknown field"),
+        (["evaluate", "herning", "--set", "caseload_after"], "--set takes FIELD=NUMBER"),
+        (["evaluate", "herning", "--set", "institution.colour=1"], "outcome fields are"),
+        (["evaluate", "herning", "--set", "ghost.effect=1"], "no outcome 'ghost'"),
+        (
+            ["evaluate", "herning", "--csv", "/nonexistent/dir/x.csv"],
+            "--csv /nonexistent/dir/x.csv: the folder /nonexistent/dir does not exist",
+        ),
+        (["evaluate", "herning", "--lang", "fr"], "invalid choice: 'fr'"),
+        (["evaluate", "/nonexistent/case.yaml"], "case.yaml: file not found"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
 def test_bad_arguments_give_one_line_and_exit_2(args, message, capsys):
     assert main(args) == 2
     err = capsys.readouterr().err
@@ -93,8 +108,11 @@ def test_bad_arguments_give_one_line_and_exit_2(args, message, capsys):
 
 
 def test_module_entry_point_runs_without_traceback():
-    done = subprocess.run([sys.executable, "-m", "explorer", "evaluate", "herning", "--set",
-                           "effect_scale=9"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "explorer", "evaluate", "herning", "--set", "effect_scale=9"],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 2
     assert done.stderr.startswith("error: effect_scale must be from 0 to 3")
     assert "Traceback" not in done.stderr

@@ -35,8 +35,15 @@ PREFIX = "/explorer/"
 # A page renders in a few seconds from a warm pool; a loaded machine (parallel test runs) can take
 # far longer, so wait generously: the time is spent only when something is slow.
 APP_TIMEOUT = 180_000
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def render_template(values: dict[str, str]) -> str:
@@ -50,10 +57,14 @@ def render_template(values: dict[str, str]) -> str:
 
 def nginx_binary() -> str:
     path = shutil.which("nginx") or next(
-        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(p).exists()), None)
+        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(p).exists()), None
+    )
     if path is None:
-        pytest.fail("nginx is missing: install Debian's 'nginx' package "
-                    "(apt-get install -y nginx) to run the deployment tests", pytrace=False)
+        pytest.fail(
+            "nginx is missing: install Debian's 'nginx' package "
+            "(apt-get install -y nginx) to run the deployment tests",
+            pytrace=False,
+        )
     return path
 
 
@@ -70,15 +81,23 @@ class Nginx:
         for path in (pages, *pages.iterdir()):
             path.chmod(0o755 if path.is_dir() else 0o644)
         self.port = free_port()
-        (self.dir / "explorer.conf").write_text(render_template({
-            "EXPLORER_LISTEN": f"127.0.0.1:{self.port}",
-            "EXPLORER_UPSTREAMS": " ".join(f"server 127.0.0.1:{p};" for p in upstream_ports),
-            "EXPLORER_PAGES": str(pages),
-            "EXPLORER_ACCESS_LOG": str(self.dir / "explorer.access.log"),
-        }), encoding="utf-8")
+        (self.dir / "explorer.conf").write_text(
+            render_template(
+                {
+                    "EXPLORER_LISTEN": f"127.0.0.1:{self.port}",
+                    "EXPLORER_UPSTREAMS": " ".join(
+                        f"server 127.0.0.1:{p};" for p in upstream_ports
+                    ),
+                    "EXPLORER_PAGES": str(pages),
+                    "EXPLORER_ACCESS_LOG": str(self.dir / "explorer.access.log"),
+                }
+            ),
+            encoding="utf-8",
+        )
         d = self.dir
         self.conf = d / "nginx.conf"
-        self.conf.write_text(f"""
+        self.conf.write_text(
+            f"""
 worker_processes 1;
 pid {d}/nginx.pid;
 error_log {d}/error.log notice;
@@ -91,14 +110,20 @@ http {{
     scgi_temp_path {d}/scgi;
     include {d}/explorer.conf;
 }}
-""", encoding="utf-8")
+""",
+            encoding="utf-8",
+        )
         command = [self.binary, "-p", str(d), "-c", str(self.conf), "-e", str(d / "error.log")]
         check = subprocess.run([*command, "-t"], capture_output=True, text=True)
         if check.returncode != 0:
             pytest.fail(f"nginx rejects the rendered template:\n{check.stderr}", pytrace=False)
         self._out = (d / "stdout.log").open("w")
-        self.proc = subprocess.Popen([*command, "-g", "daemon off;"], stdout=self._out,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [*command, "-g", "daemon off;"],
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             wait_for(f"{self.url}voila/static/voila.js", self.proc, timeout=20)
         except RuntimeError:
@@ -114,8 +139,10 @@ http {{
 
     def access_log(self) -> list[dict[str, str]]:
         """The access log (log_format explorer): client, method, path, status, upstream."""
-        pattern = re.compile(r'^(?P<client>\S+) \[[^\]]*\] "(?P<method>\S+) (?P<path>\S+)[^"]*" '
-                             r'(?P<status>\d+) \d+ upstream=(?P<upstream>\S+)')
+        pattern = re.compile(
+            r'^(?P<client>\S+) \[[^\]]*\] "(?P<method>\S+) (?P<path>\S+)[^"]*" '
+            r"(?P<status>\d+) \d+ upstream=(?P<upstream>\S+)"
+        )
         path = self.dir / "explorer.access.log"
         if not path.exists():
             return []
@@ -155,8 +182,9 @@ def voilas():
     """Two Voilà processes on the notebooks, with the prefix; their kernel pools warm together."""
     nginx_binary()  # fail at once, not after the pools have warmed
     with ThreadPoolExecutor(2) as pool:
-        futures = [pool.submit(Voila, f"voila-deploy-{i}", base_url=PREFIX, warm=False)
-                   for i in (1, 2)]
+        futures = [
+            pool.submit(Voila, f"voila-deploy-{i}", base_url=PREFIX, warm=False) for i in (1, 2)
+        ]
     started = [f.result() for f in futures if f.exception() is None]
     errors = [f.exception() for f in futures if f.exception() is not None]
     try:
@@ -233,7 +261,8 @@ def test_a_reader_goes_through_every_page_behind_the_prefix(page, site):
 
     def scripts_under_prefix():
         scripts = page.locator("script[src]").evaluate_all(
-            "els => els.map(s => s.getAttribute('src'))")
+            "els => els.map(s => s.getAttribute('src'))"
+        )
         assert scripts, "no scripts"
         assert all(s.startswith((PREFIX, "https://")) for s in scripts), scripts
 
@@ -302,8 +331,9 @@ def test_an_over_long_address_gets_414_with_a_page(site):
 def test_too_many_page_loads_from_one_client_get_the_busy_page(site):
     source = "127.0.0.9"  # its own bucket: the browser tests' client is 127.0.0.1
     # A page that does not exist costs no kernel, yet counts like any page load.
-    statuses = [request(site.port, f"{PREFIX}voila/render/no-such-page.ipynb", source)[0]
-                for _ in range(30)]
+    statuses = [
+        request(site.port, f"{PREFIX}voila/render/no-such-page.ipynb", source)[0] for _ in range(30)
+    ]
     assert statuses[0] == 404 and 429 in statuses, statuses
     assert statuses.count(404) <= 22, statuses  # 1 + the burst of 20 (+1 refilled meanwhile)
     status, headers, body = request(site.port, f"{PREFIX}voila/render/explorer.ipynb", source)
@@ -311,8 +341,9 @@ def test_too_many_page_loads_from_one_client_get_the_busy_page(site):
     assert headers["Retry-After"] == "20"
     assert "Siden er optaget lige nu" in body and "The site is busy right now" in body
     assert re.search(r'<meta http-equiv="refresh" content="\d+">', body)
-    refused = [e for e in site.access_log()
-               if e["client"] == source and "explorer.ipynb" in e["path"]]
+    refused = [
+        e for e in site.access_log() if e["client"] == source and "explorer.ipynb" in e["path"]
+    ]
     assert refused and all(e["upstream"] == "-" for e in refused)  # no kernel: Voilà saw nothing
     # Another client is not affected.
     assert request(site.port, f"{PREFIX}voila/static/voila.js", "127.0.0.8")[0] == 200
@@ -351,10 +382,16 @@ def test_the_template_documents_its_placeholders():
     text = TEMPLATE.read_text(encoding="utf-8")
     found = set(re.findall(r"\$\{(\w+)\}", text))
     assert found == set(PLACEHOLDERS)
-    for directive in ("proxy_http_version 1.1", "proxy_set_header Upgrade $http_upgrade",
-                      "proxy_buffering off", "proxy_read_timeout", "limit_req_zone",
-                      "large_client_header_buffers", "client_max_body_size",
-                      "hash $remote_addr consistent"):
+    for directive in (
+        "proxy_http_version 1.1",
+        "proxy_set_header Upgrade $http_upgrade",
+        "proxy_buffering off",
+        "proxy_read_timeout",
+        "limit_req_zone",
+        "large_client_header_buffers",
+        "client_max_body_size",
+        "hash $remote_addr consistent",
+    ):
         assert directive in text, directive
 
 
@@ -377,22 +414,38 @@ def test_binder_serves_voila_with_the_project_settings():
     assert "pip install --no-deps ." in text and "python -m explorer.ui.vega" in text
     server = json.loads((binder / "jupyter_server_config.json").read_text(encoding="utf-8"))
     ours = voila_settings()["VoilaConfiguration"]
-    for key in ("template", "allow_template_override", "allow_theme_override", "strip_sources",
-                "show_tracebacks"):
+    for key in (
+        "template",
+        "allow_template_override",
+        "allow_theme_override",
+        "strip_sources",
+        "show_tracebacks",
+    ):
         assert server["VoilaConfiguration"][key] == ours[key], key
 
 
 def test_container_files_agree_with_the_project():
     dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
-    for needed in ("requirements/app.lock", "pip install --no-deps", "python -m explorer.ui.vega",
-                   "EXPOSE 8866", "HEALTHCHECK", "voila notebooks", "--Voila.ip=0.0.0.0",
-                   "COPY voila.json", "COPY notebooks"):
+    for needed in (
+        "requirements/app.lock",
+        "pip install --no-deps",
+        "python -m explorer.ui.vega",
+        "EXPOSE 8866",
+        "HEALTHCHECK",
+        "voila notebooks",
+        "--Voila.ip=0.0.0.0",
+        "COPY voila.json",
+        "COPY notebooks",
+    ):
         assert needed in dockerfile, needed
     assert re.search(r"^FROM python:3\.11-slim-bookworm", dockerfile, re.M)
     assert re.search(r"^USER (?!root)\w+", dockerfile, re.M)
     compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text(encoding="utf-8"))
-    voila_services = [s for s in compose["services"].values()
-                      if s.get("environment", {}).get("EXPLORER_BASE_URL") == PREFIX]
+    voila_services = [
+        s
+        for s in compose["services"].values()
+        if s.get("environment", {}).get("EXPLORER_BASE_URL") == PREFIX
+    ]
     assert len(voila_services) >= 2
     docs = list(yaml.safe_load_all((DEPLOY / "k8s" / "explorer.yaml").read_text(encoding="utf-8")))
     kinds = {d["kind"] for d in docs}

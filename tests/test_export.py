@@ -9,9 +9,13 @@ import explorer
 from explorer import export
 
 
-@pytest.mark.parametrize("lang, options", [
-    ("da", {"sep": ";", "decimal": ","}), ("en", {}),
-])
+@pytest.mark.parametrize(
+    "lang, options",
+    [
+        ("da", {"sep": ";", "decimal": ","}),
+        ("en", {}),
+    ],
+)
 def test_csv_opens_with_pandas_and_equals_the_model(lang, options):
     for case in explorer.cases():
         r = explorer.evaluate(explorer.load_case(case))
@@ -19,9 +23,9 @@ def test_csv_opens_with_pandas_and_equals_the_model(lang, options):
         table = pd.read_csv(io.StringIO(text), comment="#", **options)
         y = r.yearly
         assert table.iloc[:, 0].tolist() == y["calendar_year"].tolist()
-        cost = [c for c in table.columns if c.startswith(("Udgift (", "Cost ("))][0]
+        cost = next(c for c in table.columns if c.startswith(("Udgift (", "Cost (")))
         assert table[cost].tolist() == y["cost"].round().astype(int).tolist()
-        net = [c for c in table.columns if c.startswith(("Netto (", "Net ("))][0]
+        net = next(c for c in table.columns if c.startswith(("Netto (", "Net (")))
         assert table[net].tolist() == pytest.approx(y["net"].round().tolist(), abs=0.5)
         assert "2024" in cost
         header = [line for line in text.splitlines() if line.startswith("#")]

@@ -16,13 +16,26 @@ def result(case="aabenraa", **changes):
 
 
 @settings(max_examples=40, deadline=None)
-@given(case=st.sampled_from(["herning", "aabenraa", "hjoerring"]), scale=st.floats(0, 3),
-       share=st.floats(0, 1), years=st.integers(1, 20), trigger=st.floats(0, 1),
-       cap=st.floats(0, 0.5), repay=st.floats(0, 1), term=st.integers(1, 20))
+@given(
+    case=st.sampled_from(["herning", "aabenraa", "hjoerring"]),
+    scale=st.floats(0, 3),
+    share=st.floats(0, 1),
+    years=st.integers(1, 20),
+    trigger=st.floats(0, 1),
+    cap=st.floats(0, 0.5),
+    repay=st.floats(0, 1),
+    term=st.integers(1, 20),
+)
 def test_what_one_party_pays_another_receives(case, scale, share, years, trigger, cap, repay, term):
     r = result(case, effect_scale=scale)
-    terms = Terms(grant_share=share, grant_years=years, repay_share=repay, bond_trigger=trigger,
-                  bond_cap=cap, bond_years=term)
+    terms = Terms(
+        grant_share=share,
+        grant_years=years,
+        repay_share=repay,
+        bond_trigger=trigger,
+        bond_cap=cap,
+        bond_years=term,
+    )
     net = r.yearly["net"].to_numpy()
     for name, flows in financing.arrangements(r, terms).items():
         assert np.allclose(flows[list(PARTIES)].sum(axis=1), net, atol=1e-3), name
@@ -40,7 +53,7 @@ def test_the_bond_funds_only_the_contract_term_then_the_kommune_pays():
     terms = default_terms().replace(bond_years=3)
     invest, paid = financing.bond_payments(r, terms)
     assert np.allclose(invest[:3], r.yearly["cost"][:3]) and (invest[3:] == 0).all()
-    assert (paid[3:] == 0).all()          # outcome payments only for the contract's years
+    assert (paid[3:] == 0).all()  # outcome payments only for the contract's years
     flows = financing.impact_bond(r, terms)
     assert np.allclose(flows["kommune"][3:], r.yearly["net_kommune"][3:])
 
@@ -67,7 +80,8 @@ def test_the_cap_binds_the_investor_return():
 def test_capped_payments_by_hand_and_vectorised():
     assert capped_payments([100, 0, 0], [0, 200, 200], 0.13).tolist() == pytest.approx([0, 113, 0])
     assert capped_payments([100, 0, 0], [0, 50, 200], 0.13).tolist() == pytest.approx(
-        [0, 50, (113 - 50) * 1.13])
+        [0, 50, (113 - 50) * 1.13]
+    )
     two = capped_payments([[100, 0, 0], [100, 0, 0]], [[0, 200, 200], [0, 50, 200]], 0.13)
     assert two[1].tolist() == pytest.approx([0, 50, (113 - 50) * 1.13])
 
@@ -88,7 +102,8 @@ def test_price_of_finance_compares_with_paying_for_the_same_programme():
     invest, paid = financing.bond_payments(r, terms)
     d = r.yearly["discount_factor"]
     assert table.loc["impact_bond", "kommune_extra_cost"] == pytest.approx(
-        ((paid - invest) * d).sum())
+        ((paid - invest) * d).sum()
+    )
 
 
 def test_summary_never_holds_none_where_a_number_is_expected():
@@ -105,12 +120,15 @@ def test_peterborough_reproduces_the_documented_return():
     assert bond.irr(0.5) == pytest.approx(bond.cap)
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("grant_share", 1.2, "grant_share must be from 0% to 100% share; got 120%"),
-    ("bond_cap", -0.1, "bond_cap must be from 0% to 50% a year"),
-    ("repay_years", 0, "repay_years must be from 1 to 20 years"),
-    ("bond_years", 30, "bond_years must be from 1 to 20 years"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("grant_share", 1.2, "grant_share must be from 0% to 100% share; got 120%"),
+        ("bond_cap", -0.1, "bond_cap must be from 0% to 50% a year"),
+        ("repay_years", 0, "repay_years must be from 1 to 20 years"),
+        ("bond_years", 30, "bond_years must be from 1 to 20 years"),
+    ],
+)
 def test_bad_terms_name_the_field_and_range(field, value, message):
     with pytest.raises(ValueError, match=message):
         default_terms().replace(**{field: value})

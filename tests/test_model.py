@@ -19,7 +19,7 @@ def test_prevented_entries_by_hand(entry_case):
     assert y["cost"].tolist() == pytest.approx([2 * 600_000 * 0.5 + 100_000, 1_200_000, 1_200_000])
     dose0 = math.log(1.5) / math.log(2)
     assert y["dose"].tolist() == pytest.approx([dose0, 1, 1])
-    moved = [10 * (1 - 0.6 ** dose0), 4, 4]
+    moved = [10 * (1 - 0.6**dose0), 4, 4]
     assert y["new_placement"].tolist() == pytest.approx(moved)
     end = [moved[0], moved[0] * 0.5 + 4, (moved[0] * 0.5 + 4) * 0.5 + 4]
     people = [end[0] / 2, (end[0] + end[1]) / 2, (end[1] + end[2]) / 2]
@@ -51,7 +51,7 @@ def test_exits_by_hand(exit_case):
 def test_kpis_by_hand(entry_case):
     r = evaluate(entry_case)
     y = r.yearly
-    d = np.array([1, 1 / 1.05, 1 / 1.05 ** 2])
+    d = np.array([1, 1 / 1.05, 1 / 1.05**2])
     assert r.total_cost == pytest.approx(y["cost"].sum())
     assert r.npv == pytest.approx(((y["savings"] - y["cost"]) * d).sum())
     assert r.benefit_cost_ratio == pytest.approx((y["savings"] * d).sum() / (y["cost"] * d).sum())
@@ -96,7 +96,7 @@ def test_strength_moves_the_reference_share_at_one_step_and_never_more_than_all(
     m = np.array([[0.4]])
     steps = np.array([[[0.0, 1.0, 2.0, 50.0, -1.0]]])
     got = engine.strength(m, steps)[0, 0]
-    assert got.tolist() == pytest.approx([0, 0.4, 1 - 0.6 ** 2, 1, -0.4])
+    assert got.tolist() == pytest.approx([0, 0.4, 1 - 0.6**2, 1, -0.4])
     assert engine.strength(np.array([[1.0]]), np.array([[[0.0, 1.0]]]))[0, 0].tolist() == [0, 1]
 
 
@@ -176,7 +176,8 @@ def test_deadweight_takes_its_share_off_the_moved_share():
     gross = evaluate(s.replace_outcome("institution", deadweight=0)).yearly
     net = evaluate(s.replace_outcome("institution", deadweight=0.25)).yearly
     assert net["new_institution"].tolist() == pytest.approx(
-        (0.75 * gross["new_institution"]).tolist())
+        (0.75 * gross["new_institution"]).tolist()
+    )
 
 
 def test_sweep_matches_evaluate_point_by_point():
@@ -194,8 +195,10 @@ def test_sweep_matches_evaluate_point_by_point():
 
 def test_batch_of_many_scenarios_equals_one_by_one():
     base = explorer.load_case("aabenraa")
-    scenarios = [base.replace(caseload_after=a, worker_cost=c, effect_scale=e)
-                 for a, c, e in [(20, 450_000, 0.5), (30, 500_000, 1), (45, 600_000, 2)]]
+    scenarios = [
+        base.replace(caseload_after=a, worker_cost=c, effect_scale=e)
+        for a, c, e in [(20, 450_000, 0.5), (30, 500_000, 1), (45, 600_000, 2)]
+    ]
     paths = engine.run(engine.Batch.of(scenarios))
     for i, s in enumerate(scenarios):
         y = evaluate(s).yearly
@@ -218,9 +221,20 @@ def test_yearly_table_keeps_the_promised_columns():
         s = explorer.load_case(name)
         y = evaluate(s).yearly
         assert len(y) == s.horizon_years
-        for col in ("year", "calendar_year", "extra_workers", "cost", "savings",
-                    "savings_kommune", "savings_region", "savings_stat", "net", "cumulative_net",
-                    "pv_net", "cumulative_pv_net"):
+        for col in (
+            "year",
+            "calendar_year",
+            "extra_workers",
+            "cost",
+            "savings",
+            "savings_kommune",
+            "savings_region",
+            "savings_stat",
+            "net",
+            "cumulative_net",
+            "pv_net",
+            "cumulative_pv_net",
+        ):
             assert col in y.columns
         for o in s.outcomes:
             assert f"new_{o.key}" in y.columns and f"people_{o.key}" in y.columns

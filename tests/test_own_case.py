@@ -32,9 +32,17 @@ V1_CODE = (
     "dWbMNG4SdvWY3Us7r6ESdR8ddl8lVVaEi4QEQkC7qmTJLrmUkg-mjYVWfSSjvQSSrsLSXGY3O7Xi1vF8nUDXdRYMfNuUgdhiI"
     "TmnDHwqHl-tOST8KnYrDGKbfRl6k_93rguXAfpPoL2Ab4AwnbwV2gUsPu5PL3YPr3FzasKDRiQ88uLRsvPj46atmjMinaRfhu"
     "ijcNIGqhDDpthsqGlG2einf1MuQQQ4uu4zaXUTtyE7LX1TWshOltKX20Lma1WW-uS9NRbPuxwiXh_V-u5fxn4_7BRBB7XKSUW"
-    "_o4BXAcZlzwjsdKtBpp_rghTrtgb22_rduYco0LTKm0-38TDBui91Mo-wknKM9P-P4AEKAUTQ")
-KPIS = ("total_cost", "total_savings", "npv", "npv_kommune", "payback_year",
-        "payback_year_kommune", "pv_wider_gains")
+    "_o4BXAcZlzwjsdKtBpp_rghTrtgb22_rduYco0LTKm0-38TDBui91Mo-wknKM9P-P4AEKAUTQ"
+)
+KPIS = (
+    "total_cost",
+    "total_savings",
+    "npv",
+    "npv_kommune",
+    "payback_year",
+    "payback_year_kommune",
+    "pv_wider_gains",
+)
 
 
 def kpis(scenario):
@@ -65,8 +73,11 @@ class Downloads:
 
 def upload(page, data, name="case.yaml"):
     """What the browser sends when the reader opens a file (nothing but its size if too large)."""
-    page.upload._received(page.upload, {"name": name, "size": len(data)},
-                          [memoryview(data)] if len(data) <= page.upload.max_bytes else [])
+    page.upload._received(
+        page.upload,
+        {"name": name, "size": len(data)},
+        [memoryview(data)] if len(data) <= page.upload.max_bytes else [],
+    )
 
 
 def code_of(content) -> str:
@@ -118,7 +129,7 @@ def test_form_yaml_load_case_and_the_command_line_give_the_same_kpis(tmp_path, c
     page = edited_page()
     downloads = Downloads(page)
     next(b for b in page.downloads.children if "download-yaml" in b._dom_classes).click()
-    (name, (mime, data)), = downloads.files.items()
+    ((name, (mime, data)),) = downloads.files.items()
     assert name == "own-case.yaml" and mime == "application/yaml"
     path = tmp_path / "my_case.yaml"
     path.write_bytes(data)
@@ -140,17 +151,22 @@ def test_each_preset_through_the_form_and_a_file_keeps_its_kpis(preset, tmp_path
     assert page.current.case == "own"
     downloads = Downloads(page)
     page.send_yaml()
-    (_, (_, data)), = downloads.files.items()
+    ((_, (_, data)),) = downloads.files.items()
     path = tmp_path / f"{preset}.yaml"
     path.write_bytes(data)
-    for scenario in (explorer.load_case(path), owncase.from_yaml(data).scenario,
-                     own_case.OwnCasePage(page.chrome.query).current):
+    for scenario in (
+        explorer.load_case(path),
+        owncase.from_yaml(data).scenario,
+        own_case.OwnCasePage(page.chrome.query).current,
+    ):
         assert model.evaluate(scenario).npv == pytest.approx(
-            model.evaluate(catalogue.load_case(preset)).npv, rel=1e-6)
+            model.evaluate(catalogue.load_case(preset)).npv, rel=1e-6
+        )
         same_kpis(scenario, catalogue.load_case(preset))
     # every sourced value keeps its figure key in the file
-    assert set(catalogue.read_case_file(path).sources.values()) == \
-        set(catalogue.case(preset).sources.values())
+    assert set(catalogue.read_case_file(path).sources.values()) == set(
+        catalogue.case(preset).sources.values()
+    )
 
 
 def test_a_preset_with_the_explorers_changes_opens_in_the_form_for_comparison():
@@ -185,8 +201,11 @@ def test_the_yaml_is_the_presets_format_and_reads_back_exactly():
     assert text.startswith("# ") and "explorer.load_case" in text
     assert "refusion_from_week: hjoerring.weeks_on_support" in text
     assert "kommune: rest" in text
-    tricky = replace(owncase.blank(), title={"da": "yes: 1e5 # no", "en": "null"},
-                     summary={"da": "«on»\nnew line", "en": "'quoted' \"both\""})
+    tricky = replace(
+        owncase.blank(),
+        title={"da": "yes: 1e5 # no", "en": "null"},
+        summary={"da": "«on»\nnew line", "en": "'quoted' \"both\""},
+    )
     back = owncase.from_yaml(owncase.to_yaml(tricky).encode("utf-8"))
     assert back.title == tricky.title and back.summary == tricky.summary
 
@@ -200,16 +219,29 @@ def outcomes(draw, key, cases):
     kind = draw(st.sampled_from(["entry", "exit"]))
     count = draw(st.floats(0, cases * 1.1))
     effect = draw(st.floats(0, 5))
-    amount = Value(figure=draw(st.sampled_from(PRICES))) if draw(st.booleans()) else \
-        Value(draw(st.floats(-5_000_000, 5_000_000)))
+    amount = (
+        Value(figure=draw(st.sampled_from(PRICES)))
+        if draw(st.booleans())
+        else Value(draw(st.floats(-5_000_000, 5_000_000)))
+    )
     price = owncase.standard_price(amount, Value(draw(st.floats(0, 520))))
     if price.kind == "budget" and draw(st.booleans()):
-        price = replace(price, payers=owncase.payers_for(
-            draw(st.sampled_from(owncase.PAYER_MODES)), amount, Value(draw(st.floats(0, 520))),
-            Value(draw(st.floats(0, 1))), Value(draw(st.floats(0, 1)))))
-    values = {"base_rate": Value(count / cases), "effect": Value(effect),
-              "deadweight": Value(draw(st.floats(0, 1))),
-              "duration_years": Value(draw(st.floats(1, 30)))}
+        price = replace(
+            price,
+            payers=owncase.payers_for(
+                draw(st.sampled_from(owncase.PAYER_MODES)),
+                amount,
+                Value(draw(st.floats(0, 520))),
+                Value(draw(st.floats(0, 1))),
+                Value(draw(st.floats(0, 1))),
+            ),
+        )
+    values = {
+        "base_rate": Value(count / cases),
+        "effect": Value(effect),
+        "deadweight": Value(draw(st.floats(0, 1))),
+        "duration_years": Value(draw(st.floats(1, 30))),
+    }
     if kind == "exit":
         values["other_benefit_share"] = Value(draw(st.floats(0, 1)))
     return owncase.OutcomeSpec(key, kind, {"da": key, "en": key}, values, (price,))
@@ -219,19 +251,25 @@ def outcomes(draw, key, cases):
 def forms(draw):
     cases = draw(st.integers(1, 100_000))
     before = draw(st.floats(1, 200))
-    levers = {"cases": Value(cases), "caseload_before": Value(before),
-              "caseload_after": Value(draw(st.floats(1, min(200, before * 1.1)))),
-              "worker_cost": Value(draw(st.floats(100_000, 2_000_000))),
-              "other_cost_per_year": Value(draw(st.floats(0, 1e9))),
-              "one_off_cost": Value(draw(st.floats(0, 1e9))),
-              "programme_years": Value(draw(st.integers(1, 20))),
-              "horizon_years": Value(draw(st.integers(1, 20))),
-              "wider_gains": Value(draw(st.integers(0, 1))),
-              "reference_caseload_before": Value(draw(st.floats(1, 200))),
-              "reference_caseload_after": Value(draw(st.floats(1, 200)))}
+    levers = {
+        "cases": Value(cases),
+        "caseload_before": Value(before),
+        "caseload_after": Value(draw(st.floats(1, min(200, before * 1.1)))),
+        "worker_cost": Value(draw(st.floats(100_000, 2_000_000))),
+        "other_cost_per_year": Value(draw(st.floats(0, 1e9))),
+        "one_off_cost": Value(draw(st.floats(0, 1e9))),
+        "programme_years": Value(draw(st.integers(1, 20))),
+        "horizon_years": Value(draw(st.integers(1, 20))),
+        "wider_gains": Value(draw(st.integers(0, 1))),
+        "reference_caseload_before": Value(draw(st.floats(1, 200))),
+        "reference_caseload_after": Value(draw(st.floats(1, 200))),
+    }
     n = draw(st.integers(1, own_case.MAX_OUTCOMES))
-    return replace(owncase.blank(), levers={**owncase.blank().levers, **levers},
-                   outcomes=tuple(draw(outcomes(f"outcome_{i + 1}", cases)) for i in range(n)))
+    return replace(
+        owncase.blank(),
+        levers={**owncase.blank().levers, **levers},
+        outcomes=tuple(draw(outcomes(f"outcome_{i + 1}", cases)) for i in range(n)),
+    )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
@@ -290,17 +328,19 @@ def test_kind_price_and_payers_follow_the_refusion_rules():
     page = own_case.OwnCasePage("lang=en")
     form = page.outcome_forms[0]
     placement = page.current.outcomes[0].prices[0]
-    assert placement.stat == pytest.approx(explorer.refusion.high_cost_state_share(
-        placement.amount, explorer.figures()))
+    assert placement.stat == pytest.approx(
+        explorer.refusion.high_cost_state_share(placement.amount, explorer.figures())
+    )
     form.kind.value = "exit"
     form = page.outcome_forms[0]
     o = page.own.outcomes[0]
     assert o.values["base_rate"] == Value(figure="dk.kontanthjaelp_exit_rate")
     assert o.prices[0].amount == Value(figure="price.kontanthjaelp_30plus")
-    assert page.current.outcomes[0].prices[0].stat == pytest.approx(0.2)   # after 52 weeks
+    assert page.current.outcomes[0].prices[0].stat == pytest.approx(0.2)  # after 52 weeks
     type_into(form.weeks, "0")
     assert page.current.outcomes[0].prices[0].stat == pytest.approx(
-        (4 * 0.8 + 22 * 0.4 + 26 * 0.3) / 52)
+        (4 * 0.8 + 22 * 0.4 + 26 * 0.3) / 52
+    )
     assert "state 38.1%" in form.split.value
     form.mode.value = "shares"
     form = page.outcome_forms[0]
@@ -354,8 +394,7 @@ def test_the_answers_reuse_the_explorers_parts():
 
 def test_the_draws_grade_catalogue_figures_by_their_source_and_own_numbers_as_assumptions():
     own = owncase.blank()
-    levers = dict(own.levers, worker_cost=Value(figure="dk.worker_salary"),
-                  overhead=Value(0.25))
+    levers = dict(own.levers, worker_cost=Value(figure="dk.worker_salary"), overhead=Value(0.25))
     own = replace(own, levers=levers)
     case = own.case()
     grades = {i.name: i.grade for i in uncertainty.uncertain_inputs(case.scenario, case)}
@@ -363,7 +402,7 @@ def test_the_draws_grade_catalogue_figures_by_their_source_and_own_numbers_as_as
     assert grades["overhead"] == "A"
     assert grades["outcome_1.base_rate"] == catalogue.figure("dk.institution_entry_rate").grade
     without = {i.name: i.grade for i in uncertainty.uncertain_inputs(case.scenario)}
-    assert set(without.values()) == {"A"}   # outside the catalogue, nothing is known
+    assert set(without.values()) == {"A"}  # outside the catalogue, nothing is known
     graded = uncertainty.simulate(case.scenario, 2000, case=case).npv
     assumed = uncertainty.simulate(case.scenario, 2000).npv
     assert graded.std() < assumed.std()
@@ -398,7 +437,7 @@ def test_the_page_shows_no_word_of_the_other_language_or_a_raw_key(lang, query):
     page = own_case.OwnCasePage(f"{query}&lang={lang}")
     text = " ".join(test_texts.visible_text(page.widget))
     text = test_texts.SOURCE.sub(" ", test_texts.QUOTED.sub(" ", text))
-    for f in explorer.figures().values():   # the catalogue's own titles and notes
+    for f in explorer.figures().values():  # the catalogue's own titles and notes
         for words in (f.source_title, f.note, f.note_da):
             if words:
                 text = text.replace(words, " ")
@@ -422,40 +461,68 @@ def body(**changes):
     return {**json.loads(json.dumps(GOOD)), **changes}
 
 
-@pytest.mark.parametrize("code, problem, words", [
-    ("v2.eJwLAAA", "code_version", "unknown version ('v2')"),
-    ("nonsense", "code_version", "unknown version"),
-    ("v1.!!!", "code_broken", "damaged"),
-    ("v1." + code_of(GOOD)[3:-10], "code_broken", "damaged"),
-    ("v1." + "A" * 5000, "code_too_long", "longer than 4,000 characters"),
-    ("v1." + base64.urlsafe_b64encode(zlib.compress(b" " * 1_000_000)).decode().rstrip("="),
-     "code_too_large", "more than 64 kB unpacked"),
-    (code_of([1, 2, 3]), "invalid", "definition: must be a mapping"),
-    (code_of(body(levers={"cases": "many"})), "invalid", "cases: must be a number or a figure key"),
-    (code_of(body(levers={"cases": True})), "invalid", "cases: must be a number"),
-    (code_of({k: v for k, v in GOOD.items() if k != "outcomes"}), "invalid",
-     "outcomes: needs at least one outcome"),
-    (code_of(body(name={"da": "x"})), "invalid", "name: needs a Danish ('da') and an English"),
-    (code_of(body(levers={"cases": 10 ** 40})), "huge_number", "c, own.levers.cases: the number"),
-    (code_of(body(levers={"cases": 1e6})), "invalid", "cases must be from 1 to 100,000"),
-    ("v1." + base64.urlsafe_b64encode(zlib.compress(b'{"levers": {"cases": NaN}}')).decode(),
-     "huge_number", "NaN"),
-    ("v1." + base64.urlsafe_b64encode(zlib.compress(b'{"a": 1e999}')).decode(), "huge_number",
-     "inf"),
-    ("v1." + base64.urlsafe_b64encode(zlib.compress(b'{"a": 1, "a": 2}')).decode(),
-     "code_repeated", "names 'a' twice"),
-    ("v1." + base64.urlsafe_b64encode(zlib.compress(b"[" * 5000 + b"]" * 5000)).decode(),
-     "code_broken", "damaged"),
-    (code_of(body(levers={"cases": "__import__('os').system('true')"})), "invalid",
-     "must be a number or a figure key"),
-    (code_of(body(outcomes=[{"key": "a"}] * 50)), "invalid", "outcomes: at most 8"),
-    (code_of(body(summary={"da": "x" * 3000, "en": "x"})), "long_text", "longer than 2,000"),
-])
+@pytest.mark.parametrize(
+    "code, problem, words",
+    [
+        ("v2.eJwLAAA", "code_version", "unknown version ('v2')"),
+        ("nonsense", "code_version", "unknown version"),
+        ("v1.!!!", "code_broken", "damaged"),
+        ("v1." + code_of(GOOD)[3:-10], "code_broken", "damaged"),
+        ("v1." + "A" * 5000, "code_too_long", "longer than 4,000 characters"),
+        (
+            "v1." + base64.urlsafe_b64encode(zlib.compress(b" " * 1_000_000)).decode().rstrip("="),
+            "code_too_large",
+            "more than 64 kB unpacked",
+        ),
+        (code_of([1, 2, 3]), "invalid", "definition: must be a mapping"),
+        (
+            code_of(body(levers={"cases": "many"})),
+            "invalid",
+            "cases: must be a number or a figure key",
+        ),
+        (code_of(body(levers={"cases": True})), "invalid", "cases: must be a number"),
+        (
+            code_of({k: v for k, v in GOOD.items() if k != "outcomes"}),
+            "invalid",
+            "outcomes: needs at least one outcome",
+        ),
+        (code_of(body(name={"da": "x"})), "invalid", "name: needs a Danish ('da') and an English"),
+        (code_of(body(levers={"cases": 10**40})), "huge_number", "c, own.levers.cases: the number"),
+        (code_of(body(levers={"cases": 1e6})), "invalid", "cases must be from 1 to 100,000"),
+        (
+            "v1." + base64.urlsafe_b64encode(zlib.compress(b'{"levers": {"cases": NaN}}')).decode(),
+            "huge_number",
+            "NaN",
+        ),
+        (
+            "v1." + base64.urlsafe_b64encode(zlib.compress(b'{"a": 1e999}')).decode(),
+            "huge_number",
+            "inf",
+        ),
+        (
+            "v1." + base64.urlsafe_b64encode(zlib.compress(b'{"a": 1, "a": 2}')).decode(),
+            "code_repeated",
+            "names 'a' twice",
+        ),
+        (
+            "v1." + base64.urlsafe_b64encode(zlib.compress(b"[" * 5000 + b"]" * 5000)).decode(),
+            "code_broken",
+            "damaged",
+        ),
+        (
+            code_of(body(levers={"cases": "__import__('os').system('true')"})),
+            "invalid",
+            "must be a number or a figure key",
+        ),
+        (code_of(body(outcomes=[{"key": "a"}] * 50)), "invalid", "outcomes: at most 8"),
+        (code_of(body(summary={"da": "x" * 3000, "en": "x"})), "long_text", "longer than 2,000"),
+    ],
+)
 def test_hostile_codes_are_refused_with_a_clear_reason(code, problem, words):
     with pytest.raises(OwnCaseError) as raised:
         owncase.decode(code)
     error = raised.value
-    if error.problem == "code_refused":   # the case inside the code is refused
+    if error.problem == "code_refused":  # the case inside the code is refused
         assert error.text("en").startswith("The case in the link was not opened: ")
         error = error.cause
     assert error.problem == problem
@@ -476,36 +543,73 @@ def yaml_of(own: OwnCase) -> str:
 PWNED = "explorer-own-case-pwned"
 
 
-@pytest.mark.parametrize("data, problem, words", [
-    (b"own: !!python/object/apply:os.system ['touch /tmp/" + PWNED.encode() + b"']\n", "file",
-     "tags (!name or !!type) are not allowed"),
-    (b"own: !!python/name:os.system\n", "file", "tags"),
-    (b"x: " + b"a" * 5_000_000, "file_too_large", "larger than 100 kB"),
-    (yaml_of(owncase.blank()).replace("  area: other\n", "  area: other\n  area: jobs\n").encode(),
-     "file", "line 12: the key 'area' appears twice (lines 11 and 12)"),
-    ("own:\n  name: {da: Århus, en: Aarhus}\n".encode("latin-1"), "file",
-     "line 2: not UTF-8 text"),
-    (yaml_of(owncase.blank()).replace("cases: 100", "cases: many").encode(), "invalid",
-     "case 'own', cases: must be a number or a figure key; got 'many'"),
-    (yaml_of(owncase.blank()).replace("cases: 100", "cases: " + "9" * 400).encode(),
-     "huge_number", "hostile.yaml, own.levers.cases: the number 99999"),
-    (yaml_of(owncase.blank()).replace("cases: 100", "cases: 1e400").encode(), "huge_number",
-     "hostile.yaml, own.levers.cases: the number inf"),
-    (yaml_of(owncase.blank()).replace("    effect: 0\n", "").encode(), "invalid",
-     "outcome_1: needs effect"),
-    (yaml_of(owncase.blank()).replace("kind: entry", "kind: [entry]").encode(), "invalid",
-     "outcome_1.kind: must be 'entry'"),
-    (b"a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
-     b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c]\n",
-     "too_many", "too many parts"),
-    (b"[" * 50_000 + b"]" * 50_000, "too_deep", "nested too deeply"),
-    (b"- " * 49_000, "too_deep", "nested too deeply"),
-    (b"".join(b" " * i + b"k:\n" for i in range(440)), "too_deep", "nested too deeply"),
-    (b"", "one_case", "must hold exactly one case"),
-    ((yaml_of(owncase.blank()) + yaml_of(owncase.blank()).replace("own:", "other:")).encode(),
-     "one_case", "exactly one case"),
-    (b"own:\n  ? [a, b]\n  : 1\n", "file", "hostile.yaml: a list or mapping is used as a name"),
-])
+@pytest.mark.parametrize(
+    "data, problem, words",
+    [
+        (
+            b"own: !!python/object/apply:os.system ['touch /tmp/" + PWNED.encode() + b"']\n",
+            "file",
+            "tags (!name or !!type) are not allowed",
+        ),
+        (b"own: !!python/name:os.system\n", "file", "tags"),
+        (b"x: " + b"a" * 5_000_000, "file_too_large", "larger than 100 kB"),
+        (
+            yaml_of(owncase.blank())
+            .replace("  area: other\n", "  area: other\n  area: jobs\n")
+            .encode(),
+            "file",
+            "line 12: the key 'area' appears twice (lines 11 and 12)",
+        ),
+        (
+            "own:\n  name: {da: Århus, en: Aarhus}\n".encode("latin-1"),
+            "file",
+            "line 2: not UTF-8 text",
+        ),
+        (
+            yaml_of(owncase.blank()).replace("cases: 100", "cases: many").encode(),
+            "invalid",
+            "case 'own', cases: must be a number or a figure key; got 'many'",
+        ),
+        (
+            yaml_of(owncase.blank()).replace("cases: 100", "cases: " + "9" * 400).encode(),
+            "huge_number",
+            "hostile.yaml, own.levers.cases: the number 99999",
+        ),
+        (
+            yaml_of(owncase.blank()).replace("cases: 100", "cases: 1e400").encode(),
+            "huge_number",
+            "hostile.yaml, own.levers.cases: the number inf",
+        ),
+        (
+            yaml_of(owncase.blank()).replace("    effect: 0\n", "").encode(),
+            "invalid",
+            "outcome_1: needs effect",
+        ),
+        (
+            yaml_of(owncase.blank()).replace("kind: entry", "kind: [entry]").encode(),
+            "invalid",
+            "outcome_1.kind: must be 'entry'",
+        ),
+        (
+            b"a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
+            b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c]\n",
+            "too_many",
+            "too many parts",
+        ),
+        (b"[" * 50_000 + b"]" * 50_000, "too_deep", "nested too deeply"),
+        (b"- " * 49_000, "too_deep", "nested too deeply"),
+        (b"".join(b" " * i + b"k:\n" for i in range(440)), "too_deep", "nested too deeply"),
+        (b"", "one_case", "must hold exactly one case"),
+        (
+            (
+                yaml_of(owncase.blank()) + yaml_of(owncase.blank()).replace("own:", "other:")
+            ).encode(),
+            "one_case",
+            "exactly one case",
+        ),
+        (b"own:\n  ? [a, b]\n  : 1\n", "file", "hostile.yaml: a list or mapping is used as a name"),
+    ],
+)
 def test_hostile_files_are_refused_naming_the_line_or_field(data, problem, words, tmp_path):
     before = set(tmp_path.parent.iterdir())
     with pytest.raises(OwnCaseError) as raised:
@@ -532,8 +636,9 @@ def test_a_good_upload_replaces_the_form_and_clears_old_notices():
 def test_the_case_reader_stays_the_authority(tmp_path):
     """A hand-written file in the presets' format opens, and every value keeps its source."""
     text = files.data_path("cases.yaml").read_text(encoding="utf-8")
-    herning = text[text.index("herning:"):text.index("aabenraa:")]
+    herning = text[text.index("herning:") : text.index("aabenraa:")]
     own = owncase.from_yaml(herning.encode("utf-8"), "herning.yaml")
     assert own.outcomes[0].prices[0].payers["stat"] == owncase.Share(
-        "high_cost_refusion", Value(figure="price.institution_placement"))
+        "high_cost_refusion", Value(figure="price.institution_placement")
+    )
     same_kpis(own.scenario, catalogue.load_case("herning"))

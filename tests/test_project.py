@@ -20,7 +20,9 @@ def _name(requirement: str) -> str:
 def test_environment_yml_lists_the_runtime_dependencies_of_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    conda = [d for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))]
+    conda = [
+        d for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))
+    ]
     assert sorted(conda) == sorted(project["dependencies"])
     assert {_name(d) for d in conda} == {_name(d) for d in project["dependencies"]}
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
@@ -28,8 +30,9 @@ def test_environment_yml_lists_the_runtime_dependencies_of_pyproject():
 
 
 def test_sources_page_is_generated_from_data():
-    assert (ROOT / "docs" / "sources.md").read_text(encoding="utf-8").strip() == \
-        sources.markdown().strip(), "run: make sources"
+    assert (ROOT / "docs" / "sources.md").read_text(
+        encoding="utf-8"
+    ).strip() == sources.markdown().strip(), "run: make sources"
 
 
 def test_notebooks_are_committed_without_outputs():

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import explorer
-from explorer import engine, evaluate, fields, uncertainty
+from explorer import evaluate, fields, uncertainty
 
 CASES = st.sampled_from(["herning", "aabenraa", "hjoerring"])
 EPS = 1e-6
@@ -27,21 +27,41 @@ def lever(name):
 def scenarios(draw):
     s = explorer.load_case(draw(CASES))
     before = draw(lever("caseload_before"))
-    changes = {name: draw(lever(name)) for name in
-               ("cases", "worker_cost", "overhead", "horizon_years", "discount_rate",
-                "effect_scale", "phase_in_years", "optimism_bias", "staffing_ramp",
-                "one_off_cost", "other_cost_per_year", "programme_years", "max_dose",
-                "wider_gains")}
+    changes = {
+        name: draw(lever(name))
+        for name in (
+            "cases",
+            "worker_cost",
+            "overhead",
+            "horizon_years",
+            "discount_rate",
+            "effect_scale",
+            "phase_in_years",
+            "optimism_bias",
+            "staffing_ramp",
+            "one_off_cost",
+            "other_cost_per_year",
+            "programme_years",
+            "max_dose",
+            "wider_gains",
+        )
+    }
     s = s.replace(caseload_before=before, caseload_after=draw(st.floats(1, before)), **changes)
     for o in s.outcomes:
         rate = draw(st.floats(0, 0.99))
         dead = draw(st.floats(0, 1))
-        probe = o.__class__(o.key, o.label_da, o.label_en, kind=o.kind, base_rate=rate,
-                            effect=0, deadweight=dead)
+        probe = o.__class__(
+            o.key, o.label_da, o.label_en, kind=o.kind, base_rate=rate, effect=0, deadweight=dead
+        )
         effect = draw(st.floats(0, min(5, probe.max_effect)))
-        s = s.replace_outcome(o.key, base_rate=rate, effect=effect, deadweight=dead,
-                              duration_years=draw(st.floats(1, 30)),
-                              other_benefit_share=draw(st.floats(0, 1)))
+        s = s.replace_outcome(
+            o.key,
+            base_rate=rate,
+            effect=effect,
+            deadweight=dead,
+            duration_years=draw(st.floats(1, 30)),
+            other_benefit_share=draw(st.floats(0, 1)),
+        )
     return s
 
 
@@ -49,14 +69,14 @@ def check_bounds(s, paths):
     """The bounds of the model on every scenario of a batch."""
     cases = np.atleast_1d(s.cases)
     assert (paths.cost >= -EPS).all()
-    assert (paths.new_people <= paths.at_risk + EPS).all()        # nothing avoided not at risk
-    assert (paths.people <= paths.without + EPS).all()           # nobody moved not in the group
+    assert (paths.new_people <= paths.at_risk + EPS).all()  # nothing avoided not at risk
+    assert (paths.people <= paths.without + EPS).all()  # nobody moved not in the group
     for k, o in enumerate(s.outcomes):
         if o.kind == "exit":
             assert (paths.stock[:, k] <= cases + EPS).all()
             assert (paths.people[:, k] <= cases + EPS).all()
     no_cost = paths.cost.sum(axis=1) <= EPS
-    assert (paths.savings[no_cost] <= EPS).all()                  # nothing saved without cost
+    assert (paths.savings[no_cost] <= EPS).all()  # nothing saved without cost
 
 
 @settings(max_examples=150, deadline=None)
@@ -65,9 +85,13 @@ def test_bounds_hold_over_the_whole_lever_range(s):
     check_bounds(s, evaluate(s).paths)
     y = evaluate(s).yearly
     for o in s.outcomes:
-        assert (y[f"new_{o.key}"] >= -EPS).all()     # with effect_scale >= 0 no harm
-    assert np.allclose(y[["savings_kommune", "savings_region", "savings_stat",
-                          "savings_society"]].sum(axis=1), y["savings"], rtol=1e-9, atol=1e-6)
+        assert (y[f"new_{o.key}"] >= -EPS).all()  # with effect_scale >= 0 no harm
+    assert np.allclose(
+        y[["savings_kommune", "savings_region", "savings_stat", "savings_society"]].sum(axis=1),
+        y["savings"],
+        rtol=1e-9,
+        atol=1e-6,
+    )
     assert np.allclose(y["net"], y["savings"] - y["cost"], atol=1e-6)
 
 
@@ -89,10 +113,13 @@ def test_scaling_the_cases_scales_cost_and_savings_together(s, factor):
     assert np.allclose(b.yearly["cost"], ratio * a.yearly["cost"], rtol=1e-9, atol=1e-6)
     assert np.allclose(b.yearly["savings"], ratio * a.yearly["savings"], rtol=1e-9, atol=1e-6)
     if a.benefit_cost_ratio is not None:
-        assert b.benefit_cost_ratio == np.float64(a.benefit_cost_ratio) or \
-            abs(b.benefit_cost_ratio - a.benefit_cost_ratio) <= 1e-9 * abs(a.benefit_cost_ratio)
-        assert b.total_cost / scaled.cases == np.float64(a.total_cost / s.cases) or \
-            abs(b.total_cost / scaled.cases - a.total_cost / s.cases) < 1e-6
+        assert b.benefit_cost_ratio == np.float64(a.benefit_cost_ratio) or abs(
+            b.benefit_cost_ratio - a.benefit_cost_ratio
+        ) <= 1e-9 * abs(a.benefit_cost_ratio)
+        assert (
+            b.total_cost / scaled.cases == np.float64(a.total_cost / s.cases)
+            or abs(b.total_cost / scaled.cases - a.total_cost / s.cases) < 1e-6
+        )
 
 
 @settings(max_examples=60, deadline=None)

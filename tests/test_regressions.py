@@ -12,7 +12,8 @@ def test_one_case_has_the_same_benefit_cost_ratio_as_all_of_them():
     # because the cases lever changed the cost but not the people at risk.
     s = explorer.load_case("herning")
     assert evaluate(s.replace(cases=1)).benefit_cost_ratio == pytest.approx(
-        evaluate(s).benefit_cost_ratio)
+        evaluate(s).benefit_cost_ratio
+    )
 
 
 def test_placements_avoided_never_exceed_the_placements_at_risk():
@@ -34,8 +35,9 @@ def test_people_off_support_never_exceed_the_group():
 def test_no_cost_means_no_saving():
     # Finding: Hjørring with staffing_ramp=0, other_cost_per_year=0, programme_years=1 cost
     # nothing and saved about DKK 100 m.
-    s = explorer.load_case("hjoerring").replace(staffing_ramp=0, other_cost_per_year=0,
-                                                programme_years=1)
+    s = explorer.load_case("hjoerring").replace(
+        staffing_ramp=0, other_cost_per_year=0, programme_years=1
+    )
     r = evaluate(s)
     assert r.total_cost == 0 and r.total_savings == 0
 
@@ -58,9 +60,9 @@ def test_each_drawn_input_keeps_its_median_and_the_effect_can_be_zero_or_harmful
     s = explorer.load_case("herning")
     sim = simulate(s, 4000, seed=1)
     factors = sim.batch.factor[:, 0]
-    assert (factors <= 0).mean() > 0.01            # a fitted effect can be zero or harmful
-    assert abs(np.median(factors) - 1) < 0.03      # centred on the point value
-    assert (sim.paths.new_people < 0).any()        # harm shows up as more placements
+    assert (factors <= 0).mean() > 0.01  # a fitted effect can be zero or harmful
+    assert abs(np.median(factors) - 1) < 0.03  # centred on the point value
+    assert (sim.paths.new_people < 0).any()  # harm shows up as more placements
 
 
 def test_presets_fitted_to_a_result_do_not_confirm_it():
@@ -76,12 +78,15 @@ def test_presets_fitted_to_a_result_do_not_confirm_it():
                     assert part.status == "by_construction"
 
 
-@pytest.mark.parametrize("key, grade", [
-    ("herning.institution_effect", "F"),       # was the debate piece's 80 %, graded L
-    ("aabenraa.exit_effect", "F"),
-    ("hjoerring.exit_effect", "F"),
-    ("herning.documented.cost_per_year", "H"),
-])
+@pytest.mark.parametrize(
+    "key, grade",
+    [
+        ("herning.institution_effect", "F"),  # was the debate piece's 80 %, graded L
+        ("aabenraa.exit_effect", "F"),
+        ("hjoerring.exit_effect", "F"),
+        ("herning.documented.cost_per_year", "H"),
+    ],
+)
 def test_figures_carry_the_grade_they_have_earned(key, grade):
     assert explorer.figure(key).grade == grade
 
@@ -91,11 +96,14 @@ def test_figures_from_other_years_are_brought_to_one_price_year():
     # years were added as if they were the same money.
     f = explorer.figures()
     assert explorer.price_year() == 2024
-    assert explorer.load_case("aabenraa").outcome("self_support").prices[0].amount == \
-        pytest.approx(f["price.kontanthjaelp_30plus_2016"].in_prices)
+    assert explorer.load_case("aabenraa").outcome("self_support").prices[0].amount == pytest.approx(
+        f["price.kontanthjaelp_30plus_2016"].in_prices
+    )
     assert f["price.kontanthjaelp_30plus_2016"].price_year == 2016
     # The 2016 rate converted with the price index (2016 -> 2024 prices rose about 19 %).
-    index = f["price.kontanthjaelp_30plus_2016"].in_prices / f["price.kontanthjaelp_30plus_2016"].value
+    index = (
+        f["price.kontanthjaelp_30plus_2016"].in_prices / f["price.kontanthjaelp_30plus_2016"].value
+    )
     chained = np.prod([1 + f[f"cpi.{y}"].value for y in range(2017, 2025)])
     assert index == pytest.approx(chained)
     # Hjørring's programme ran 2015-18 (four years), not five.

@@ -8,19 +8,22 @@ import explorer
 from explorer import FieldError, Outcome, Price, Scenario
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("cases", 0, "cases must be from 1 to 100,000 cases; got 0"),
-    ("caseload_before", math.nan, "caseload_before must be a finite number from 1 to 200"),
-    ("worker_cost", math.inf, "worker_cost must be a finite number"),
-    ("horizon_years", 21, "horizon_years must be from 1 to 20 years; got 21"),
-    ("horizon_years", 2.5, "horizon_years must be a whole number from 1 to 20"),
-    ("effect_scale", 3.5, "effect_scale must be from 0 to 3 times; got 3.5"),
-    ("discount_rate", -0.01, "discount_rate must be from 0% to 10% a year"),
-    ("caseload_after", "abc", "caseload_after must be a number from 1 to 200"),
-    ("caseload_after", 60, r"caseload_after must be from 1 to 48 cases per caseworker; got 60"),
-    ("reference_caseload_after", 48, "reference_caseload_after must be below"),
-    ("overhead", 1.5, "overhead must be from 0% to 100%"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("cases", 0, "cases must be from 1 to 100,000 cases; got 0"),
+        ("caseload_before", math.nan, "caseload_before must be a finite number from 1 to 200"),
+        ("worker_cost", math.inf, "worker_cost must be a finite number"),
+        ("horizon_years", 21, "horizon_years must be from 1 to 20 years; got 21"),
+        ("horizon_years", 2.5, "horizon_years must be a whole number from 1 to 20"),
+        ("effect_scale", 3.5, "effect_scale must be from 0 to 3 times; got 3.5"),
+        ("discount_rate", -0.01, "discount_rate must be from 0% to 10% a year"),
+        ("caseload_after", "abc", "caseload_after must be a number from 1 to 200"),
+        ("caseload_after", 60, r"caseload_after must be from 1 to 48 cases per caseworker; got 60"),
+        ("reference_caseload_after", 48, "reference_caseload_after must be below"),
+        ("overhead", 1.5, "overhead must be from 0% to 100%"),
+    ],
+)
 def test_bad_values_name_the_field_and_range(field, value, message):
     with pytest.raises(ValueError, match=message):
         explorer.load_case("herning").replace(**{field: value})
@@ -29,8 +32,10 @@ def test_bad_values_name_the_field_and_range(field, value, message):
 def test_errors_are_field_errors_with_a_danish_text():
     with pytest.raises(FieldError) as caught:
         explorer.load_case("herning").replace(caseload_after=60)
-    assert caught.value.text("da") == \
-        "Sagstal efter skal være fra 1 til 48 sager pr. sagsbehandler; fik 60"
+    assert (
+        caught.value.text("da")
+        == "Sagstal efter skal være fra 1 til 48 sager pr. sagsbehandler; fik 60"
+    )
 
 
 def test_outcome_and_price_errors_name_their_owner():

@@ -10,16 +10,29 @@ import pytest
 
 from explorer import i18n
 from explorer.catalogue import figures as explorer_figures
-from explorer.ui import claims, explorer, how_it_works, how_sure, index, own_case, widgets, who_pays
+from explorer.ui import claims, explorer, how_it_works, how_sure, index, own_case, who_pays, widgets
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = (index.Index, explorer.Explorer, who_pays.WhoPays, how_sure.HowSure, claims.CheckClaim,
-         own_case.OwnCasePage, how_it_works.HowItWorks)
+PAGES = (
+    index.Index,
+    explorer.Explorer,
+    who_pays.WhoPays,
+    how_sure.HowSure,
+    claims.CheckClaim,
+    own_case.OwnCasePage,
+    how_it_works.HowItWorks,
+)
 #: Words that give away the other language (names such as Hjørring and kommune are fine).
-ENGLISH = re.compile(r"\b(the|and|of|savings|cost|costs|years?|caseworkers?|download|source|"
-                     r"case|chart|pays|back|which|with|not|more|settings)\b", re.IGNORECASE)
-DANISH = re.compile(r"\b(og|ikke|af|gevinst|udgift|år|sagsbehandlere|hent|kilde|sag|graf|"
-                    r"betaler|hvilket|med|flere|indstillinger|tjent|hjem)\b", re.IGNORECASE)
+ENGLISH = re.compile(
+    r"\b(the|and|of|savings|cost|costs|years?|caseworkers?|download|source|"
+    r"case|chart|pays|back|which|with|not|more|settings)\b",
+    re.IGNORECASE,
+)
+DANISH = re.compile(
+    r"\b(og|ikke|af|gevinst|udgift|år|sagsbehandlere|hent|kilde|sag|graf|"
+    r"betaler|hvilket|med|flere|indstillinger|tjent|hjem)\b",
+    re.IGNORECASE,
+)
 RAW_KEY = re.compile(r"\b[a-z]+(?:_[a-z]+)*\.[a-z_]+\.[a-z0-9_]+\b")
 
 
@@ -46,16 +59,21 @@ def visible_text(widget) -> list[str]:
         value = re.sub(r"<style>.*?</style>", " ", widget.value, flags=re.S)
         out.append(html.unescape(re.sub(r"<[^>]+>", " ", value)))
     if isinstance(widget, widgets.Lever):
-        out += [widget.label, widget.info_title,
-                html.unescape(re.sub(r"<[^>]+>", " ", widget.info_html)), widget.error]
+        out += [
+            widget.label,
+            widget.info_title,
+            html.unescape(re.sub(r"<[^>]+>", " ", widget.info_html)),
+            widget.error,
+        ]
     if isinstance(widget, widgets.Choice):
         out += [widget.label] + [text for _, text in widget.options]
     if isinstance(widget, widgets.Chart):
         out += [str(v) for v in widget.texts.values()]
         out += [str(a.get("title", "")) for a in _encodings(widget.spec)]
     if isinstance(widget, widgets.Chrome):
-        out += [text for _, text in widget.pages] + [v for k, v in widget.texts.items()
-                                                     if k not in ("other_lang", "other_code")]
+        out += [text for _, text in widget.pages] + [
+            v for k, v in widget.texts.items() if k not in ("other_lang", "other_code")
+        ]
     if isinstance(widget, widgets.TextField):
         out += [widget.label, widget.placeholder]
     if isinstance(widget, widgets.FileOpen):
@@ -69,8 +87,12 @@ def visible_text(widget) -> list[str]:
 
 def _encodings(spec):
     layers = spec.get("layer", [spec])
-    return [enc for layer in layers for enc in layer.get("encoding", {}).values()
-            if isinstance(enc, dict)]
+    return [
+        enc
+        for layer in layers
+        for enc in layer.get("encoding", {}).values()
+        if isinstance(enc, dict)
+    ]
 
 
 QUOTED = re.compile(r"»[^«]*«|“[^”]*”|\"[^\"]*\"|'[^']*'")
@@ -87,7 +109,7 @@ def test_no_page_shows_the_other_language_or_a_raw_key(page_class, lang):
     page = page_class(f"lang={lang}&case=aabenraa")
     text = " ".join(visible_text(page.widget))
     text = INSTITUTION.sub(" ", SOURCE.sub(" ", QUOTED.sub(" ", text)))
-    for f in explorer_figures().values():   # publications keep their own titles
+    for f in explorer_figures().values():  # publications keep their own titles
         if f.source_title:
             text = text.replace(f.source_title, " ")
     other = ENGLISH if lang == "da" else DANISH

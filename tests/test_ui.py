@@ -7,8 +7,8 @@ import pytest
 
 import explorer
 from explorer import i18n
-from explorer.ui import charts, claims, explorer as explorer_page, how_it_works, how_sure
-from explorer.ui import index, links, who_pays
+from explorer.ui import charts, claims, how_it_works, how_sure, index, links, who_pays
+from explorer.ui import explorer as explorer_page
 
 
 def q(page):
@@ -88,13 +88,28 @@ def test_a_link_restores_the_state_and_round_trips():
     assert again.current == s and again.lang == "en"
 
 
-@pytest.mark.parametrize("query", [
-    "caseload_after=" + "9" * 400, "caseload_after=nan", "caseload_after=inf",
-    "caseload_after=1e6", "case=<script>alert(1)</script>", "lang=xx", "%00=%00",
-    "caseload_after=ﾓ", "caseload_after=1&caseload_after=2", "x" * 100_000,
-    "cases=-5", "horizon_years=2.5", "theme=dark&template=lab",
-    "institution.effect=7", "reference_caseload_after=90", "&&&==&", "caseload_after=30&caseload_before=10",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "caseload_after=" + "9" * 400,
+        "caseload_after=nan",
+        "caseload_after=inf",
+        "caseload_after=1e6",
+        "case=<script>alert(1)</script>",
+        "lang=xx",
+        "%00=%00",
+        "caseload_after=ﾓ",
+        "caseload_after=1&caseload_after=2",
+        "x" * 100_000,
+        "cases=-5",
+        "horizon_years=2.5",
+        "theme=dark&template=lab",
+        "institution.effect=7",
+        "reference_caseload_after=90",
+        "&&&==&",
+        "caseload_after=30&caseload_before=10",
+    ],
+)
 def test_hostile_links_give_notices_never_errors(query):
     link = links.parse(query)
     assert link.notices
@@ -133,8 +148,10 @@ def test_every_lever_shows_its_source_or_says_it_is_an_assumption():
 def test_fitted_presets_say_what_they_were_fitted_to_beside_the_kpis():
     for case in explorer.cases():
         page = explorer_page.Explorer(f"case={case}&lang=en")
-        assert "Fitted:" in page.fitted.value and "cannot therefore be used to confirm" in \
-            page.fitted.value
+        assert (
+            "Fitted:" in page.fitted.value
+            and "cannot therefore be used to confirm" in page.fitted.value
+        )
 
 
 def test_the_documented_versus_model_table_is_what_the_page_shows():
@@ -157,7 +174,7 @@ def test_charts_fill_their_column_with_the_page_font_and_no_empty_series():
         assert chart.locale == charts.FORMAT_LOCALE["da"]
     flows = page.charts["flows"].spec
     series = {row["series"] for row in flows["data"]["values"]}
-    assert "Udgift: andet" not in series   # Herning has no other costs: no empty legend entry
+    assert "Udgift: andet" not in series  # Herning has no other costs: no empty legend entry
 
 
 def test_downloadable_charts_carry_title_description_source_and_link():

@@ -30,7 +30,7 @@ def test_each_input_alone_keeps_the_median_npv_at_the_point_estimate(case):
     spreads = uncertainty.default_spreads().as_dict()
     inputs = uncertainty.uncertain_inputs(s)
     half = np.random.default_rng(0).standard_normal(2000)
-    symmetric = np.concatenate([half, -half, [0.0]])   # antithetic: no sampling noise in the median
+    symmetric = np.concatenate([half, -half, [0.0]])  # antithetic: no sampling noise in the median
     for item in inputs:
         z = {i.source: np.zeros(4001) for i in inputs}
         z[item.source] = symmetric
@@ -43,8 +43,7 @@ def test_inputs_with_one_source_share_one_draw():
     s = explorer.load_case("herning")
     sources = [i.source for i in uncertainty.uncertain_inputs(s)]
     # the reference caseloads and the caseloads are one source, prices and their derived lines one
-    assert len(set(sources)) == len(sources) or \
-        any(sources.count(k) > 1 for k in set(sources))
+    assert len(set(sources)) == len(sources) or any(sources.count(k) > 1 for k in set(sources))
     sim = uncertainty.simulate(s, 200, seed=0)
     assert sim.draws == 200
 
@@ -73,8 +72,9 @@ def test_probabilities_bands_and_payback_distribution_are_consistent():
 def test_tornado_lists_every_input_largest_swing_first():
     s = explorer.load_case("aabenraa")
     table = uncertainty.tornado(s)
-    assert set(table["input"]) == {i.name for i in uncertainty.uncertain_inputs(s)} | \
-        {"discount_rate"}
+    assert set(table["input"]) == {i.name for i in uncertainty.uncertain_inputs(s)} | {
+        "discount_rate"
+    }
     assert (np.diff(table["swing"]) <= 1e-9).all()
 
 
@@ -97,6 +97,6 @@ def test_bad_draw_counts_are_refused(draws):
 
 def test_spreads_default_to_their_figures_and_are_validated():
     assert Spreads().as_dict() == uncertainty.default_spreads().as_dict()
-    assert Spreads().F == explorer.figure("uncertainty.spread_F").value
+    assert explorer.figure("uncertainty.spread_F").value == Spreads().F
     with pytest.raises(ValueError, match="H must be from"):
         Spreads(H=3)

@@ -34,8 +34,11 @@ CHANGES = {
     "programme_3": {"programme_years": 3},
     "undiscounted": {"discount_rate": 0.0},
     "short_horizon": {"horizon_years": 6},
-    "costs_and_bias": {"one_off_cost": 5_000_000, "other_cost_per_year": 1_000_000,
-                       "optimism_bias": 0.2},
+    "costs_and_bias": {
+        "one_off_cost": 5_000_000,
+        "other_cost_per_year": 1_000_000,
+        "optimism_bias": 0.2,
+    },
     "max_dose": {"caseload_after": 5.0},
 }
 
@@ -50,21 +53,39 @@ def _kommune_price(scenario: Scenario, key: str, amount: float) -> Scenario:
 
 #: Input cells changed in the workbook (by defined name), and the same change to the scenario.
 EDITS: dict[str, tuple[str, dict, Callable[[Scenario], Scenario]]] = {
-    "herning-edit-caseload": ("herning", {"caseload_after": 30},
-                              lambda s: s.replace(caseload_after=30)),
-    "aabenraa-edit-effect": ("aabenraa", {"effect_scale": 0.7},
-                             lambda s: s.replace(effect_scale=0.7)),
-    "hjoerring-edit-horizon": ("hjoerring", {"horizon_years": 15},
-                               lambda s: s.replace(horizon_years=15)),
+    "herning-edit-caseload": (
+        "herning",
+        {"caseload_after": 30},
+        lambda s: s.replace(caseload_after=30),
+    ),
+    "aabenraa-edit-effect": (
+        "aabenraa",
+        {"effect_scale": 0.7},
+        lambda s: s.replace(effect_scale=0.7),
+    ),
+    "hjoerring-edit-horizon": (
+        "hjoerring",
+        {"horizon_years": 15},
+        lambda s: s.replace(horizon_years=15),
+    ),
     "aabenraa-edit-outcome": (
-        "aabenraa", {"self_support_deadweight": 0.4, "self_support_duration_years": 2,
-                     "self_support_price_kommune": 150_000},
-        lambda s: _kommune_price(s.replace_outcome("self_support", deadweight=0.4,
-                                                   duration_years=2), "self_support", 150_000)),
-    "herning-edit-kind": ("herning", {"institution_kind": i18n.t("kind.exit", "da"),
-                                      "institution_duration_years": 3},
-                          lambda s: s.replace_outcome("institution", kind="exit",
-                                                      duration_years=3)),
+        "aabenraa",
+        {
+            "self_support_deadweight": 0.4,
+            "self_support_duration_years": 2,
+            "self_support_price_kommune": 150_000,
+        },
+        lambda s: _kommune_price(
+            s.replace_outcome("self_support", deadweight=0.4, duration_years=2),
+            "self_support",
+            150_000,
+        ),
+    ),
+    "herning-edit-kind": (
+        "herning",
+        {"institution_kind": i18n.t("kind.exit", "da"), "institution_duration_years": 3},
+        lambda s: s.replace_outcome("institution", kind="exit", duration_years=3),
+    ),
 }
 RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
@@ -78,18 +99,47 @@ RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
 
 def two_outcomes() -> Scenario:
     """A scenario of no preset with an entry and an exit outcome, a region and a wider price."""
-    placement = Outcome("placement", "Anbringelse", "Placement", kind="entry", base_rate=0.05,
-                        effect=0.4, deadweight=0.1, duration_years=2.5, prices=(
-                            Price("Anbringelse", "Placement", 600_000, kommune=0.6, region=0.3,
-                                  stat=0.1),))
-    benefit = Outcome("benefit", "Ydelse", "Benefit", kind="exit", base_rate=0.2, effect=0.8,
-                      deadweight=0.2, duration_years=3, other_benefit_share=0.25, prices=(
-                          Price("Ydelse", "Benefit", 150_000, kommune=0.7, stat=0.3),
-                          Price("Gevinst", "Gain", 80_000, kind="wider")))
-    return Scenario(cases=500, caseload_before=40, caseload_after=28, start_year=2024,
-                    horizon_years=12, phase_in_years=2, staffing_ramp=0.6, programme_years=5,
-                    one_off_cost=1_000_000, wider_gains=1, reference_caseload_before=45,
-                    reference_caseload_after=30, outcomes=(placement, benefit))
+    placement = Outcome(
+        "placement",
+        "Anbringelse",
+        "Placement",
+        kind="entry",
+        base_rate=0.05,
+        effect=0.4,
+        deadweight=0.1,
+        duration_years=2.5,
+        prices=(Price("Anbringelse", "Placement", 600_000, kommune=0.6, region=0.3, stat=0.1),),
+    )
+    benefit = Outcome(
+        "benefit",
+        "Ydelse",
+        "Benefit",
+        kind="exit",
+        base_rate=0.2,
+        effect=0.8,
+        deadweight=0.2,
+        duration_years=3,
+        other_benefit_share=0.25,
+        prices=(
+            Price("Ydelse", "Benefit", 150_000, kommune=0.7, stat=0.3),
+            Price("Gevinst", "Gain", 80_000, kind="wider"),
+        ),
+    )
+    return Scenario(
+        cases=500,
+        caseload_before=40,
+        caseload_after=28,
+        start_year=2024,
+        horizon_years=12,
+        phase_in_years=2,
+        staffing_ramp=0.6,
+        programme_years=5,
+        one_off_cost=1_000_000,
+        wider_gains=1,
+        reference_caseload_before=45,
+        reference_caseload_after=30,
+        outcomes=(placement, benefit),
+    )
 
 
 def _written() -> dict[str, tuple[Scenario, str]]:
@@ -113,7 +163,7 @@ WRITTEN = _written()
 
 
 def _cell(book: openpyxl.Workbook, name: str):
-    (sheet, coordinate), = book.defined_names[name].destinations
+    ((sheet, coordinate),) = book.defined_names[name].destinations
     return book[sheet][coordinate]
 
 
@@ -122,9 +172,12 @@ def recalculated(tmp_path_factory) -> dict[str, openpyxl.Workbook]:
     """Every workbook of WRITTEN (edited per EDITS), recalculated by LibreOffice in one call."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        pytest.fail("soffice (LibreOffice) is missing: install Debian's libreoffice-calc-nogui "
-                    "(apt-get install libreoffice-calc-nogui); the workbook's formulas are "
-                    "checked with it", pytrace=False)
+        pytest.fail(
+            "soffice (LibreOffice) is missing: install Debian's libreoffice-calc-nogui "
+            "(apt-get install libreoffice-calc-nogui); the workbook's formulas are "
+            "checked with it",
+            pytrace=False,
+        )
     root = tmp_path_factory.mktemp("workbooks")
     home, source, out = root / "home", root / "in", root / "out"
     profile = home / ".config" / "libreoffice" / "4" / "user"
@@ -133,18 +186,33 @@ def recalculated(tmp_path_factory) -> dict[str, openpyxl.Workbook]:
     source.mkdir()
     for name, (scenario, lang) in WRITTEN.items():
         data = workbook.xlsx_bytes(explorer.evaluate(scenario), lang, f"https://example.org/{name}")
-        book = openpyxl.load_workbook(io.BytesIO(data))   # formulas only: no cached results
-        for cell_name, value in (EDITS[name][1].items() if name in EDITS else ()):
+        book = openpyxl.load_workbook(io.BytesIO(data))  # formulas only: no cached results
+        for cell_name, value in EDITS[name][1].items() if name in EDITS else ():
             _cell(book, cell_name).value = value
         book.save(source / f"{name}.xlsx")
     files = sorted(source.glob("*.xlsx"))
-    done = subprocess.run([soffice, "--headless", "--calc", "--convert-to", "xlsx", "--outdir",
-                           str(out), *map(str, files)], env={**os.environ, "HOME": str(home)},
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            soffice,
+            "--headless",
+            "--calc",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(out),
+            *map(str, files),
+        ],
+        env={**os.environ, "HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     missing = [f.name for f in files if not (out / f.name).exists()]
     if done.returncode or missing:
-        pytest.fail(f"soffice failed (exit {done.returncode}); missing {missing}:\n{done.stderr}",
-                    pytrace=False)
+        pytest.fail(
+            f"soffice failed (exit {done.returncode}); missing {missing}:\n{done.stderr}",
+            pytrace=False,
+        )
     return {f.stem: openpyxl.load_workbook(out / f.name, data_only=True) for f in files}
 
 
@@ -169,17 +237,29 @@ def _close(expected: float):
 def assert_equals_the_model(book: openpyxl.Workbook, result: Result, lang: str) -> None:
     """Key figures and every year's net, cost and savings are the model's."""
     kpis, s = _key_figures(book, lang), result.scenario
-    for name in ("extra_workers", "total_cost", "total_savings", "npv", "npv_kommune",
-                 "pv_wider_gains"):
+    for name in (
+        "extra_workers",
+        "total_cost",
+        "total_savings",
+        "npv",
+        "npv_kommune",
+        "pv_wider_gains",
+    ):
         assert kpis[name] == _close(getattr(result, name)), name
     ratio = result.benefit_cost_ratio
-    assert kpis["benefit_cost_ratio"] == (i18n.t("not_defined", lang) if ratio is None
-                                          else _close(ratio))
-    for name in ("payback_year", "payback_year_discounted", "payback_year_kommune",
-                 "payback_year_kommune_discounted"):
+    assert kpis["benefit_cost_ratio"] == (
+        i18n.t("not_defined", lang) if ratio is None else _close(ratio)
+    )
+    for name in (
+        "payback_year",
+        "payback_year_discounted",
+        "payback_year_kommune",
+        "payback_year_kommune_discounted",
+    ):
         index = getattr(result, name)
-        assert kpis[name] == (i18n.t("never", lang) if index is None
-                              else result.calendar(index)), name
+        assert kpis[name] == (i18n.t("never", lang) if index is None else result.calendar(index)), (
+            name
+        )
     T, y = s.horizon_years, result.yearly
     assert _year_column(book, lang, "workbook.in_horizon") == [1] * T + [0] * (workbook.ROWS - T)
     assert _year_column(book, lang, "column.calendar_year")[:T] == y["calendar_year"].tolist()
@@ -204,28 +284,39 @@ def test_changing_an_input_cell_moves_the_results_as_the_model_says(recalculated
 
 def test_cached_results_equal_the_model_for_a_reader_that_does_not_recalculate():
     with warnings.catch_warnings():
-        warnings.simplefilter("error")   # XlsxWriter warns when it drops a cell or a check
+        warnings.simplefilter("error")  # XlsxWriter warns when it drops a cell or a check
         for case in PRESETS:
             for lang in i18n.LANGS:
                 result = explorer.evaluate(explorer.load_case(case))
-                book = openpyxl.load_workbook(io.BytesIO(workbook.xlsx_bytes(result, lang)),
-                                              data_only=True)
+                book = openpyxl.load_workbook(
+                    io.BytesIO(workbook.xlsx_bytes(result, lang)), data_only=True
+                )
                 assert_equals_the_model(book, result, lang)
 
 
 def _texts(book: openpyxl.Workbook) -> list[str]:
-    return [v for sheet in book for row in sheet.iter_rows(values_only=True) for v in row
-            if isinstance(v, str) and not v.startswith("http")]
+    return [
+        v
+        for sheet in book
+        for row in sheet.iter_rows(values_only=True)
+        for v in row
+        if isinstance(v, str) and not v.startswith("http")
+    ]
 
 
 def _fragments(lang: str) -> set[str]:
     """Pieces of the workbook's texts that exist only in ``lang``."""
     out = set()
     for key, texts in i18n.catalogue().items():
-        if key.split(".")[0] in ("workbook", "column", "kpi", "unit") and \
-                texts["da"] != texts["en"]:
-            out |= {piece.strip() for piece in texts[lang].replace("}", "{").split("{")[::2]
-                    if len(piece.strip()) >= 6}
+        if (
+            key.split(".")[0] in ("workbook", "column", "kpi", "unit")
+            and texts["da"] != texts["en"]
+        ):
+            out |= {
+                piece.strip()
+                for piece in texts[lang].replace("}", "{").split("{")[::2]
+                if len(piece.strip()) >= 6
+            }
     return out
 
 
@@ -233,8 +324,9 @@ def _fragments(lang: str) -> set[str]:
 def test_sheets_and_headers_are_in_the_workbooks_language(lang):
     result = explorer.evaluate(explorer.load_case("aabenraa"))
     book = openpyxl.load_workbook(io.BytesIO(workbook.xlsx_bytes(result, lang, "https://x.org")))
-    assert book.sheetnames == [i18n.t(f"workbook.sheet_{key}", lang)
-                               for key in ("results", "inputs", "years", "about")]
+    assert book.sheetnames == [
+        i18n.t(f"workbook.sheet_{key}", lang) for key in ("results", "inputs", "years", "about")
+    ]
     inputs = book[i18n.t("workbook.sheet_inputs", lang)]
     assert [c.value for c in inputs[1]][:6] == [
         i18n.t(f"workbook.col_{key}", lang) for key in ("name", "value", "unit", "source", "year")
@@ -261,4 +353,5 @@ def test_inputs_show_their_source_until_they_are_changed():
     assert row("caseload_after")[3] is None and row("caseload_after")[5] == "A"
     assert row("institution_price_stat")[5] == "M"
     assert _cell(book, "institution_price_kommune").value == pytest.approx(
-        changed.outcome("institution").price_by_payer()[0])
+        changed.outcome("institution").price_by_payer()[0]
+    )

@@ -17,8 +17,16 @@ from ..model import Result
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 #: Okabe & Ito (2008), safe for the common kinds of colour blindness.
-PALETTE = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
-           "sky": "#56B4E9", "purple": "#CC79A7", "yellow": "#F0E442", "black": "#000000"}
+PALETTE = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "sky": "#56B4E9",
+    "purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
 HEIGHT = 260
 EXPORT_WIDTH = 680
 #: d3 number formats for Vega in the page's language (the embed options' formatLocale).
@@ -28,12 +36,29 @@ FORMAT_LOCALE = {
 }
 CONFIG = {
     "font": FONT,
-    "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelFont": FONT, "titleFont": FONT,
-             "titleFontWeight": "normal", "gridColor": "#e6e6e6"},
-    "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "direction": "vertical",
-               "labelLimit": 260},
-    "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#444",
-              "font": FONT, "subtitleFont": FONT},
+    "axis": {
+        "labelFontSize": 12,
+        "titleFontSize": 12,
+        "labelFont": FONT,
+        "titleFont": FONT,
+        "titleFontWeight": "normal",
+        "gridColor": "#e6e6e6",
+    },
+    "legend": {
+        "labelFontSize": 12,
+        "titleFontSize": 12,
+        "orient": "bottom",
+        "direction": "vertical",
+        "labelLimit": 260,
+    },
+    "title": {
+        "fontSize": 15,
+        "anchor": "start",
+        "subtitleFontSize": 12,
+        "subtitleColor": "#444",
+        "font": FONT,
+        "subtitleFont": FONT,
+    },
     "view": {"stroke": None},
     "range": {"category": list(PALETTE.values())},
 }
@@ -48,23 +73,40 @@ def money_title(lang: str) -> str:
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: (None if pd.isna(v) else (v.item() if hasattr(v, "item") else v))
-             for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    return [
+        {
+            k: (None if pd.isna(v) else (v.item() if hasattr(v, "item") else v))
+            for k, v in row.items()
+        }
+        for row in frame.to_dict(orient="records")
+    ]
 
 
 def _colour(domain: list[str], colours: list[str], title: str) -> dict:
-    return {"field": "series", "type": "nominal", "title": title,
-            "scale": {"domain": domain, "range": colours}}
+    return {
+        "field": "series",
+        "type": "nominal",
+        "title": title,
+        "scale": {"domain": domain, "range": colours},
+    }
 
 
 def _year_x(lang: str) -> dict:
-    return {"field": "year", "type": "ordinal", "title": t("year", lang),
-            "axis": {"labelAngle": 0, "labelOverlap": True}}
+    return {
+        "field": "year",
+        "type": "ordinal",
+        "title": t("year", lang),
+        "axis": {"labelAngle": 0, "labelOverlap": True},
+    }
 
 
 def _money_y(lang: str, field: str = "value", stack: bool = False) -> dict:
-    y = {"field": field, "type": "quantitative", "title": money_title(lang),
-         "axis": {"format": ",.1~f"}}
+    y = {
+        "field": field,
+        "type": "quantitative",
+        "title": money_title(lang),
+        "axis": {"format": ",.1~f"},
+    }
     if stack:
         y["aggregate"] = "sum"
     return y
@@ -73,129 +115,237 @@ def _money_y(lang: str, field: str = "value", stack: bool = False) -> dict:
 def cumulative_net(result: Result, lang: str) -> dict:
     """Cumulative net (undiscounted and discounted) for the public sector and the kommune alone."""
     y, s = result.yearly, result.scenario
-    series = [("cumulative_net", "public"), ("cumulative_net_kommune", "kommune"),
-              ("cumulative_pv_net", "public_pv")]
+    series = [
+        ("cumulative_net", "public"),
+        ("cumulative_net_kommune", "kommune"),
+        ("cumulative_pv_net", "public_pv"),
+    ]
     names = {key: t(f"series.{key}", lang) for _, key in series}
-    rows = [{"year": int(year), "series": names[key], "value": float(v) / 1e6}
-            for column, key in series for year, v in zip(y["calendar_year"], y[column])]
+    rows = [
+        {"year": int(year), "series": names[key], "value": float(v) / 1e6}
+        for column, key in series
+        for year, v in zip(y["calendar_year"], y[column])
+    ]
     domain = [names[key] for _, key in series]
-    colour = _colour(domain, [PALETTE["blue"], PALETTE["orange"], PALETTE["sky"]],
-                     t("who", lang))
+    colour = _colour(domain, [PALETTE["blue"], PALETTE["orange"], PALETTE["sky"]], t("who", lang))
     layers = [
         {"mark": {"type": "rule", "color": "#888"}, "encoding": {"y": {"datum": 0}}},
-        {"mark": {"type": "line", "point": True, "strokeWidth": 2.5},
-         "encoding": {"x": _year_x(lang), "y": _money_y(lang), "color": colour,
-                      "strokeDash": {"field": "series", "type": "nominal", "title": t("who", lang),
-                                     "scale": {"domain": domain,
-                                               "range": [[1, 0], [6, 4], [2, 2]]}},
-                      "tooltip": [{"field": "series", "title": t("who", lang)},
-                                  {"field": "year", "title": t("year", lang)},
-                                  {"field": "value", "title": money_title(lang),
-                                   "format": ",.1f"}]}},
+        {
+            "mark": {"type": "line", "point": True, "strokeWidth": 2.5},
+            "encoding": {
+                "x": _year_x(lang),
+                "y": _money_y(lang),
+                "color": colour,
+                "strokeDash": {
+                    "field": "series",
+                    "type": "nominal",
+                    "title": t("who", lang),
+                    "scale": {"domain": domain, "range": [[1, 0], [6, 4], [2, 2]]},
+                },
+                "tooltip": [
+                    {"field": "series", "title": t("who", lang)},
+                    {"field": "year", "title": t("year", lang)},
+                    {"field": "value", "title": money_title(lang), "format": ",.1f"},
+                ],
+            },
+        },
     ]
     marks = [(result.payback_year_discounted, names["public_pv"])]
-    marks = [{"year": s.start_year + index, "series": name} for index, name in marks
-             if index is not None]
+    marks = [
+        {"year": s.start_year + index, "series": name} for index, name in marks if index is not None
+    ]
     if marks:
-        layers.append({"data": {"values": marks},
-                       "mark": {"type": "rule", "strokeDash": [4, 3], "strokeWidth": 1.5},
-                       "encoding": {"x": {"field": "year", "type": "ordinal"},
-                                    "color": colour}})
-    return {"data": {"values": rows}, "layer": layers,
-            "title": t("cumulative_title", lang)}
+        layers.append(
+            {
+                "data": {"values": marks},
+                "mark": {"type": "rule", "strokeDash": [4, 3], "strokeWidth": 1.5},
+                "encoding": {"x": {"field": "year", "type": "ordinal"}, "color": colour},
+            }
+        )
+    return {"data": {"values": rows}, "layer": layers, "title": t("cumulative_title", lang)}
 
 
 def yearly_flows(result: Result, lang: str) -> dict:
     """Costs (below zero) and savings by outcome (above zero), stacked per year."""
     y, s = result.yearly, result.scenario
-    items = [(t("cost_staff", lang), -y["cost_staff"], PALETTE["vermillion"]),
-             (t("cost_other", lang), -y["cost_other"], PALETTE["orange"])]
+    items = [
+        (t("cost_staff", lang), -y["cost_staff"], PALETTE["vermillion"]),
+        (t("cost_other", lang), -y["cost_other"], PALETTE["orange"]),
+    ]
     greens = [PALETTE["green"], PALETTE["blue"], PALETTE["sky"], PALETTE["purple"]]
-    items += [(o.label(lang), y[f"savings_{o.key}"], greens[k % len(greens)])
-              for k, o in enumerate(s.outcomes)]
+    items += [
+        (o.label(lang), y[f"savings_{o.key}"], greens[k % len(greens)])
+        for k, o in enumerate(s.outcomes)
+    ]
     if s.wider_gains:
         items.append((t("wider", lang), y["savings_society"], PALETTE["yellow"]))
     items = [item for item in items if (item[1].abs() > 0.5).any()]
-    rows = [{"year": int(year), "series": name, "value": float(v) / 1e6}
-            for name, values, _ in items for year, v in zip(y["calendar_year"], values)]
-    return {"data": {"values": rows}, "mark": "bar",
-            "encoding": {"x": _year_x(lang), "y": _money_y(lang, stack=True),
-                         "color": _colour([n for n, _, _ in items], [c for _, _, c in items],
-                                          t("item", lang)),
-                         "tooltip": [{"field": "series", "title": t("item", lang)},
-                                     {"field": "year", "title": t("year", lang)},
-                                     {"field": "value", "aggregate": "sum",
-                                      "title": money_title(lang), "format": ",.2f"}]},
-            "title": t("flows_title", lang)}
+    rows = [
+        {"year": int(year), "series": name, "value": float(v) / 1e6}
+        for name, values, _ in items
+        for year, v in zip(y["calendar_year"], values)
+    ]
+    return {
+        "data": {"values": rows},
+        "mark": "bar",
+        "encoding": {
+            "x": _year_x(lang),
+            "y": _money_y(lang, stack=True),
+            "color": _colour([n for n, _, _ in items], [c for _, _, c in items], t("item", lang)),
+            "tooltip": [
+                {"field": "series", "title": t("item", lang)},
+                {"field": "year", "title": t("year", lang)},
+                {
+                    "field": "value",
+                    "aggregate": "sum",
+                    "title": money_title(lang),
+                    "format": ",.2f",
+                },
+            ],
+        },
+        "title": t("flows_title", lang),
+    }
 
 
 def npv_by_caseload(table: pd.DataFrame, current: float, current_npv: float, lang: str) -> dict:
     """NPV against caseload after (from ``model.sweep``), the current choice marked."""
-    rows = [{"caseload": float(c), "npv": float(v) / 1e6}
-            for c, v in zip(table["caseload_after"], table["npv"])]
-    x = {"field": "caseload", "type": "quantitative", "title": t("caseload_after", lang),
-         "scale": {"zero": False}, "axis": {"format": ",.0f"}}
-    y = {"field": "npv", "type": "quantitative",
-         "title": t("npv_axis", lang, year=catalogue.price_year()), "axis": {"format": ",.1~f"}}
-    choice = {"values": [{"caseload": float(current), "npv": current_npv / 1e6,
-                          "label": t("your_choice", lang)}]}
-    return {"layer": [
-        {"mark": {"type": "rule", "color": "#888"}, "encoding": {"y": {"datum": 0}}},
-        {"data": {"values": rows}, "mark": {"type": "line", "color": PALETTE["blue"],
-                                            "strokeWidth": 2.5},
-         "encoding": {"x": x, "y": y, "tooltip": [
-             {"field": "caseload", "title": t("caseload_after", lang), "format": ",.1f"},
-             {"field": "npv", "title": money_title(lang), "format": ",.1f"}]}},
-        {"data": choice, "mark": {"type": "point", "filled": True, "size": 140,
-                                  "color": PALETTE["orange"]}, "encoding": {"x": x, "y": y}},
-        {"data": choice, "mark": {"type": "text", "dy": -14, "fontWeight": "bold"},
-         "encoding": {"x": x, "y": y, "text": {"field": "label"}}},
-    ], "title": t("sweep_title", lang)}
+    rows = [
+        {"caseload": float(c), "npv": float(v) / 1e6}
+        for c, v in zip(table["caseload_after"], table["npv"])
+    ]
+    x = {
+        "field": "caseload",
+        "type": "quantitative",
+        "title": t("caseload_after", lang),
+        "scale": {"zero": False},
+        "axis": {"format": ",.0f"},
+    }
+    y = {
+        "field": "npv",
+        "type": "quantitative",
+        "title": t("npv_axis", lang, year=catalogue.price_year()),
+        "axis": {"format": ",.1~f"},
+    }
+    choice = {
+        "values": [
+            {"caseload": float(current), "npv": current_npv / 1e6, "label": t("your_choice", lang)}
+        ]
+    }
+    return {
+        "layer": [
+            {"mark": {"type": "rule", "color": "#888"}, "encoding": {"y": {"datum": 0}}},
+            {
+                "data": {"values": rows},
+                "mark": {"type": "line", "color": PALETTE["blue"], "strokeWidth": 2.5},
+                "encoding": {
+                    "x": x,
+                    "y": y,
+                    "tooltip": [
+                        {"field": "caseload", "title": t("caseload_after", lang), "format": ",.1f"},
+                        {"field": "npv", "title": money_title(lang), "format": ",.1f"},
+                    ],
+                },
+            },
+            {
+                "data": choice,
+                "mark": {"type": "point", "filled": True, "size": 140, "color": PALETTE["orange"]},
+                "encoding": {"x": x, "y": y},
+            },
+            {
+                "data": choice,
+                "mark": {"type": "text", "dy": -14, "fontWeight": "bold"},
+                "encoding": {"x": x, "y": y, "text": {"field": "label"}},
+            },
+        ],
+        "title": t("sweep_title", lang),
+    }
 
 
 def savings_by_payer(result: Result, lang: str) -> dict:
     """Budget savings per year, stacked by who gets them."""
     y = result.yearly
-    parts = [(i18n.t(f"payer.{p}", lang), y[f"savings_{p}"], c) for p, c in
-             (("kommune", PALETTE["orange"]), ("region", PALETTE["green"]),
-              ("stat", PALETTE["blue"]))]
+    parts = [
+        (i18n.t(f"payer.{p}", lang), y[f"savings_{p}"], c)
+        for p, c in (
+            ("kommune", PALETTE["orange"]),
+            ("region", PALETTE["green"]),
+            ("stat", PALETTE["blue"]),
+        )
+    ]
     parts = [p for p in parts if (p[1].abs() > 0.5).any()]
-    rows = [{"year": int(year), "series": name, "value": float(v) / 1e6}
-            for name, values, _ in parts for year, v in zip(y["calendar_year"], values)]
-    return {"data": {"values": rows}, "mark": "bar",
-            "encoding": {"x": _year_x(lang), "y": _money_y(lang, stack=True),
-                         "color": _colour([n for n, _, _ in parts], [c for _, _, c in parts],
-                                          t("who", lang)),
-                         "tooltip": [{"field": "series", "title": t("who", lang)},
-                                     {"field": "year", "title": t("year", lang)},
-                                     {"field": "value", "aggregate": "sum",
-                                      "title": money_title(lang), "format": ",.2f"}]},
-            "title": t("payers_title", lang)}
+    rows = [
+        {"year": int(year), "series": name, "value": float(v) / 1e6}
+        for name, values, _ in parts
+        for year, v in zip(y["calendar_year"], values)
+    ]
+    return {
+        "data": {"values": rows},
+        "mark": "bar",
+        "encoding": {
+            "x": _year_x(lang),
+            "y": _money_y(lang, stack=True),
+            "color": _colour([n for n, _, _ in parts], [c for _, _, c in parts], t("who", lang)),
+            "tooltip": [
+                {"field": "series", "title": t("who", lang)},
+                {"field": "year", "title": t("year", lang)},
+                {
+                    "field": "value",
+                    "aggregate": "sum",
+                    "title": money_title(lang),
+                    "format": ",.2f",
+                },
+            ],
+        },
+        "title": t("payers_title", lang),
+    }
 
 
 def arrangements(summary: pd.DataFrame, names: dict[str, str], lang: str) -> dict:
     """Present value per party under each financing arrangement (``financing.summary``)."""
-    parties = [("kommune", PALETTE["orange"]), ("stat", PALETTE["blue"]),
-               ("investor", PALETTE["purple"])]
+    parties = [
+        ("kommune", PALETTE["orange"]),
+        ("stat", PALETTE["blue"]),
+        ("investor", PALETTE["purple"]),
+    ]
     parties = [(p, c) for p, c in parties if (summary[f"pv_{p}"].abs() > 0.5).any()]
     labels = {p: i18n.t(f"payer.{p}", lang) for p, _ in parties}
-    rows = [{"arrangement": names[row.arrangement], "series": labels[p],
-             "value": getattr(row, f"pv_{p}") / 1e6}
-            for row in summary.itertuples() for p, _ in parties]
-    return {"data": {"values": rows}, "mark": "bar",
-            "encoding": {"y": {"field": "arrangement", "type": "nominal", "title": None,
-                               "sort": list(names.values()), "axis": {"labelLimit": 200}},
-                         "yOffset": {"field": "series", "sort": list(labels.values())},
-                         "x": {"field": "value", "type": "quantitative",
-                               "title": t("npv_axis", lang, year=catalogue.price_year()),
-                               "axis": {"format": ",.1~f"}},
-                         "color": _colour(list(labels.values()), [c for _, c in parties],
-                                          t("who", lang)),
-                         "tooltip": [{"field": "arrangement", "title": t("arrangement", lang)},
-                                     {"field": "series", "title": t("who", lang)},
-                                     {"field": "value", "title": money_title(lang),
-                                      "format": ",.1f"}]},
-            "height": {"step": 14}, "title": t("arrangements_title", lang)}
+    rows = [
+        {
+            "arrangement": names[row.arrangement],
+            "series": labels[p],
+            "value": getattr(row, f"pv_{p}") / 1e6,
+        }
+        for row in summary.itertuples()
+        for p, _ in parties
+    ]
+    return {
+        "data": {"values": rows},
+        "mark": "bar",
+        "encoding": {
+            "y": {
+                "field": "arrangement",
+                "type": "nominal",
+                "title": None,
+                "sort": list(names.values()),
+                "axis": {"labelLimit": 200},
+            },
+            "yOffset": {"field": "series", "sort": list(labels.values())},
+            "x": {
+                "field": "value",
+                "type": "quantitative",
+                "title": t("npv_axis", lang, year=catalogue.price_year()),
+                "axis": {"format": ",.1~f"},
+            },
+            "color": _colour(list(labels.values()), [c for _, c in parties], t("who", lang)),
+            "tooltip": [
+                {"field": "arrangement", "title": t("arrangement", lang)},
+                {"field": "series", "title": t("who", lang)},
+                {"field": "value", "title": money_title(lang), "format": ",.1f"},
+            ],
+        },
+        "height": {"step": 14},
+        "title": t("arrangements_title", lang),
+    }
 
 
 def fan(bands: pd.DataFrame, lang: str) -> dict:
@@ -205,37 +355,77 @@ def fan(bands: pd.DataFrame, lang: str) -> dict:
         data[col] = data[col] / 1e6
     rows = _records(data[["year", "p5", "p25", "p50", "p75", "p95"]])
     x = _year_x(lang)
-    return {"data": {"values": rows}, "layer": [
-        {"mark": {"type": "area", "opacity": 0.25, "color": PALETTE["blue"]},
-         "encoding": {"x": x, "y": {"field": "p5", "type": "quantitative",
-                                    "title": money_title(lang), "axis": {"format": ",.1~f"}},
-                      "y2": {"field": "p95"}}},
-        {"mark": {"type": "area", "opacity": 0.45, "color": PALETTE["blue"]},
-         "encoding": {"x": x, "y": {"field": "p25", "type": "quantitative"},
-                      "y2": {"field": "p75"}}},
-        {"mark": {"type": "rule", "color": "#888"}, "encoding": {"y": {"datum": 0}}},
-        {"mark": {"type": "line", "point": True, "color": PALETTE["black"]},
-         "encoding": {"x": x, "y": {"field": "p50", "type": "quantitative"},
-                      "tooltip": [{"field": "year", "title": t("year", lang)},
-                                  {"field": "p50", "title": t("median", lang), "format": ",.1f"},
-                                  {"field": "p5", "title": "5 %", "format": ",.1f"},
-                                  {"field": "p95", "title": "95 %", "format": ",.1f"}]}},
-    ], "title": t("fan_title", lang)}
+    return {
+        "data": {"values": rows},
+        "layer": [
+            {
+                "mark": {"type": "area", "opacity": 0.25, "color": PALETTE["blue"]},
+                "encoding": {
+                    "x": x,
+                    "y": {
+                        "field": "p5",
+                        "type": "quantitative",
+                        "title": money_title(lang),
+                        "axis": {"format": ",.1~f"},
+                    },
+                    "y2": {"field": "p95"},
+                },
+            },
+            {
+                "mark": {"type": "area", "opacity": 0.45, "color": PALETTE["blue"]},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "p25", "type": "quantitative"},
+                    "y2": {"field": "p75"},
+                },
+            },
+            {"mark": {"type": "rule", "color": "#888"}, "encoding": {"y": {"datum": 0}}},
+            {
+                "mark": {"type": "line", "point": True, "color": PALETTE["black"]},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "p50", "type": "quantitative"},
+                    "tooltip": [
+                        {"field": "year", "title": t("year", lang)},
+                        {"field": "p50", "title": t("median", lang), "format": ",.1f"},
+                        {"field": "p5", "title": "5 %", "format": ",.1f"},
+                        {"field": "p95", "title": "95 %", "format": ",.1f"},
+                    ],
+                },
+            },
+        ],
+        "title": t("fan_title", lang),
+    }
 
 
 def payback_distribution(shares: pd.Series, start_year: int, lang: str) -> dict:
     """Share of draws paying back in each year, and never (``payback_distribution``)."""
     labels = [str(start_year + y) if y >= 0 else t("never", lang) for y in shares.index]
     rows = [{"year": label, "share": float(v)} for label, v in zip(labels, shares)]
-    return {"data": {"values": rows}, "mark": {"type": "bar", "color": PALETTE["blue"]},
-            "encoding": {"x": {"field": "year", "type": "ordinal", "title": t("year", lang),
-                               "sort": labels, "axis": {"labelAngle": 0, "labelOverlap": True}},
-                         "y": {"field": "share", "type": "quantitative",
-                               "title": t("share_of_draws", lang), "axis": {"format": ".0%"}},
-                         "tooltip": [{"field": "year", "title": t("year", lang)},
-                                     {"field": "share", "title": t("share_of_draws", lang),
-                                      "format": ".1%"}]},
-            "title": t("payback_title", lang)}
+    return {
+        "data": {"values": rows},
+        "mark": {"type": "bar", "color": PALETTE["blue"]},
+        "encoding": {
+            "x": {
+                "field": "year",
+                "type": "ordinal",
+                "title": t("year", lang),
+                "sort": labels,
+                "axis": {"labelAngle": 0, "labelOverlap": True},
+            },
+            "y": {
+                "field": "share",
+                "type": "quantitative",
+                "title": t("share_of_draws", lang),
+                "axis": {"format": ".0%"},
+            },
+            "tooltip": [
+                {"field": "year", "title": t("year", lang)},
+                {"field": "share", "title": t("share_of_draws", lang), "format": ".1%"},
+            ],
+        },
+        "title": t("payback_title", lang),
+    }
 
 
 def tornado(table: pd.DataFrame, labels: dict[str, str], npv: float, lang: str) -> dict:
@@ -243,24 +433,47 @@ def tornado(table: pd.DataFrame, labels: dict[str, str], npv: float, lang: str) 
     rows = []
     for row in table.itertuples():
         for end in ("low", "high"):
-            rows.append({"input": labels.get(row.input, row.input), "series": t(end, lang),
-                         "from": npv / 1e6, "to": getattr(row, f"npv_{end}") / 1e6})
+            rows.append(
+                {
+                    "input": labels.get(row.input, row.input),
+                    "series": t(end, lang),
+                    "from": npv / 1e6,
+                    "to": getattr(row, f"npv_{end}") / 1e6,
+                }
+            )
     order = [labels.get(i, i) for i in table["input"]]
-    return {"data": {"values": rows}, "mark": "bar",
-            "encoding": {"y": {"field": "input", "type": "nominal", "title": None, "sort": order,
-                               "axis": {"labelLimit": 150}},
-                         "x": {"field": "from", "type": "quantitative",
-                               "title": t("npv_axis", lang, year=catalogue.price_year()),
-                               "axis": {"format": ",.1~f"}},
-                         "x2": {"field": "to"},
-                         "color": _colour([t("low", lang), t("high", lang)],
-                                          [PALETTE["vermillion"], PALETTE["blue"]],
-                                          t("value", lang)),
-                         "tooltip": [{"field": "input", "title": t("input", lang)},
-                                     {"field": "series", "title": t("value", lang)},
-                                     {"field": "to", "title": money_title(lang),
-                                      "format": ",.1f"}]},
-            "height": {"step": 22}, "title": t("tornado_title", lang)}
+    return {
+        "data": {"values": rows},
+        "mark": "bar",
+        "encoding": {
+            "y": {
+                "field": "input",
+                "type": "nominal",
+                "title": None,
+                "sort": order,
+                "axis": {"labelLimit": 150},
+            },
+            "x": {
+                "field": "from",
+                "type": "quantitative",
+                "title": t("npv_axis", lang, year=catalogue.price_year()),
+                "axis": {"format": ",.1~f"},
+            },
+            "x2": {"field": "to"},
+            "color": _colour(
+                [t("low", lang), t("high", lang)],
+                [PALETTE["vermillion"], PALETTE["blue"]],
+                t("value", lang),
+            ),
+            "tooltip": [
+                {"field": "input", "title": t("input", lang)},
+                {"field": "series", "title": t("value", lang)},
+                {"field": "to", "title": money_title(lang), "format": ",.1f"},
+            ],
+        },
+        "height": {"step": 22},
+        "title": t("tornado_title", lang),
+    }
 
 
 def for_page(body: dict) -> dict:
@@ -268,8 +481,13 @@ def for_page(body: dict) -> dict:
     page's heading says what it is)."""
     spec = {k: v for k, v in body.items() if k != "title"}
     spec.setdefault("height", HEIGHT)
-    return {"$schema": SCHEMA, **spec, "width": "container",
-            "autosize": {"type": "fit-x", "contains": "padding"}, "config": CONFIG}
+    return {
+        "$schema": SCHEMA,
+        **spec,
+        "width": "container",
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "config": CONFIG,
+    }
 
 
 def for_download(body: dict, description: str, source: str, link: str) -> dict:
@@ -277,12 +495,29 @@ def for_download(body: dict, description: str, source: str, link: str) -> dict:
     chart = {k: v for k, v in body.items() if k != "title"}
     chart.setdefault("height", HEIGHT)
     chart["width"] = EXPORT_WIDTH
-    footer = {"data": {"values": [{"i": 0, "text": source}, {"i": 1, "text": link}]},
-              "mark": {"type": "text", "align": "left", "baseline": "top", "fontSize": 11,
-                       "color": "#444", "font": FONT, "x": 0, "limit": EXPORT_WIDTH},
-              "encoding": {"y": {"field": "i", "type": "ordinal", "axis": None},
-                           "text": {"field": "text"}},
-              "width": EXPORT_WIDTH, "height": 30}
-    return {"$schema": SCHEMA, "title": {"text": body.get("title", ""), "subtitle": [description]},
-            "vconcat": [chart, footer], "config": {**CONFIG, "background": "white"},
-            "padding": 12}
+    footer = {
+        "data": {"values": [{"i": 0, "text": source}, {"i": 1, "text": link}]},
+        "mark": {
+            "type": "text",
+            "align": "left",
+            "baseline": "top",
+            "fontSize": 11,
+            "color": "#444",
+            "font": FONT,
+            "x": 0,
+            "limit": EXPORT_WIDTH,
+        },
+        "encoding": {
+            "y": {"field": "i", "type": "ordinal", "axis": None},
+            "text": {"field": "text"},
+        },
+        "width": EXPORT_WIDTH,
+        "height": 30,
+    }
+    return {
+        "$schema": SCHEMA,
+        "title": {"text": body.get("title", ""), "subtitle": [description]},
+        "vconcat": [chart, footer],
+        "config": {**CONFIG, "background": "white"},
+        "padding": 12,
+    }

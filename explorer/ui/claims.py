@@ -1,4 +1,4 @@
-"""Check a claim: a debate claim in parts, the sources, the model's answer and a computed verdict."""
+"""Check a claim: a debate claim in parts, its sources, the model's answer and a verdict."""
 
 from __future__ import annotations
 
@@ -23,18 +23,22 @@ class CheckClaim(page.Page):
         if wanted is not None and wanted not in ids:
             self.notices.append(links.Notice("bad_claim", "claim", wanted))
             wanted = None
-        self.picker = widgets.Choice(i18n.t("claims_page.claim", lang),
-                                     [(c.id, _short(c.claim[lang])) for c in claims.claims()],
-                                     wanted or ids[0], css="claim-picker")
+        self.picker = widgets.Choice(
+            i18n.t("claims_page.claim", lang),
+            [(c.id, _short(c.claim[lang])) for c in claims.claims()],
+            wanted or ids[0],
+            css="claim-picker",
+        )
         self.picker.observe(self.on_change, "value")
         self.body = widgets.html_box("claim-body")
         self.context = widgets.html_box("claim-context", self.context_html())
         self.own = self.link.scenario != catalogue.load_case(self.link.case)
 
     def layout(self) -> w.Widget:
-        t = lambda key: i18n.t(f"claims_page.{key}", self.lang)  # noqa: E731
-        head = w.HTML(f"<h1>{html.escape(t('title'))}</h1>"
-                      f"<p class='summary'>{html.escape(t('intro'))}</p>")
+        t = lambda key: i18n.t(f"claims_page.{key}", self.lang)
+        head = w.HTML(
+            f"<h1>{html.escape(t('title'))}</h1><p class='summary'>{html.escape(t('intro'))}</p>"
+        )
         box = w.VBox([head, self.notice_box, self.picker, self.body, self.context])
         box.add_class("claims-page")
         return box
@@ -44,7 +48,7 @@ class CheckClaim(page.Page):
 
     def show(self, s: Scenario) -> None:
         lang = self.lang
-        t = lambda key, **kw: i18n.t(f"claims_page.{key}", lang, **kw)  # noqa: E731
+        t = lambda key, **kw: i18n.t(f"claims_page.{key}", lang, **kw)
         c = claims.claim(self.picker.value)
         mine = self.own and s.case in c.cases()
         answer = claims.answer(c, s) if mine else claims.default_answer(c.id)
@@ -54,40 +58,49 @@ class CheckClaim(page.Page):
                 f"<li><span class='verdict verdict-{part.status}'>"
                 f"{html.escape(i18n.t(f'verdict.{part.status}', lang))}</span> "
                 f"<b>{html.escape(part.part.says[lang])}</b><br>"
-                f"<span class='answer'>{html.escape(i18n.tidy(part.text(lang)))}</span></li>")
-        evidence = "".join(f"<li>{page.source_html(catalogue.figure(k), lang)}</li>"
-                           for k in c.evidence())
+                f"<span class='answer'>{html.escape(i18n.tidy(part.text(lang)))}</span></li>"
+            )
+        evidence = "".join(
+            f"<li>{page.source_html(catalogue.figure(k), lang)}</li>" for k in c.evidence()
+        )
         target = c.page if c.page != "claims" else "explorer"
         query = urlencode({**({"case": c.case} if c.case else {}), "lang": lang})
         if mine:
             query = links.build(s, lang)
-        note = f"<p class='grades'>{html.escape(t('with_settings', case=catalogue.case(s.case).title[lang]))}</p>" \
-            if mine else ""
+        settings = t("with_settings", case=catalogue.case(s.case).title[lang])
+        note = f"<p class='grades'>{html.escape(settings)}</p>" if mine else ""
+        verdict_help = i18n.t(f"verdict_help.{answer.verdict}", lang)
         self.body.value = (
             f"<blockquote class='claim-text'>»{html.escape(c.claim[lang])}«</blockquote>"
             f"<p>{html.escape(t('said', who=c.said_by, where=c.where[lang]))}</p>"
             f"<h2>{html.escape(t('verdict'))}: <span class='verdict verdict-{answer.verdict}'>"
             f"{html.escape(i18n.t(f'verdict.{answer.verdict}', lang))}</span></h2>"
-            f"<p class='verdict-help'>{html.escape(i18n.t(f'verdict_help.{answer.verdict}', lang))}</p>"
+            f"<p class='verdict-help'>{html.escape(verdict_help)}</p>"
             f"{note}<h3>{html.escape(t('parts'))}</h3><ul class='parts'>{''.join(parts)}</ul>"
             f"<h3>{html.escape(t('evidence'))}</h3><ul class='evidence'>{evidence}</ul>"
             f"<p><a class='open-page' href='{target}.ipynb?{html.escape(query)}'>"
-            f"{html.escape(t('open'))}</a></p>")
+            f"{html.escape(t('open'))}</a></p>"
+        )
 
     def context_html(self) -> str:
         lang = self.lang
-        t = lambda key, **kw: i18n.t(f"claims_page.{key}", lang, **kw)  # noqa: E731
+        t = lambda key, **kw: i18n.t(f"claims_page.{key}", lang, **kw)
         items = []
         for c in claims.context():
             f = catalogue.figure(c.figure)
             extra = ""
             if c.compare:
                 n = _compare(c.compare["what"], f)
-                extra = f"<br>{html.escape(t('compare.' + c.compare['what'], n=i18n.number(n, lang)))}"
-            items.append(f"<li><q>{html.escape(c.says[lang])}</q>{page.source_html(f, lang)}"
-                         f"{extra}</li>")
-        return (f"<h2>{html.escape(t('context_title'))}</h2><p>{html.escape(t('context_intro'))}"
-                f"</p><ul class='context'>{''.join(items)}</ul>")
+                extra = (
+                    f"<br>{html.escape(t('compare.' + c.compare['what'], n=i18n.number(n, lang)))}"
+                )
+            items.append(
+                f"<li><q>{html.escape(c.says[lang])}</q>{page.source_html(f, lang)}{extra}</li>"
+            )
+        return (
+            f"<h2>{html.escape(t('context_title'))}</h2><p>{html.escape(t('context_intro'))}"
+            f"</p><ul class='context'>{''.join(items)}</ul>"
+        )
 
 
 def _compare(what: str, f: catalogue.Figure) -> float:

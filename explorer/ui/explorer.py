@@ -12,8 +12,16 @@ from ..scenario import Scenario
 from . import charts, kpis, page, widgets
 
 MAIN = ("cases", "worker_cost", "horizon_years", "effect_scale", "phase_in_years")
-ADVANCED = ("caseload_before", "overhead", "optimism_bias", "staffing_ramp", "programme_years",
-            "one_off_cost", "other_cost_per_year", "max_dose")
+ADVANCED = (
+    "caseload_before",
+    "overhead",
+    "optimism_bias",
+    "staffing_ramp",
+    "programme_years",
+    "one_off_cost",
+    "other_cost_per_year",
+    "max_dose",
+)
 OUTCOME = ("base_rate", "effect", "deadweight", "duration_years", "other_benefit_share")
 SWEEP_POINTS = 30
 
@@ -30,12 +38,16 @@ class Explorer(page.Page):
         self.extra.unobserve(self.on_change, "value")
         self.extra.observe(self.on_extra, "value")
         for name in MAIN + ADVANCED:
-            limits = {"hi": max(5_000, s.cases * 2)} if name == "cases" else {}
-            self.lever(name, getattr(s, name), **limits)
+            hi = max(5_000, s.cases * 2) if name == "cases" else None
+            self.lever(name, getattr(s, name), hi=hi)
         self.discount = kpis.discount_choice(lang, s.discount_rate)
         self.discount.observe(self.on_change, "value")
-        self.wider = widgets.Choice(fields_label("wider_gains", lang), kind="toggle",
-                                    value=str(s.wider_gains), css="lever-wider-gains")
+        self.wider = widgets.Choice(
+            fields_label("wider_gains", lang),
+            kind="toggle",
+            value=str(s.wider_gains),
+            css="lever-wider-gains",
+        )
         self.wider.observe(self.on_change, "value")
         self.outcome_box = w.VBox()
         self.build_outcome_levers()
@@ -45,8 +57,9 @@ class Explorer(page.Page):
         self.calibration = widgets.html_box("calibration")
         self.sources = widgets.html_box("sources-panel")
         self.claims_box = widgets.html_box("claims-panel")
-        self.claims_panel = widgets.Disclosure(i18n.t("explorer.claims_title", lang),
-                                               [self.claims_box], "claims-disclosure")
+        self.claims_panel = widgets.Disclosure(
+            i18n.t("explorer.claims_title", lang), [self.claims_box], "claims-disclosure"
+        )
         self.claims_panel.toggle.on_click(lambda _: self.show_claims())
 
     def build_outcome_levers(self) -> None:
@@ -61,26 +74,46 @@ class Explorer(page.Page):
                     hi = 1.0
                 if attr == "other_benefit_share" and o.kind == "entry":
                     continue
-                boxes.append(self.lever(f"{o.key}.{attr}", getattr(o, attr), group="outcome",
-                                        **({"hi": hi} if hi else {})))
+                boxes.append(
+                    self.lever(
+                        f"{o.key}.{attr}",
+                        getattr(o, attr),
+                        group="outcome",
+                        hi=hi,
+                    )
+                )
         self.outcome_box.children = boxes
 
     def layout(self) -> w.Widget:
         lang = self.lang
-        advanced = widgets.Disclosure(i18n.t("more_settings", lang),
-                                      [self.levers[n] for n in ADVANCED] + [self.outcome_box],
-                                      "more-settings")
-        controls = w.VBox([self.picker, self.levers["caseload_after"], self.extra]
-                          + [self.levers[n] for n in MAIN]
-                          + [self.discount, self.wider, advanced])
+        advanced = widgets.Disclosure(
+            i18n.t("more_settings", lang),
+            [self.levers[n] for n in ADVANCED] + [self.outcome_box],
+            "more-settings",
+        )
+        controls = w.VBox(
+            [self.picker, self.levers["caseload_after"], self.extra]
+            + [self.levers[n] for n in MAIN]
+            + [self.discount, self.wider, advanced]
+        )
         controls.add_class("levers")
         self.chart_box = w.VBox()
         self.chart_box.add_class("charts")
-        sources = widgets.Disclosure(i18n.t("source.table_title", lang), [self.sources],
-                                     "sources-disclosure")
-        results = w.VBox([self.notice_box, self.kpi_box, self.fitted, self.chart_box,
-                          self.download_bar(lambda: self.result), self.calibration,
-                          self.claims_panel, sources])
+        sources = widgets.Disclosure(
+            i18n.t("source.table_title", lang), [self.sources], "sources-disclosure"
+        )
+        results = w.VBox(
+            [
+                self.notice_box,
+                self.kpi_box,
+                self.fitted,
+                self.chart_box,
+                self.download_bar(lambda: self.result),
+                self.calibration,
+                self.claims_panel,
+                sources,
+            ]
+        )
         results.add_class("results")
         main = w.Box([controls, results])
         main.add_class("main")
@@ -90,8 +123,9 @@ class Explorer(page.Page):
     # -- reading ---------------------------------------------------------------------------
     def scenario(self) -> Scenario:
         s = super().scenario()
-        return s.replace(discount_rate=float(self.discount.value),
-                         wider_gains=int(self.wider.value))
+        return s.replace(
+            discount_rate=float(self.discount.value), wider_gains=int(self.wider.value)
+        )
 
     def on_extra(self, change) -> None:
         """Typing extra caseworkers moves the caseload after."""
@@ -130,8 +164,9 @@ class Explorer(page.Page):
         self.kpi_box.value = kpis.main(r, lang)
         self.fitted.value = kpis.fitted_note(s, lang)
         case = catalogue.case(s.case)
-        self.summary.value = (f"<p><b>{html.escape(case.title[lang])}.</b> "
-                              f"{html.escape(case.summary[lang])}</p>")
+        self.summary.value = (
+            f"<p><b>{html.escape(case.title[lang])}.</b> {html.escape(case.summary[lang])}</p>"
+        )
         lo = max(1.0, s.caseload_before / 4)
         table = model.sweep(s, "caseload_after", np.linspace(lo, s.caseload_before, SWEEP_POINTS))
         self.chart_box.children = [
@@ -157,7 +192,8 @@ class Explorer(page.Page):
                 f"<li><q>{html.escape(c.claim[lang])}</q> "
                 f"<span class='verdict verdict-{answer.verdict}'>"
                 f"{html.escape(i18n.t(f'verdict.{answer.verdict}', lang))}</span> "
-                f"<a href='{link}'>{html.escape(i18n.t('explorer.claims_open', lang))}</a></li>")
+                f"<a href='{link}'>{html.escape(i18n.t('explorer.claims_open', lang))}</a></li>"
+            )
         self.claims_box.value = f"<ul class='case-claims'>{''.join(items)}</ul>"
 
 

@@ -8,12 +8,22 @@ from functools import cache
 from .. import files, yamlfile
 
 #: KPI and heading keys that are glossary words.
-WORDS = {"npv": "npv", "npv_kommune": "npv", "payback_year": "payback",
-         "payback_year_kommune": "payback", "benefit_cost_ratio": "bcr",
-         "break_even_effect": "break_even", "pv_wider_gains": "wider_gain",
-         "deadweight": "deadweight", "refusion": "refusion", "grade": "grade",
-         "impact_bond": "impact_bond", "irr": "irr", "aktivitetsparat": "aktivitetsparat",
-         "price_year": "price_year"}
+WORDS = {
+    "npv": "npv",
+    "npv_kommune": "npv",
+    "payback_year": "payback",
+    "payback_year_kommune": "payback",
+    "benefit_cost_ratio": "bcr",
+    "break_even_effect": "break_even",
+    "pv_wider_gains": "wider_gain",
+    "deadweight": "deadweight",
+    "refusion": "refusion",
+    "grade": "grade",
+    "impact_bond": "impact_bond",
+    "irr": "irr",
+    "aktivitetsparat": "aktivitetsparat",
+    "price_year": "price_year",
+}
 
 
 @cache
@@ -33,12 +43,17 @@ def term_html(key: str, title: str, lang: str) -> str:
     if word is None:
         return html.escape(title)
     entry = terms()[word][lang]
-    return (f"<details class='term'><summary>{html.escape(title)}</summary>"
-            f"<span class='term-text'>{html.escape(entry['text'])}</span></details>")
+    return (
+        f"<details class='term'><summary>{html.escape(title)}</summary>"
+        f"<span class='term-text'>{html.escape(entry['text'])}</span></details>"
+    )
 
 
 def section_html(lang: str) -> str:
     """Every word with its explanation, as a definition list."""
-    items = "".join(f"<dt id='word-{key}'>{html.escape(body[lang]['term'])}</dt>"
-                    f"<dd>{html.escape(body[lang]['text'])}</dd>" for key, body in terms().items())
+    items = "".join(
+        f"<dt id='word-{key}'>{html.escape(body[lang]['term'])}</dt>"
+        f"<dd>{html.escape(body[lang]['text'])}</dd>"
+        for key, body in terms().items()
+    )
     return f"<dl class='glossary'>{items}</dl>"

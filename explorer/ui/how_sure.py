@@ -6,7 +6,7 @@ import html
 
 import ipywidgets as w
 
-from .. import catalogue, claims, fields, i18n, model, uncertainty
+from .. import claims, fields, i18n, model, uncertainty
 from ..scenario import Scenario
 from ..uncertainty import Spreads
 from . import charts, kpis, page, widgets
@@ -24,28 +24,40 @@ class HowSure(page.Page):
         s, lang = self.base, self.lang
         self.picker = self.case_choice()
         for name in SCENARIO:
-            self.lever(name, getattr(s, name), **({"hi": s.caseload_before}
-                                                  if name == "caseload_after" else {}))
+            self.lever(
+                name,
+                getattr(s, name),
+                hi=s.caseload_before if name == "caseload_after" else None,
+            )
         spreads = Spreads(**self.extras.get("spreads", {}))
         for name in fields.of(Spreads):
             self.lever(name, getattr(spreads, name), group="spreads")
         draws = self.params.get("draws", DEFAULT_DRAWS)
         if draws not in DRAWS:
-            self.notices.append(page.links.Notice("clamped", "draws", draws[:20], DEFAULT_DRAWS,
-                                                  DRAWS[0], DRAWS[-1]))
+            self.notices.append(
+                page.links.Notice(
+                    "clamped", "draws", draws[:20], DEFAULT_DRAWS, DRAWS[0], DRAWS[-1]
+                )
+            )
             draws = DEFAULT_DRAWS
-        self.draws = widgets.Choice(fields.field("page", "draws").label[lang],
-                                    [(d, i18n.number(int(d), lang)) for d in DRAWS], draws,
-                                    css="draws")
+        self.draws = widgets.Choice(
+            fields.field("page", "draws").label[lang],
+            [(d, i18n.number(int(d), lang)) for d in DRAWS],
+            draws,
+            css="draws",
+        )
         self.draws.observe(self.on_change, "value")
         self.kpi_box = widgets.html_box("kpis")
         self.breakeven = widgets.html_box("breakeven")
         self.intro = widgets.html_box("summary")
         self.chart_box = w.VBox()
         self.cost = self.lever("cost_per_child", 0, group="page", slider=False)
-        self.gain = self.lever("gain_per_child",
-                               fields.default_value(fields.field("page", "gain_per_child")),
-                               group="page", slider=False)
+        self.gain = self.lever(
+            "gain_per_child",
+            fields.default_value(fields.field("page", "gain_per_child")),
+            group="page",
+            slider=False,
+        )
         for lever in (self.cost, self.gain):
             lever.unobserve(self.on_change, "value")
             lever.observe(self.show_casa, "value")
@@ -53,17 +65,36 @@ class HowSure(page.Page):
 
     def layout(self) -> w.Widget:
         lang = self.lang
-        t = lambda key: i18n.t(f"how_sure.{key}", lang)  # noqa: E731
-        controls = w.VBox([self.picker] + [self.levers[n] for n in SCENARIO] + [self.draws]
-                          + [w.HTML(f"<h3>{html.escape(t('spreads'))}</h3>")]
-                          + [self.levers[n] for n in fields.of(Spreads)]
-                          + [w.HTML(f"<p class='grades'>{html.escape(t('seed'))}</p>")])
+        t = lambda key: i18n.t(f"how_sure.{key}", lang)
+        controls = w.VBox(
+            [self.picker]
+            + [self.levers[n] for n in SCENARIO]
+            + [self.draws]
+            + [w.HTML(f"<h3>{html.escape(t('spreads'))}</h3>")]
+            + [self.levers[n] for n in fields.of(Spreads)]
+            + [w.HTML(f"<p class='grades'>{html.escape(t('seed'))}</p>")]
+        )
         controls.add_class("levers")
-        casa = w.VBox([w.HTML(f"<h2>{html.escape(t('casa_title'))}</h2>"), self.cost, self.gain,
-                       self.casa, w.HTML(f"<p class='grades'>{html.escape(t('casa_note'))}</p>")])
+        casa = w.VBox(
+            [
+                w.HTML(f"<h2>{html.escape(t('casa_title'))}</h2>"),
+                self.cost,
+                self.gain,
+                self.casa,
+                w.HTML(f"<p class='grades'>{html.escape(t('casa_note'))}</p>"),
+            ]
+        )
         casa.add_class("casa-box")
-        results = w.VBox([self.notice_box, self.kpi_box, self.breakeven, self.chart_box,
-                          self.download_bar(lambda: self.result), casa])
+        results = w.VBox(
+            [
+                self.notice_box,
+                self.kpi_box,
+                self.breakeven,
+                self.chart_box,
+                self.download_bar(lambda: self.result),
+                casa,
+            ]
+        )
         results.add_class("results")
         main = w.Box([controls, results])
         main.add_class("main")
@@ -78,35 +109,65 @@ class HowSure(page.Page):
 
     def show(self, s: Scenario) -> None:
         lang = self.lang
-        t = lambda key, **kw: i18n.t(f"how_sure.{key}", lang, **kw)  # noqa: E731
+        t = lambda key, **kw: i18n.t(f"how_sure.{key}", lang, **kw)
         self.levers["caseload_after"].max = s.caseload_before
         spreads = Spreads(**self.lever_values("spreads"))
         self.sim = sim = uncertainty.simulate(s, int(self.draws.value), seed=0, spreads=spreads)
         self.result = r = model.evaluate(s)
-        self.intro.value = (f"<p class='summary'>{html.escape(t('intro', draws=i18n.number(sim.draws, lang)))}"
-                            "</p>")
-        self.kpi_box.value = "<div class='kpi-grid'>" + "".join([
-            kpis.card("p_payback", i18n.percent(sim.p_payback, lang), t("p_payback_sub"), lang,
-                      title=t("p_payback")),
-            kpis.card("p_npv", i18n.percent(sim.p_npv_positive, lang), t("p_npv_sub"), lang,
-                      title=t("p_npv")),
-            kpis.card("median_npv", i18n.millions(sim.median_npv, lang),
-                      t("median_sub", point=i18n.millions(r.npv, lang)), lang,
-                      title=t("median_npv")),
-        ]) + f"</div><p class='grades'>{html.escape(t('median_note'))}</p>"
+        self.intro.value = (
+            f"<p class='summary'>{html.escape(t('intro', draws=i18n.number(sim.draws, lang)))}</p>"
+        )
+        self.kpi_box.value = (
+            "<div class='kpi-grid'>"
+            + "".join(
+                [
+                    kpis.card(
+                        "p_payback",
+                        i18n.percent(sim.p_payback, lang),
+                        t("p_payback_sub"),
+                        lang,
+                        title=t("p_payback"),
+                    ),
+                    kpis.card(
+                        "p_npv",
+                        i18n.percent(sim.p_npv_positive, lang),
+                        t("p_npv_sub"),
+                        lang,
+                        title=t("p_npv"),
+                    ),
+                    kpis.card(
+                        "median_npv",
+                        i18n.millions(sim.median_npv, lang),
+                        t("median_sub", point=i18n.millions(r.npv, lang)),
+                        lang,
+                        title=t("median_npv"),
+                    ),
+                ]
+            )
+            + f"</div><p class='grades'>{html.escape(t('median_note'))}</p>"
+        )
         be = r.break_even_effect
-        words = t("breakeven", be=i18n.percent(be, lang), years=s.horizon_years) \
-            if be is not None else t("breakeven_none", years=s.horizon_years)
+        words = (
+            t("breakeven", be=i18n.percent(be, lang), years=s.horizon_years)
+            if be is not None
+            else t("breakeven_none", years=s.horizon_years)
+        )
         paying = uncertainty.paying_caseloads(s.replace(effect_scale=1))
-        words += t("caseloads", lo=i18n.short(paying[0], lang, 1),
-                   hi=i18n.short(paying[1], lang, 1)) if paying else t("caseloads_none")
+        words += (
+            t("caseloads", lo=i18n.short(paying[0], lang, 1), hi=i18n.short(paying[1], lang, 1))
+            if paying
+            else t("caseloads_none")
+        )
         self.breakeven.value = f"<p>{html.escape(words)}</p>"
         tornado = uncertainty.tornado(s, spreads)
         labels = {name: claims.input_label(s, name, lang) for name in tornado["input"]}
         self.chart_box.children = [
             self.chart("fan", charts.fan(sim.bands(), lang), s),
-            self.chart("payback", charts.payback_distribution(sim.payback_distribution(),
-                                                              s.start_year, lang), s),
+            self.chart(
+                "payback",
+                charts.payback_distribution(sim.payback_distribution(), s.start_year, lang),
+                s,
+            ),
             self.chart("tornado", charts.tornado(tornado, labels, r.npv, lang), s),
         ]
         if self.cost.value == 0:
@@ -118,9 +179,14 @@ class HowSure(page.Page):
         cost, gain = self.cost.value, self.gain.value
         share = uncertainty.success_share_needed(cost, gain)
         one_in = i18n.number(1 / share, lang) if share > 0 else "—"
-        text = i18n.t("how_sure.casa", lang, cost=i18n.dkk(cost, lang),
-                      gain=i18n.millions(gain, lang), share=i18n.percent(share, lang, 1),
-                      one_in=one_in)
+        text = i18n.t(
+            "how_sure.casa",
+            lang,
+            cost=i18n.dkk(cost, lang),
+            gain=i18n.millions(gain, lang),
+            share=i18n.percent(share, lang, 1),
+            one_in=one_in,
+        )
         self.casa.value = f"<p>{html.escape(i18n.tidy(text))}</p>"
 
 

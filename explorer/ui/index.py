@@ -28,10 +28,15 @@ class Index(page.Page):
         items = "".join(
             f"<li><a class='page-link' href='{p}.ipynb?{query}'>"
             f"{html.escape(i18n.t(f'page.{p}', lang))}</a>: "
-            f"{html.escape(i18n.t(f'index.{p}', lang))}</li>" for p in page.PAGES if p != "index")
-        self.body.value = (f"<h1>{html.escape(i18n.t('index.title', lang))}</h1>"
-                           f"<p class='summary'>{html.escape(i18n.t('index.intro', lang))}</p>"
-                           f"<ul class='pages'>{items}</ul>")
+            f"{html.escape(i18n.t(f'index.{p}', lang))}</li>"
+            for p in page.PAGES
+            if p != "index"
+        )
+        self.body.value = (
+            f"<h1>{html.escape(i18n.t('index.title', lang))}</h1>"
+            f"<p class='summary'>{html.escape(i18n.t('index.intro', lang))}</p>"
+            f"<ul class='pages'>{items}</ul>"
+        )
 
 
 def app(query: str | None = None) -> w.Widget:

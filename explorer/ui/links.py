@@ -43,8 +43,15 @@ class Notice:
 
     def text(self, lang: str) -> str:
         shown = self.raw[:MAX_SHOWN] + ("…" if len(self.raw) > MAX_SHOWN else "")
-        return i18n.t(f"notice.{self.kind}", lang, name=self.name[:MAX_SHOWN], raw=shown,
-                      used=self.used, lo=self.lo, hi=self.hi)
+        return i18n.t(
+            f"notice.{self.kind}",
+            lang,
+            name=self.name[:MAX_SHOWN],
+            raw=shown,
+            used=self.used,
+            lo=self.lo,
+            hi=self.hi,
+        )
 
 
 @dataclass(frozen=True)
@@ -66,8 +73,11 @@ def _value(f: Field, name: str, raw: str, lang: str, notices: list[Notice]) -> f
         return None
     clamped = f.clamp(value)
     if clamped != value or (f.whole and value != int(value)):
-        notices.append(Notice("clamped", name, raw, f.show(clamped, lang), f.show(f.lo, lang),
-                              f.show(f.hi, lang)))
+        notices.append(
+            Notice(
+                "clamped", name, raw, f.show(clamped, lang), f.show(f.lo, lang), f.show(f.hi, lang)
+            )
+        )
     return clamped
 
 
@@ -93,18 +103,18 @@ def parse(query: str) -> Link:
         notices.append(Notice("bad_lang", "lang", lang))
         lang = "da"
     case = params.pop("case", DEFAULT_CASE)
-    if case == OWN:   # the own-case page reads its case (code ``c``) itself
+    if case == OWN:  # the own-case page reads its case (code ``c``) itself
         params.pop("c", None)
         notices.append(Notice("own_case", "case", case, catalogue.case(DEFAULT_CASE).title[lang]))
         case = DEFAULT_CASE
     elif case not in catalogue.cases():
-        notices.append(Notice("bad_case", "case", case,
-                              catalogue.case(DEFAULT_CASE).title[lang]))
+        notices.append(Notice("bad_case", "case", case, catalogue.case(DEFAULT_CASE).title[lang]))
         case = DEFAULT_CASE
     base = catalogue.load_case(case)
     scenario_fields = {f.url: f for f in fields.of(Scenario).values()}
-    extra_fields = {group: {f.url: f for f in fields.group(group).values()}
-                    for group in EXTRA_GROUPS}
+    extra_fields = {
+        group: {f.url: f for f in fields.group(group).values()} for group in EXTRA_GROUPS
+    }
     outcome_fields = {f.url: f for f in fields.group("outcome").values()}
     keys = {o.key for o in base.outcomes}
     changes: dict[str, float] = {}
@@ -134,22 +144,34 @@ def parse(query: str) -> Link:
     return Link(case, lang, scenario, extras, page, notices)
 
 
-def _apply(base: Scenario, changes: dict[str, float], outcome_changes: dict[str, dict[str, float]],
-           lang: str, notices: list[Notice]) -> Scenario:
+def _apply(
+    base: Scenario,
+    changes: dict[str, float],
+    outcome_changes: dict[str, dict[str, float]],
+    lang: str,
+    notices: list[Notice],
+) -> Scenario:
     """The base scenario with the link's changes; a pair that does not fit is explained."""
     before = changes.get("caseload_before", base.caseload_before)
     after = changes.get("caseload_after", base.caseload_after)
     if after > before:
         f = fields.field("scenario", "caseload_after")
-        notices.append(Notice("caseload_pair", "caseload_after", f.show(after, lang),
-                              f.show(before, lang)))
+        notices.append(
+            Notice("caseload_pair", "caseload_after", f.show(after, lang), f.show(before, lang))
+        )
         changes["caseload_after"] = before
     ref_before = changes.get("reference_caseload_before", base.reference_caseload_before)
     ref_after = changes.get("reference_caseload_after", base.reference_caseload_after)
     if ref_after >= ref_before:
         f = fields.field("scenario", "reference_caseload_after")
-        notices.append(Notice("reference_pair", "reference_caseload_after",
-                              f.show(ref_after, lang), f.show(ref_before, lang)))
+        notices.append(
+            Notice(
+                "reference_pair",
+                "reference_caseload_after",
+                f.show(ref_after, lang),
+                f.show(ref_before, lang),
+            )
+        )
         changes.pop("reference_caseload_before", None)
         changes.pop("reference_caseload_after", None)
     scenario = base.replace(**changes)
@@ -165,8 +187,12 @@ def _differs(a: float, b: float) -> bool:
     return not math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
 
 
-def build(scenario: Scenario, lang: str = "da", extras: dict[str, dict[str, float]] | None = None,
-          params: dict[str, str] | None = None) -> str:
+def build(
+    scenario: Scenario,
+    lang: str = "da",
+    extras: dict[str, dict[str, float]] | None = None,
+    params: dict[str, str] | None = None,
+) -> str:
     """The query string that restores ``scenario``: the case, what differs from its preset, the
     extras that differ from their defaults, the page's own settings and the language."""
     preset = catalogue.load_case(scenario.case) if scenario.case in catalogue.cases() else None
@@ -200,7 +226,7 @@ def _defaults(group: str) -> dict[str, float]:
 def with_lang(query: str, lang: str) -> str:
     """The same query in another language."""
     pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "lang"]
-    return urlencode(pairs + [("lang", lang)])
+    return urlencode([*pairs, ("lang", lang)])
 
 
 def dataclass_values(obj) -> dict[str, float]:

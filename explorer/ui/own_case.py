@@ -26,13 +26,24 @@ from ..owncase import OWN, OutcomeSpec, OwnCase, OwnCaseError, Value
 from ..scenario import KINDS, PAYERS, Outcome, Scenario
 from . import charts, kpis, links, page, widgets
 
-STAFFING = ("cases", "caseload_before", "caseload_after", "worker_cost", "overhead",
-            "other_cost_per_year", "one_off_cost", "programme_years", "horizon_years")
+STAFFING = (
+    "cases",
+    "caseload_before",
+    "caseload_after",
+    "worker_cost",
+    "overhead",
+    "other_cost_per_year",
+    "one_off_cost",
+    "programme_years",
+    "horizon_years",
+)
 REFERENCE = ("reference_caseload_before", "reference_caseload_after")
 OUTCOME_LEVERS = ("effect", "deadweight", "duration_years", "other_benefit_share")
 #: Form fields beside the field specification: (name in messages, lo, hi, step).
-FORM_FIELDS = {"count": ("yearly_count", 0.0, 100_000.0, 0.5),
-               "weeks": ("weeks_on_support", 0.0, 520.0, 1.0)}
+FORM_FIELDS = {
+    "count": ("yearly_count", 0.0, 100_000.0, 0.5),
+    "weeks": ("weeks_on_support", 0.0, 520.0, 1.0),
+}
 MAX_OUTCOMES = 3
 DRAWS = 2000
 BLANK = "blank"
@@ -48,8 +59,10 @@ def t(key: str, lang: str, **values: Any) -> str:
 def form_field(key: str) -> Field:
     """A yearly count (of entries or exits) or the weeks on support, as a field."""
     name, lo, hi, step = FORM_FIELDS[key]
-    texts = {suffix: {lang: t(f"fields.{key}{suffix}", lang) for lang in i18n.LANGS}
-             for suffix in ("", "_help", "_unit")}
+    texts = {
+        suffix: {lang: t(f"fields.{key}{suffix}", lang) for lang in i18n.LANGS}
+        for suffix in ("", "_help", "_unit")
+    }
     unit = Unit(name, texts["_unit"]["da"], texts["_unit"]["en"], "number")
     return Field(name, "page", unit, lo, hi, step, False, texts[""], texts["_help"])
 
@@ -80,9 +93,17 @@ class FormLever(widgets.Lever):
     shows it, else the reader's own number. ``scale`` shows the value in the form's terms (a
     count a year is a rate times the cases). An emptied field takes its ``default`` figure."""
 
-    def __init__(self, field: Field, lang: str, value: Value, changed: Callable[[], None],
-                 default: str = "", scale: float = 1.0, name: str | None = None,
-                 hi: float | None = None):
+    def __init__(
+        self,
+        field: Field,
+        lang: str,
+        value: Value,
+        changed: Callable[[], None],
+        default: str = "",
+        scale: float = 1.0,
+        name: str | None = None,
+        hi: float | None = None,
+    ):
         self.held, self.scale, self.shown = value, scale, 0.0
         self.default, self.emptied, self.changed = default, False, changed
         super().__init__(field, lang, value.resolve() * scale, slider=False, name=name, hi=hi)
@@ -147,8 +168,18 @@ def price_options(lang: str, current: owncase.PriceSpec) -> list[tuple[str, str]
     options = [(OWN_PRICE, t("prices.own", lang))]
     for key, f in catalogue.figures().items():
         if key.startswith("price."):
-            options.append((key, t("price_option", lang, label=owncase.price_label(key)[lang],
-                                   amount=i18n.dkk(f.in_prices, lang), year=f.year)))
+            options.append(
+                (
+                    key,
+                    t(
+                        "price_option",
+                        lang,
+                        label=owncase.price_label(key)[lang],
+                        amount=i18n.dkk(f.in_prices, lang),
+                        year=f.year,
+                    ),
+                )
+            )
     figure = current.amount.figure
     if figure and figure not in dict(options):
         options.append((figure, current.label[lang]))
@@ -161,38 +192,64 @@ class OutcomeForm:
     def __init__(self, owner: OwnCasePage, index: int, spec: OutcomeSpec, cases: float):
         self.owner, self.index, self.spec = owner, index, spec
         lang, key, price = owner.lang, spec.key, spec.prices[0]
-        self.kind = widgets.Choice(t("outcome.kind", lang),
-                                   [(k, i18n.t(f"kind.{k}", lang)) for k in KINDS], spec.kind,
-                                   css="own-kind")
+        self.kind = widgets.Choice(
+            t("outcome.kind", lang),
+            [(k, i18n.t(f"kind.{k}", lang)) for k in KINDS],
+            spec.kind,
+            css="own-kind",
+        )
         self.kind.observe(lambda c: owner.restructure(self.with_kind(c["new"])), "value")
-        self.label = owner.text_field(t("outcome.label", lang), spec.label[lang],
-                                      owncase.TEXT_LIMITS["label"])
-        self.count = owner.form_lever(f"{key}.count", form_field("count"),
-                                      spec.value("base_rate"),
-                                      default=owncase.RATE_DEFAULTS[spec.kind], scale=cases,
-                                      hi=cases)
-        self.levers = {name: owner.form_lever(
-            f"{key}.{name}", fields.field("outcome", name), spec.value(name),
-            default=OUTCOME_DEFAULTS.get(name, ""),
-            hi=1.0 if name == "effect" and spec.kind == "entry" else None)
-            for name in OUTCOME_LEVERS if name != "other_benefit_share" or spec.kind == "exit"}
-        self.note = owner.text_field(t("outcome.note", lang), spec.value("effect").note,
-                                     owncase.TEXT_LIMITS["note"])
+        self.label = owner.text_field(
+            t("outcome.label", lang), spec.label[lang], owncase.TEXT_LIMITS["label"]
+        )
+        self.count = owner.form_lever(
+            f"{key}.count",
+            form_field("count"),
+            spec.value("base_rate"),
+            default=owncase.RATE_DEFAULTS[spec.kind],
+            scale=cases,
+            hi=cases,
+        )
+        self.levers = {
+            name: owner.form_lever(
+                f"{key}.{name}",
+                fields.field("outcome", name),
+                spec.value(name),
+                default=OUTCOME_DEFAULTS.get(name, ""),
+                hi=1.0 if name == "effect" and spec.kind == "entry" else None,
+            )
+            for name in OUTCOME_LEVERS
+            if name != "other_benefit_share" or spec.kind == "exit"
+        }
+        self.note = owner.text_field(
+            t("outcome.note", lang), spec.value("effect").note, owncase.TEXT_LIMITS["note"]
+        )
         self.note.placeholder = t("outcome.note_placeholder", lang)
         self.no_effect = widgets.html_box("grades")
-        self.price = widgets.Choice(t("outcome.price", lang), price_options(lang, price),
-                                    price.amount.figure or OWN_PRICE, css="own-price")
+        self.price = widgets.Choice(
+            t("outcome.price", lang),
+            price_options(lang, price),
+            price.amount.figure or OWN_PRICE,
+            css="own-price",
+        )
         self.price.observe(lambda c: owner.restructure(self.with_price(c["new"])), "value")
-        self.amount = owner.form_lever(f"{key}.amount", fields.field("price", "amount"),
-                                       price.amount)
-        self.mode = widgets.Choice(t("outcome.payers", lang),
-                                   [(m, t(f"mode.{m}", lang)) for m in owncase.PAYER_MODES],
-                                   price.mode, css="own-payers")
+        self.amount = owner.form_lever(
+            f"{key}.amount", fields.field("price", "amount"), price.amount
+        )
+        self.mode = widgets.Choice(
+            t("outcome.payers", lang),
+            [(m, t(f"mode.{m}", lang)) for m in owncase.PAYER_MODES],
+            price.mode,
+            css="own-payers",
+        )
         self.mode.observe(lambda c: owner.restructure(self.with_mode(c["new"])), "value")
         self.weeks = owner.form_lever(f"{key}.weeks", form_field("weeks"), self.weeks_value())
-        self.region, self.stat = (owner.form_lever(f"{key}.{payer}", fields.field("price", payer),
-                                                   self.share_value(payer))
-                                  for payer in ("region", "stat"))
+        self.region, self.stat = (
+            owner.form_lever(
+                f"{key}.{payer}", fields.field("price", payer), self.share_value(payer)
+            )
+            for payer in ("region", "stat")
+        )
         self.split = widgets.html_box("grades")
         self.widget = w.VBox(self.children())
         self.widget.add_class("own-outcome")
@@ -200,34 +257,54 @@ class OutcomeForm:
     def children(self) -> list[w.Widget]:
         lang, spec, price = self.owner.lang, self.spec, self.spec.prices[0]
         head = w.HTML(f"<h4>{html.escape(t('outcome.heading', lang, n=self.index + 1))}</h4>")
-        out: list[w.Widget] = [head, self.kind, self.label, self.count, self.levers["effect"],
-                               self.note, self.no_effect]
+        out: list[w.Widget] = [
+            head,
+            self.kind,
+            self.label,
+            self.count,
+            self.levers["effect"],
+            self.note,
+            self.no_effect,
+        ]
         out += [lever for name, lever in self.levers.items() if name != "effect"]
         out.append(self.price)
         if not price.amount.figure:
             out.append(self.amount)
         if price.kind == "wider":
-            wider = t("outcome.wider", lang,
-                      wider=fields.field("scenario", "wider_gains").label[lang])
+            wider = t(
+                "outcome.wider", lang, wider=fields.field("scenario", "wider_gains").label[lang]
+            )
             out.append(w.HTML(f"<p class='grades'>{html.escape(wider)}</p>"))
         else:
             out.append(self.mode)
-            out += {"benefit": [self.weeks], "high_cost": [],
-                    "shares": [self.region, self.stat]}[price.mode]
+            out += {"benefit": [self.weeks], "high_cost": [], "shares": [self.region, self.stat]}[
+                price.mode
+            ]
             out.append(self.split)
         if len(spec.prices) > 1:
-            others = "; ".join(f"{p.label[lang]} ({i18n.dkk(p.amount.resolve() * p.sign, lang)})"
-                               for p in spec.prices[1:])
-            out.append(w.HTML(f"<p class='grades'>"
-                              f"{html.escape(t('outcome.also', lang, prices=others))}</p>"))
+            others = "; ".join(
+                f"{p.label[lang]} ({i18n.dkk(p.amount.resolve() * p.sign, lang)})"
+                for p in spec.prices[1:]
+            )
+            out.append(
+                w.HTML(
+                    f"<p class='grades'>{html.escape(t('outcome.also', lang, prices=others))}</p>"
+                )
+            )
         if len(self.owner.own.outcomes) > 1:
-            out.append(widgets.button(t("form.remove", lang), "own-remove",
-                                      lambda: self.owner.restructure(self.removed)))
+            out.append(
+                widgets.button(
+                    t("form.remove", lang),
+                    "own-remove",
+                    lambda: self.owner.restructure(self.removed),
+                )
+            )
         return out
 
     def weeks_value(self) -> Value:
-        rules = [s.value for s in self.spec.prices[0].payers.values()
-                 if s.rule == "refusion_from_week"]
+        rules = [
+            s.value for s in self.spec.prices[0].payers.values() if s.rule == "refusion_from_week"
+        ]
         return rules[0] if rules else Value(owncase.WEEKS_DEFAULT)
 
     def share_value(self, payer: str, built: float = 0.0) -> Value:
@@ -241,8 +318,12 @@ class OutcomeForm:
         values.update({name: lever.read() for name, lever in self.levers.items()})
         if not values["effect"].figure:
             values["effect"] = replace(values["effect"], note=self.note.value.strip())
-        return replace(spec, label=renamed(spec.label, self.label.value.strip(), lang),
-                       values=values, prices=(self.read_price(), *spec.prices[1:]))
+        return replace(
+            spec,
+            label=renamed(spec.label, self.label.value.strip(), lang),
+            values=values,
+            prices=(self.read_price(), *spec.prices[1:]),
+        )
 
     def read_price(self) -> owncase.PriceSpec:
         """The first price as the fields describe it; payers the reader did not touch stay as
@@ -256,8 +337,9 @@ class OutcomeForm:
             if share.rule == "high_cost_refusion" and amount != price.amount:
                 payers[payer] = replace(share, value=amount)
         if self.region.edited or self.stat.edited:
-            payers = owncase.payers_for("shares", amount, region=self.region.read(),
-                                        stat=self.stat.read())
+            payers = owncase.payers_for(
+                "shares", amount, region=self.region.read(), stat=self.stat.read()
+            )
         return replace(price, amount=amount, payers=payers)
 
     # -- changes of structure (the form is rebuilt) ------------------------------------------
@@ -272,24 +354,34 @@ class OutcomeForm:
     def with_price(self, choice: str) -> Callable[[OwnCase], OwnCase]:
         def apply(own: OwnCase) -> OwnCase:
             outcome = own.outcomes[self.index]
-            amount = Value(number=outcome.prices[0].amount.resolve()) if choice == OWN_PRICE \
+            amount = (
+                Value(number=outcome.prices[0].amount.resolve())
+                if choice == OWN_PRICE
                 else Value(figure=choice)
+            )
             price = owncase.standard_price(amount, self.weeks.read())
             return self.changed(own, replace(outcome, prices=(price, *outcome.prices[1:])))
+
         return apply
 
     def with_mode(self, mode: str) -> Callable[[OwnCase], OwnCase]:
         def apply(own: OwnCase) -> OwnCase:
             outcome = own.outcomes[self.index]
             first = outcome.prices[0]
-            payers = owncase.payers_for(mode, first.amount, self.weeks.read(),
-                                        Value(self.region.value), Value(self.stat.value))
+            payers = owncase.payers_for(
+                mode,
+                first.amount,
+                self.weeks.read(),
+                Value(self.region.value),
+                Value(self.stat.value),
+            )
             price = replace(first, payers=payers)
             return self.changed(own, replace(outcome, prices=(price, *outcome.prices[1:])))
+
         return apply
 
     def removed(self, own: OwnCase) -> OwnCase:
-        return replace(own, outcomes=own.outcomes[:self.index] + own.outcomes[self.index + 1:])
+        return replace(own, outcomes=own.outcomes[: self.index] + own.outcomes[self.index + 1 :])
 
     # -- after a recomputation -------------------------------------------------------------
     def sync(self, spec: OutcomeSpec, outcome: Outcome, cases: float) -> None:
@@ -302,10 +394,12 @@ class OutcomeForm:
             lever.hold(spec.value(name))
         effect = spec.value("effect")
         self.note.disabled = bool(effect.figure)
-        self.note.placeholder = t("outcome.note_figure" if effect.figure
-                                  else "outcome.note_placeholder", lang)
-        self.no_effect.value = "" if outcome.effect else \
-            f"<p>{html.escape(t('outcome.no_effect', lang))}</p>"
+        self.note.placeholder = t(
+            "outcome.note_figure" if effect.figure else "outcome.note_placeholder", lang
+        )
+        self.no_effect.value = (
+            "" if outcome.effect else f"<p>{html.escape(t('outcome.no_effect', lang))}</p>"
+        )
         self.amount.hold(spec.prices[0].amount)
         built = outcome.prices[0]
         self.weeks.hold(self.weeks_value())
@@ -313,8 +407,14 @@ class OutcomeForm:
         self.stat.hold(self.share_value("stat", built.stat))
         shares = {p: i18n.percent(s, lang, 1) for p, s in zip(PAYERS, built.shares())}
         self.split.value = f"<p>{html.escape(t('outcome.split', lang, **shares))}</p>"
-        for lever in (self.count, *self.levers.values(), self.amount, self.weeks, self.region,
-                      self.stat):
+        for lever in (
+            self.count,
+            *self.levers.values(),
+            self.amount,
+            self.weeks,
+            self.region,
+            self.stat,
+        ):
             self.owner.provenance(lever)
 
 
@@ -333,14 +433,21 @@ class OwnCasePage(page.Page):
         own, self.started_from = self.first_case()
         self.start_choice = widgets.Choice(
             t("start.label", lang),
-            [(BLANK, t("start.blank", lang))] + [(n, catalogue.case(n).title[lang])
-                                                 for n in catalogue.cases()],
-            self.started_from or BLANK, css="own-start")
-        self.start_button = widgets.button(t("start.button", lang), "own-start-button",
-                                           self.on_start)
-        self.upload = widgets.FileOpen(self.on_upload, label=t("upload", lang),
-                                       accept=".yaml,.yml", max_bytes=owncase.MAX_FILE,
-                                       css="own-upload")
+            [(BLANK, t("start.blank", lang))]
+            + [(n, catalogue.case(n).title[lang]) for n in catalogue.cases()],
+            self.started_from or BLANK,
+            css="own-start",
+        )
+        self.start_button = widgets.button(
+            t("start.button", lang), "own-start-button", self.on_start
+        )
+        self.upload = widgets.FileOpen(
+            self.on_upload,
+            label=t("upload", lang),
+            accept=".yaml,.yml",
+            max_bytes=owncase.MAX_FILE,
+            css="own-upload",
+        )
         self.form_box = w.VBox()
         self.fill(own)
         self.kpi_box = widgets.html_box("kpis")
@@ -367,54 +474,91 @@ class OwnCasePage(page.Page):
         """Build the form's fields for a case."""
         lang = self.lang
         self.own = own
-        self.name_box = self.text_field(t("form.name", lang), own.title[lang],
-                                        owncase.TEXT_LIMITS["title"])
-        self.summary_box = self.text_field(t("form.summary", lang), own.summary[lang],
-                                           owncase.TEXT_LIMITS["summary"], lines=3)
-        self.area = widgets.Choice(t("form.area", lang), [(a, t(f"area.{a}", lang))
-                                                          for a in AREAS], own.area,
-                                   css="own-area")
+        self.name_box = self.text_field(
+            t("form.name", lang), own.title[lang], owncase.TEXT_LIMITS["title"]
+        )
+        self.summary_box = self.text_field(
+            t("form.summary", lang), own.summary[lang], owncase.TEXT_LIMITS["summary"], lines=3
+        )
+        self.area = widgets.Choice(
+            t("form.area", lang),
+            [(a, t(f"area.{a}", lang)) for a in AREAS],
+            own.area,
+            css="own-area",
+        )
         self.area.observe(self.on_change, "value")
         self.form_levers: dict[str, FormLever] = {}
         for name in ("start_year", *STAFFING, *REFERENCE):
             f = fields.field("scenario", name)
             self.form_levers[name] = self.form_lever(
-                name, f, own.lever(name), default=f.default if isinstance(f.default, str) else "")
-        self.wider = widgets.Choice(fields.field("scenario", "wider_gains").label[lang],
-                                    kind="toggle", css="lever-wider-gains",
-                                    value=str(int(own.lever("wider_gains").resolve())))
+                name, f, own.lever(name), default=f.default if isinstance(f.default, str) else ""
+            )
+        self.wider = widgets.Choice(
+            fields.field("scenario", "wider_gains").label[lang],
+            kind="toggle",
+            css="lever-wider-gains",
+            value=str(int(own.lever("wider_gains").resolve())),
+        )
         self.wider.observe(self.on_change, "value")
         cases = own.lever("cases").resolve()
-        self.outcome_forms = [OutcomeForm(self, i, spec, cases)
-                              for i, spec in enumerate(own.outcomes)]
-        add = widgets.button(t("form.add", lang), "own-add", lambda: self.restructure(
-            lambda own: replace(own, outcomes=(*own.outcomes,
-                                               owncase.new_outcome("entry", own.free_key())))))
+        self.outcome_forms = [
+            OutcomeForm(self, i, spec, cases) for i, spec in enumerate(own.outcomes)
+        ]
+        add = widgets.button(
+            t("form.add", lang),
+            "own-add",
+            lambda: self.restructure(
+                lambda own: replace(
+                    own, outcomes=(*own.outcomes, owncase.new_outcome("entry", own.free_key()))
+                )
+            ),
+        )
         add.disabled = len(own.outcomes) >= MAX_OUTCOMES
         reference = widgets.Disclosure(
             t("form.reference", lang),
-            [w.HTML(f"<p class='grades'>{html.escape(t('form.reference_help', lang))}</p>"),
-             *(self.form_levers[n] for n in REFERENCE)], "own-reference")
+            [
+                w.HTML(f"<p class='grades'>{html.escape(t('form.reference_help', lang))}</p>"),
+                *(self.form_levers[n] for n in REFERENCE),
+            ],
+            "own-reference",
+        )
 
         def heading(key: str) -> w.HTML:
             return w.HTML(f"<h3>{html.escape(t(key, lang))}</h3>")
 
         old = self.form_box.children
         self.form_box.children = [
-            heading("form.about"), self.name_box, self.summary_box, self.area,
-            self.form_levers["start_year"], heading("form.staffing"),
-            *(self.form_levers[n] for n in STAFFING), reference, self.wider,
-            heading("form.outcomes"), *(f.widget for f in self.outcome_forms), add]
+            heading("form.about"),
+            self.name_box,
+            self.summary_box,
+            self.area,
+            self.form_levers["start_year"],
+            heading("form.staffing"),
+            *(self.form_levers[n] for n in STAFFING),
+            reference,
+            self.wider,
+            heading("form.outcomes"),
+            *(f.widget for f in self.outcome_forms),
+            add,
+        ]
         for widget in old:
             close_tree(widget)
 
-    def form_lever(self, name: str, field: Field, value: Value, default: str = "",
-                   scale: float = 1.0, hi: float | None = None) -> FormLever:
+    def form_lever(
+        self,
+        name: str,
+        field: Field,
+        value: Value,
+        default: str = "",
+        scale: float = 1.0,
+        hi: float | None = None,
+    ) -> FormLever:
         return FormLever(field, self.lang, value, self.on_change, default, scale, name, hi)
 
     def text_field(self, label: str, value: str, most: int, lines: int = 1) -> widgets.TextField:
-        box = widgets.TextField(label=label, value=value, max_length=most, lines=lines,
-                                css="own-text")
+        box = widgets.TextField(
+            label=label, value=value, max_length=most, lines=lines, css="own-text"
+        )
         box.observe(self.on_change, "value")
         return box
 
@@ -424,13 +568,20 @@ class OwnCasePage(page.Page):
         parts = [f"<p>{html.escape(lever.field.help[lang])}</p>"]
         if value.figure:
             f = catalogue.figure(value.figure)
-            lever.info_title = t("source.default" if lever.emptied else "source.figure", lang,
-                                 source=f.source_title or i18n.grade_text(f.grade, lang),
-                                 year=f.year, grade=f.grade)
+            lever.info_title = t(
+                "source.default" if lever.emptied else "source.figure",
+                lang,
+                source=f.source_title or i18n.grade_text(f.grade, lang),
+                year=f.year,
+                grade=f.grade,
+            )
             parts.append(page.source_html(f, lang))
         else:
-            lever.info_title = t("source.own_note", lang, note=value.note[:80]) if value.note \
+            lever.info_title = (
+                t("source.own_note", lang, note=value.note[:80])
+                if value.note
                 else t("source.own", lang)
+            )
         lever.info_html = "".join(parts)
 
     # -- reading the form ----------------------------------------------------------------------
@@ -442,10 +593,14 @@ class OwnCasePage(page.Page):
         if self.wider.value != str(int(own.lever("wider_gains").resolve())):
             levers["wider_gains"] = Value(float(self.wider.value))
         summary = self.summary_box.value.strip()
-        return replace(own, title=renamed(own.title, self.name_box.value.strip(), lang),
-                       summary=renamed(own.summary, summary, lang) if summary else
-                       owncase.blank().summary, area=self.area.value, levers=levers,
-                       outcomes=tuple(f.read() for f in self.outcome_forms))
+        return replace(
+            own,
+            title=renamed(own.title, self.name_box.value.strip(), lang),
+            summary=renamed(own.summary, summary, lang) if summary else owncase.blank().summary,
+            area=self.area.value,
+            levers=levers,
+            outcomes=tuple(f.read() for f in self.outcome_forms),
+        )
 
     def sync_form(self, built: Case) -> None:
         """Show the case as the model read it (values, provenance, limits) without recomputing."""
@@ -518,17 +673,31 @@ class OwnCasePage(page.Page):
         controls.add_class("levers")
         controls.add_class("own-form")
         bar = self.download_bar(lambda: self.result)
-        bar.children = (*bar.children, widgets.button(t("download_yaml", lang), "download-yaml",
-                                                      self.send_yaml))
-        sources = widgets.Disclosure(i18n.t("source.table_title", lang), [self.sources],
-                                     "sources-disclosure")
-        results = w.VBox([self.notice_box, self.compare_box, self.kpi_box, self.chance_box,
-                          self.chart_box, bar, sources])
+        bar.children = (
+            *bar.children,
+            widgets.button(t("download_yaml", lang), "download-yaml", self.send_yaml),
+        )
+        sources = widgets.Disclosure(
+            i18n.t("source.table_title", lang), [self.sources], "sources-disclosure"
+        )
+        results = w.VBox(
+            [
+                self.notice_box,
+                self.compare_box,
+                self.kpi_box,
+                self.chance_box,
+                self.chart_box,
+                bar,
+                sources,
+            ]
+        )
         results.add_class("results")
         main = w.Box([controls, results])
         main.add_class("main")
-        head = w.HTML(f"<h1>{html.escape(t('title', lang))}</h1>"
-                      f"<p class='summary'>{html.escape(t('intro', lang))}</p>")
+        head = w.HTML(
+            f"<h1>{html.escape(t('title', lang))}</h1>"
+            f"<p class='summary'>{html.escape(t('intro', lang))}</p>"
+        )
         return w.VBox([head, main])
 
     def show(self, s: Scenario) -> None:
@@ -538,13 +707,22 @@ class OwnCasePage(page.Page):
         sim = uncertainty.simulate(s, DRAWS, seed=0, case=self.built)
         self.chance_box.value = (
             "<div class='kpi-grid'>"
-            + kpis.card("p_payback", i18n.percent(sim.p_payback, lang),
-                        i18n.t("how_sure.p_payback_sub", lang), lang)
-            + kpis.card("p_npv", i18n.percent(sim.p_npv_positive, lang),
-                        i18n.t("how_sure.p_npv_sub", lang), lang,
-                        title=i18n.t("how_sure.p_npv", lang))
+            + kpis.card(
+                "p_payback",
+                i18n.percent(sim.p_payback, lang),
+                i18n.t("how_sure.p_payback_sub", lang),
+                lang,
+            )
+            + kpis.card(
+                "p_npv",
+                i18n.percent(sim.p_npv_positive, lang),
+                i18n.t("how_sure.p_npv_sub", lang),
+                lang,
+                title=i18n.t("how_sure.p_npv", lang),
+            )
             + f"</div><p class='grades'>"
-              f"{html.escape(t('chance_note', lang, draws=i18n.number(DRAWS, lang)))}</p>")
+            f"{html.escape(t('chance_note', lang, draws=i18n.number(DRAWS, lang)))}</p>"
+        )
         self.compare_box.value = self.comparison(r)
         self.chart_box.children = [
             self.chart("cumulative", charts.cumulative_net(r, lang), s),
@@ -562,8 +740,13 @@ class OwnCasePage(page.Page):
             return ""
         lang = self.lang
         preset = model.evaluate(catalogue.load_case(self.started_from))
-        text = t("compare", lang, case=catalogue.case(self.started_from).title[lang],
-                 preset=i18n.millions(preset.npv, lang), own=i18n.millions(r.npv, lang))
+        text = t(
+            "compare",
+            lang,
+            case=catalogue.case(self.started_from).title[lang],
+            preset=i18n.millions(preset.npv, lang),
+            own=i18n.millions(r.npv, lang),
+        )
         return f"<p>{html.escape(i18n.tidy(text))}</p>"
 
     def whole_query(self) -> str:
@@ -573,16 +756,20 @@ class OwnCasePage(page.Page):
         """The link: the whole case while it fits, else the page alone (a notice offers the
         file instead)."""
         whole = self.whole_query()
-        return whole if len(whole) <= owncase.MAX_LINK else \
-            urlencode({"case": OWN, "lang": self.lang})
+        return (
+            whole if len(whole) <= owncase.MAX_LINK else urlencode({"case": OWN, "lang": self.lang})
+        )
 
     def case_file(self) -> Case | None:
         """The reader's case: its sources label the downloads and grade the draws."""
         return getattr(self, "built", None)
 
     def send_yaml(self) -> None:
-        self.chrome.send_file(export.file_name(OWN, "case", self.lang, "yaml"), YAML_MIME,
-                              owncase.to_yaml(self.own, self.lang).encode("utf-8"))
+        self.chrome.send_file(
+            export.file_name(OWN, "case", self.lang, "yaml"),
+            YAML_MIME,
+            owncase.to_yaml(self.own, self.lang).encode("utf-8"),
+        )
 
 
 def app(query: str | None = None) -> w.Widget:

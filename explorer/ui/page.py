@@ -81,9 +81,11 @@ class Page:
         self.notices: list[links.Notice] = list(self.link.notices)
         self.errors: list[str] = []
         self.url = page_url()
-        self.chrome = widgets.Chrome(page=self.name, pages=[[p, i18n.t(f"page.{p}", self.lang)]
-                                                            for p in PAGES],
-                                     texts=chrome_texts(self.lang))
+        self.chrome = widgets.Chrome(
+            page=self.name,
+            pages=[[p, i18n.t(f"page.{p}", self.lang)] for p in PAGES],
+            texts=chrome_texts(self.lang),
+        )
         self.notice_box = widgets.html_box("notices")
         self.levers: dict[str, widgets.Lever] = {}
         self.charts: dict[str, widgets.Chart] = {}
@@ -112,13 +114,21 @@ class Page:
         return {}
 
     # -- levers ------------------------------------------------------------------------------
-    def lever(self, name: str, value: float, group: str = "scenario", slider: bool = True,
-              **limits) -> widgets.Lever:
-        """A lever for a field, with its help and the source of its default."""
+    def lever(
+        self,
+        name: str,
+        value: float,
+        group: str = "scenario",
+        slider: bool = True,
+        hi: float | None = None,
+    ) -> widgets.Lever:
+        """A lever for a field, with its help and the source of its default; ``hi`` narrows the
+        field's upper bound."""
         key = name.split(".")[-1]
         f = fields.field(group, key)
-        lever = widgets.Lever(f, self.lang, value, self.info_html(name, f), slider=slider,
-                              name=name, **limits)
+        lever = widgets.Lever(
+            f, self.lang, value, self.info_html(name, f), slider=slider, name=name, hi=hi
+        )
         lever.observe(self.on_change, "value")
         self.levers[name] = lever
         return lever
@@ -142,15 +152,21 @@ class Page:
         return f.default if isinstance(f.default, str) else None
 
     def lever_values(self, group: str = "scenario") -> dict[str, float]:
-        return {name: lever.number for name, lever in self.levers.items()
-                if lever.field.group == group and "." not in name}
+        return {
+            name: lever.number
+            for name, lever in self.levers.items()
+            if lever.field.group == group and "." not in name
+        }
 
     def scenario(self) -> Scenario:
         """The scenario the levers describe now (fields without a lever keep the link's value)."""
         s = self.base.replace(**self.lever_values("scenario"))
         for o in s.outcomes:
-            changes = {n.split(".")[1]: lever.number for n, lever in self.levers.items()
-                       if n.startswith(f"{o.key}.")}
+            changes = {
+                n.split(".")[1]: lever.number
+                for n, lever in self.levers.items()
+                if n.startswith(f"{o.key}.")
+            }
             if changes:
                 s = s.replace_outcome(o.key, **changes)
         return s
@@ -175,7 +191,7 @@ class Page:
 
     # -- recomputing ---------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Recompute from the levers; a value that does not fit shows a notice, never a traceback."""
+        """Recompute from the levers; a value that does not fit gives a notice, not a traceback."""
         try:
             scenario = self.scenario()
         except FieldError as error:
@@ -198,8 +214,11 @@ class Page:
         return links.build(scenario, self.lang, self.extras, {**self.params, **self.page_params()})
 
     def share_url(self) -> str:
-        return f"{self.url}?{self.query(self.current)}" if self.url else \
-            f"{self.name}.ipynb?{self.query(self.current)}"
+        return (
+            f"{self.url}?{self.query(self.current)}"
+            if self.url
+            else f"{self.name}.ipynb?{self.query(self.current)}"
+        )
 
     def show_notices(self) -> None:
         items = [n.text(self.lang) for n in self.notices] + self.errors
@@ -207,23 +226,34 @@ class Page:
             self.notice_box.value = ""
             return
         lis = "".join(f"<li>{html.escape(i)}</li>" for i in items)
-        self.notice_box.value = (f"<div class='notice' role='status'><b>"
-                                 f"{i18n.t('notice.title', self.lang)}</b><ul>{lis}</ul></div>")
+        self.notice_box.value = (
+            f"<div class='notice' role='status'><b>"
+            f"{i18n.t('notice.title', self.lang)}</b><ul>{lis}</ul></div>"
+        )
 
     # -- charts and downloads --------------------------------------------------------------------
     def chart(self, key: str, body: dict, scenario: Scenario) -> widgets.Chart:
         """Create or update chart ``key`` from a chart body."""
-        texts = {"download": i18n.t("chart.download", self.lang),
-                 "title": body.get("title", ""), "caption": body.get("title", "")}
+        texts = {
+            "download": i18n.t("chart.download", self.lang),
+            "title": body.get("title", ""),
+            "caption": body.get("title", ""),
+        }
         spec = charts.for_page(body)
-        export_spec = charts.for_download(body, self.describe(scenario),
-                                          self.source_line(scenario), self.share_url())
+        export_spec = charts.for_download(
+            body, self.describe(scenario), self.source_line(scenario), self.share_url()
+        )
         stem = f"{scenario.case}-{i18n.t(f'chart.file.{key}', self.lang)}"
         chart = self.charts.get(key)
         if chart is None:
-            chart = widgets.Chart(spec=spec, export_spec=export_spec, texts=texts,
-                                  locale=charts.FORMAT_LOCALE[self.lang], file_stem=stem,
-                                  css=f"chart-{key}")
+            chart = widgets.Chart(
+                spec=spec,
+                export_spec=export_spec,
+                texts=texts,
+                locale=charts.FORMAT_LOCALE[self.lang],
+                file_stem=stem,
+                css=f"chart-{key}",
+            )
             self.charts[key] = chart
         else:
             chart.export_spec = export_spec
@@ -248,33 +278,44 @@ class Page:
 
     def download_bar(self, table_result) -> w.Widget:
         """Buttons for the yearly table (CSV) and the workbook with live formulas (XLSX)."""
+
         def csv() -> None:
             r = table_result()
-            data = export.csv_text(r, self.lang, self.share_url(),
-                                   self.case_file()).encode("utf-8-sig")
-            self.chrome.send_file(export.file_name(r.scenario.case, "table", self.lang, "csv"),
-                                  "text/csv", data)
+            data = export.csv_text(r, self.lang, self.share_url(), self.case_file()).encode(
+                "utf-8-sig"
+            )
+            self.chrome.send_file(
+                export.file_name(r.scenario.case, "table", self.lang, "csv"), "text/csv", data
+            )
 
         def xlsx() -> None:
             from .. import workbook
 
             r = table_result()
-            self.chrome.send_file(export.file_name(r.scenario.case, "workbook", self.lang,
-                                                   "xlsx"), workbook.MIME,
-                                  workbook.xlsx_bytes(r, self.lang, self.share_url(),
-                                                      self.case_file()))
+            self.chrome.send_file(
+                export.file_name(r.scenario.case, "workbook", self.lang, "xlsx"),
+                workbook.MIME,
+                workbook.xlsx_bytes(r, self.lang, self.share_url(), self.case_file()),
+            )
 
-        bar = w.HBox([w.HTML(f"<b>{i18n.t('download.title', self.lang)}</b>"),
-                      widgets.button(i18n.t("download.csv", self.lang), "download-csv", csv),
-                      widgets.button(i18n.t("download.xlsx", self.lang), "download-xlsx", xlsx)])
+        bar = w.HBox(
+            [
+                w.HTML(f"<b>{i18n.t('download.title', self.lang)}</b>"),
+                widgets.button(i18n.t("download.csv", self.lang), "download-csv", csv),
+                widgets.button(i18n.t("download.xlsx", self.lang), "download-xlsx", xlsx),
+            ]
+        )
         bar.add_class("download-bar")
         self.downloads = bar
         return bar
 
     def case_choice(self) -> widgets.Choice:
-        choice = widgets.Choice(i18n.t("case", self.lang),
-                                [(n, catalogue.case(n).title[self.lang])
-                                 for n in catalogue.cases()], self.base.case, css="case-picker")
+        choice = widgets.Choice(
+            i18n.t("case", self.lang),
+            [(n, catalogue.case(n).title[self.lang]) for n in catalogue.cases()],
+            self.base.case,
+            css="case-picker",
+        )
         choice.observe(self.on_case, "value")
         return choice
 
@@ -294,15 +335,19 @@ def source_html(f: catalogue.Figure, lang: str) -> str:
     """One figure's source in words, with its link, year and evidence grade."""
     grade = html.escape(i18n.grade_text(f.grade, lang))
     if f.source_url:
-        link = (f"<a href='{html.escape(f.source_url)}' target='_blank' rel='noopener'>"
-                f"{html.escape(f.source_title or f.source_url)}</a>")
+        link = (
+            f"<a href='{html.escape(f.source_url)}' target='_blank' rel='noopener'>"
+            f"{html.escape(f.source_title or f.source_url)}</a>"
+        )
         head = html.escape(i18n.t("source.from", lang, link="\0", year=f.year)).replace("\0", link)
     elif f.is_fitted:
         head = html.escape(i18n.t("source.fitted", lang))
     else:
         head = html.escape(i18n.t("source.none", lang))
-    return (f"<p class='source grade-{f.grade}'>{head} · <span class='grade'>{f.grade}: {grade}"
-            f"</span><br><span class='note'>{html.escape(f.note_in(lang))}</span></p>")
+    return (
+        f"<p class='source grade-{f.grade}'>{head} · <span class='grade'>{f.grade}: {grade}"
+        f"</span><br><span class='note'>{html.escape(f.note_in(lang))}</span></p>"
+    )
 
 
 def quiet_errors() -> None:
@@ -329,8 +374,10 @@ def quiet_errors() -> None:
 
     def showtraceback(*_args, **_kwargs) -> None:
         kind = sys.exc_info()[0]
-        log.warning("a widget message raised %s; not shown to the reader",
-                    kind.__name__ if kind else "an error")
+        log.warning(
+            "a widget message raised %s; not shown to the reader",
+            kind.__name__ if kind else "an error",
+        )
 
     shell.showtraceback = showtraceback
 
@@ -343,7 +390,7 @@ def prepare(charts_used: bool = True) -> None:
 
     quiet_errors()
     for name in catalogue.cases():
-        model.evaluate(catalogue.load_case(name)).yearly
+        _ = model.evaluate(catalogue.load_case(name)).yearly
     claims.claims()
     i18n.catalogue()
     style()

@@ -23,7 +23,8 @@ def cache_dir() -> Path:
     """Where the bundle is kept: $EXPLORER_CACHE, else $XDG_CACHE_HOME or ~/.cache."""
     root = os.environ.get("EXPLORER_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache"),
-        "social-investment-explorer")
+        "social-investment-explorer",
+    )
     return Path(root)
 
 
@@ -52,8 +53,9 @@ def bundle() -> str:
     text = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False,
-                                         encoding="utf-8") as handle:
+        with tempfile.NamedTemporaryFile(
+            "w", dir=path.parent, delete=False, encoding="utf-8"
+        ) as handle:
             handle.write(text)
         os.chmod(handle.name, 0o644)
         os.replace(handle.name, path)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
 
 import ipywidgets as w
 import pandas as pd
 
-from .. import catalogue, engine, financing, i18n, model
+from .. import catalogue, financing, i18n, model
 from ..financing import Terms
 from ..scenario import Scenario
 from . import charts, kpis, page, widgets
@@ -24,8 +25,11 @@ class WhoPays(page.Page):
         s = self.base
         self.picker = self.case_choice()
         for name in SCENARIO:
-            self.lever(name, getattr(s, name), **({"hi": s.caseload_before}
-                                                  if name == "caseload_after" else {}))
+            self.lever(
+                name,
+                getattr(s, name),
+                hi=s.caseload_before if name == "caseload_after" else None,
+            )
         terms = Terms(**self.extras.get("terms", {}))
         for name in financing.fields.of(Terms):
             self.lever(name, getattr(terms, name), group="terms")
@@ -35,28 +39,38 @@ class WhoPays(page.Page):
         self.chart_box = w.VBox()
 
     def layout(self) -> w.Widget:
-        t = lambda key: i18n.t(f"who_pays.{key}", self.lang)  # noqa: E731
-        controls = w.VBox([self.picker] + [self.levers[n] for n in SCENARIO]
-                          + [w.HTML(f"<h3>{html.escape(t('terms'))}</h3>")]
-                          + [self.levers[n] for n in financing.fields.of(Terms)])
+        t = lambda key: i18n.t(f"who_pays.{key}", self.lang)
+        controls = w.VBox(
+            [self.picker]
+            + [self.levers[n] for n in SCENARIO]
+            + [w.HTML(f"<h3>{html.escape(t('terms'))}</h3>")]
+            + [self.levers[n] for n in financing.fields.of(Terms)]
+        )
         controls.add_class("levers")
-        results = w.VBox([self.notice_box, self.kpi_box, self.words, self.chart_box, self.table,
-                          self.download_bar(lambda: self.result)])
+        results = w.VBox(
+            [
+                self.notice_box,
+                self.kpi_box,
+                self.words,
+                self.chart_box,
+                self.table,
+                self.download_bar(lambda: self.result),
+            ]
+        )
         results.add_class("results")
         main = w.Box([controls, results])
         main.add_class("main")
-        head = w.HTML(f"<h1>{html.escape(t('title'))}</h1>"
-                      f"<p class='summary'>{html.escape(t('intro'))}</p>")
+        head = w.HTML(
+            f"<h1>{html.escape(t('title'))}</h1><p class='summary'>{html.escape(t('intro'))}</p>"
+        )
         return w.VBox([head, main])
 
     def terms(self) -> Terms:
         return Terms(**self.lever_values("terms"))
 
     def refresh(self) -> None:
-        try:
+        with contextlib.suppress(ValueError):
             self.extras["terms"] = {k: v for k, v in self.lever_values("terms").items()}
-        except ValueError:
-            pass
         super().refresh()
 
     def show(self, s: Scenario) -> None:
@@ -71,21 +85,47 @@ class WhoPays(page.Page):
         share = y["savings_kommune"].sum() / total if total > 0 else math.nan
         bond = self.summary.set_index("arrangement").loc["impact_bond"]
         price = bond["kommune_extra_cost"]
-        self.kpi_box.value = "<div class='kpi-grid'>" + "".join([
-            kpis.card("payback_year", *_pb(r.calendar(r.payback_year_discounted),
-                                           r.calendar(r.payback_year), lang), lang),
-            kpis.card("payback_year_kommune", *_pb(r.calendar(r.payback_year_kommune_discounted),
-                                                   r.calendar(r.payback_year_kommune), lang),
-                      lang),
-            kpis.card("share_kommune", i18n.percent(share, lang) if total > 0
-                      else i18n.t("not_defined", lang), "", lang,
-                      title=i18n.t("who_pays.share_kommune", lang)),
-            kpis.card("price_of_finance", i18n.millions(price, lang),
-                      i18n.t("who_pays.price_sub", lang), lang,
-                      title=i18n.t("who_pays.price_of_finance", lang)),
-        ]) + "</div>"
-        self.words.value = "".join(f"<p>{html.escape(p)}</p>" for p in self.sentences(r, terms,
-                                                                                     total))
+        self.kpi_box.value = (
+            "<div class='kpi-grid'>"
+            + "".join(
+                [
+                    kpis.card(
+                        "payback_year",
+                        *_pb(
+                            r.calendar(r.payback_year_discounted), r.calendar(r.payback_year), lang
+                        ),
+                        lang,
+                    ),
+                    kpis.card(
+                        "payback_year_kommune",
+                        *_pb(
+                            r.calendar(r.payback_year_kommune_discounted),
+                            r.calendar(r.payback_year_kommune),
+                            lang,
+                        ),
+                        lang,
+                    ),
+                    kpis.card(
+                        "share_kommune",
+                        i18n.percent(share, lang) if total > 0 else i18n.t("not_defined", lang),
+                        "",
+                        lang,
+                        title=i18n.t("who_pays.share_kommune", lang),
+                    ),
+                    kpis.card(
+                        "price_of_finance",
+                        i18n.millions(price, lang),
+                        i18n.t("who_pays.price_sub", lang),
+                        lang,
+                        title=i18n.t("who_pays.price_of_finance", lang),
+                    ),
+                ]
+            )
+            + "</div>"
+        )
+        self.words.value = "".join(
+            f"<p>{html.escape(p)}</p>" for p in self.sentences(r, terms, total)
+        )
         self.table.value = self.table_html(names)
         self.chart_box.children = [
             self.chart("payers", charts.savings_by_payer(r, lang), s),
@@ -94,59 +134,97 @@ class WhoPays(page.Page):
 
     def sentences(self, r: model.Result, terms: Terms, total: float) -> list[str]:
         lang, y = self.lang, r.yearly
-        m = lambda v: i18n.millions(v, lang)  # noqa: E731
-        pct = lambda v: i18n.percent(v, lang)  # noqa: E731
-        t = lambda key, **kw: i18n.t(f"who_pays.{key}", lang, **kw)  # noqa: E731
+        m = lambda v: i18n.millions(v, lang)
+        pct = lambda v: i18n.percent(v, lang)
+        t = lambda key, **kw: i18n.t(f"who_pays.{key}", lang, **kw)
         region = y["savings_region"].sum()
-        out = [t("pocket", total=m(total), kommune=m(y["savings_kommune"].sum()),
-                 stat=m(y["savings_stat"].sum()),
-                 region=t("region", region=m(region)) if region else "")]
+        out = [
+            t(
+                "pocket",
+                total=m(total),
+                kommune=m(y["savings_kommune"].sum()),
+                stat=m(y["savings_stat"].sum()),
+                region=t("region", region=m(region)) if region else "",
+            )
+        ]
         out.append(t("not_savings", years=terms.bond_years))
         invest, paid = financing.bond_payments(r, terms)
         measured = financing.measured_share(r)
         row = self.summary.set_index("arrangement").loc["impact_bond"]
         if measured >= terms.bond_trigger:
             irr = row["investor_irr"]
-            out.append(t("bond_works", measured=pct(measured), trigger=pct(terms.bond_trigger),
-                         paid=m(paid.sum()), invested=m(invest.sum()),
-                         price=m(abs(row["kommune_extra_cost"])),
-                         more_less=i18n.t("more" if row["kommune_extra_cost"] >= 0 else "less",
-                                          lang),
-                         irr=t("irr", rate=i18n.percent(irr, lang, 1)) if irr == irr and irr > 0
-                         else t("irr_none")))
+            out.append(
+                t(
+                    "bond_works",
+                    measured=pct(measured),
+                    trigger=pct(terms.bond_trigger),
+                    paid=m(paid.sum()),
+                    invested=m(invest.sum()),
+                    price=m(abs(row["kommune_extra_cost"])),
+                    more_less=i18n.t("more" if row["kommune_extra_cost"] >= 0 else "less", lang),
+                    irr=t("irr", rate=i18n.percent(irr, lang, 1))
+                    if irr == irr and irr > 0
+                    else t("irr_none"),
+                )
+            )
         else:
-            out.append(t("bond_fails", measured=pct(measured), trigger=pct(terms.bond_trigger),
-                         invested=m(invest.sum())))
+            out.append(
+                t(
+                    "bond_fails",
+                    measured=pct(measured),
+                    trigger=pct(terms.bond_trigger),
+                    invested=m(invest.sum()),
+                )
+            )
         out.append(t("after"))
         f = catalogue.figure
-        out.append(t("peterborough", trigger=i18n.percent(f("peterborough.trigger").value, lang,
-                                                          1),
-                     cap=pct(f("peterborough.cap").value), result=pct(f("peterborough.result").value),
-                     ret=pct(f("peterborough.investor_return").value),
-                     years=int(f("impact60.years").value),
-                     impact=i18n.percent(f("impact60.return").value, lang, 1)))
+        out.append(
+            t(
+                "peterborough",
+                trigger=i18n.percent(f("peterborough.trigger").value, lang, 1),
+                cap=pct(f("peterborough.cap").value),
+                result=pct(f("peterborough.result").value),
+                ret=pct(f("peterborough.investor_return").value),
+                years=int(f("impact60.years").value),
+                impact=i18n.percent(f("impact60.return").value, lang, 1),
+            )
+        )
         return [i18n.tidy(p) for p in out]
 
     def table_html(self, names: dict[str, str]) -> str:
         lang = self.lang
-        cols = ("arrangement", "pv_kommune", "pv_stat", "pv_investor", "investor_irr",
-                "kommune_extra_cost")
-        head = "".join(f"<th scope='col'>{html.escape(i18n.t(f'who_pays.columns.{c}', lang))}"
-                       f"</th>" for c in cols)
+        cols = (
+            "arrangement",
+            "pv_kommune",
+            "pv_stat",
+            "pv_investor",
+            "investor_irr",
+            "kommune_extra_cost",
+        )
+        head = "".join(
+            f"<th scope='col'>{html.escape(i18n.t(f'who_pays.columns.{c}', lang))}</th>"
+            for c in cols
+        )
         rows = []
         for row in self.summary.itertuples():
             irr = row.investor_irr
             cells = [f"<th scope='row'>{html.escape(names[row.arrangement])}</th>"]
-            cells += [f"<td class='num'>{i18n.number(getattr(row, c) / 1e6, lang, 1)}</td>"
-                      for c in ("pv_kommune", "pv_stat", "pv_investor")]
-            cells.append(f"<td class='num'>{'—' if pd.isna(irr) else i18n.percent(irr, lang, 1)}"
-                         "</td>")
-            cells.append(f"<td class='num'>{i18n.number(row.kommune_extra_cost / 1e6, lang, 1)}"
-                         "</td>")
+            cells += [
+                f"<td class='num'>{i18n.number(getattr(row, c) / 1e6, lang, 1)}</td>"
+                for c in ("pv_kommune", "pv_stat", "pv_investor")
+            ]
+            cells.append(
+                f"<td class='num'>{'—' if pd.isna(irr) else i18n.percent(irr, lang, 1)}</td>"
+            )
+            cells.append(
+                f"<td class='num'>{i18n.number(row.kommune_extra_cost / 1e6, lang, 1)}</td>"
+            )
             rows.append("<tr>" + "".join(cells) + "</tr>")
         note = html.escape(i18n.t("who_pays.table_note", lang, year=catalogue.price_year()))
-        return (f"<div class='table-wrap'><table class='arrangements'><thead><tr>{head}</tr>"
-                f"</thead><tbody>{''.join(rows)}</tbody></table></div><p class='grades'>{note}</p>")
+        return (
+            f"<div class='table-wrap'><table class='arrangements'><thead><tr>{head}</tr>"
+            f"</thead><tbody>{''.join(rows)}</tbody></table></div><p class='grades'>{note}</p>"
+        )
 
 
 def _pb(discounted: int | None, plain: int | None, lang: str) -> tuple[str, str]:

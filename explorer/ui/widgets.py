@@ -10,9 +10,9 @@ from __future__ import annotations
 import base64
 import html
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import PurePosixPath
-from typing import Callable
 
 import anywidget
 import ipywidgets as w
@@ -62,15 +62,30 @@ class Lever(anywidget.AnyWidget):
     css = traitlets.Unicode("").tag(sync=True)
     lang = traitlets.Unicode("da").tag(sync=True)
 
-    def __init__(self, field: Field, lang: str, value: float, info_html: str = "",
-                 slider: bool = True, lo: float | None = None, hi: float | None = None,
-                 step: float | None = None, name: str | None = None):
+    def __init__(
+        self,
+        field: Field,
+        lang: str,
+        value: float,
+        info_html: str = "",
+        slider: bool = True,
+        lo: float | None = None,
+        hi: float | None = None,
+        step: float | None = None,
+        name: str | None = None,
+    ):
         self.field, self.name = field, name or field.name
-        super().__init__(min=field.lo if lo is None else lo, max=field.hi if hi is None else hi,
-                         step=field.step if step is None else step, label=field.label[lang],
-                         info_title=i18n.t("lever.about", lang), info_html=info_html,
-                         slider=slider, lang=lang,
-                         css="lever-" + self.name.replace(".", "-").replace("_", "-"))
+        super().__init__(
+            min=field.lo if lo is None else lo,
+            max=field.hi if hi is None else hi,
+            step=field.step if step is None else step,
+            label=field.label[lang],
+            info_title=i18n.t("lever.about", lang),
+            info_html=info_html,
+            slider=slider,
+            lang=lang,
+            css="lever-" + self.name.replace(".", "-").replace("_", "-"),
+        )
         self.set(value)
         self.observe(self._typed, "typed")
         self.observe(self._show, "value")
@@ -113,19 +128,26 @@ class Choice(anywidget.AnyWidget):
 
     _esm = _js("choice.js")
     value = traitlets.Unicode("").tag(sync=True)
-    options = traitlets.List([]).tag(sync=True)
+    options: traitlets.List[list[str]] = traitlets.List([]).tag(sync=True)
     label = traitlets.Unicode("").tag(sync=True)
     kind = traitlets.Unicode("select").tag(sync=True)
     css = traitlets.Unicode("").tag(sync=True)
 
-    def __init__(self, label: str, options: list[tuple[str, str]] | None = None, value: str = "",
-                 kind: str = "select", css: str = ""):
+    def __init__(
+        self,
+        label: str,
+        options: list[tuple[str, str]] | None = None,
+        value: str = "",
+        kind: str = "select",
+        css: str = "",
+    ):
         options = options or []
         keys = [k for k, _ in options]
         if kind == "select" and value not in keys:
             value = keys[0] if keys else ""
-        super().__init__(label=label, options=[list(o) for o in options], value=value,
-                         kind=kind, css=css)
+        super().__init__(
+            label=label, options=[list(o) for o in options], value=value, kind=kind, css=css
+        )
 
 
 class Chart(anywidget.AnyWidget):
@@ -145,7 +167,7 @@ class Chrome(anywidget.AnyWidget):
 
     _esm = _js("chrome.js")
     page = traitlets.Unicode("").tag(sync=True)
-    pages = traitlets.List([]).tag(sync=True)
+    pages: traitlets.List[list[str]] = traitlets.List([]).tag(sync=True)
     query = traitlets.Unicode("").tag(sync=True)
     other_query = traitlets.Unicode("").tag(sync=True)
     texts = traitlets.Dict({}).tag(sync=True)
@@ -207,9 +229,11 @@ def html_box(css: str, value: str = "") -> w.HTML:
 
 
 def kpi_html(title: str, value: str, sub: str = "", css: str = "") -> str:
-    return (f"<div class='kpi {css}'><div class='kpi-title'>{html.escape(title)}</div>"
-            f"<div class='kpi-value'>{html.escape(value)}</div>"
-            f"<div class='kpi-sub'>{html.escape(sub)}</div></div>")
+    return (
+        f"<div class='kpi {css}'><div class='kpi-title'>{html.escape(title)}</div>"
+        f"<div class='kpi-value'>{html.escape(value)}</div>"
+        f"<div class='kpi-sub'>{html.escape(sub)}</div></div>"
+    )
 
 
 def button(text: str, css: str, on_click: Callable[[], None]) -> w.Button:

@@ -8,11 +8,17 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-
 from servers import ARTIFACTS, ROOT, Voila, chromium_path
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 AXE = ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1440, "height": 1000}
 PHONE = {"width": 390, "height": 844}
@@ -28,8 +34,11 @@ def pytest_collection_modifyitems(items):
 def browser_type_launch_args(browser_type_launch_args):
     path = chromium_path()
     if path is None:
-        pytest.fail("Debian's chromium is missing: run 'make test' as root (it installs it) or "
-                    "'apt-get install chromium'", pytrace=False)
+        pytest.fail(
+            "Debian's chromium is missing: run 'make test' as root (it installs it) or "
+            "'apt-get install chromium'",
+            pytrace=False,
+        )
     return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
 
 
@@ -76,8 +85,10 @@ def screenshot():
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{name}.png"
         width = page.viewport_size["width"]
-        height = page.evaluate("Math.max(...Array.from(document.querySelectorAll('body, body *'))"
-                               ".map(e => e.scrollHeight))")
+        height = page.evaluate(
+            "Math.max(...Array.from(document.querySelectorAll('body, body *'))"
+            ".map(e => e.scrollHeight))"
+        )
         page.set_viewport_size({"width": width, "height": min(int(height) + 40, 8000)})
         page.wait_for_timeout(300)
         page.screenshot(path=str(path), full_page=True)
@@ -90,15 +101,19 @@ def screenshot():
 def axe():
     """axe(page) -> the serious and critical accessibility violations on the page."""
     if not AXE.exists():
-        pytest.fail(f"axe-core is missing at {AXE}: run 'make test' (it installs it from npm)",
-                    pytrace=False)
+        pytest.fail(
+            f"axe-core is missing at {AXE}: run 'make test' (it installs it from npm)",
+            pytrace=False,
+        )
     source = AXE.read_text(encoding="utf-8")
 
     def run(page) -> list[dict]:
         page.add_script_tag(content=source)
-        result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']}))"
-                               ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help, "
-                               "nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))")
+        result = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']}))"
+            ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help, "
+            "nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
+        )
         return [v for v in result if v["impact"] in ("serious", "critical")]
 
     return run

@@ -1,6 +1,7 @@
 """A person's paths through the pages, in a real browser against the app as it is published."""
 
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 from conftest import PHONE, charts_drawn
@@ -14,7 +15,8 @@ def kpi(page, name):
 def signature(page, chart):
     return page.locator(f".chart-{chart} svg").first.evaluate(
         "el => Array.from(el.querySelectorAll('[aria-label]'))"
-        ".map(e => e.getAttribute('aria-label')).join('|')")
+        ".map(e => e.getAttribute('aria-label')).join('|')"
+    )
 
 
 def typed(page, lever, text):
@@ -54,12 +56,14 @@ def test_the_keyboard_moves_the_caseload_and_everything_follows(open_page):
     slider = page.locator(".lever-caseload-after input[type=range]")
     slider.focus()
     for _ in range(8):
-        page.keyboard.press("ArrowLeft")    # 24 -> 20 cases per caseworker, step 0.5
+        page.keyboard.press("ArrowLeft")  # 24 -> 20 cases per caseworker, step 0.5
     expect(kpi(page, "extra-workers")).to_have_text("5,6")
     expect(page.locator(".lever-extra-workers input.lever-value")).to_have_value("5,6")
     page.wait_for_function(
         "([sig]) => Array.from(document.querySelectorAll('.chart-cumulative svg [aria-label]'))"
-        ".map(e => e.getAttribute('aria-label')).join('|') !== sig", arg=[before])
+        ".map(e => e.getAttribute('aria-label')).join('|') !== sig",
+        arg=[before],
+    )
     page.wait_for_function("() => window.location.search.includes('caseload_after=20')")
 
 
@@ -72,7 +76,8 @@ def test_danish_decimals_are_read_as_danes_type_them(open_page):
     page.wait_for_function("() => window.location.search.includes('worker_cost=1000000')")
     typed(page, "horizon-years", "99")
     expect(page.locator(".lever-horizon-years .lever-error")).to_have_text(
-        "Tidshorisont skal være fra 1 til 20 år; fik 99")
+        "Tidshorisont skal være fra 1 til 20 år; fik 99"
+    )
     expect(page.locator(".lever-horizon-years input.lever-value")).to_have_value("10")
 
 
@@ -82,8 +87,12 @@ def test_a_shared_link_opens_in_its_case_and_language_and_keeps_its_address(open
     expect(page.locator("h1")).to_contain_text("Caseloads and money")
     expect(page.locator(".lever-caseload-after input.lever-value")).to_have_value("25")
     expect(page.locator(".lever-horizon-years input.lever-value")).to_have_value("8")
-    assert query(page) == {"case": "aabenraa", "caseload_after": "25", "horizon_years": "8",
-                           "lang": "en"}
+    assert query(page) == {
+        "case": "aabenraa",
+        "caseload_after": "25",
+        "horizon_years": "8",
+        "lang": "en",
+    }
 
 
 def test_the_header_carries_the_scenario_to_the_other_pages(open_page):
@@ -92,13 +101,15 @@ def test_the_header_carries_the_scenario_to_the_other_pages(open_page):
     page.wait_for_function("() => window.location.search.includes('caseload_after=40')")
     page.locator(".site-nav a.page-who_pays").click()
     page.wait_for_url(re.compile(r"who_pays\.ipynb\?.*caseload_after=40"))
-    expect(page.locator(".lever-caseload-after input.lever-value")).to_have_value("40",
-                                                                                  timeout=90_000)
+    expect(page.locator(".lever-caseload-after input.lever-value")).to_have_value(
+        "40", timeout=90_000
+    )
     expect(page.locator(".case-picker select")).to_have_value("hjoerring")
     page.locator(".site-nav a.page-how_sure").click()
     page.wait_for_url(re.compile(r"how_sure\.ipynb\?.*caseload_after=40"))
-    expect(page.locator(".lever-caseload-after input.lever-value")).to_have_value("40",
-                                                                                  timeout=90_000)
+    expect(page.locator(".lever-caseload-after input.lever-value")).to_have_value(
+        "40", timeout=90_000
+    )
 
 
 def test_share_copies_the_link_and_offers_an_embed(open_page, context):
@@ -110,7 +121,7 @@ def test_share_copies_the_link_and_offers_an_embed(open_page, context):
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.url and "case=aabenraa" in copied
     embed = page.locator(".embed-code").input_value()
-    assert embed.startswith("<iframe src=\"http") and "case=aabenraa" in embed
+    assert embed.startswith('<iframe src="http') and "case=aabenraa" in embed
 
 
 def test_the_language_switch_keeps_the_scenario(open_page):
@@ -133,11 +144,11 @@ def test_csv_workbook_and_chart_downloads_carry_their_language(open_page):
     with page.expect_download() as info:
         page.locator(".chart-cumulative .download-svg").click()
     assert info.value.suggested_filename == "aabenraa-cumulative-net.svg"
-    svg = open(info.value.path(), encoding="utf-8").read()
+    svg = Path(info.value.path()).read_text(encoding="utf-8")
     assert "Cumulative net" in svg and "Source:" in svg and "case=aabenraa" in svg
     with page.expect_download() as info:
         page.locator(".chart-flows .download-png").click()
-    assert open(info.value.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    assert Path(info.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_changing_the_case_loads_its_defaults_and_clears_old_notices(open_page):

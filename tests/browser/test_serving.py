@@ -48,9 +48,17 @@ def kernel_id(html: str) -> str:
 def strict():
     """A second server that culls after 10 idle seconds and holds at most 3 kernels, without
     preheating, to show culling and the ceiling quickly."""
-    server = Voila("voila-strict", launcher="explorer.serving", warm=False, args=(
-        "--preheat_kernel=False", "--MappingKernelManager.cull_idle_timeout=10",
-        "--MappingKernelManager.cull_interval=1", "--CappedKernelManager.max_kernels=3"))
+    server = Voila(
+        "voila-strict",
+        launcher="explorer.serving",
+        warm=False,
+        args=(
+            "--preheat_kernel=False",
+            "--MappingKernelManager.cull_idle_timeout=10",
+            "--MappingKernelManager.cull_interval=1",
+            "--CappedKernelManager.max_kernels=3",
+        ),
+    )
     yield server
     server.stop()
 
@@ -67,7 +75,7 @@ def test_a_reader_who_idles_past_the_cull_time_still_recomputes(strict, page):
     page.goto(strict.page("how_it_works", "lang=en"), timeout=90_000)
     rendered(page)
     before = page.locator(".chain").inner_text()
-    page.wait_for_timeout(22_000)     # more than twice the idle timeout, connected
+    page.wait_for_timeout(22_000)  # more than twice the idle timeout, connected
     field = page.locator(".lever-caseload-after input.lever-value")
     field.fill("16")
     field.press("Enter")
@@ -88,7 +96,7 @@ def room(server, most: int = 3) -> None:
 
 def test_a_kernel_whose_page_never_connects_is_shut_down(strict):
     room(strict)
-    status, html = fetch(strict.page("index"))      # a plain GET: no websocket ever opens
+    status, html = fetch(strict.page("index"))  # a plain GET: no websocket ever opens
     assert status == 200
     kid = kernel_id(html)
     assert alive(strict, kid)
@@ -100,14 +108,14 @@ def test_a_kernel_whose_page_never_connects_is_shut_down(strict):
 
 def test_over_the_kernel_ceiling_a_reader_gets_a_busy_page_that_retries(strict, context):
     readers = []
-    while len(kernels(strict)) < 3 and len(readers) < 5:   # connected readers hold kernels
+    while len(kernels(strict)) < 3 and len(readers) < 5:  # connected readers hold kernels
         reader = context.new_page()
         reader.goto(strict.page("index"), timeout=90_000)
         rendered(reader)
         readers.append(reader)
     time.sleep(1)
     assert len(kernels(strict)) == 3
-    status, html = fetch(strict.page("index"))
+    _status, html = fetch(strict.page("index"))
     assert "Siden er optaget" in html and "The site is busy" in html
     assert 'http-equiv="refresh"' in html and "Traceback" not in html
     for reader in readers:
@@ -115,11 +123,13 @@ def test_over_the_kernel_ceiling_a_reader_gets_a_busy_page_that_retries(strict, 
 
 
 def test_a_lost_kernel_says_so_in_the_page_language_with_a_reload_that_keeps_the_link(
-        open_page, server):
+    open_page, server
+):
     page = open_page("how_it_works", "case=hjoerring&caseload_after=40")
-    kid = page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data')"
-                        ".textContent).kernelId")
-    victim = next(p for p in kernels(server) if kid in " ".join(p.cmdline()))  # noqa: RUF015
+    kid = page.evaluate(
+        "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+    )
+    victim = next(p for p in kernels(server) if kid in " ".join(p.cmdline()))
     victim.kill()
     lost = page.locator(".connection-lost")
     expect(lost).to_be_visible(timeout=20_000)
@@ -134,10 +144,12 @@ def test_at_phone_width_nothing_scrolls_sideways_and_charts_fit(open_page, name,
     page = open_page(name, f"lang={lang}", viewport=PHONE)
     charts_drawn(page)
     # Everything ends inside the screen, but for wide tables, which scroll in their own box.
-    width = page.evaluate("Math.max(document.documentElement.scrollWidth, "
-                          "...Array.from(document.querySelectorAll('.app, .app *'))"
-                          ".filter(e => !e.closest('.table-wrap'))"
-                          ".map(e => e.getBoundingClientRect().right))")
+    width = page.evaluate(
+        "Math.max(document.documentElement.scrollWidth, "
+        "...Array.from(document.querySelectorAll('.app, .app *'))"
+        ".filter(e => !e.closest('.table-wrap'))"
+        ".map(e => e.getBoundingClientRect().right))"
+    )
     assert width <= PHONE["width"] + 1, width
     for chart in page.locator(".chart").all():
         box = chart.bounding_box()
@@ -146,10 +158,23 @@ def test_at_phone_width_nothing_scrolls_sideways_and_charts_fit(open_page, name,
 
 
 def channel(kind: str, content: dict) -> str:
-    return json.dumps({"header": {"msg_id": uuid.uuid4().hex, "msg_type": kind, "username": "",
-                                  "session": uuid.uuid4().hex, "date": "", "version": "5.3"},
-                       "parent_header": {}, "metadata": {}, "content": content,
-                       "channel": "shell", "buffers": []})
+    return json.dumps(
+        {
+            "header": {
+                "msg_id": uuid.uuid4().hex,
+                "msg_type": kind,
+                "username": "",
+                "session": uuid.uuid4().hex,
+                "date": "",
+                "version": "5.3",
+            },
+            "parent_header": {},
+            "metadata": {},
+            "content": content,
+            "channel": "shell",
+            "buffers": [],
+        }
+    )
 
 
 async def talk(url: str, messages: list[str], seconds: float = 6) -> list[str]:
@@ -160,7 +185,7 @@ async def talk(url: str, messages: list[str], seconds: float = 6) -> list[str]:
     while time.monotonic() < end:
         try:
             m = await asyncio.wait_for(ws.read_message(), 1)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             continue
         if m is None:
             break
@@ -176,28 +201,54 @@ def run_async(coroutine):
 
 
 def test_the_browser_cannot_run_code_or_see_tracebacks(server, tmp_path):
-    status, html = fetch(server.page("index"))
+    _status, html = fetch(server.page("index"))
     kid = kernel_id(html)
     ws = f"ws://127.0.0.1:{server.port}/api/kernels/{kid}/channels?session_id={uuid.uuid4().hex}"
     marker = tmp_path / "ran"
-    got = run_async(talk(ws, [
-        channel("execute_request", {"code": f"open({str(marker)!r}, 'w').write('x')",
-                                    "silent": False, "store_history": False,
-                                    "user_expressions": {}, "allow_stdin": False}),
-        channel("comm_info_request", {})]))
+    got = run_async(
+        talk(
+            ws,
+            [
+                channel(
+                    "execute_request",
+                    {
+                        "code": f"open({str(marker)!r}, 'w').write('x')",
+                        "silent": False,
+                        "store_history": False,
+                        "user_expressions": {},
+                        "allow_stdin": False,
+                    },
+                ),
+                channel("comm_info_request", {}),
+            ],
+        )
+    )
     assert not marker.exists()
     assert not any("execute_reply" in m for m in got)
     comms = json.loads(next(m for m in got if "comm_info_reply" in m))["content"]["comms"]
     hostile = []
     for cid in list(comms)[:30]:
-        hostile += [channel("comm_msg", {"comm_id": cid, "data": {
-                        "method": "update", "state": {"value": "x", "typed": 7, "options": 3,
-                                                      "spec": [1]}, "buffer_paths": []}}),
-                    channel("comm_msg", {"comm_id": cid, "data": "garbage"})]
+        hostile += [
+            channel(
+                "comm_msg",
+                {
+                    "comm_id": cid,
+                    "data": {
+                        "method": "update",
+                        "state": {"value": "x", "typed": 7, "options": 3, "spec": [1]},
+                        "buffer_paths": [],
+                    },
+                },
+            ),
+            channel("comm_msg", {"comm_id": cid, "data": "garbage"}),
+        ]
     got = run_async(talk(ws, hostile))
     assert got, "the kernel answered nothing"
-    assert not [m for m in got if "Traceback" in m or "site-packages" in m or "/work/" in m
-                or '"msg_type": "error"' in m]
+    assert not [
+        m
+        for m in got
+        if "Traceback" in m or "site-packages" in m or "/work/" in m or '"msg_type": "error"' in m
+    ]
 
 
 def test_another_site_cannot_shut_down_a_readers_kernel(server):
@@ -206,27 +257,38 @@ def test_another_site_cannot_shut_down_a_readers_kernel(server):
     evil = {"Origin": "http://evil.example"}
     for method, path in (("POST", f"voila/api/shutdown/{kid}"), ("DELETE", f"api/kernels/{kid}")):
         status, _ = fetch(server.url + path, method, evil)
-        assert status in (403, 404, 405), (method, status)   # jupyter_server: 404 cross-origin
+        assert status in (403, 404, 405), (method, status)  # jupyter_server: 404 cross-origin
     assert alive(server, kid)
 
 
-@pytest.mark.parametrize("query", [
-    "caseload_after=" + "9" * 5000, "caseload_after=NaN&cases=inf", "case=%3Cscript%3Ealert(1)"
-    "%3C%2Fscript%3E", "lang=%F0%9F%98%80&caseload_after=%E2%88%9E", "x" * 3000,
-    "caseload_after=1&caseload_after=2&caseload_after=3",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "caseload_after=" + "9" * 5000,
+        "caseload_after=NaN&cases=inf",
+        "case=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "lang=%F0%9F%98%80&caseload_after=%E2%88%9E",
+        "x" * 3000,
+        "caseload_after=1&caseload_after=2&caseload_after=3",
+    ],
+)
 def test_hostile_link_values_render_with_a_notice(open_page, query):
     page = open_page("explorer", query)
     expect(page.locator(".notice")).to_be_visible()
     assert page.evaluate("() => !document.querySelector('script[src*=alert], .notice script')")
 
 
-@pytest.mark.parametrize("path, status", [
-    ("voila/render/explorer%00.ipynb", 404), ("logout", 404), ("voila/templates/explorer/static/",
-                                                               404),
-    ("nowhere", 404), ("voila/render/explorer.ipynb?x=" + "a" * 70_000, 414),
-])
+@pytest.mark.parametrize(
+    "path, status",
+    [
+        ("voila/render/explorer%00.ipynb", 404),
+        ("logout", 404),
+        ("voila/templates/explorer/static/", 404),
+        ("nowhere", 404),
+        ("voila/render/explorer.ipynb?x=" + "a" * 70_000, 414),
+    ],
+)
 def test_odd_requests_get_a_plain_error_page(server, path, status):
     got, html = fetch(server.url + path)
     assert got == status
-    assert "<html" in html and "Traceback" not in html and "File \"" not in html
+    assert "<html" in html and "Traceback" not in html and 'File "' not in html
