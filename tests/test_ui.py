@@ -1,5 +1,6 @@
 """The pages in plain Python (no browser): levers, KPIs, charts, links, notices, case changes."""
 
+import html
 import json
 from urllib.parse import parse_qs
 
@@ -161,7 +162,7 @@ def test_the_documented_versus_model_table_is_what_the_page_shows():
         page = explorer_page.Explorer(f"case={case}&lang=en")
         table = calibration.table(case)
         for row in table.itertuples():
-            assert row.label_en in page.calibration.value
+            assert html.escape(row.label_en) in page.calibration.value
             assert i18n.percent(row.difference, "en", 0) in page.calibration.value
         assert page.calibration.value.count(">fitted to this</td>") == int(table["fitted"].sum())
 

@@ -129,7 +129,7 @@ def cumulative_net(result: Result, lang: str) -> dict:
     domain = [names[key] for _, key in series]
     colour = _colour(domain, [PALETTE["blue"], PALETTE["orange"], PALETTE["sky"]], t("who", lang))
     layers = [
-        {"mark": {"type": "rule", "color": "#888"}, "encoding": {"y": {"datum": 0}}},
+        {"mark": {"type": "rule", "color": "#888", "aria": False}, "encoding": {"y": {"datum": 0}}},
         {
             "mark": {"type": "line", "point": True, "strokeWidth": 2.5},
             "encoding": {
@@ -233,7 +233,10 @@ def npv_by_caseload(table: pd.DataFrame, current: float, current_npv: float, lan
     }
     return {
         "layer": [
-            {"mark": {"type": "rule", "color": "#888"}, "encoding": {"y": {"datum": 0}}},
+            {
+                "mark": {"type": "rule", "color": "#888", "aria": False},
+                "encoding": {"y": {"datum": 0}},
+            },
             {
                 "data": {"values": rows},
                 "mark": {"type": "line", "color": PALETTE["blue"], "strokeWidth": 2.5},
@@ -272,7 +275,8 @@ def savings_by_payer(result: Result, lang: str) -> dict:
             ("stat", PALETTE["blue"]),
         )
     ]
-    parts = [p for p in parts if (p[1].abs() > 0.5).any()]
+    # Nothing saved (no effect yet): the kommune's zeros, so the chart still shows its years.
+    parts = [p for p in parts if (p[1].abs() > 0.5).any()] or parts[:1]
     rows = [
         {"year": int(year), "series": name, "value": float(v) / 1e6}
         for name, values, _ in parts
@@ -379,7 +383,10 @@ def fan(bands: pd.DataFrame, lang: str) -> dict:
                     "y2": {"field": "p75"},
                 },
             },
-            {"mark": {"type": "rule", "color": "#888"}, "encoding": {"y": {"datum": 0}}},
+            {
+                "mark": {"type": "rule", "color": "#888", "aria": False},
+                "encoding": {"y": {"datum": 0}},
+            },
             {
                 "mark": {"type": "line", "point": True, "color": PALETTE["black"]},
                 "encoding": {

@@ -92,7 +92,7 @@ def card(key: str, value: str, sub: str, lang: str, title: str | None = None) ->
 def _documented(key: str, lang: str) -> str:
     f = catalogue.figure(key)
     if f.is_money:
-        return f"{i18n.millions(f.value, lang)} ({f.year})"
+        return f"{i18n.millions(f.in_prices, lang)} ({f.year})"
     return f"{i18n.number(f.value, lang)} {f.unit_in(lang)} ({f.year})"
 
 
@@ -112,6 +112,7 @@ def fitted_note(s: Scenario, lang: str) -> str:
         "calibration.fitted_kpi",
         lang,
         inputs=", ".join(inputs),
+        year=catalogue.price_year(),
         targets=" og ".join(_documented(k, lang) for k in targets)
         if lang == "da"
         else " and ".join(_documented(k, lang) for k in targets),

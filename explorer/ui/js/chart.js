@@ -79,7 +79,7 @@ function render({ model, el }) {
       button.type = "button";
       button.className = `chart-download download-${format}`;
       button.textContent = format.toUpperCase();
-      button.setAttribute("aria-label", `${texts.download || ""} ${texts.title || ""} (${format.toUpperCase()})`);
+      button.setAttribute("aria-label", `${format.toUpperCase()}: ${texts.download || ""} ${texts.title || ""}`);
       button.addEventListener("click", () => exportAs(format));
       bar.append(button);
     }
