@@ -11,7 +11,7 @@ NPM    := .cache/npm
 AXE    := $(NPM)/node_modules/axe-core/axe.min.js
 TEMPLATE := $(wildcard share/jupyter/voila/templates/explorer/*)
 
-.PHONY: app test test-fast lint typecheck setup system chromium nginx libreoffice node benchmark sources \
+.PHONY: app test test-fast lint setup system chromium nginx libreoffice node benchmark sources \
 	lock clean
 
 setup: $(STAMP)
@@ -59,9 +59,6 @@ app: setup
 lint: setup
 	$(BIN)/ruff check explorer tests benchmarks
 	$(BIN)/ruff format --check explorer tests benchmarks
-
-# Type checks: not yet part of 'make test' (Optional narrowing in claims.py and fields.py is open).
-typecheck: setup
 	$(BIN)/mypy
 
 test: setup system lint

@@ -1,1 +1,1 @@
-"""Benchmarks (not tests): medians of repeated runs, and ratios against a baseline in the same run."""
+"""Benchmarks (not tests): medians of repeated runs, and ratios against a baseline in one run."""

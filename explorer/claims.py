@@ -133,7 +133,7 @@ def budget_saving_per_person(ev: Evaluation, years: int, at_least: float) -> Sta
     """Budget saving over ``years`` per person moved off the benefit (first exit outcome)."""
     k = _first_exit(ev)
     stays = 1 - 1 / ev.batch.outcome["duration_years"][:, k]
-    person_years = sum(stays**t for t in range(years))
+    person_years = np.sum([stays**t for t in range(years)], axis=0)
     keep = 1 - ev.batch.scalars["optimism_bias"]
     per_person = person_years * ev.batch.price[:, k, :].sum(axis=1) * keep
     wider = person_years * ev.batch.wider[:, k] * keep
@@ -369,7 +369,7 @@ class PartAnswer:
             words.append(i18n.t("claim.fitted", lang))
         elif self.share is not None:
             words.append(i18n.t("claim.draws", lang, share=i18n.percent(self.share, lang)))
-        if self.turns_on:
+        if self.turns_on and self.scenario is not None:
             words.append(
                 i18n.t(
                     "claim.turns_on",
@@ -447,13 +447,13 @@ def _turning_inputs(part: Part, scenario: Scenario, here: bool) -> tuple[str, ..
     terms = uncertainty.term_draws(
         {name: zs[f"terms.{name}"] for name, _ in uncertainty.TERM_DRAWS}, spreads
     )
-    stat = CHECKS[part.check](Evaluation.of(scenario, batch, terms), **part.args)
+    stat = CHECKS[str(part.check)](Evaluation.of(scenario, batch, terms), **part.args)
     flips = stat.supports != here
     return tuple(name for i, name in enumerate(names) if flips[2 * i] or flips[2 * i + 1])
 
 
 def _model(part: Part, scenario: Scenario, draws: int, strict: bool = False) -> PartAnswer:
-    check = CHECKS[part.check]
+    check = CHECKS[str(part.check)]
     point = check(Evaluation.point(scenario), **part.args)
     here = bool(point.supports[0])
     values = {k: (float(v[0]), fmt) for k, (v, fmt) in point.values.items()}
@@ -489,6 +489,8 @@ def answer(claim: Claim, scenario: Scenario | None = None, draws: int = DRAWS) -
         spec = scenario_of(part.scenario) if part.scenario else own
         if scenario is not None and spec is not None and spec.case == scenario.case:
             spec = scenario
+        if spec is None:
+            raise ValueError(f"claim {claim.id!r}: a model part needs a scenario")
         parts.append(_model(part, spec, draws, claim.strict))
     verdict = combine([p.status for p in parts], claim.universal)
     return Answer(claim, verdict, tuple(parts))

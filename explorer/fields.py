@@ -231,7 +231,7 @@ def _field(name: str, group: str, field_name: str, body: Any, units: dict[str, U
         raise yamlfile.DataError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
     if body.get("unit") not in units:
         raise yamlfile.DataError(f"{where}: unit must be one of {', '.join(units)}")
-    numbers = {k: body.get(k) for k in ("lo", "hi", "step")}
+    numbers: dict[str, Any] = {k: body.get(k) for k in ("lo", "hi", "step")}
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers.values()):
         raise yamlfile.DataError(f"{where}: lo, hi and step must be numbers")
     if not numbers["lo"] < numbers["hi"] or numbers["step"] <= 0:

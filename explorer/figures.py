@@ -229,7 +229,11 @@ def load_figures(path: Path | str, text: str | None = None) -> dict[str, Figure]
     out = {}
     for key, fig in figures.items():
         try:
-            now = convert(fig.value, fig.price_year, target, index) if fig.is_money else fig.value
+            now = (
+                convert(fig.value, fig.price_year or fig.year, target, index)
+                if fig.is_money
+                else fig.value
+            )
         except CatalogueError as error:
             raise CatalogueError(f"{path.name} ({key}): {error}") from None
         out[key] = _with(fig, now)

@@ -51,7 +51,7 @@ def measured_share(result: Result) -> float:
     return result.scenario.effect_scale * engine.scenario_dose(result.scenario)
 
 
-def capped_payments(invest, payable, cap: float) -> np.ndarray:
+def capped_payments(invest, payable, cap: float | np.ndarray) -> np.ndarray:
     """What an investor who puts in ``invest`` receives of ``payable`` (years on the last axis):
     payments stop once the capital has been returned with ``cap`` a year, so the investor's
     return never exceeds it."""

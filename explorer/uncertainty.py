@@ -213,7 +213,7 @@ def term_draws(z: dict[str, np.ndarray], spreads: dict[str, float]) -> dict[str,
     out = {}
     for name, draw in TERM_DRAWS:
         spec = fields.field("terms", name)
-        grade = catalogue.figure(spec.default).grade
+        grade = catalogue.figure(str(spec.default)).grade
         value = getattr(terms, name)
         x = factors(draw, z[name], spreads[grade], value)
         out[name] = np.clip(value * x if draw == "log" else value + x, spec.lo, spec.hi)

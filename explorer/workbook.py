@@ -740,7 +740,8 @@ def _write_results(wb: _Book, result: Result, title: str) -> None:
     never = i18n.t("never", lang)
 
     def calendar(index: int | None) -> int | str:
-        return never if index is None else r.calendar(index)
+        year = r.calendar(index)
+        return never if year is None else year
 
     def payback(key: str, plain: bool) -> str:
         return i18n.t(

@@ -432,7 +432,7 @@ def test_container_files_agree_with_the_project():
         "python -m explorer.ui.vega",
         "EXPOSE 8866",
         "HEALTHCHECK",
-        "voila notebooks",
+        "explorer.serving notebooks",
         "--Voila.ip=0.0.0.0",
         "COPY voila.json",
         "COPY notebooks",

@@ -150,10 +150,8 @@ def cumulative_net(result: Result, lang: str) -> dict:
             },
         },
     ]
-    marks = [(result.payback_year_discounted, names["public_pv"])]
-    marks = [
-        {"year": s.start_year + index, "series": name} for index, name in marks if index is not None
-    ]
+    year = result.payback_year_discounted
+    marks = [] if year is None else [{"year": s.start_year + year, "series": names["public_pv"]}]
     if marks:
         layers.append(
             {

@@ -12,6 +12,7 @@ import html
 import logging
 import os
 import sys
+from typing import Any
 from urllib.parse import urlsplit
 
 import ipywidgets as w
@@ -76,7 +77,7 @@ class Page:
         self.link = links.parse(query)
         self.lang = self.link.lang
         self.base = self.link.scenario
-        self.extras = {g: dict(v) for g, v in self.link.extras.items()}
+        self.extras: dict[str, dict[str, Any]] = {g: dict(v) for g, v in self.link.extras.items()}
         self.params = dict(self.link.params)
         self.notices: list[links.Notice] = list(self.link.notices)
         self.errors: list[str] = []
@@ -151,7 +152,7 @@ class Page:
             return case.sources[name]
         return f.default if isinstance(f.default, str) else None
 
-    def lever_values(self, group: str = "scenario") -> dict[str, float]:
+    def lever_values(self, group: str = "scenario") -> dict[str, Any]:
         return {
             name: lever.number
             for name, lever in self.levers.items()
