@@ -42,22 +42,13 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from servers import ARTIFACTS, chromium_path, free_port, wait_for  # noqa: E402
+from servers import ARTIFACTS, CHROMIUM_ARGS, chromium_path, free_port, wait_for  # noqa: E402
 
 from explorer.ui.page import PAGES  # noqa: E402
 
 COMMAND = ".venv/bin/python -m benchmarks.pages"
 BASELINE = Path(__file__).resolve().parent / "baseline"
 SHARED_LINK = ("explorer", "case=aabenraa&caseload_after=25&lang=en")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1440, "height": 1000}
 RENDER_TIMEOUT_MS = 90_000
 MB = 2**20

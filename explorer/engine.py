@@ -233,7 +233,7 @@ def run(batch: Batch) -> Paths:
     staffing *= active
 
     cases, before, after = s["cases"], s["caseload_before"], s["caseload_after"]
-    extra = cases / after - cases / before
+    extra = cases * (before - after) / (before * after)  # no cancellation when after ~ before
     cost_staff = (extra * s["worker_cost"] * (1 + s["overhead"]))[:, None] * staffing
     cost_other = s["other_cost_per_year"][:, None] * active
     cost_other[:, 0] += s["one_off_cost"]

@@ -19,22 +19,6 @@ from . import catalogue, i18n, sources
 from .cases import Case
 from .model import Result
 
-MONEY = (
-    "cost_staff",
-    "cost_other",
-    "cost",
-    "savings_kommune",
-    "savings_region",
-    "savings_stat",
-    "wider_gains",
-    "savings",
-    "net",
-    "cumulative_net",
-    "net_kommune",
-    "cumulative_net_kommune",
-    "pv_net",
-    "cumulative_pv_net",
-)
 SEPARATORS = {"da": (";", ","), "en": (",", ".")}
 
 

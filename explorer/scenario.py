@@ -239,7 +239,11 @@ class Scenario:
     @property
     def extra_workers(self) -> float:
         """Extra caseworkers needed: cases/after - cases/before."""
-        return self.cases / self.caseload_after - self.cases / self.caseload_before
+        return (
+            self.cases
+            * (self.caseload_before - self.caseload_after)
+            / (self.caseload_before * self.caseload_after)
+        )
 
     @property
     def cost_per_worker(self) -> float:

@@ -26,7 +26,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-from servers import ARTIFACTS, PAGES, ROOT, Voila, chromium_path, free_port, wait_for
+from servers import (
+    ARTIFACTS,
+    CHROMIUM_ARGS,
+    PAGES,
+    ROOT,
+    Voila,
+    chromium_path,
+    free_port,
+    wait_for,
+)
 
 DEPLOY = ROOT / "deploy"
 TEMPLATE = DEPLOY / "nginx" / "explorer.conf.template"
@@ -35,15 +44,6 @@ PREFIX = "/explorer/"
 # A page renders in a few seconds from a warm pool; a loaded machine (parallel test runs) can take
 # far longer, so wait generously: the time is spent only when something is slow.
 APP_TIMEOUT = 180_000
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def render_template(values: dict[str, str]) -> str:

@@ -178,10 +178,15 @@ def yearly_flows(result: Result, lang: str) -> dict:
     if s.wider_gains:
         items.append((t("wider", lang), y["savings_society"], PALETTE["yellow"]))
     items = [item for item in items if (item[1].abs() > 0.5).any()]
+    return _stacked_bars(y["calendar_year"], items, t("item", lang), t("flows_title", lang), lang)
+
+
+def _stacked_bars(years, items: list, legend: str, title: str, lang: str) -> dict:
+    """Bars per year stacked by series; ``items`` are (name, yearly values in DKK, colour)."""
     rows = [
         {"year": int(year), "series": name, "value": float(v) / 1e6}
         for name, values, _ in items
-        for year, v in zip(y["calendar_year"], values)
+        for year, v in zip(years, values)
     ]
     return {
         "data": {"values": rows},
@@ -189,9 +194,9 @@ def yearly_flows(result: Result, lang: str) -> dict:
         "encoding": {
             "x": _year_x(lang),
             "y": _money_y(lang, stack=True),
-            "color": _colour([n for n, _, _ in items], [c for _, _, c in items], t("item", lang)),
+            "color": _colour([n for n, _, _ in items], [c for _, _, c in items], legend),
             "tooltip": [
-                {"field": "series", "title": t("item", lang)},
+                {"field": "series", "title": legend},
                 {"field": "year", "title": t("year", lang)},
                 {
                     "field": "value",
@@ -201,7 +206,7 @@ def yearly_flows(result: Result, lang: str) -> dict:
                 },
             ],
         },
-        "title": t("flows_title", lang),
+        "title": title,
     }
 
 
@@ -275,31 +280,7 @@ def savings_by_payer(result: Result, lang: str) -> dict:
     ]
     # Nothing saved (no effect yet): the kommune's zeros, so the chart still shows its years.
     parts = [p for p in parts if (p[1].abs() > 0.5).any()] or parts[:1]
-    rows = [
-        {"year": int(year), "series": name, "value": float(v) / 1e6}
-        for name, values, _ in parts
-        for year, v in zip(y["calendar_year"], values)
-    ]
-    return {
-        "data": {"values": rows},
-        "mark": "bar",
-        "encoding": {
-            "x": _year_x(lang),
-            "y": _money_y(lang, stack=True),
-            "color": _colour([n for n, _, _ in parts], [c for _, _, c in parts], t("who", lang)),
-            "tooltip": [
-                {"field": "series", "title": t("who", lang)},
-                {"field": "year", "title": t("year", lang)},
-                {
-                    "field": "value",
-                    "aggregate": "sum",
-                    "title": money_title(lang),
-                    "format": ",.2f",
-                },
-            ],
-        },
-        "title": t("payers_title", lang),
-    }
+    return _stacked_bars(y["calendar_year"], parts, t("who", lang), t("payers_title", lang), lang)
 
 
 def arrangements(summary: pd.DataFrame, names: dict[str, str], lang: str) -> dict:

@@ -121,20 +121,7 @@ class HowSure(page.Page):
             "<div class='kpi-grid'>"
             + "".join(
                 [
-                    kpis.card(
-                        "p_payback",
-                        i18n.percent(sim.p_payback, lang),
-                        t("p_payback_sub"),
-                        lang,
-                        title=t("p_payback"),
-                    ),
-                    kpis.card(
-                        "p_npv",
-                        i18n.percent(sim.p_npv_positive, lang),
-                        t("p_npv_sub"),
-                        lang,
-                        title=t("p_npv"),
-                    ),
+                    kpis.chance_cards(sim, lang),
                     kpis.card(
                         "median_npv",
                         i18n.millions(sim.median_npv, lang),

@@ -78,6 +78,23 @@ def main(r: Result, lang: str) -> str:
     )
 
 
+def chance_cards(sim, lang: str) -> str:
+    """The two chances of a Monte Carlo run: paying back within the horizon, a positive NPV."""
+    return card(
+        "p_payback",
+        i18n.percent(sim.p_payback, lang),
+        i18n.t("how_sure.p_payback_sub", lang),
+        lang,
+        title=i18n.t("how_sure.p_payback", lang),
+    ) + card(
+        "p_npv",
+        i18n.percent(sim.p_npv_positive, lang),
+        i18n.t("how_sure.p_npv_sub", lang),
+        lang,
+        title=i18n.t("how_sure.p_npv", lang),
+    )
+
+
 def card(key: str, value: str, sub: str, lang: str, title: str | None = None) -> str:
     """One KPI card; its title explains itself where the glossary has the word."""
     title = title or i18n.t(f"kpi.{key}", lang)

@@ -706,21 +706,7 @@ class OwnCasePage(page.Page):
         self.kpi_box.value = kpis.main(r, lang)
         sim = uncertainty.simulate(s, DRAWS, seed=0, case=self.built)
         self.chance_box.value = (
-            "<div class='kpi-grid'>"
-            + kpis.card(
-                "p_payback",
-                i18n.percent(sim.p_payback, lang),
-                i18n.t("how_sure.p_payback_sub", lang),
-                lang,
-            )
-            + kpis.card(
-                "p_npv",
-                i18n.percent(sim.p_npv_positive, lang),
-                i18n.t("how_sure.p_npv_sub", lang),
-                lang,
-                title=i18n.t("how_sure.p_npv", lang),
-            )
-            + f"</div><p class='grades'>"
+            "<div class='kpi-grid'>" + kpis.chance_cards(sim, lang) + f"</div><p class='grades'>"
             f"{html.escape(t('chance_note', lang, draws=i18n.number(DRAWS, lang)))}</p>"
         )
         self.compare_box.value = self.comparison(r)

@@ -8,17 +8,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from servers import ARTIFACTS, ROOT, Voila, chromium_path
+from servers import ARTIFACTS, CHROMIUM_ARGS, ROOT, Voila, chromium_path
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AXE = ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1440, "height": 1000}
 PHONE = {"width": 390, "height": 844}
