@@ -140,10 +140,33 @@ class Server:
             time.sleep(0.5)
 
     def wait_refilled(self, notebook: str, fills_before: int, timeout: float = 60) -> None:
-        """Wait until the notebook's pool is filled again after a page view took a kernel."""
+        """Wait until the notebook's pool is filled again after a page view took a kernel, and
+        the new kernel has run its notebook (Voilà logs the fill when the kernel starts)."""
         deadline = time.monotonic() + timeout
         while self.pool_fills(notebook) <= fills_before and time.monotonic() < deadline:
             time.sleep(0.2)
+        self.wait_quiet(deadline)
+
+    def wait_quiet(self, deadline: float, window: float = 1.0, busy: float = 0.05) -> None:
+        """Wait until the server and its kernels use less than ``busy`` CPU seconds in
+        ``window`` seconds."""
+        last = self.cpu_seconds()
+        while time.monotonic() < deadline:
+            time.sleep(window)
+            now = self.cpu_seconds()
+            if now - last < busy:
+                return
+            last = now
+
+    def cpu_seconds(self) -> float:
+        processes = [psutil.Process(self.proc.pid)]
+        processes += psutil.Process(self.proc.pid).children(recursive=True)
+        total = 0.0
+        for process in processes:
+            with suppress(psutil.Error):
+                times = process.cpu_times()
+                total += times.user + times.system
+        return total
 
     def kernels(self) -> list[psutil.Process]:
         children = psutil.Process(self.proc.pid).children(recursive=True)

@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gzip
 import os
 import tempfile
 
 import tornado.web
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from jupyter_server.utils import url_path_join
 from tornado.web import HTTPError, RequestHandler
 from traitlets import Float, Integer, default
 from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
+
+from .ui import vega
 
 
 class CappedKernelManager(AsyncMappingKernelManager):
@@ -107,12 +111,38 @@ def _guarded(handler_class: type) -> type:
     return Guarded
 
 
+@functools.cache
+def _vega_bytes() -> tuple[bytes, bytes]:
+    raw = vega.bundle().encode("utf-8")
+    return raw, gzip.compress(raw, 9, mtime=0)
+
+
+class VegaRuntime(RequestHandler):
+    """The Vega bundle under a name that changes with its content: compressed, kept a year."""
+
+    def get(self, name: str) -> None:
+        if name != vega.bundle_name():
+            _plain(self, 404)
+            return
+        raw, packed = _vega_bytes()
+        self.set_header("Content-Type", "text/javascript; charset=utf-8")
+        self.set_header("Cache-Control", "public, max-age=31536000, immutable")
+        self.set_header("Vary", "Accept-Encoding")
+        if "gzip" in self.request.headers.get("Accept-Encoding", ""):
+            self.set_header("Content-Encoding", "gzip")
+            self.finish(packed)
+        else:
+            self.finish(raw)
+
+
 class ExplorerVoila(Voila):
-    """``voila`` as the explorer serves it: no login or logout pages (there is no login), 404 for
-    malformed template paths, 414 for over-long addresses, and a plain 404 for unknown paths."""
+    """``voila`` as the explorer serves it: the Vega bundle as a static file, no login or logout
+    pages (there is no login), 404 for malformed template paths, 414 for over-long addresses, and
+    a plain 404 for unknown paths."""
 
     def init_handlers(self) -> list:
-        handlers = []
+        route = url_path_join(self.base_url, vega.ROUTE, r"(vega-runtime-[0-9a-f]+\.js)")
+        handlers: list = [(route, VegaRuntime)]
         for spec in super().init_handlers():
             pattern, handler = spec[0], spec[1]
             if pattern.rstrip("$").endswith(("/login", "/logout")):
@@ -124,7 +154,10 @@ class ExplorerVoila(Voila):
 
     def start(self) -> None:
         """Voilà's start, with the server taking long headers so that an over-long address gets
-        a 414 page rather than a closed connection, and unknown paths a plain 404."""
+        a 414 page rather than a closed connection, and unknown paths a plain 404. Its kernels
+        (started from here on, and inheriting the environment) load the Vega bundle from it."""
+        _vega_bytes()
+        os.environ[vega.SERVED] = "1"
         self.connection_dir = tempfile.mkdtemp(prefix="voila_", dir=self.connection_dir_root)
         self.app = tornado.web.Application(**self.init_settings())
         self.app.settings.update(self.tornado_settings)

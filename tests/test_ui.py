@@ -4,12 +4,14 @@ import html
 import json
 from urllib.parse import parse_qs
 
+import ipywidgets as w
 import pytest
 
 import explorer
 from explorer import i18n
 from explorer.ui import charts, claims, how_it_works, how_sure, index, links, who_pays
 from explorer.ui import explorer as explorer_page
+from explorer.ui.page import prepare
 
 
 def q(page):
@@ -214,6 +216,12 @@ def test_how_it_works_tracks_the_lever():
     before = page.chain.value
     page.levers["caseload_after"].value = 16
     assert page.chain.value != before and "16" in page.chain.value
+
+
+def test_preparing_a_kernel_leaves_no_widget_to_send_to_the_page():
+    before = set(w.Widget.widgets)
+    prepare(charts_used=True)
+    assert set(w.Widget.widgets) == before
 
 
 def test_landing_page_links_every_page_in_the_chosen_language_without_charts():

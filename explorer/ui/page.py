@@ -12,8 +12,8 @@ import html
 import logging
 import os
 import sys
+from functools import cache
 from typing import Any
-from urllib.parse import urlsplit
 
 import ipywidgets as w
 
@@ -21,40 +21,21 @@ from .. import catalogue, export, fields, i18n
 from ..cases import Case
 from ..fields import FieldError
 from ..scenario import Scenario
-from . import charts, links, widgets
+from . import charts, links, request, widgets
 
 PAGES = ("index", "explorer", "who_pays", "how_sure", "claims", "own_case", "how_it_works")
-CSS = None
+
+
+@cache
+def stylesheet() -> str:
+    """The page's stylesheet (read once per kernel)."""
+    from .. import files
+
+    return files.package_path("ui", "style.css").read_text(encoding="utf-8")
 
 
 def style() -> w.HTML:
-    """The page's stylesheet (read once per kernel)."""
-    global CSS
-    if CSS is None:
-        from .. import files
-
-        CSS = files.package_path("ui", "style.css").read_text(encoding="utf-8")
-    return w.HTML(f"<style>{CSS}</style>")
-
-
-def request_query() -> str:
-    """The page's query string. Under Voilà's preheated kernels the request arrives after the
-    imports have run, so wait for it before reading the address."""
-    try:
-        from voila.utils import wait_for_request
-    except ImportError:  # pragma: no cover - Voilà is a dependency
-        return os.environ.get("QUERY_STRING", "")
-    wait_for_request()
-    return os.environ.get("QUERY_STRING", "")
-
-
-def page_url() -> str:
-    """The page's address without its query (Voilà tells the kernel the request's URL)."""
-    url = os.environ.get("VOILA_REQUEST_URL", "")
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+    return w.HTML(f"<style>{stylesheet()}</style>")
 
 
 def chrome_texts(lang: str) -> dict[str, str]:
@@ -81,7 +62,7 @@ class Page:
         self.params = dict(self.link.params)
         self.notices: list[links.Notice] = list(self.link.notices)
         self.errors: list[str] = []
-        self.url = page_url()
+        self.url = request.page_url()
         self.chrome = widgets.Chrome(
             page=self.name,
             pages=[[p, i18n.t(f"page.{p}", self.lang)] for p in PAGES],
@@ -386,7 +367,8 @@ def quiet_errors() -> None:
 def prepare(charts_used: bool = True) -> None:
     """Work a kernel can do before its reader arrives (Voilà's preheated kernels run this in
     the notebook's first cell): read the data, the texts and the Vega runtime, run the model,
-    and keep errors in callbacks off the page."""
+    and keep errors in callbacks off the page. It creates no widget: every widget alive in the
+    kernel is sent to the page."""
     from .. import claims, model
 
     quiet_errors()
@@ -394,11 +376,11 @@ def prepare(charts_used: bool = True) -> None:
         _ = model.evaluate(catalogue.load_case(name)).yearly
     claims.claims()
     i18n.catalogue()
-    style()
+    stylesheet()
     if charts_used:
-        widgets.runtime()
+        widgets.runtime_ready()
 
 
 def app(page_class, query: str | None = None) -> w.Widget:
     """Build a page for its link; under Voilà, wait for the request first."""
-    return page_class(request_query() if query is None else query).widget
+    return page_class(request.query() if query is None else query).widget

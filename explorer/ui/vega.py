@@ -1,12 +1,19 @@
-"""The offline Vega runtime: built once by vl-convert, kept on disk, sent once per page.
+"""The offline Vega runtime: built once by vl-convert, kept on disk, loaded once per browser.
 
 Building the bundle takes vl-convert a second or two and a hundred megabytes, so a kernel never
 does it when the file is already there: ``make setup`` (and the container build) run
-``python -m explorer.ui.vega`` to write it, and the first kernel that finds it missing writes it.
+``python -m explorer.ui.vega`` to write it, and the first process that finds it missing writes it.
+
+The project's launcher (``python -m explorer.serving``) serves the bundle as a static file under a
+name that changes with its content, so a browser fetches it once (compressed) and keeps it; the
+pages then send only a small loader over their websocket. Under plain ``voila`` the bundle itself
+crosses the websocket, once per page.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata as md
 import os
 import sys
 import tempfile
@@ -17,6 +24,10 @@ from .. import files
 
 #: What the bundle runs: hand Vega-Embed to the charts of the page (see js/runtime.js).
 SNIPPET = files.package_path("ui", "js", "runtime.js")
+#: Set (to "1") by the launcher in its environment, which its kernels inherit.
+SERVED = "EXPLORER_SERVES_VEGA"
+#: Where the launcher serves the bundle, below Voilà's base URL.
+ROUTE = "explorer/static/"
 
 
 def cache_dir() -> Path:
@@ -28,11 +39,15 @@ def cache_dir() -> Path:
     return Path(root)
 
 
-def bundle_path() -> Path:
-    import importlib.metadata as md
+@cache
+def bundle_name() -> str:
+    """The bundle's file name: it changes with vl-convert's version and with the snippet."""
+    key = md.version("vl-convert-python").encode() + b"\0" + SNIPPET.read_bytes()
+    return f"vega-runtime-{hashlib.sha256(key).hexdigest()[:16]}.js"
 
-    version = md.version("vl-convert-python")
-    return cache_dir() / f"vega-runtime-{version}.js"
+
+def bundle_path() -> Path:
+    return cache_dir() / bundle_name()
 
 
 def build() -> str:
@@ -62,6 +77,14 @@ def bundle() -> str:
     except OSError:
         pass  # a read-only home: build again next time
     return text
+
+
+def served_url() -> str | None:
+    """The bundle's address when the launcher serves it to this kernel's pages, else None."""
+    if os.environ.get(SERVED) != "1":
+        return None
+    base = os.environ.get("VOILA_BASE_URL") or "/"
+    return f"{base.rstrip('/')}/{ROUTE}{bundle_name()}"
 
 
 if __name__ == "__main__":

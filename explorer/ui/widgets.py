@@ -37,9 +37,23 @@ def _runtime_class() -> type:
     return Runtime
 
 
+class RuntimeLoader(anywidget.AnyWidget):
+    """Loads the Vega runtime from the launcher's static address (see vega.served_url)."""
+
+    _esm = _js("runtime_loader.js")
+    url = traitlets.Unicode("").tag(sync=True)
+
+
+def runtime_ready() -> None:
+    """Read what ``runtime()`` will send, before a reader arrives."""
+    if vega.served_url() is None:
+        _runtime_class()
+
+
 def runtime() -> anywidget.AnyWidget:
-    """The page's Vega runtime: a hidden widget whose module holds the libraries."""
-    widget = _runtime_class()()
+    """The page's Vega runtime: a hidden widget that loads the libraries or holds them."""
+    url = vega.served_url()
+    widget = RuntimeLoader(url=url) if url else _runtime_class()()
     widget.layout.display = "none"
     return widget
 

@@ -71,6 +71,42 @@ def test_a_shared_link_is_served_by_a_preheated_kernel(open_page, server):
     assert "case=aabenraa" in page.url and "lang=en" in page.url
 
 
+def test_the_vega_runtime_comes_once_as_a_cached_file_not_over_the_websocket(page, server):
+    frames = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda data: frames.append(len(data))))
+    with page.expect_response(lambda r: "/explorer/static/vega-runtime-" in r.url) as answer:
+        page.goto(server.page("explorer", "lang=en"), timeout=90_000)
+    rendered(page)
+    charts_drawn(page)
+    runtime = answer.value
+    assert runtime.status == 200 and "javascript" in runtime.headers["content-type"]
+    assert "immutable" in runtime.headers["cache-control"]
+    assert runtime.headers.get("content-encoding") == "gzip"
+    assert sum(frames) < 600_000, f"{sum(frames)} websocket bytes for one page"
+    name = runtime.url.rsplit("/", 1)[1]
+    assert fetch(server.url + "explorer/static/vega-runtime-0123456789abcdef.js")[0] == 404
+    assert fetch(server.url + "explorer/static/" + name)[0] == 200
+
+
+def test_a_lever_move_redraws_a_chart_in_place(open_page):
+    page = open_page("explorer", "lang=en")
+    charts_drawn(page)
+    svg = page.locator(".chart-cumulative svg").first
+    svg.evaluate("el => { el.dataset.before = 'yes'; }")
+    labels = "el => Array.from(el.querySelectorAll('[aria-label]')).map(e => e.ariaLabel).join()"
+    before = svg.evaluate(labels)
+    slider = page.locator(".lever-caseload-after input[type=range]")
+    slider.focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        "([before]) => { const el = document.querySelector('.chart-cumulative svg');"
+        " return Array.from(el.querySelectorAll('[aria-label]')).map(e => e.ariaLabel).join()"
+        " !== before; }",
+        arg=[before],
+    )
+    assert page.locator(".chart-cumulative svg[data-before=yes]").count() == 1
+
+
 def test_a_reader_who_idles_past_the_cull_time_still_recomputes(strict, page):
     page.goto(strict.page("how_it_works", "lang=en"), timeout=90_000)
     rendered(page)

@@ -1,5 +1,6 @@
 // A Vega-Lite chart drawn by the page's one Vega runtime (see runtime.js), filling its column,
-// with buttons that download it as PNG or SVG with its caption, source and link.
+// with buttons that download it as PNG or SVG with its caption, source and link. When a lever
+// changes only the chart's data, the drawn chart takes the new data; otherwise it is drawn anew.
 function vega() {
   const registry = (globalThis.__explorerVega = globalThis.__explorerVega || {});
   if (registry.embed) return Promise.resolve(registry.embed);
@@ -9,6 +10,30 @@ function vega() {
     });
   }
   return registry.promise;
+}
+
+// The spec with each inline data set moved to a named one: {shape, data}. Two specs of one shape
+// differ only in their data.
+function split(spec) {
+  const data = {};
+  const walk = (node) => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (node === null || typeof node !== "object") return node;
+    const out = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "data" && value && Array.isArray(value.values)) {
+        const { values, ...rest } = value;
+        const name = `source_${Object.keys(data).length}`;
+        data[name] = values;
+        out.data = { ...rest, name };
+      } else {
+        out[key] = walk(value);
+      }
+    }
+    return out;
+  };
+  const shape = walk(structuredClone(spec));
+  return { shape, data };
 }
 
 function download(name, url) {
@@ -23,27 +48,40 @@ function download(name, url) {
 function render({ model, el }) {
   const box = document.createElement("figure");
   box.className = `chart ${model.get("css")}`;
-  const view = document.createElement("div");
-  view.className = "chart-view";
+  const area = document.createElement("div");
+  area.className = "chart-view";
   const caption = document.createElement("figcaption");
   const bar = document.createElement("div");
   bar.className = "chart-downloads";
-  box.append(caption, view, bar);
+  box.append(caption, area, bar);
   el.append(box);
-  let finalize = null;
-  let drawn = 0;
+  let current = null; // {key, view, finalize} of the drawn chart
+  let wanted = 0;
+  let queue = Promise.resolve();
 
-  const draw = async () => {
+  const drawNow = async (mine) => {
     const embed = await vega();
-    const spec = structuredClone(model.get("spec"));
-    if (finalize) finalize();
-    const mine = ++drawn;
-    const result = await embed(view, spec, {
-      renderer: "svg", actions: false, formatLocale: model.get("locale"),
-    });
-    if (mine !== drawn) { result.finalize(); return; }
-    finalize = result.finalize;
-    view.dataset.drawn = String(mine);
+    const { shape, data } = split(model.get("spec"));
+    const key = JSON.stringify(shape);
+    if (current && current.key === key) {
+      for (const [name, values] of Object.entries(data)) current.view.data(name, values);
+      await current.view.runAsync();
+    } else {
+      if (current) current.finalize();
+      current = null;
+      const result = await embed(area, { ...shape, datasets: data }, {
+        renderer: "svg", actions: false, formatLocale: model.get("locale"),
+      });
+      current = { key, view: result.view, finalize: result.finalize };
+    }
+    area.dataset.drawn = String(mine);
+  };
+  // One drawing at a time; of the changes that arrive meanwhile, only the newest is drawn.
+  const draw = () => {
+    const mine = ++wanted;
+    queue = queue
+      .then(() => (mine === wanted ? drawNow(mine) : null))
+      .catch((error) => console.error("The chart could not be drawn:", error));
   };
   const exportAs = async (format) => {
     const embed = await vega();
@@ -88,7 +126,7 @@ function render({ model, el }) {
   model.on("change:texts", labels);
   labels();
   draw();
-  return () => { if (finalize) finalize(); };
+  return () => { if (current) current.finalize(); };
 }
 
 export default { render };
