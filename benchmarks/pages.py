@@ -159,10 +159,14 @@ class Server:
             last = now
 
     def cpu_seconds(self) -> float:
-        processes = [psutil.Process(self.proc.pid)]
-        processes += psutil.Process(self.proc.pid).children(recursive=True)
+        """CPU seconds of the server and every kernel it started, ended ones included (the
+        server reaps its kernels, so theirs count in its children's times)."""
+        server = psutil.Process(self.proc.pid)
         total = 0.0
-        for process in processes:
+        with suppress(psutil.Error):
+            times = server.cpu_times()
+            total += times.user + times.system + times.children_user + times.children_system
+        for process in server.children(recursive=True):
             with suppress(psutil.Error):
                 times = process.cpu_times()
                 total += times.user + times.system
@@ -176,6 +180,12 @@ class Server:
         processes = [psutil.Process(self.proc.pid)]
         processes += psutil.Process(self.proc.pid).children(recursive=True)
         return sum(safe_rss(p) for p in processes) / MB
+
+    def kernel(self, kernel_id: str | None) -> psutil.Process | None:
+        return next(
+            (k for k in self.kernels() if kernel_id and kernel_id in " ".join(safe_cmdline(k))),
+            None,
+        )
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -431,12 +441,20 @@ def measure_levers(browser, server: Server, moves: int) -> list[Row]:
             server.wait_refilled(notebook, fills)
             continue
         lever = slider.evaluate(LEVER_NAME)
+        kernel = server.kernel(page.evaluate(KERNEL_ID))
+        cpu_before = kernel.cpu_times() if kernel else None
         try:
             times = lever_to_kpi_ms(page, slider, moves)
             value, note = statistics.median(times), f"{lever}, max {max(times):.0f} ms"
         except PlaywrightError:
             value, note = None, f"{lever}: no KPI changed within 15 s"
         rows.append(goal_row(f"lever -> KPI: {notebook}", value, "ms", 50, "< 50 ms", note))
+        if kernel and cpu_before:
+            page.wait_for_timeout(1000)  # the last move's charts
+            with suppress(psutil.Error):
+                after = kernel.cpu_times()
+                used = after.user + after.system - cpu_before.user - cpu_before.system
+                rows.append(Row(f"kernel CPU per lever move: {notebook}", used / moves, "s"))
         close(page)
         server.wait_refilled(notebook, fills)
     return rows
@@ -536,6 +554,7 @@ def measure_kernels_left(
 ) -> list[Row]:
     notebook = "index"
     done, failed, deadline = 0, 0, time.monotonic() + bound
+    cpu_before = server.cpu_seconds()
     while done + failed < views and time.monotonic() < deadline:
         try:
             view(browser, server.page(notebook))
@@ -545,7 +564,14 @@ def measure_kernels_left(
     at_end = len(server.kernels())
     time.sleep(idle)
     left = len(server.kernels()) - pool_size()
+    cpu = (server.cpu_seconds() - cpu_before) / max(done, 1)
     return [
+        Row(
+            f"CPU seconds per page view ({notebook})",
+            cpu,
+            "s",
+            note="server and kernels: start, notebook, render, cull; not the browser",
+        ),
         Row(
             f"views of {notebook} in a row (of {views})",
             done,

@@ -24,6 +24,7 @@ from tornado.web import HTTPError, RequestHandler
 from traitlets import Float, Integer, default
 from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
+from voila.tornado.handler import TornadoVoilaHandler
 
 from .ui import vega
 
@@ -135,8 +136,18 @@ class VegaRuntime(RequestHandler):
             self.finish(raw)
 
 
+class PageHandler(TornadoVoilaHandler):
+    """Voilà's page, setting the XSRF cookie that the page's unload reads to shut its kernel
+    down (Voilà 0.5 never sets it, so every reader's kernel would wait for the idle cull)."""
+
+    async def prepare(self, *args, **kwargs) -> None:  # type: ignore[override]
+        await super().prepare(*args, **kwargs)
+        _ = self.xsrf_token  # sets the _xsrf cookie
+
+
 class ExplorerVoila(Voila):
-    """``voila`` as the explorer serves it: the Vega bundle as a static file, no login or logout
+    """``voila`` as the explorer serves it: the Vega bundle as a static file, pages that shut
+    their kernel down when the reader leaves, no login or logout
     pages (there is no login), 404 for malformed template paths, 414 for over-long addresses, and
     a plain 404 for unknown paths."""
 
@@ -149,6 +160,8 @@ class ExplorerVoila(Voila):
                 continue
             if handler is TemplateStaticFileHandler:
                 spec = (pattern, _guarded(handler), *spec[2:])
+            elif handler is TornadoVoilaHandler:
+                spec = (pattern, PageHandler, *spec[2:])
             handlers.append(spec)
         return handlers
 

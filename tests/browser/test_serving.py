@@ -287,6 +287,21 @@ def test_the_browser_cannot_run_code_or_see_tracebacks(server, tmp_path):
     ]
 
 
+def test_a_reader_who_leaves_frees_the_kernel_at_once(server, page):
+    page.goto(server.page("index", "lang=en"), timeout=90_000)
+    rendered(page)
+    kid = page.evaluate(
+        "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+    )
+    assert alive(server, kid)
+    page.goto("about:blank")  # the page's unload asks the server, with its XSRF cookie
+    deadline = time.monotonic() + 10  # well before the idle cull (60 s)
+    while alive(server, kid) and time.monotonic() < deadline:
+        time.sleep(0.25)
+    assert not alive(server, kid)
+    assert "_xsrf' argument missing" not in server.log()
+
+
 def test_another_site_cannot_shut_down_a_readers_kernel(server):
     status, html = fetch(server.page("index"))
     kid = kernel_id(html)
