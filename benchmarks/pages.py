@@ -10,11 +10,15 @@ and prints medians against the goals of the issue, all in one run:
 3. websocket bytes (sent + received) per page view, for every page;
 4. lever to KPI: a key press on a lever's slider to the KPI text changing, timed in the browser,
    on every page with levers;
-5. load: 20 readers opening the explorer page at once (bounded at 180 s), on a fresh server;
+5. load: 20 readers opening the explorer page at once (bounded at 180 s), on a fresh server with
+   voila.json's pools; then the same without a browser (protocol readers that fetch the page and
+   ask its kernel for the widgets' state, the server's whole share of a view), with voila.json's
+   pools and with an explorer pool of 20; CPU split between the server with its kernels and the
+   rest of the machine;
 6. 100 page views one after another, then 2 minutes idle: kernels left beyond the warm pools.
 
 Repeat: ``.venv/bin/python -m benchmarks.pages`` (``--quick`` skips parts 5 and 6, ``--load-only``
-runs only part 5). Voilà's logs
+runs only part 5, with voila.json's pools or ``--pool N``). Voilà's logs
 go to test-artifacts/bench-*.log.
 """
 
@@ -24,20 +28,25 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import signal
 import statistics
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psutil
 from playwright.async_api import async_playwright
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError
+from tornado.websocket import websocket_connect
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -102,6 +111,7 @@ class Server:
 
     folder: str
     name: str
+    options: tuple[str, ...] = ()
     port: int = field(default_factory=free_port)
 
     def __post_init__(self) -> None:
@@ -117,6 +127,7 @@ class Server:
             f"--port={self.port}",
             "--Voila.ip=127.0.0.1",
             "--Voila.port_retries=0",
+            *self.options,
         ]
         self.proc = subprocess.Popen(
             command, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
@@ -221,8 +232,8 @@ def pool_size() -> int:
 
 
 @contextmanager
-def serving(folder: str, name: str, notebooks: tuple[str, ...]):
-    server = Server(folder, name)
+def serving(folder: str, name: str, notebooks: tuple[str, ...], options: tuple[str, ...] = ()):
+    server = Server(folder, name, options)
     try:
         server.wait_warm(notebooks)
         yield server
@@ -517,35 +528,122 @@ async def open_at_once(url: str, readers: int, bound: float) -> list[float | Non
         return list(results)
 
 
+def kernel_message(kind: str, content: dict, metadata: dict | None = None) -> str:
+    header = {"msg_id": uuid.uuid4().hex, "msg_type": kind, "username": "", "version": "5.3"}
+    header |= {"session": uuid.uuid4().hex, "date": ""}
+    return json.dumps(
+        {"header": header, "parent_header": {}, "metadata": metadata or {}, "content": content}
+        | {"channel": "shell", "buffers": []}
+    )
+
+
+async def protocol_reader(url: str, deadline: float) -> float | None:
+    """A reader without a browser: fetch the page, open its kernel's websocket and ask for the
+    widgets' state as the page's widget manager does; seconds until the state arrives, or None.
+    This is the server's whole share of a page view (the browser's share is on the reader's
+    device)."""
+    start = time.monotonic()
+    try:
+        answer = await AsyncHTTPClient().fetch(url, request_timeout=deadline - start)
+        found = re.search(r'"kernelId":\s*"([0-9a-f-]+)"', answer.body.decode())
+        if not found:
+            return None
+        parts = urlsplit(url)
+        ws = await websocket_connect(
+            f"ws://{parts.netloc}/api/kernels/{found.group(1)}/channels"
+            f"?session_id={uuid.uuid4().hex}"
+        )
+        comm = uuid.uuid4().hex
+        await ws.write_message(kernel_message("kernel_info_request", {}))
+        await ws.write_message(
+            kernel_message(
+                "comm_open",
+                {"comm_id": comm, "target_name": "jupyter.widget.control", "data": {}},
+                {"version": "1.0.0"},  # ipywidgets 8's widget control protocol
+            )
+        )
+        await ws.write_message(
+            kernel_message("comm_msg", {"comm_id": comm, "data": {"method": "request_states"}})
+        )
+        while time.monotonic() < deadline:
+            message = await asyncio.wait_for(ws.read_message(), deadline - time.monotonic())
+            if message is None:
+                return None
+            if isinstance(message, str) and '"update_states"' in message:
+                ws.close()
+                return time.monotonic() - start
+        return None
+    except (OSError, TimeoutError, HTTPClientError):
+        return None
+
+
+async def protocol_at_once(url: str, readers: int, bound: float) -> list[float | None]:
+    AsyncHTTPClient.configure(None, max_clients=readers)
+    deadline = time.monotonic() + bound
+    return list(await asyncio.gather(*(protocol_reader(url, deadline) for _ in range(readers))))
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def measure_load(readers: int = 20, bound: float = 180) -> list[Row]:
-    with serving("notebooks", "load", PAGES) as server, PeakMemory(server) as memory:
-        results = asyncio.run(open_at_once(server.page(*SHARED_LINK), readers, bound))
+def pools_option(explorer_pool: int) -> str:
+    """The command-line option that sets the explorer page's pool (other pools as voila.json)."""
+    pools = json.loads((ROOT / "voila.json").read_text())["VoilaKernelManager"]
+    config = {**pools["kernel_pools_config"], "explorer.ipynb": {"pool_size": explorer_pool}}
+    return f"--VoilaKernelManager.kernel_pools_config={json.dumps(config)}"
+
+
+def machine_cpu_seconds() -> float:
+    times = psutil.cpu_times()
+    return times.user + times.system
+
+
+def measure_load(
+    readers: int = 20, bound: float = 180, pool: int | None = None, browser: bool = True
+) -> list[Row]:
+    """``readers`` open the shared link at once, in Chromium or as protocol readers (no
+    browser); ``pool``: the explorer's pool size, if not voila.json's. CPU is split between the
+    server with its kernels and the rest of the machine (Chromium, or the protocol readers)."""
+    options = (pools_option(pool),) if pool else ()
+    label = "load" if browser else "load, no browser"
+    label += f" (explorer pool {pool})" if pool else ""
+    open_all = open_at_once if browser else protocol_at_once
+    with serving("notebooks", "load", PAGES, options) as server:
+        server.wait_quiet(time.monotonic() + 120)
+        server_cpu, all_cpu = server.cpu_seconds(), machine_cpu_seconds()
+        with PeakMemory(server) as memory:
+            results = asyncio.run(open_all(server.page(*SHARED_LINK), readers, bound))
+        server_cpu = server.cpu_seconds() - server_cpu
+        other_cpu = machine_cpu_seconds() - all_cpu - server_cpu
     failed = sum(r is None for r in results)
     times = [bound if r is None else r for r in results]  # a failed reader counts as the bound
     return [
         Row(
-            f"load: failed pages of {readers} at once",
+            f"{label}: failed pages of {readers} at once",
             failed,
             "",
             "0",
             failed == 0,
             f"bounded at {bound:.0f} s",
         ),
-        goal_row("load: median render", statistics.median(times), "s", 15, "< 15 s"),
+        goal_row(f"{label}: median render", statistics.median(times), "s", 15, "< 15 s"),
         goal_row(
-            "load: 95th percentile render",
+            f"{label}: 95th percentile render",
             percentile(times, 0.95),
             "s",
             30,
             "< 30 s",
             "failed readers count as the bound",
         ),
-        Row("load: server + kernels RSS at peak", memory.peak, "MB"),
+        Row(f"{label}: server + kernels RSS at peak", memory.peak, "MB"),
+        Row(
+            f"{label}: CPU s per reader, server + kernels",
+            server_cpu / readers,
+            "s",
+            note=f"the rest of the machine: {other_cpu / readers:.2f} s per reader",
+        ),
     ]
 
 
@@ -605,6 +703,8 @@ def run(quick: bool, views: int, moves: int) -> list[Row]:
         browser.close()
     if not quick:
         rows += measure_load()
+        rows += measure_load(browser=False)
+        rows += measure_load(pool=20, browser=False)
     return rows
 
 
@@ -612,13 +712,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the load and cull parts")
     parser.add_argument("--load-only", action="store_true", help="only part 5, the load")
+    parser.add_argument(
+        "--pool", type=int, help="with --load-only: the explorer's pool size (else voila.json's)"
+    )
+    parser.add_argument(
+        "--no-browser", action="store_true", help="with --load-only: protocol readers"
+    )
     parser.add_argument("--views", type=int, default=5, help="page views per render median")
     parser.add_argument("--moves", type=int, default=10, help="lever moves per page")
     options = parser.parse_args()
     started = time.monotonic()
     print(f"{'measure':<46} {'value':>9} {'unit':<4} {'goal':<16} {'':<6} note", flush=True)
     if options.load_only:
-        rows = measure_load()
+        rows = measure_load(pool=options.pool, browser=not options.no_browser)
     else:
         rows = run(options.quick, options.views, options.moves)
     print(

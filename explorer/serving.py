@@ -140,7 +140,7 @@ class PageHandler(TornadoVoilaHandler):
     """Voilà's page, setting the XSRF cookie that the page's unload reads to shut its kernel
     down (Voilà 0.5 never sets it, so every reader's kernel would wait for the idle cull)."""
 
-    async def prepare(self, *args, **kwargs) -> None:  # type: ignore[override]
+    async def prepare(self, *args, **kwargs) -> None:
         await super().prepare(*args, **kwargs)
         _ = self.xsrf_token  # sets the _xsrf cookie
 

@@ -81,10 +81,8 @@ _StrictLoader.add_multi_constructor("tag:yaml.org,2002:python/", _no_tags)
 
 def _explicit_tags(text: str) -> bool:
     """True if the text uses an explicit tag (``!name`` or ``!!type``) outside quotes."""
-    for token in yaml.scan(text, Loader=_SafeLoader):
-        if isinstance(token, yaml.TagToken):
-            return True
-    return False
+    tokens = yaml.scan(text, Loader=_SafeLoader)
+    return any(isinstance(token, yaml.TagToken) for token in tokens)
 
 
 def too_deep(text: str, depth: int = MAX_DEPTH, indent: int = MAX_INDENT) -> bool:
