@@ -105,7 +105,8 @@ def millions(value: float, lang: str = "da", digits: int = 1) -> str:
 
 
 def percent(value: float, lang: str = "da", digits: int = 0) -> str:
-    """'20 %' (da) or '20%' (en)."""
+    """'20 %' (da) or '20%' (en); a value that rounds to zero shows no minus sign."""
+    value = round(value, digits + 2) + 0.0
     pattern = (
         "#,##0" + ("." + "0" * digits if digits else "") + ("\u00a0%" if lang == "da" else "%")
     )

@@ -116,3 +116,10 @@ def test_no_page_shows_the_other_language_or_a_raw_key(page_class, lang):
     found = sorted({m.group(0).lower() for m in other.finditer(text)})
     assert not found, (lang, found, text[:3000])
     assert not RAW_KEY.findall(text), RAW_KEY.findall(text)
+
+
+def test_a_share_that_rounds_to_zero_shows_no_minus_sign():
+    assert i18n.percent(-4.7e-9, "en") == "0%"
+    assert i18n.percent(-0.004, "da") == "0\u00a0%"
+    assert i18n.percent(-0.006, "da") == "-1\u00a0%"
+    assert i18n.percent(0.125, "en", 1) == "12.5%"

@@ -437,12 +437,13 @@ def tornado(table: pd.DataFrame, labels: dict[str, str], npv: float, lang: str) 
                 "type": "nominal",
                 "title": None,
                 "sort": order,
-                "axis": {"labelLimit": 150},
+                # "Outcome: input" on two lines, so that inputs of one outcome stay apart
+                "axis": {"labelLimit": 190, "labelExpr": "split(datum.label, ': ')"},
             },
             "x": {
                 "field": "from",
                 "type": "quantitative",
-                "title": t("npv_axis", lang, year=catalogue.price_year()),
+                "title": t("npv_axis", lang, year=catalogue.price_year()).split(", ", 1),
                 "axis": {"format": ",.1~f"},
             },
             "x2": {"field": "to"},
@@ -457,7 +458,7 @@ def tornado(table: pd.DataFrame, labels: dict[str, str], npv: float, lang: str) 
                 {"field": "to", "title": money_title(lang), "format": ",.1f"},
             ],
         },
-        "height": {"step": 22},
+        "height": {"step": 30},
         "title": t("tornado_title", lang),
     }
 

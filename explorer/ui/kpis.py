@@ -16,6 +16,8 @@ from . import glossary, widgets
 def _payback(plain: int | None, discounted: int | None, lang: str) -> tuple[str, str]:
     """(value, sub-line) for a payback card: the discounted year, the undiscounted beside it."""
     never = i18n.t("never", lang)
+    if discounted is not None and discounted == plain:
+        return str(discounted), i18n.t("kpi_sub.same_year", lang)
     if discounted is not None:
         return str(discounted), i18n.t("kpi_sub.undiscounted", lang, year=plain)
     if plain is not None:
