@@ -168,9 +168,14 @@ class ExplorerVoila(Voila):
     def start(self) -> None:
         """Voilà's start, with the server taking long headers so that an over-long address gets
         a 414 page rather than a closed connection, and unknown paths a plain 404. Its kernels
-        (started from here on, and inheriting the environment) load the Vega bundle from it."""
+        (started from here on, and inheriting the environment) load the Vega bundle from it,
+        and its pages preload it."""
         _vega_bytes()
         os.environ[vega.SERVED] = "1"
+        # The template preloads the bundle while the page loads (index.html.j2).
+        resources = self.config.VoilaConfiguration.get("resources")
+        resources = dict(resources) if isinstance(resources, dict) else {}
+        self.config.VoilaConfiguration.resources = resources | {"explorer_vega": vega.bundle_name()}
         self.connection_dir = tempfile.mkdtemp(prefix="voila_", dir=self.connection_dir_root)
         self.app = tornado.web.Application(**self.init_settings())
         self.app.settings.update(self.tornado_settings)

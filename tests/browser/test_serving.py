@@ -72,13 +72,16 @@ def test_a_shared_link_is_served_by_a_preheated_kernel(open_page, server):
 
 
 def test_the_vega_runtime_comes_once_as_a_cached_file_not_over_the_websocket(page, server):
-    frames = []
+    frames, fetched = [], []
     page.on("websocket", lambda ws: ws.on("framereceived", lambda data: frames.append(len(data))))
+    page.on("request", lambda r: fetched.append(r.url) if "/vega-runtime-" in r.url else None)
     with page.expect_response(lambda r: "/explorer/static/vega-runtime-" in r.url) as answer:
         page.goto(server.page("explorer", "lang=en"), timeout=90_000)
     rendered(page)
     charts_drawn(page)
     runtime = answer.value
+    assert len(fetched) == 1  # preloaded by the page's head, then imported from there
+    assert page.locator("link[rel=modulepreload][href*='/vega-runtime-']").count() == 1
     assert runtime.status == 200 and "javascript" in runtime.headers["content-type"]
     assert "immutable" in runtime.headers["cache-control"]
     assert runtime.headers.get("content-encoding") == "gzip"
