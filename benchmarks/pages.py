@@ -9,7 +9,8 @@ and prints medians against the goals of the issue, all in one run:
 2. the page's kernel memory (RSS) after render;
 3. websocket bytes (sent + received) per page view, for every page;
 4. lever to KPI: a key press on a lever's slider to the KPI text changing, timed in the browser,
-   on every page with levers;
+   on every page with levers, once the pool's refill behind the page has finished; and the
+   kernel's CPU per move;
 5. load: 20 readers opening the explorer page at once (bounded at 180 s), on a fresh server with
    voila.json's pools; then the same without a browser (protocol readers that fetch the page and
    ask its kernel for the widgets' state, the server's whole share of a view), with voila.json's
@@ -452,6 +453,7 @@ def measure_levers(browser, server: Server, moves: int) -> list[Row]:
             server.wait_refilled(notebook, fills)
             continue
         lever = slider.evaluate(LEVER_NAME)
+        server.wait_quiet(time.monotonic() + 60)  # the pool's refill has run its notebook
         kernel = server.kernel(page.evaluate(KERNEL_ID))
         cpu_before = kernel.cpu_times() if kernel else None
         try:
@@ -699,7 +701,7 @@ def run(quick: bool, views: int, moves: int) -> list[Row]:
             rows += measure_websocket_bytes(browser, server)
             rows += measure_levers(browser, server, moves)
             if not quick:
-                rows += measure_kernels_left(browser, server, views=100, bound=200, idle=120)
+                rows += measure_kernels_left(browser, server, views=100, bound=400, idle=120)
         browser.close()
     if not quick:
         rows += measure_load()

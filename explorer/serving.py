@@ -145,6 +145,40 @@ class PageHandler(TornadoVoilaHandler):
         _ = self.xsrf_token  # sets the _xsrf cookie
 
 
+def _ready_first(manager_class: type) -> type:
+    """Voilà's pooling kernel manager, handing a reader only a pool kernel that is ready.
+
+    Voilà 0.5 hands out the pool's first entry even while it is a refill still waiting for its
+    delay or running its notebook, so a reader could wait for a refill; and an entry whose kernel
+    failed to start stays in the pool for good. Here a reader gets a ready kernel, else a kernel
+    of its own at once; failed entries are dropped and refilled.
+    """
+
+    class ReadyFirst(manager_class):  # type: ignore[valid-type, misc]
+        def _ready(self, notebook_name: str) -> list:
+            pool = self._pools.get(notebook_name, [])
+            failed = [t for t in pool if t.done() and (t.cancelled() or t.exception())]
+            if failed:
+                for task in failed:
+                    pool.remove(task)
+                self.fill_if_needed(notebook_name=notebook_name)
+            return [t for t in pool if t.done()]
+
+        def get_pool_size(self, notebook_name: str) -> int:
+            return len(self._ready(notebook_name))
+
+        async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
+            ready = self._ready(notebook_name)
+            if ready:
+                pool = self._pools[notebook_name]
+                pool.remove(ready[0])
+                pool.insert(0, ready[0])
+            return await super().get_rendered_notebook(notebook_name, *args, **kwargs)
+
+    ReadyFirst.__name__ = f"ReadyFirst{manager_class.__name__}"
+    return ReadyFirst
+
+
 class ExplorerVoila(Voila):
     """``voila`` as the explorer serves it: the Vega bundle as a static file, pages that shut
     their kernel down when the reader leaves, no login or logout
@@ -178,6 +212,8 @@ class ExplorerVoila(Voila):
         self.config.VoilaConfiguration.resources = resources | {"explorer_vega": vega.bundle_name()}
         self.connection_dir = tempfile.mkdtemp(prefix="voila_", dir=self.connection_dir_root)
         self.app = tornado.web.Application(**self.init_settings())
+        if hasattr(self.kernel_manager, "_pools"):  # preheating
+            self.kernel_manager.__class__ = _ready_first(type(self.kernel_manager))
         self.app.settings.update(self.tornado_settings)
         self.app.add_handlers(".*$", [*self.init_handlers(), (r".*", _NotFound)])
         app, find = self.app, self.app.find_handler
