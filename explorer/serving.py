@@ -154,7 +154,7 @@ def _ready_first(manager_class: type) -> type:
     of its own at once; failed entries are dropped and refilled.
     """
 
-    class ReadyFirst(manager_class):  # type: ignore[valid-type, misc]
+    class ReadyFirst(manager_class):
         def _ready(self, notebook_name: str) -> list:
             pool = self._pools.get(notebook_name, [])
             failed = [t for t in pool if t.done() and (t.cancelled() or t.exception())]
