@@ -279,3 +279,23 @@ def test_sources_panel_speaks_the_page_language():
     en = explorer_page.Explorer("lang=en").sources.value
     assert "Antagelse" in da and "Sagstal efter" in da
     assert "Assumption" in en and "Caseload after" in en and "Sagstal" not in en
+
+
+def test_how_sure_answers_a_move_with_kpis_at_once_and_the_rest_when_moves_pause():
+    import asyncio
+
+    page = how_sure.HowSure("case=aabenraa&lang=en")
+    fan, kpis = page.charts["fan"].spec, page.kpi_box.value
+    drawn = []
+    show_rest = page.show_rest
+    page.show_rest = lambda s, spreads: (drawn.append(s.caseload_after), show_rest(s, spreads))
+
+    async def drag():
+        page.levers["caseload_after"].value = 20
+        assert page.kpi_box.value != kpis and page.charts["fan"].spec == fan
+        page.levers["caseload_after"].value = 19
+        await asyncio.sleep(how_sure.REST_DELAY * 4)
+
+    asyncio.run(drag())
+    assert drawn == [19]  # the step to 20 was overtaken before its charts were drawn
+    assert page.charts["fan"].spec != fan

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 
 import ipywidgets as w
@@ -14,11 +15,19 @@ from . import charts, kpis, page, widgets
 SCENARIO = ("caseload_after", "effect_scale", "horizon_years")
 DRAWS = ("1000", "5000", "10000", "20000")
 DEFAULT_DRAWS = "5000"
+#: Seconds after a lever move before the charts and the tornado follow the KPIs (see ``show``).
+REST_DELAY = 0.1
 
 
 class HowSure(page.Page):
     name = "how_sure"
     edits = ("spreads",)
+    _live = False  # set once the page is built: from then on, moves defer the rest of the page
+    _rest: asyncio.TimerHandle | None = None
+
+    def __init__(self, query: str = "") -> None:
+        super().__init__(query)
+        self._live = True
 
     def build(self) -> None:
         s, lang = self.base, self.lang
@@ -108,15 +117,15 @@ class HowSure(page.Page):
         return {} if self.draws.value == DEFAULT_DRAWS else {"draws": self.draws.value}
 
     def show(self, s: Scenario) -> None:
+        """The KPIs at once; the rest of the page (5,000 draws' charts and a 20-run tornado) 0.1 s
+        later in a running kernel, dropped if the reader moves a lever again before then, so a
+        dragged slider updates the KPIs at every step."""
         lang = self.lang
         t = lambda key, **kw: i18n.t(f"how_sure.{key}", lang, **kw)
         self.levers["caseload_after"].max = s.caseload_before
         spreads = Spreads(**self.lever_values("spreads"))
         self.sim = sim = uncertainty.simulate(s, int(self.draws.value), seed=0, spreads=spreads)
         self.result = r = model.evaluate(s)
-        self.intro.value = (
-            f"<p class='summary'>{html.escape(t('intro', draws=i18n.number(sim.draws, lang)))}</p>"
-        )
         self.kpi_box.value = (
             "<div class='kpi-grid'>"
             + "".join(
@@ -133,6 +142,23 @@ class HowSure(page.Page):
             )
             + f"</div><p class='grades'>{html.escape(t('median_note'))}</p>"
         )
+        self.intro.value = (
+            f"<p class='summary'>{html.escape(t('intro', draws=i18n.number(sim.draws, lang)))}</p>"
+        )
+        if self._rest is not None:
+            self._rest.cancel()
+            self._rest = None
+        loop = _running_loop()
+        if self._live and loop is not None:
+            self._rest = loop.call_later(REST_DELAY, self.show_rest, s, spreads)
+        else:
+            self.show_rest(s, spreads)
+
+    def show_rest(self, s: Scenario, spreads: Spreads) -> None:
+        """Break-even words, charts and the CASA answer for scenario ``s``."""
+        self._rest = None
+        lang, sim, r = self.lang, self.sim, self.result
+        t = lambda key, **kw: i18n.t(f"how_sure.{key}", lang, **kw)
         be = r.break_even_effect
         words = (
             t("breakeven", be=i18n.percent(be, lang), years=s.horizon_years)
@@ -175,6 +201,14 @@ class HowSure(page.Page):
             one_in=one_in,
         )
         self.casa.value = f"<p>{html.escape(i18n.tidy(text))}</p>"
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    """The kernel's event loop while it handles a message; None in plain Python."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 def app(query: str | None = None) -> w.Widget:
