@@ -283,6 +283,7 @@ def test_sources_panel_speaks_the_page_language():
 
 def test_how_sure_answers_a_move_with_kpis_at_once_and_the_rest_when_moves_pause():
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     page = how_sure.HowSure("case=aabenraa&lang=en")
     fan, kpis = page.charts["fan"].spec, page.kpi_box.value
@@ -296,6 +297,7 @@ def test_how_sure_answers_a_move_with_kpis_at_once_and_the_rest_when_moves_pause
         page.levers["caseload_after"].value = 19
         await asyncio.sleep(how_sure.REST_DELAY * 4)
 
-    asyncio.run(drag())
+    with ThreadPoolExecutor(1) as pool:  # a loop of its own (the browser tests hold this one's)
+        pool.submit(asyncio.run, drag()).result()
     assert drawn == [19]  # the step to 20 was overtaken before its charts were drawn
     assert page.charts["fan"].spec != fan
