@@ -221,12 +221,18 @@ def test_an_own_case_from_an_empty_form_travels_in_its_link(open_page, context):
     outcome.locator(".lever-outcome-1-effect input.lever-value").fill("0.3")
     outcome.locator(".lever-outcome-1-effect input.lever-value").press("Enter")
     expect(page.locator(".kpi-npv .kpi-value")).not_to_have_text("DKK -13.1 m")
+    npv_before = page.locator(".kpi-npv .kpi-value").inner_text()
     form.locator(".lever-cases input.lever-value").fill("250")
     form.locator(".lever-cases input.lever-value").press("Enter")
+    expect(page.locator(".kpi-npv .kpi-value")).not_to_have_text(npv_before)  # the kernel has it
+    link_before = page.evaluate("() => window.location.search")
     name = form.locator(".own-text input").first
     name.fill("Odense pilot")
     name.press("Enter")
-    page.wait_for_function("() => window.location.search.includes('c=v1.')")
+    page.wait_for_function(  # the name is in the link's code once the link changes
+        "(before) => window.location.search.includes('c=v1.') && window.location.search !== before",
+        arg=link_before,
+    )
     npv = page.locator(".kpi-npv .kpi-value").inner_text()
     payback = page.locator(".kpi-payback-year .kpi-value").inner_text()
     charts_drawn(page)
