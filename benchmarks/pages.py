@@ -28,17 +28,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import re
-import signal
 import statistics
-import subprocess
 import sys
 import threading
 import time
 import uuid
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -52,7 +49,7 @@ from tornado.websocket import websocket_connect
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from servers import ARTIFACTS, CHROMIUM_ARGS, chromium_path, free_port, wait_for  # noqa: E402
+from servers import CHROMIUM_ARGS, Voila, chromium_path  # noqa: E402
 
 from explorer.ui.page import PAGES  # noqa: E402
 
@@ -106,45 +103,20 @@ KERNEL_ID = """() => {
 
 
 # -- servers ---------------------------------------------------------------------------------------
-@dataclass
-class Server:
-    """``python -m explorer.serving <folder>`` from the repository root, logging to a file."""
+class Server(Voila):
+    """``python -m explorer.serving <folder>`` from the repository root (tests/servers.py), with
+    what the benchmarks read off it: pool fills, CPU seconds, kernels and their memory."""
 
-    folder: str
-    name: str
-    options: tuple[str, ...] = ()
-    port: int = field(default_factory=free_port)
-
-    def __post_init__(self) -> None:
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.log_path = ARTIFACTS / f"bench-{self.name}.log"
-        self._log = self.log_path.open("w")
-        command = [
-            sys.executable,
-            "-m",
-            "explorer.serving",
-            self.folder,
-            "--no-browser",
-            f"--port={self.port}",
-            "--Voila.ip=127.0.0.1",
-            "--Voila.port_retries=0",
-            *self.options,
-        ]
-        self.proc = subprocess.Popen(
-            command, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+    def __init__(self, folder: str, name: str, options: tuple[str, ...] = ()):
+        super().__init__(
+            f"bench-{name}", args=options, warm=False, launcher="explorer.serving", folder=folder
         )
-        wait_for(f"http://127.0.0.1:{self.port}/voila/static/", self.proc)
-
-    def page(self, name: str, query: str = "") -> str:
-        url = f"http://127.0.0.1:{self.port}/voila/render/{name}.ipynb"
-        return url + (f"?{query}" if query else "")
 
     def pool_fills(self, notebook: str) -> int:
         """How often the log says the notebook's kernel pool was filled."""
-        text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        return text.count(f"Kernel pool of {notebook}.ipynb is filled")
+        return self.log().count(f"Kernel pool of {notebook}.ipynb is filled")
 
-    def wait_warm(self, notebooks: tuple[str, ...], timeout: float = 240) -> None:
+    def wait_pools(self, notebooks: tuple[str, ...], timeout: float = 240) -> None:
         deadline = time.monotonic() + timeout
         while not all(self.pool_fills(n) for n in notebooks):
             if self.proc.poll() is not None or time.monotonic() > deadline:
@@ -199,16 +171,6 @@ class Server:
             None,
         )
 
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
-        self._log.close()
-
 
 def safe_cmdline(process: psutil.Process) -> list[str]:
     try:
@@ -236,7 +198,7 @@ def pool_size() -> int:
 def serving(folder: str, name: str, notebooks: tuple[str, ...], options: tuple[str, ...] = ()):
     server = Server(folder, name, options)
     try:
-        server.wait_warm(notebooks)
+        server.wait_pools(notebooks)
         yield server
     finally:
         server.stop()

@@ -57,7 +57,8 @@ class Voila:
 
     ``args`` are extra Voilà options (``--preheat_kernel=False``); ``base_url`` is the path prefix;
     ``warm`` waits until every page's preheated pool is filled; ``launcher`` is ``voila`` (plain
-    Voilà, as Binder and most hosts run it) or ``explorer.serving`` (the project's launcher).
+    Voilà, as Binder and most hosts run it) or ``explorer.serving`` (the project's launcher);
+    ``folder`` is what it serves, below the repository root.
     """
 
     def __init__(
@@ -69,6 +70,7 @@ class Voila:
         warm: bool = True,
         base_url: str = "/",
         launcher: str = "voila",
+        folder: str = "notebooks",
     ):
         ARTIFACTS.mkdir(exist_ok=True)
         self.port = port or free_port()
@@ -78,7 +80,7 @@ class Voila:
             sys.executable,
             "-m",
             launcher,
-            "notebooks",
+            folder,
             "--no-browser",
             f"--port={self.port}",
             "--Voila.ip=127.0.0.1",
