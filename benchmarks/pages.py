@@ -156,10 +156,6 @@ class Server(Voila):
                 total += times.user + times.system
         return total
 
-    def kernels(self) -> list[psutil.Process]:
-        children = psutil.Process(self.proc.pid).children(recursive=True)
-        return [p for p in children if "ipykernel" in " ".join(safe_cmdline(p))]
-
     def total_rss_mb(self) -> float:
         processes = [psutil.Process(self.proc.pid)]
         processes += psutil.Process(self.proc.pid).children(recursive=True)

@@ -15,6 +15,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import psutil
+
 from explorer.ui.page import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,6 +116,19 @@ class Voila:
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def kernels(self) -> list[psutil.Process]:
+        """The server's live kernel processes (a kernel being reaped counts as gone)."""
+        found = []
+        for child in psutil.Process(self.proc.pid).children(recursive=True):
+            try:
+                if child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(
+                    child.cmdline()
+                ):
+                    found.append(child)
+            except psutil.Error:
+                continue
+        return found
 
     def wait_warm(self, timeout: float = 240) -> None:
         """Wait until every page's pool of preheated kernels is filled."""

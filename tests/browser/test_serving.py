@@ -10,25 +10,12 @@ import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-import psutil
 import pytest
 from conftest import PHONE, charts_drawn, rendered
 from playwright.sync_api import expect
 from servers import PAGES, Voila
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
-
-
-def kernels(server) -> list[psutil.Process]:
-    """The server's live kernel processes (a kernel being reaped counts as gone)."""
-    found = []
-    for child in psutil.Process(server.proc.pid).children(recursive=True):
-        try:
-            if child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(child.cmdline()):
-                found.append(child)
-        except psutil.Error:
-            continue
-    return found
 
 
 def fetch(url: str, method: str = "GET", headers: dict | None = None) -> tuple[int, str]:
@@ -123,13 +110,13 @@ def test_a_reader_who_idles_past_the_cull_time_still_recomputes(strict, page):
 
 
 def alive(server, kid: str) -> bool:
-    return any(kid in " ".join(p.cmdline()) for p in kernels(server))
+    return any(kid in " ".join(p.cmdline()) for p in server.kernels())
 
 
 def room(server, most: int = 3) -> None:
     """Wait until the earlier tests' kernels have been culled below the ceiling."""
     deadline = time.monotonic() + 40
-    while len(kernels(server)) >= most and time.monotonic() < deadline:
+    while len(server.kernels()) >= most and time.monotonic() < deadline:
         time.sleep(0.5)
 
 
@@ -147,13 +134,13 @@ def test_a_kernel_whose_page_never_connects_is_shut_down(strict):
 
 def test_over_the_kernel_ceiling_a_reader_gets_a_busy_page_that_retries(strict, context):
     readers = []
-    while len(kernels(strict)) < 3 and len(readers) < 5:  # connected readers hold kernels
+    while len(strict.kernels()) < 3 and len(readers) < 5:  # connected readers hold kernels
         reader = context.new_page()
         reader.goto(strict.page("index"), timeout=90_000)
         rendered(reader)
         readers.append(reader)
     time.sleep(1)
-    assert len(kernels(strict)) == 3
+    assert len(strict.kernels()) == 3
     _status, html = fetch(strict.page("index"))
     assert "Siden er optaget" in html and "The site is busy" in html
     assert 'http-equiv="refresh"' in html and "Traceback" not in html
@@ -168,7 +155,7 @@ def test_a_lost_kernel_says_so_in_the_page_language_with_a_reload_that_keeps_the
     kid = page.evaluate(
         "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
     )
-    victim = next(p for p in kernels(server) if kid in " ".join(p.cmdline()))
+    victim = next(p for p in server.kernels() if kid in " ".join(p.cmdline()))
     victim.kill()
     lost = page.locator(".connection-lost")
     expect(lost).to_be_visible(timeout=20_000)
