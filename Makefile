@@ -56,13 +56,16 @@ app: setup
 	$(BIN)/python -m explorer.serving notebooks --no-browser --port=$(PORT) \
 		--Voila.ip=127.0.0.1 --Voila.port_retries=0
 
+# The hooks in .pre-commit-config.yaml (ruff, ruff format, mypy, file endings, large files), run
+# with the tools of .venv.
 lint: setup
-	$(BIN)/ruff check explorer tests benchmarks
-	$(BIN)/ruff format --check explorer tests benchmarks
-	$(BIN)/mypy
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 
+# Every test and notebook, measuring which lines of explorer/ the tests run in this process (the
+# Voilà kernels of the browser tests are other processes and not counted); the figure is printed.
 test: setup system lint
-	$(BIN)/python -m pytest tests --nbval-lax notebooks
+	$(BIN)/python -m coverage run -m pytest tests --nbval-lax notebooks
+	$(BIN)/python -m coverage report --format=total | sed 's/^/Coverage of explorer\/: /; s/$$/ %/'
 
 # The model, the pages in plain Python, the data: no browser, no servers, no notebooks.
 test-fast: setup

@@ -140,10 +140,3 @@ def factor(value: float | None, lang: str = "da") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return t("not_defined", lang)
     return number(value, lang, 2)
-
-
-def price_year_note(lang: str = "da") -> str:
-    """'2024-kr.' / '2024 prices'."""
-    from . import catalogue as data
-
-    return t("price_year", lang, year=data.price_year())

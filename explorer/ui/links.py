@@ -9,7 +9,6 @@ settings (``claim``, ``draws``) are passed through for the page to check.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
@@ -227,8 +226,3 @@ def with_lang(query: str, lang: str) -> str:
     """The same query in another language."""
     pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "lang"]
     return urlencode([*pairs, ("lang", lang)])
-
-
-def dataclass_values(obj) -> dict[str, float]:
-    """The spec fields of a Terms or Spreads object, for ``build``'s extras."""
-    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}

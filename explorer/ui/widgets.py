@@ -8,7 +8,6 @@ labelled inputs that work with a keyboard, a screen reader and a phone.
 from __future__ import annotations
 
 import base64
-import html
 import json
 from collections.abc import Callable
 from functools import cache
@@ -240,14 +239,6 @@ def html_box(css: str, value: str = "") -> w.HTML:
     box = w.HTML(value)
     box.add_class(css)
     return box
-
-
-def kpi_html(title: str, value: str, sub: str = "", css: str = "") -> str:
-    return (
-        f"<div class='kpi {css}'><div class='kpi-title'>{html.escape(title)}</div>"
-        f"<div class='kpi-value'>{html.escape(value)}</div>"
-        f"<div class='kpi-sub'>{html.escape(sub)}</div></div>"
-    )
 
 
 def button(text: str, css: str, on_click: Callable[[], None]) -> w.Button:
