@@ -92,11 +92,29 @@ def _replace(outcome, changes):
     return replace(outcome, **changes) if changes else outcome
 
 
+def _payback_text(r: model.Result, who: str, plain: int | None, discounted: int | None, lang):
+    """'2016 diskonteret · 2015 udiskonteret', or 'ikke inden for horisonten', with the year the
+    cumulative net reached zero and fell back where it did."""
+    from .ui import kpis
+
+    if plain is None and discounted is None:
+        fell = kpis.fell_back_text(r, who, lang)
+        return i18n.t("never", lang) + (f": {fell}" if fell else "")
+    return i18n.t(
+        "payback.both",
+        lang,
+        discounted=i18n.year_or_never(r.calendar(discounted), lang),
+        plain=i18n.year_or_never(r.calendar(plain), lang),
+    )
+
+
 def report(result: model.Result, title: str, lang: str) -> str:
-    """KPIs and the yearly table as text."""
+    """KPIs, the payback notes and the yearly table as text."""
+    from .ui import kpis
+
     r, t = result, i18n.t
     be = r.break_even_effect
-    kpis = [
+    rows = [
         (t("kpi.extra_workers", lang), i18n.number(r.extra_workers, lang, 1)),
         (t("kpi.total_cost", lang), i18n.millions(r.total_cost, lang)),
         (t("kpi.total_savings", lang), i18n.millions(r.total_savings, lang)),
@@ -104,20 +122,12 @@ def report(result: model.Result, title: str, lang: str) -> str:
         (t("kpi.benefit_cost_ratio", lang), i18n.factor(r.benefit_cost_ratio, lang)),
         (
             t("kpi.payback_year", lang),
-            t(
-                "payback.both",
-                lang,
-                discounted=i18n.year_or_never(r.calendar(r.payback_year_discounted), lang),
-                plain=i18n.year_or_never(r.calendar(r.payback_year), lang),
-            ),
+            _payback_text(r, "public", r.payback_year, r.payback_year_discounted, lang),
         ),
         (
             t("kpi.payback_year_kommune", lang),
-            t(
-                "payback.both",
-                lang,
-                discounted=i18n.year_or_never(r.calendar(r.payback_year_kommune_discounted), lang),
-                plain=i18n.year_or_never(r.calendar(r.payback_year_kommune), lang),
+            _payback_text(
+                r, "kommune", r.payback_year_kommune, r.payback_year_kommune_discounted, lang
             ),
         ),
         (
@@ -127,9 +137,11 @@ def report(result: model.Result, title: str, lang: str) -> str:
             else t("break_even.above", lang),
         ),
     ]
-    width = max(len(k) for k, _ in kpis)
+    width = max(len(k) for k, _ in rows)
     lines = [title, i18n.t("amounts_note", lang, year=catalogue.price_year()), ""]
-    lines += [f"{k:<{width}}  {v}" for k, v in kpis] + [""]
+    lines += [f"{k:<{width}}  {v}" for k, v in rows] + [""]
+    notes = kpis.payback_notes(r, lang)
+    lines += [*notes, ""] if notes else []
     columns = [
         "calendar_year",
         "cost",
@@ -187,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
             for name in catalogue.cases():
                 print(f"{name:<10} {catalogue.case(name).title['da']}")
         elif args.command == "sources":
-            print(sources.markdown())
+            print(sources.markdown().rstrip("\n"))
         elif args.command == "fields":
             print(fields.markdown())
         elif args.command == "calibrate":

@@ -1,9 +1,24 @@
 """Calibration in the open: each case's documented results beside the model's, and the fit.
 
-A documented result is a before-and-after count, so the model is compared with it *before*
-deadweight (what the same count would show in the model); the headline results are after it.
-Figures graded F were fitted to some of these results: those rows match by construction and are
-marked ``fitted``, and they cannot confirm the result they were fitted to.
+A documented result is compared like with like. The model's effect is the difference between its
+path with the programme and its path without it; a documented count is what happened, with the
+programme *and* everything that would have happened anyway. So each row is held against
+
+    model(row) = without(row) + programme(row)
+
+where ``without`` is the count the same measurement would have shown without the programme and
+``programme`` is the model's own effect on it. What would have happened anyway is counted once,
+in ``without``:
+
+- ``cohort_after`` (people of the starting group still on the benefit after some months): the
+  group's base exits (``base_rate``) happen anyway, and newcomers are not in the cohort;
+- ``savings_kommune`` and ``people_off`` (before-and-after counts of spending or of people): the
+  case's national ``trend`` (a yearly fall of the costly state) happens anyway;
+- ``cost``: nothing is spent without the programme.
+
+The presets' effects are fitted to these rows (grade F), so their deadweight is 0: the trend is
+already taken off here, and taking it off again would count it twice. Rows not used in the fit
+are **held out**: they check the fitted model against a result it was not fitted to.
 
 ``fit(case)`` recomputes the fitted values (``python -m explorer calibrate CASE``), so anyone can
 check that the numbers in figures.csv are what the fit gives.
@@ -12,49 +27,99 @@ check that the numbers in figures.csv are what the fit gives.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from . import catalogue, model
+from . import catalogue, fields, model
 from .cases import Case, Documented
 from .scenario import Scenario
 
 COLUMNS = (
     "figure",
     "documented",
-    "model_gross",
-    "difference",
+    "without",
     "model",
-    "fitted",
+    "difference",
+    "role",
     "unit",
     "unit_da",
     "label_da",
     "label_en",
 )
+#: A held-out check matches when the model is within this share of the documented result.
+MATCH = 0.2
+ROLES = ("fitted", "held_out", "input")
 
 
-def _years(result: model.Result, row: Documented) -> np.ndarray:
+def trend(case: Case) -> float:
+    """The case's yearly national fall of the costly state, without the programme (0 if none)."""
+    return 0.0 if case.trend is None else catalogue.figure(case.trend).value
+
+
+def _fallen(case: Case, years) -> np.ndarray:
+    """Share of the costly state gone after ``years`` of the national trend alone."""
+    return 1.0 - (1.0 - trend(case)) ** np.asarray(years, dtype=float)
+
+
+def _window(result: model.Result, row: Documented) -> tuple[np.ndarray, np.ndarray]:
+    """The year indexes a row covers and the share of each year it counts."""
+    if row.months is not None:
+        return np.array([0]), np.array([row.months / 12])
     years = result.yearly["calendar_year"].to_numpy()
-    return (years >= row.first) & (years <= row.last)
+    index = np.flatnonzero((years >= row.first) & (years <= row.last))
+    return index, np.ones(len(index))
 
 
-def measure(result: model.Result, row: Documented) -> float:
-    """The model's value of a documented result's measure."""
-    y = result.yearly
-    if row.measure in ("savings_kommune", "cost"):
-        column = y[row.measure].to_numpy()
-        if row.months is not None:
-            return float(column[0] * row.months / 12)
-        return float(column[_years(result, row)].sum())
-    if row.measure == "group_after":
-        index = (row.months or 12) // 12 - 1
-        exits = [k for k, o in enumerate(result.scenario.outcomes) if o.kind == "exit"]
-        if not exits or index >= result.scenario.horizon_years:
-            return math.nan
-        return float(result.scenario.cases - result.paths.stock[0, exits[0], index])
+def _exit(result: model.Result) -> int | None:
+    return next((k for k, o in enumerate(result.scenario.outcomes) if o.kind == "exit"), None)
+
+
+def _kept(scenario: Scenario) -> np.ndarray:
+    """(K,) share of people-years that count as savings (after other benefits and optimism)."""
+    return np.array(
+        [(1 - o.other_benefit_share) * (1 - scenario.optimism_bias) for o in scenario.outcomes]
+    )
+
+
+def parts(result: model.Result, row: Documented, case: Case) -> tuple[float, float]:
+    """(without, programme): the documented measure without the programme, and the model's
+    effect on it. NaN where the model has no such measure."""
+    s, p = result.scenario, result.paths
+    if row.measure == "cost":
+        index, share = _window(result, row)
+        return 0.0, float((p.cost[0, index] * share).sum())
+    if row.measure == "savings_kommune":
+        index, share = _window(result, row)
+        programme = float((p.savings_payer[0, 0, index] * share).sum())
+        # Mid-period of each year counted: the trend has run t + share/2 years by then.
+        gone = _fallen(case, index + share / 2)
+        kommune = np.array([o.price_by_payer()[0] for o in s.outcomes]) * _kept(s)
+        without_spend = (p.without[0, :, index] * kommune[None, :]).sum(axis=1)
+        return float((without_spend * gone * share).sum()), programme
+    k = _exit(result)
+    if k is None:
+        return math.nan, math.nan
+    if row.measure == "cohort_after":
+        months = row.months or 12
+        year = months // 12 - 1
+        if months % 12 or year >= s.horizon_years:
+            return math.nan, math.nan
+        rate = s.outcomes[k].base_rate
+        without = s.cases * (1 - rate) ** (months / 12)
+        return without, -float(p.stock[0, k, year])
+    if row.measure == "people_off":
+        year = row.last - s.start_year if row.last is not None else -1
+        if not 0 <= year < s.horizon_years:
+            return math.nan, math.nan
+        return float(s.cases * _fallen(case, year + 1)), float(p.stock[0, k, year])
     raise ValueError(f"unknown measure {row.measure!r}")
+
+
+def measure(result: model.Result, row: Documented, case: Case) -> float:
+    """What the documented measurement would show in the model: without + programme."""
+    without, programme = parts(result, row, case)
+    return without + programme
 
 
 def documented_value(key: str) -> float:
@@ -62,26 +127,36 @@ def documented_value(key: str) -> float:
     return catalogue.figure(key).in_prices
 
 
+def role(case: Case, row: Documented) -> str:
+    """'fitted' (an input was fitted to it), 'input' (an input was derived from it) or
+    'held_out' (neither: a check of the fitted model)."""
+    figures = catalogue.figures()
+    if row.figure in case.fitted_targets(figures):
+        return "fitted"
+    if any(row.figure in figures[key].derived_from for key in set(case.sources.values())):
+        return "input"
+    return "held_out"
+
+
 def table(case: Case | str, scenario: Scenario | None = None) -> pd.DataFrame:
     """Documented versus model for a case (or for ``scenario``, a reader's change of it)."""
     case = catalogue.case(case) if isinstance(case, str) else case
     scenario = case.scenario if scenario is None else scenario
-    fitted = case.fitted_targets(catalogue.figures())
-    gross = model.evaluate(model.gross(scenario))
-    net = model.evaluate(scenario)
+    result = model.evaluate(scenario)
     rows = []
     for row in case.documented:
         fig = catalogue.figure(row.figure)
         doc = documented_value(row.figure)
-        value = measure(gross, row)
+        without, programme = parts(result, row, case)
+        value = without + programme
         rows.append(
             {
                 "figure": row.figure,
                 "documented": doc,
-                "model_gross": value,
+                "without": without,
+                "model": value,
                 "difference": (value - doc) / doc if doc else math.nan,
-                "model": measure(net, row),
-                "fitted": row.figure in fitted,
+                "role": role(case, row),
                 "unit": fig.unit,
                 "unit_da": fig.unit_da,
                 "label_da": (row.label or {}).get("da", fig.note_da),
@@ -89,6 +164,23 @@ def table(case: Case | str, scenario: Scenario | None = None) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def held_out(case: Case | str, scenario: Scenario | None = None) -> pd.DataFrame:
+    """The rows no input was fitted to or derived from, with a verdict: 'matches' (within
+    ``MATCH``, or above a documented lower bound), 'model_above' or 'model_below'."""
+    case = catalogue.case(case) if isinstance(case, str) else case
+    rows = table(case, scenario)
+    bound = {r.figure: r.at_least for r in case.documented}
+    rows = rows[rows["role"] == "held_out"].copy()
+    rows["at_least"] = [bound[f] for f in rows["figure"]]
+    rows["verdict"] = [
+        "matches"
+        if abs(d) <= MATCH or (bound[f] and d > 0)
+        else ("model_above" if d > 0 else "model_below")
+        for f, d in zip(rows["figure"], rows["difference"])
+    ]
+    return rows
 
 
 def _setter(case: Case, key: str):
@@ -99,8 +191,8 @@ def _setter(case: Case, key: str):
     what = whats[0]
     if "." in what:
         outcome, attr = what.split(".", 1)
-        return lambda v: case.scenario.replace_outcome(outcome, **{attr: v, "deadweight": 0.0})
-    return lambda v: model.gross(case.scenario.replace(**{what: v}))
+        return lambda v: case.scenario.replace_outcome(outcome, **{attr: v})
+    return lambda v: case.scenario.replace(**{what: v})
 
 
 def fit(case: Case | str, tolerance: float = 1e-6) -> dict[str, float]:
@@ -122,7 +214,10 @@ def fit(case: Case | str, tolerance: float = 1e-6) -> dict[str, float]:
             except ValueError:
                 return math.inf
             return sum(
-                ((measure(result, r) - documented_value(r.figure)) / documented_value(r.figure))
+                (
+                    (measure(result, r, case) - documented_value(r.figure))
+                    / documented_value(r.figure)
+                )
                 ** 2
                 for r in rows
             )
@@ -146,8 +241,5 @@ def fit(case: Case | str, tolerance: float = 1e-6) -> dict[str, float]:
 def _upper(case: Case, key: str) -> float:
     what = next(w for w, k in case.sources.items() if k == key)
     if "." in what:
-        outcome = case.scenario.outcome(what.split(".")[0])
-        return min(replace(outcome, deadweight=0.0).max_effect, 5.0)
-    from . import fields
-
+        return min(case.scenario.outcome(what.split(".")[0]).max_effect, 5.0)
     return fields.field("scenario", what).hi

@@ -28,9 +28,25 @@ OUTCOME_DEFAULTS = {
     "duration_years": "model.duration_years",
     "other_benefit_share": "model.other_benefit_share",
 }
-MEASURES = ("savings_kommune", "cost", "group_after")
-CASE_KEYS = {"name", "summary", "start_year", "levers", "outcomes", "documented", "area"}
+MEASURES = ("savings_kommune", "cost", "cohort_after", "people_off")
+CASE_KEYS = {
+    "name",
+    "summary",
+    "start_year",
+    "levers",
+    "outcomes",
+    "documented",
+    "area",
+    "trend",
+    "no_held_out",
+}
 AREAS = ("children", "jobs", "other")
+#: Reference fields and the case's own field they follow when a case file does not name them.
+REFERENCES = {
+    "reference_caseload_before": "caseload_before",
+    "reference_caseload_after": "caseload_after",
+    "reference_other_cost": "other_cost_per_year",
+}
 MAX_OUTCOMES = 8
 MAX_PRICES = 8
 
@@ -45,6 +61,7 @@ class Documented:
     last: int | None = None
     months: int | None = None  # or the first months of the start year
     label: dict[str, str] | None = None
+    at_least: bool = False  # the documents say "more than": a lower bound
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,8 @@ class Case:
     notes: dict[str, str]  # an own value's free-text source, by the same names
     documented: tuple[Documented, ...] = ()
     area: str = "other"
+    trend: str | None = None  # figure key: the yearly national fall without the programme
+    no_held_out: dict[str, str] | None = None  # why no documented result was left out of the fit
 
     @property
     def start_year(self) -> int:
@@ -234,6 +253,7 @@ class _Reader:
                     row.get("to"),
                     row.get("months"),
                     label,
+                    row.get("at_least", False) is True,
                 )
             )
         return tuple(rows)
@@ -270,6 +290,16 @@ class _Reader:
                 values[name] = self.value(name, given[name])
             elif isinstance(f.default, str):
                 values[name] = self.value(name, f.default)
+        # An effect not said to be measured elsewhere was measured at this case's own change,
+        # with this case's own services: the reference follows the case, never a hidden default.
+        before, after = values.get("caseload_before"), values.get("caseload_after")
+        changes = before is not None and after is not None and after < before
+        for ref, own in REFERENCES.items():
+            if ref in given or own not in values or (ref != "reference_other_cost" and not changes):
+                continue
+            values[ref] = values[own]
+            if own in self.sources:
+                self.sources[ref] = self.sources[own]
         raw_outcomes = spec.get("outcomes")
         if not isinstance(raw_outcomes, list) or not raw_outcomes:
             self.fail("outcomes", "needs at least one outcome")
@@ -282,6 +312,12 @@ class _Reader:
             self.fail(error.field.name, str(error))
         except ValueError as error:
             self.fail("levers", str(error))
+        trend = spec.get("trend")
+        if trend is not None and (not isinstance(trend, str) or trend not in self.figures):
+            self.fail("trend", "needs a figure key of figures.csv")
+        no_held_out = (
+            self.labels("no_held_out", spec["no_held_out"], 1000) if "no_held_out" in spec else None
+        )
         return Case(
             self.name,
             title,
@@ -291,6 +327,8 @@ class _Reader:
             dict(self.notes),
             self.documented(spec.get("documented")),
             area,
+            trend,
+            no_held_out,
         )
 
 

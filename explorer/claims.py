@@ -1,12 +1,17 @@
 """Debate claims (data/claims.yaml) and verdicts computed from the model, the sources and the fit.
 
 A claim is split into parts. A *documents* part compares the claim's number with a documented
-figure (or notes that it was not found). A *model* part runs a check on a scenario: if the
-scenario's inputs were fitted to the very result the check would reproduce, the part is
-*consistent by construction*; otherwise the check runs on Monte Carlo draws and the share of draws
-that support it gives *holds* (at least 9 in 10), *contradicted* (at most 1 in 10) or *depends on
-assumptions* (the inputs whose plausible range turns the answer are named). The claim's verdict
-follows from its parts' statuses by fixed rules (``combine``).
+figure (or notes that it was not found). A *model* part runs a check on a scenario. If the scenario
+is the case preset itself (the inputs its fit used) and the preset was fitted to the very result the
+check would reproduce, the part is *consistent by construction*; under any other settings, and for
+every other part, the check runs on Monte Carlo draws and the share of draws that support it gives
+*holds* (at least 9 in 10), *contradicted* (at most 1 in 10) or *depends on assumptions* (the inputs
+whose plausible range turns the answer are named). A claim of "always" or "100 per cent" (strict)
+holds only in 99 draws in 100; if more than half but fewer than 99 in 100 support it, it *holds in
+most draws, not always*, and the part says what the draws against it have in common (weak savings,
+a harmful effect). The claim's verdict follows from its parts' statuses by fixed rules
+(``combine``). Amounts a claim states in an earlier year's kroner are converted to the price year
+before they are compared with the model.
 """
 
 from __future__ import annotations
@@ -19,15 +24,24 @@ from typing import Any
 import numpy as np
 
 from . import catalogue, engine, files, financing, i18n, model, uncertainty, yamlfile
-from .figures import CatalogueError
+from .figures import PRICE_YEAR_KEY, CatalogueError, convert, price_index
 from .scenario import Scenario
 
-VERDICTS = ("holds", "holds_in_part", "depends", "by_construction", "contradicted", "cannot_check")
+VERDICTS = (
+    "holds",
+    "mostly",
+    "holds_in_part",
+    "depends",
+    "by_construction",
+    "contradicted",
+    "cannot_check",
+)
 PAGES = ("explorer", "who_pays", "how_sure", "claims", "how_it_works")
 DRAWS = 2_000
 HOLDS, CONTRADICTED = 0.9, 0.1
-#: A claim of 'always' or '100 per cent' holds only if (nearly) every draw supports it.
-STRICT = 0.99
+#: A claim of 'always' or '100 per cent' holds only if (nearly) every draw supports it; if more
+#: than half do (``MOST``), it holds in most draws, not always.
+STRICT, MOST = 0.99, 0.5
 
 
 # -- evaluations: a scenario's results as arrays over one point or many draws ---------------------
@@ -114,11 +128,23 @@ def self_supporting_share(ev: Evaluation, share: float) -> Statistic:
     return Statistic({"share": (own, "share")}, own >= share)
 
 
-def payback_kommune_within(ev: Evaluation, years: int) -> Statistic:
-    index = ev.kpis["payback_year_kommune"]
-    within = ~np.isnan(index) & (index <= years - 1)
-    calendar = ev.scenario.start_year + np.nan_to_num(index, nan=-1)
-    return Statistic({"year": (np.where(np.isnan(index), np.nan, calendar), "year")}, within)
+def _calendar(ev: Evaluation, index: np.ndarray, first: int, last: int) -> Statistic:
+    """A year index per draw (NaN: never) as a calendar year, and whether it is in first..last."""
+    year = ev.scenario.start_year + index
+    inside = ~np.isnan(year) & (np.nan_to_num(year) >= first) & (np.nan_to_num(year) <= last)
+    return Statistic({"year": (year, "year")}, inside)
+
+
+def kommune_yearly_net_turns(ev: Evaluation, first: int, last: int) -> Statistic:
+    """The first year the kommune's yearly net (savings minus cost) is above zero."""
+    positive = ev.paths.net_kommune > 0
+    index = np.where(positive.any(axis=1), positive.argmax(axis=1), np.nan)
+    return _calendar(ev, index.astype(float), first, last)
+
+
+def kommune_pays_back_in(ev: Evaluation, first: int, last: int) -> Statistic:
+    """The kommune's payback year: from it on, its cumulative net stays at or above zero."""
+    return _calendar(ev, ev.kpis["payback_year_kommune"].astype(float), first, last)
 
 
 def outside_share(ev: Evaluation, at_least: float) -> Statistic:
@@ -129,8 +155,9 @@ def outside_share(ev: Evaluation, at_least: float) -> Statistic:
     return Statistic({"share": (outside, "share")}, outside >= at_least - 1e-9)
 
 
-def budget_saving_per_person(ev: Evaluation, years: int, at_least: float) -> Statistic:
-    """Budget saving over ``years`` per person moved off the benefit (first exit outcome)."""
+def budget_saving_per_person(ev: Evaluation, years: int, amount: float) -> Statistic:
+    """Budget saving over ``years`` per person moved off the benefit (first exit outcome), against
+    ``amount`` (in the price year)."""
     k = _first_exit(ev)
     stays = 1 - 1 / ev.batch.outcome["duration_years"][:, k]
     person_years = np.sum([stays**t for t in range(years)], axis=0)
@@ -143,7 +170,7 @@ def budget_saving_per_person(ev: Evaluation, years: int, at_least: float) -> Sta
             "wider": (wider, "money"),
             "person_years": (person_years, "number"),
         },
-        per_person >= at_least,
+        per_person >= amount,
     )
 
 
@@ -162,28 +189,24 @@ def success_share(ev: Evaluation, one_in: int) -> Statistic:
 
 
 def _bond(ev: Evaluation) -> tuple[np.ndarray, np.ndarray]:
-    """The kommune's present value under the bond and the price of the finance, per draw."""
+    """The kommune's present value under the bond and the price of the finance, per draw.
+
+    One contract for all draws, written as the who-pays page writes it (``financing.bond`` on
+    the point values): its price per krone saved and its reference savings. Each draw then pays
+    by its own measured effect, realised savings and drawn terms."""
     p, T = ev.paths, ev.scenario.horizon_years
     terms = ev.terms
+    contract = financing.bond(model.evaluate(ev.scenario), financing.default_terms())
     term = np.arange(T) < financing.default_terms().bond_years
     invest = p.cost * term
     factor = np.ones(ev.batch.size) if ev.batch.factor is None else ev.batch.factor.mean(axis=1)
-    measured = (
-        ev.batch.scalars["effect_scale"]
-        * engine.log_dose(
-            ev.batch.scalars["caseload_before"],
-            ev.batch.scalars["caseload_after"],
-            ev.batch.scalars["reference_caseload_before"],
-            ev.batch.scalars["reference_caseload_after"],
-            ev.batch.scalars["max_dose"],
-        )
-        * factor
-    )
-    due = (
-        terms["bond_outcome_share"][:, None]
-        * np.maximum(p.savings_payer[:, 0], 0)
-        * term
-        * (measured >= terms["bond_trigger"])[:, None]
+    measured = engine.bought_share(ev.batch.scalars) * ev.batch.scalars["effect_scale"] * factor
+    due = financing.outcome_due(
+        contract.price,
+        contract.reference,
+        np.maximum(p.savings_payer[:, 0], 0) * term,
+        terms["bond_outcome_share"],
+        measured >= terms["bond_trigger"],
     )
     paid = financing.capped_payments(invest, due, terms["bond_cap"])
     d = p.discount
@@ -208,21 +231,32 @@ def pays_back(ev: Evaluation) -> Statistic:
     return Statistic({"npv": (ev.kpis["npv"], "millions")}, ev.kpis["npv"] >= 0)
 
 
+def returns_times(ev: Evaluation, times: float) -> Statistic:
+    """The benefit-cost ratio (present value of savings over that of the cost) is ``times`` or
+    more."""
+    ratio = ev.kpis["benefit_cost_ratio"]
+    return Statistic({"ratio": (ratio, "number")}, np.nan_to_num(ratio, nan=-np.inf) >= times)
+
+
 CHECKS: dict[str, Callable[..., Statistic]] = {
     f.__name__: f
     for f in (
         net_over_years,
         group_fall,
         self_supporting_share,
-        payback_kommune_within,
+        kommune_yearly_net_turns,
+        kommune_pays_back_in,
         outside_share,
         budget_saving_per_person,
         success_share,
         bond_costs_more,
         kommune_never_loses,
         pays_back,
+        returns_times,
     )
 }
+#: Arguments that are amounts of money: a part's ``price_year`` converts them to the price year.
+MONEY_ARGS = ("amount",)
 
 
 # -- claims ---------------------------------------------------------------------------------------
@@ -233,6 +267,8 @@ ARG_FORMATS = {
     "at_least": "share",
     "years": "number",
     "one_in": "number",
+    "times": "number",
+    "amount": "money",
 }
 
 
@@ -270,9 +306,32 @@ class Part:
     show: dict[str, tuple[str, str]] = field(
         default_factory=dict
     )  # note placeholder: figure, format
+    price_year: int | None = None  # the year of the kroner in the money args (MONEY_ARGS)
+
+    def check_args(self) -> dict[str, Any]:
+        """The check's arguments, amounts converted from ``price_year`` to the price year."""
+        if self.price_year is None:
+            return dict(self.args)
+        figures = catalogue.figures()
+        to, index = int(figures[PRICE_YEAR_KEY].value), price_index(figures)
+        return {
+            k: convert(v, self.price_year, to, index) if k in MONEY_ARGS else v
+            for k, v in self.args.items()
+        }
 
     def args_shown(self, lang: str) -> dict[str, str]:
-        return {k: _show(v, ARG_FORMATS.get(k, "number"), lang) for k, v in self.args.items()}
+        shown = {
+            k: _show(v, ARG_FORMATS.get(k, "number"), lang) for k, v in self.check_args().items()
+        }
+        shown["now"] = str(int(catalogue.figure(PRICE_YEAR_KEY).value))
+        if self.price_year is not None:
+            shown |= {
+                f"{k}_then": _show(v, "money", lang)
+                for k, v in self.args.items()
+                if k in MONEY_ARGS
+            }
+            shown["then"] = str(self.price_year)
+        return shown
 
 
 def _note_values(part: Part, lang: str) -> dict[str, str]:
@@ -303,7 +362,9 @@ class Claim:
     id: str
     claim: dict[str, str]
     said_by: str
-    where: dict[str, str]
+    where: dict[str, str]  # outlet and title
+    when: dict[str, str]  # date, or what dates it
+    url: str | None  # where the piece is public, if found
     page: str
     parts: tuple[Part, ...]
     scenario: dict[str, Any] | None = None
@@ -341,6 +402,19 @@ class Context:
 
 
 @dataclass(frozen=True)
+class Unchecked:
+    """A claim from the debate that is neither checked nor a sourced figure, and why not."""
+
+    id: str
+    says: dict[str, str]
+    said_by: str
+    where: dict[str, str]
+    when: dict[str, str]
+    url: str | None
+    because: dict[str, str]
+
+
+@dataclass(frozen=True)
 class PartAnswer:
     part: Part
     scenario: Scenario | None
@@ -349,6 +423,7 @@ class PartAnswer:
     values: dict[str, tuple[float, str]]
     supports_here: bool | None  # at the point values (the reader's settings)
     turns_on: tuple[str, ...] = ()  # inputs whose range turns the answer
+    against: dict[str, float] | None = None  # what the draws against it have in common
 
     def text(self, lang: str) -> str:
         """The part's answer in words: the numbers at the point values, and the draws."""
@@ -369,6 +444,12 @@ class PartAnswer:
             words.append(i18n.t("claim.fitted", lang))
         elif self.share is not None:
             words.append(i18n.t("claim.draws", lang, share=i18n.percent(self.share, lang)))
+        if self.against:
+            a = self.against
+            shown = {k: i18n.percent(v, lang) for k, v in a.items()}
+            words.append(
+                i18n.t("claim.against" if "most" in a else "claim.against_none", lang, **shown)
+            )
         if self.turns_on and self.scenario is not None:
             words.append(
                 i18n.t(
@@ -394,7 +475,9 @@ def combine(statuses: list[str], universal: bool = False) -> str:
         return "contradicted" if s & {"contradicted", "depends"} else combine(statuses)
     if s == {"holds"}:
         return "holds"
-    if "holds" in s:
+    if s <= {"holds", "mostly"}:
+        return "mostly"
+    if s & {"holds", "mostly"}:
         return "holds_in_part"
     if s == {"contradicted"}:
         return "contradicted"
@@ -447,29 +530,63 @@ def _turning_inputs(part: Part, scenario: Scenario, here: bool) -> tuple[str, ..
     terms = uncertainty.term_draws(
         {name: zs[f"terms.{name}"] for name, _ in uncertainty.TERM_DRAWS}, spreads
     )
-    stat = CHECKS[str(part.check)](Evaluation.of(scenario, batch, terms), **part.args)
+    stat = CHECKS[str(part.check)](Evaluation.of(scenario, batch, terms), **part.check_args())
     flips = stat.supports != here
     return tuple(name for i, name in enumerate(names) if flips[2 * i] or flips[2 * i + 1])
 
 
+def fitted_to(scenario: Scenario) -> set[str]:
+    """The documented figures this scenario was fitted to: its preset's targets if it is the
+    preset itself (the inputs the fit used), else none (other settings are checked)."""
+    case = catalogue.preset(scenario.case)
+    if case is None or scenario != case.scenario:
+        return set()
+    return case.fitted_targets(catalogue.figures())
+
+
+def status_of(share: float, strict: bool = False) -> str:
+    """A model part's status from the share of draws that support it."""
+    if share >= (STRICT if strict else HOLDS):
+        return "holds"
+    if share <= CONTRADICTED:
+        return "contradicted"
+    return "mostly" if strict and share > MOST else "depends"
+
+
+def _against(ev: Evaluation, supports: np.ndarray) -> dict[str, float] | None:
+    """What the draws against a part have in common: the share of them with a harmful effect and,
+    where any saves, their savings as a share of the savings at the point values (the most and
+    the median)."""
+    against = ~supports
+    if not against.any():
+        return None
+    factor = np.ones(ev.batch.size) if ev.batch.factor is None else ev.batch.factor.mean(axis=1)
+    savings = ev.paths.savings[against].sum(axis=1)
+    harmful = float(np.mean(factor[against] < 0))
+    if savings.max() <= 0:
+        return {"harmful": harmful}
+    point = float(Evaluation.point(ev.scenario).paths.savings.sum())
+    if point <= 0:
+        return None
+    most, median = savings.max() / point, np.median(savings) / point
+    return {"harmful": harmful, "most": float(most), "median": float(median)}
+
+
 def _model(part: Part, scenario: Scenario, draws: int, strict: bool = False) -> PartAnswer:
     check = CHECKS[str(part.check)]
-    point = check(Evaluation.point(scenario), **part.args)
+    args = part.check_args()
+    point = check(Evaluation.point(scenario), **args)
     here = bool(point.supports[0])
     values = {k: (float(v[0]), fmt) for k, (v, fmt) in point.values.items()}
-    case = catalogue.preset(scenario.case)
-    fitted = case.fitted_targets(catalogue.figures()) if case else set()
-    if fitted & set(part.rests_on):
+    if fitted_to(scenario) & set(part.rests_on):
         return PartAnswer(part, scenario, "by_construction", None, values, here)
-    share = float(np.mean(check(Evaluation.draws(scenario, draws), **part.args).supports))
-    if strict:
-        status = "holds" if share >= STRICT else "contradicted"
-    else:
-        status = (
-            "holds" if share >= HOLDS else "contradicted" if share <= CONTRADICTED else "depends"
-        )
+    ev = Evaluation.draws(scenario, draws)
+    supports = check(ev, **args).supports
+    share = float(np.mean(supports))
+    status = status_of(share, strict)
     turns = _turning_inputs(part, scenario, here) if status == "depends" else ()
-    return PartAnswer(part, scenario, status, share, values, here, turns)
+    against = _against(ev, supports) if status == "mostly" else None
+    return PartAnswer(part, scenario, status, share, values, here, turns, against)
 
 
 def answer(claim: Claim, scenario: Scenario | None = None, draws: int = DRAWS) -> Answer:
@@ -526,6 +643,7 @@ def _part(where: str, raw: Any, figures) -> Part:
         "scenario",
         "rests_on",
         "show",
+        "price_year",
     }
     if unknown:
         raise CatalogueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
@@ -557,16 +675,47 @@ def _part(where: str, raw: Any, figures) -> Part:
     args = raw.get("args") or {}
     if not isinstance(args, dict):
         raise CatalogueError(f"{where}, args: must be a mapping")
+    year = raw.get("price_year")
+    if year is not None:
+        known = price_index(figures)
+        if not isinstance(year, int) or year not in known:
+            raise CatalogueError(
+                f"{where}, price_year: must be a year of the price index "
+                f"({min(known)}–{max(known)}); got {year!r}"
+            )
     try:
         scenario_of(raw.get("scenario"))
     except (ValueError, KeyError) as error:
         raise CatalogueError(f"{where}, scenario: {error}") from None
     return Part(
-        "model", says, check=raw["check"], args=args, scenario=raw.get("scenario"), rests_on=rests
+        "model",
+        says,
+        check=raw["check"],
+        args=args,
+        scenario=raw.get("scenario"),
+        rests_on=rests,
+        price_year=year,
     )
 
 
-def load_claims(path, data: bytes | None = None) -> tuple[list[Claim], list[Context]]:
+def _said(where: str, item: dict) -> tuple[str, dict[str, str], dict[str, str], str | None]:
+    """Who made a claim, where (outlet and title), when, and the URL where it is public."""
+    if not isinstance(item.get("said_by"), str) or not item["said_by"]:
+        raise CatalogueError(f"{where}, said_by: missing")
+    url = item.get("url")
+    if url is not None and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
+        raise CatalogueError(f"{where}, url: must start with http:// or https://")
+    return (
+        item["said_by"],
+        _texts(f"{where}, where", item.get("where")),
+        _texts(f"{where}, when", item.get("when")),
+        url,
+    )
+
+
+def load_claims(
+    path, data: bytes | None = None
+) -> tuple[list[Claim], list[Context], list[Unchecked]]:
     """Read and validate a claims file; errors name the file, the claim and the field."""
     raw = yamlfile.read(path, data)
     name = getattr(path, "name", str(path))
@@ -591,14 +740,11 @@ def load_claims(path, data: bytes | None = None) -> tuple[list[Claim], list[Cont
             scenario_of(item.get("scenario"))
         except (ValueError, KeyError) as error:
             raise CatalogueError(f"{where}, scenario: {error}") from None
-        if not isinstance(item.get("said_by"), str) or not item["said_by"]:
-            raise CatalogueError(f"{where}, said_by: missing")
         claims.append(
             Claim(
                 cid,
                 _texts(f"{where}, claim", item.get("claim")),
-                item["said_by"],
-                _texts(f"{where}, where", item.get("where")),
+                *_said(where, item),
                 item["page"],
                 tuple(_part(f"{where}, part {i + 1}", p, figures) for i, p in enumerate(parts)),
                 item.get("scenario"),
@@ -620,7 +766,22 @@ def load_claims(path, data: bytes | None = None) -> tuple[list[Claim], list[Cont
                 item.get("compare"),
             )
         )
-    return claims, context
+    unchecked = []
+    for item in raw.get("unchecked") or []:
+        uid = item.get("id") if isinstance(item, dict) else None
+        where = f"{name}, unchecked {uid or '?'}"
+        if not isinstance(uid, str) or not uid.isidentifier() or uid in ids:
+            raise CatalogueError(f"{where}: needs an id (a plain name) of its own")
+        ids.add(uid)
+        unchecked.append(
+            Unchecked(
+                uid,
+                _texts(f"{where}, says", item.get("says")),
+                *_said(where, item),
+                _texts(f"{where}, because", item.get("because")),
+            )
+        )
+    return claims, context, unchecked
 
 
 def _keys(where: str, item: dict, figures) -> tuple[str, ...]:
@@ -632,9 +793,9 @@ def _keys(where: str, item: dict, figures) -> tuple[str, ...]:
 
 
 @cache
-def _loaded() -> tuple[tuple[Claim, ...], tuple[Context, ...]]:
-    claims_, context_ = load_claims(files.data_path("claims.yaml"))
-    return tuple(claims_), tuple(context_)
+def _loaded() -> tuple[tuple[Claim, ...], tuple[Context, ...], tuple[Unchecked, ...]]:
+    claims_, context_, unchecked_ = load_claims(files.data_path("claims.yaml"))
+    return tuple(claims_), tuple(context_), tuple(unchecked_)
 
 
 def claims() -> tuple[Claim, ...]:
@@ -645,6 +806,11 @@ def claims() -> tuple[Claim, ...]:
 def context() -> tuple[Context, ...]:
     """Figures from the debate that the model does not test, with their sources."""
     return _loaded()[1]
+
+
+def unchecked() -> tuple[Unchecked, ...]:
+    """Claims from the debate that the model cannot check, each with the reason."""
+    return _loaded()[2]
 
 
 def claim(claim_id: str) -> Claim:

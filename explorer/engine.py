@@ -96,22 +96,14 @@ class Batch:
         )
 
     def with_values(self, name: str, values) -> Batch:
-        """A batch with Scenario field ``name`` set to each of ``values`` (range-checked).
-
-        A batch of one is broadcast to ``len(values)`` scenarios.
-        """
+        """A batch with Scenario field ``name`` set to each of ``values``; a batch of one is
+        broadcast to ``len(values)`` scenarios. The values are not checked here: ``model.sweep``
+        checks each through ``Scenario.replace``, the one validation path."""
         if name not in SCALARS:
             raise ValueError(f"cannot vary {name!r}; choose one of {', '.join(SCALARS)}")
         values = np.atleast_1d(np.asarray(values, dtype=float))
-        spec = fields.field("scenario", name)
-        bad = ~np.isfinite(values) | (values < spec.lo) | (values > spec.hi)
-        if bad.any():
-            spec.check(float(values[bad][0]))
         grown = self.grow(len(values))
-        scalars = {**grown.scalars, name: values}
-        if np.any(scalars["caseload_after"] > scalars["caseload_before"]):
-            raise ValueError("caseload_after must not exceed caseload_before")
-        return replace(grown, scalars=scalars)
+        return replace(grown, scalars={**grown.scalars, name: values})
 
 
 @dataclass(frozen=True)
@@ -122,6 +114,7 @@ class Paths:
     staffing: np.ndarray  # (n, T) share of the extra caseworkers in place
     caseload: np.ndarray  # (n, T) caseload reached
     dose: np.ndarray  # (n, T) the caseload change as a multiple of the reference one
+    services_dose: np.ndarray  # (n, T) the bought services as a share of the documented ones
     cost_staff: np.ndarray  # (n, T)
     cost_other: np.ndarray  # (n, T) one-off and other costs
     at_risk: np.ndarray  # (n, K, T) entries that would happen / people on the benefit
@@ -162,6 +155,8 @@ class Paths:
         return self.savings_payer[:, 0] - self.cost
 
 
+#: How far below 1 the share moved by one step is held (see ``strength``).
+MOVED_CAP = 1e-9
 #: The smallest dose that counts as a caseload change (rounding in 1/caseload is about 1e-16).
 DOSE_NOISE = 1e-9
 
@@ -187,6 +182,40 @@ def scenario_dose(s: Scenario) -> float:
             s.reference_caseload_after,
             s.max_dose,
         )
+    )
+
+
+def services_dose(other_cost, reference_other_cost) -> np.ndarray:
+    """The bought services as a share of those at which the effect was documented: 0 .. 1.
+
+    Spending less buys less of the services' part of the effect; spending more is not
+    extrapolated. With no documented services spending the services' part acts on nothing."""
+    other = np.asarray(other_cost, dtype=float)
+    ref = np.asarray(reference_other_cost, dtype=float)
+    safe = np.where(ref > 0, ref, 1.0)
+    return np.where(ref > 0, np.minimum(other, safe) / safe, 0.0)
+
+
+def bought_share(scalars: dict[str, np.ndarray]) -> np.ndarray:
+    """(n,) the share of the documented effect each scenario of a batch buys, with every extra
+    caseworker in place and its services bought: the caseload part's dose and the services'
+    part, weighted by ``services_share``."""
+    dose = log_dose(
+        scalars["caseload_before"],
+        scalars["caseload_after"],
+        scalars["reference_caseload_before"],
+        scalars["reference_caseload_after"],
+        scalars["max_dose"],
+    )
+    services = services_dose(scalars["other_cost_per_year"], scalars["reference_other_cost"])
+    share = scalars["services_share"]
+    return (1 - share) * dose + share * services
+
+
+def effect_share(s: Scenario) -> float:
+    """The share of the documented effect one scenario buys (see ``bought_share``)."""
+    return float(
+        bought_share({name: np.atleast_1d(float(getattr(s, name))) for name in SCALARS})[0]
     )
 
 
@@ -217,9 +246,12 @@ def strength(m_ref: np.ndarray, steps: np.ndarray) -> np.ndarray:
 
     Each step moves the same share ``m_ref`` of those still movable: 1 - (1 - m)^steps. Zero steps
     move no one, one step moves ``m_ref``, and no number of steps moves more than everyone.
-    Negative steps (a harmful draw) move people the other way, by the same rule.
+    Negative steps (a harmful draw) move people the other way, by the same rule. A share of 1
+    (everyone moved by one step) is held just below 1, so that a vanishing number of steps still
+    moves next to no one (0 ** steps would jump from 1 to 0 at the first step above 0).
     """
-    return np.sign(steps) * (1.0 - (1.0 - m_ref[:, :, None]) ** np.abs(steps))
+    m = np.minimum(m_ref, 1.0 - MOVED_CAP)[:, :, None]
+    return np.sign(steps) * (1.0 - (1.0 - m) ** np.abs(steps))
 
 
 def run(batch: Batch) -> Paths:
@@ -248,7 +280,10 @@ def run(batch: Batch) -> Paths:
         s["reference_caseload_after"][:, None],
         s["max_dose"][:, None],
     )
-    steps = (s["effect_scale"][:, None] * dose * phase_in(s["phase_in_years"], T))[:, None, :]
+    services = services_dose(s["other_cost_per_year"], s["reference_other_cost"])[:, None] * active
+    share = s["services_share"][:, None]
+    programme = (1 - share) * dose + share * services  # what produced the effect, in its parts
+    steps = (s["effect_scale"][:, None] * programme * phase_in(s["phase_in_years"], T))[:, None, :]
     if batch.factor is not None:
         steps = steps * batch.factor[:, :, None]
     m = strength(moved_share(batch), np.broadcast_to(steps, (n, K, T)))  # (n, K, T)
@@ -286,6 +321,7 @@ def run(batch: Batch) -> Paths:
         staffing=staffing,
         caseload=caseload,
         dose=dose,
+        services_dose=services,
         cost_staff=cost_staff,
         cost_other=cost_other,
         at_risk=at_risk,

@@ -57,8 +57,13 @@ class FieldError(ValueError):
         shown = (
             show(got) if isinstance(got, (int, float)) and math.isfinite(got) else repr(got)[:40]
         )
+        if f.unit.format == "flag":  # on or off: the shown words would hide a 0.5
+            shown = repr(got)[:40] if not isinstance(got, (int, float)) else f"{got:g}"
+            flag = ("0 (off) or 1 (on)", "0 (fra) eller 1 (til)")
+            span = flag[0] if lang == "en" else flag[1]
         lo, hi, unit = show(self.bounds[0]), show(self.bounds[1]), f.unit_text(lang)
-        span = f"{lo} to {hi} {unit}" if lang == "en" else f"{lo} til {hi} {unit}"
+        if f.unit.format != "flag":
+            span = f"{lo} to {hi} {unit}" if lang == "en" else f"{lo} til {hi} {unit}"
         messages = {
             "not_number": (
                 f"{name} must be a number from {span}; got {shown}",

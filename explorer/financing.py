@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import cashflow, catalogue, engine, fields
+from . import cashflow, catalogue, engine, fields, model
 from .fields import spec_field
 from .model import Result
 
@@ -44,11 +44,6 @@ class Terms:
 def default_terms() -> Terms:
     """Terms with every default taken from its figure (the same as ``Terms()``)."""
     return Terms()
-
-
-def measured_share(result: Result) -> float:
-    """The measured effect as a share of the documented one: effect scale x dose."""
-    return result.scenario.effect_scale * engine.scenario_dose(result.scenario)
 
 
 def capped_payments(invest, payable, cap: float | np.ndarray) -> np.ndarray:
@@ -102,56 +97,124 @@ def conditional_grant(result: Result, terms: Terms) -> pd.DataFrame:
     return _table(result, kommune=grant - repay, stat=repay - grant)
 
 
-def bond_payments(result: Result, terms: Terms) -> tuple[np.ndarray, np.ndarray]:
-    """(what the investor puts in, what the kommune pays it) per year.
+def documented_return() -> float:
+    """The yearly return the bond pays at the documented effect: what the deal behind the default
+    terms, the Peterborough bond, paid at its documented result (``financing.bond_return``)."""
+    return catalogue.figure("financing.bond_return").value
 
-    The investor pays the cost in the contract years; if the measured effect reaches the trigger,
-    the kommune pays it a share of the savings realised in those years, until the capital is
-    back with at most the capped return. After the contract the kommune pays the cost itself.
+
+def measured_share(result: Result) -> float:
+    """The measured effect as a share of the documented one: effect scale x the share of the
+    documented effect the programme buys (caseload dose and services)."""
+    return result.scenario.effect_scale * engine.effect_share(result.scenario)
+
+
+@dataclass(frozen=True)
+class Bond:
+    """One bond: what the investor puts in, the outcome payments due and what it is paid, a year.
+
+    ``price`` is what the kommune pays per krone of its realised savings in the contract years,
+    set when the contract is written so that the programme at the documented effect repays the
+    capital with the documented return (see ``bond``)."""
+
+    invest: np.ndarray
+    due: np.ndarray
+    paid: np.ndarray
+    price: float
+    triggered: bool
+    reference: np.ndarray  # the kommune's realised savings in the contract years at effect 1
+
+
+def _realised(result: Result, term: np.ndarray) -> np.ndarray:
+    return np.maximum(result.yearly["savings_kommune"].to_numpy(), 0) * term
+
+
+def bond(result: Result, terms: Terms, documented: Result | None = None) -> Bond:
+    """The impact bond for a result.
+
+    The investor pays the cost in the contract years. The contract is priced on the programme as
+    set at the documented effect (``documented``, by default the result's scenario with
+    effect_scale 1): at that effect the kommune's realised savings S1 in the contract years, times
+    the price k, repay the investor's capital with the documented return r,
+
+        k = sum_t invest(t) / (1 + r)^t  /  sum_t S1(t) / (1 + r)^t.
+
+    If the measured effect reaches the trigger, the kommune owes k x ((1 - s) x S1(t) + s x S(t))
+    in each contract year, with S the realised savings measured and s the outcome-linked share
+    (``bond_outcome_share``; 1: all of the payment follows the measured effect, as Peterborough's
+    did); below the trigger it owes nothing. Payments stop once the capital is back with the
+    capped return, so the investor never earns more than ``bond_cap``.
     """
     y = result.yearly
     term = (y["year"] < terms.bond_years).to_numpy()
     invest = y["cost"].to_numpy() * term
-    triggered = measured_share(result) >= terms.bond_trigger
-    due = (
-        terms.bond_outcome_share * np.maximum(y["savings_kommune"].to_numpy(), 0) * term * triggered
+    if documented is None:
+        s = result.scenario
+        documented = result if s.effect_scale == 1 else model.evaluate(s.replace(effect_scale=1))
+    reference = _realised(documented, term)
+    discount = (1 + documented_return()) ** -np.arange(len(term))
+    value = (reference * discount).sum()
+    price = float((invest * discount).sum() / value) if value > 0 else 0.0
+    triggered = bool(measured_share(result) >= terms.bond_trigger)
+    due = outcome_due(
+        price, reference, _realised(result, term), terms.bond_outcome_share, triggered
     )
-    return invest, capped_payments(invest, due, terms.bond_cap)
+    paid = capped_payments(invest, due, terms.bond_cap)
+    return Bond(invest, due, paid, price, triggered, reference)
 
 
-def impact_bond(result: Result, terms: Terms) -> pd.DataFrame:
-    """Payment by results for a contract term: see ``bond_payments``."""
-    invest, paid = bond_payments(result, terms)
-    return _table(result, kommune=invest - paid, investor=paid - invest)
+def outcome_due(price, reference, realised, linked, triggered):
+    """The outcome payments owed a year (years on the last axis; arrays broadcast, so draws can
+    share one contract): price x ((1 - linked) x reference + linked x realised) if triggered."""
+    linked, triggered = np.asarray(linked, dtype=float), np.asarray(triggered, dtype=float)
+    if linked.ndim:
+        linked, triggered = linked[..., None], triggered[..., None]
+    return price * ((1 - linked) * reference + linked * realised) * triggered
 
 
-def arrangements(result: Result, terms: Terms) -> dict[str, pd.DataFrame]:
+def impact_bond(result: Result, terms: Terms, priced: Bond | None = None) -> pd.DataFrame:
+    """Payment by results for a contract term (``priced``: the result's ``bond``, if at hand)."""
+    b = bond(result, terms) if priced is None else priced
+    return _table(result, kommune=b.invest - b.paid, investor=b.paid - b.invest)
+
+
+def arrangements(
+    result: Result, terms: Terms, priced: Bond | None = None
+) -> dict[str, pd.DataFrame]:
     """Every arrangement's yearly flows per party."""
-    build = {
-        "self_financed": self_financed,
-        "state_grant": state_grant,
-        "conditional_grant": conditional_grant,
-        "impact_bond": impact_bond,
+    return {
+        "self_financed": self_financed(result, terms),
+        "state_grant": state_grant(result, terms),
+        "conditional_grant": conditional_grant(result, terms),
+        "impact_bond": impact_bond(result, terms, priced),
     }
-    return {name: build[name](result, terms) for name in ARRANGEMENTS}
+
+
+def investor_irr(b: Bond) -> float:
+    """The investor's yearly return: -1 when nothing comes back, NaN where no rate exists (it
+    never gets back what it put in, in any year: say so in words, see ``investor_multiple``)."""
+    if b.paid.sum() == 0:
+        return -1.0
+    irr = cashflow.irr(b.paid - b.invest)
+    return np.nan if irr is None else irr
 
 
 def summary(result: Result, terms: Terms) -> pd.DataFrame:
-    """Per arrangement: each party's present value, the investor's IRR and multiple, and what the
-    kommune pays compared with financing it itself."""
+    """Per arrangement: each party's present value, what the kommune pays compared with financing
+    it itself, and for the bond the investor's IRR, multiple and the contract's price."""
     rate = result.scenario.discount_rate
+    b = bond(result, terms)
     rows = []
-    for name, flows in arrangements(result, terms).items():
+    for name, flows in arrangements(result, terms, b).items():
         row: dict[str, Any] = {"arrangement": name}
         for party in PARTIES:
             row[f"pv_{party}"] = float(cashflow.npv(rate, flows[party]))
-        row["investor_irr"] = row["investor_multiple"] = np.nan
+        row["investor_irr"] = row["investor_multiple"] = row["bond_price"] = np.nan
         if name == "impact_bond":
-            put, got = bond_payments(result, terms)
-            if put.sum() > 0:
-                row["investor_multiple"] = got.sum() / put.sum()
-                irr = -1.0 if got.sum() == 0 else cashflow.irr(got - put)
-                row["investor_irr"] = np.nan if irr is None else irr
+            row["bond_price"] = b.price
+            if b.invest.sum() > 0:
+                row["investor_multiple"] = b.paid.sum() / b.invest.sum()
+                row["investor_irr"] = investor_irr(b)
         rows.append(row)
     table = pd.DataFrame(rows)
     own = table.loc[table["arrangement"] == "self_financed", "pv_kommune"].item()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -11,19 +11,6 @@ import pandas as pd
 from . import cashflow, engine, fields
 from .scenario import PAYERS, Scenario
 
-KPIS = (
-    "extra_workers",
-    "total_cost",
-    "total_savings",
-    "npv",
-    "npv_kommune",
-    "benefit_cost_ratio",
-    "payback_year",
-    "payback_year_discounted",
-    "payback_year_kommune",
-    "payback_year_kommune_discounted",
-    "pv_wider_gains",
-)
 EFFECT_RANGE = (0.0, fields.field("scenario", "effect_scale").hi)
 
 
@@ -148,6 +135,7 @@ class Result:
             "staffing": p.staffing[0],
             "caseload": p.caseload[0],
             "dose": p.dose[0],
+            "services_dose": p.services_dose[0],
             "cost_staff": p.cost_staff[0],
             "cost_other": p.cost_other[0],
             "cost": p.cost[0],
@@ -211,13 +199,14 @@ def break_even_effect(scenario: Scenario, tolerance: float = 1e-4) -> float | No
 
 
 def sweep(scenario: Scenario, field: str, values) -> pd.DataFrame:
-    """KPIs for ``scenario`` with ``field`` set to each of ``values``, in one vectorised run."""
-    batch = engine.Batch.of([scenario]).with_values(field, values)
+    """KPIs for ``scenario`` with ``field`` set to each of ``values``, in one vectorised run.
+
+    Each value is checked as ``scenario.replace`` checks it (range, whole numbers, relations to
+    other fields), so a sweep refuses what a single evaluation refuses."""
+    if field not in engine.SCALARS:
+        raise ValueError(f"cannot sweep {field!r}; choose one of {', '.join(engine.SCALARS)}")
+    checked = [getattr(scenario.replace(**{field: v}), field) for v in np.atleast_1d(values)]
+    batch = engine.Batch.of([scenario]).with_values(field, checked)
     table = pd.DataFrame(summarise(engine.run(batch)))
     table.insert(0, field, batch.scalars[field])
     return table
-
-
-def gross(scenario: Scenario) -> Scenario:
-    """The scenario before deadweight: what a before-and-after count would show."""
-    return scenario.replace(outcomes=tuple(replace(o, deadweight=0.0) for o in scenario.outcomes))

@@ -22,6 +22,7 @@ import json
 import math
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -31,8 +32,9 @@ import yaml
 
 from . import catalogue, fields, files, i18n, yamlfile
 from .cases import OUTCOME_DEFAULTS, OUTCOME_VALUES, Case, read_cases
+from .fields import FieldError
 from .figures import CatalogueError
-from .scenario import Scenario
+from .scenario import KINDS, Scenario
 
 #: The case name of an own case (``Scenario.case``) and the key of its case file.
 OWN = "own"
@@ -68,6 +70,24 @@ RATE_DEFAULTS = {"entry": "dk.institution_entry_rate", "exit": "dk.kontanthjaelp
 PRICE_DEFAULTS = {"entry": "price.institution_placement", "exit": "price.kontanthjaelp_30plus"}
 WEEKS_DEFAULT = 52.0  # a year on support before the change: the state refunds 20 %
 TEXT_LIMITS = {"title": 120, "summary": 1000, "label": 200, "note": 500}
+#: The reader's own values and the references the effect was measured at. While a reference is
+#: the reader's own number (or its field's placeholder default) equal to the own value, the
+#: effect is measured at the reader's own change and the reference follows the own value.
+FOLLOWS = {
+    "caseload_before": "reference_caseload_before",
+    "caseload_after": "reference_caseload_after",
+    "other_cost_per_year": "reference_other_cost",
+}
+REFERENCE_PAIR = ("reference_caseload_before", "reference_caseload_after")
+#: What the services' share of the effect by its rule depends on.
+RULE_INPUTS = (
+    "cases",
+    "caseload_before",
+    "caseload_after",
+    "worker_cost",
+    "overhead",
+    "other_cost_per_year",
+)
 
 
 class OwnCaseError(ValueError):
@@ -294,6 +314,7 @@ class OwnCase:
         """Refuse what the form can get wrong, naming the field in the page's language."""
         for what, texts in (("title", self.title), ("summary", self.summary)):
             _check_text(what, texts)
+        check_figures(self)
         number = {
             name: self.lever(name).resolve()
             for name in (
@@ -305,8 +326,11 @@ class OwnCase:
             )
         }
         if number["caseload_after"] > number["caseload_before"]:
+            f = fields.field("scenario", "caseload_after")
+            error = FieldError(f, "range", number["caseload_after"])
+            error.with_bounds(f.lo, number["caseload_before"])
             raise OwnCaseError(
-                "caseload_pair", after=number["caseload_after"], before=number["caseload_before"]
+                "caseload_pair", range={lang: error.text(lang) for lang in i18n.LANGS}
             )
         if number["reference_caseload_after"] >= number["reference_caseload_before"]:
             raise OwnCaseError(
@@ -314,6 +338,7 @@ class OwnCase:
                 after=number["reference_caseload_after"],
                 before=number["reference_caseload_before"],
             )
+        check_reference(self)
         for o in self.outcomes:
             _check_outcome(o, number["cases"])
 
@@ -388,6 +413,188 @@ def _check_outcome(o: OutcomeSpec, group: float) -> None:
                 raise OwnCaseError("shares", outcome=name)
 
 
+# -- which catalogue figures a field takes ---------------------------------------------------------
+def _where(outcome: OutcomeSpec | None, name: dict[str, str]) -> dict[str, str]:
+    """A field's name in both languages, after its outcome's name where it has one."""
+    if outcome is None:
+        return dict(name)
+    return {
+        lang: i18n.t("own_case.error.where", lang, outcome=outcome.label[lang], field=name[lang])
+        for lang in i18n.LANGS
+    }
+
+
+def places(own: OwnCase) -> Iterator[tuple[tuple[str, ...], Value, dict[str, str]]]:
+    """Every value of a case with its place (the Scenario field, the outcome kind and field, or
+    the price's part) and the field's name in both languages."""
+    for name, value in own.levers.items():
+        yield ("scenario", name), value, fields.field("scenario", name).label
+    weeks = {lang: i18n.t("own_case.fields.weeks", lang) for lang in i18n.LANGS}
+    for o in own.outcomes:
+        for name, value in o.values.items():
+            yield ("outcome", o.kind, name), value, _where(o, fields.field("outcome", name).label)
+        amount = _where(o, fields.field("price", "amount").label)
+        for price in o.prices:
+            yield ("price", "amount"), price.amount, amount
+            for payer, share in price.payers.items():
+                if share.rule == "value":
+                    label = _where(o, fields.field("price", payer).label)
+                    yield ("price", payer), share.value, label
+                elif share.rule == "high_cost_refusion":
+                    yield ("price", "amount"), share.value, amount
+                elif share.rule == "refusion_from_week":
+                    yield ("price", "weeks"), share.value, _where(o, weeks)
+
+
+@cache
+def place_units() -> dict[tuple[str, ...], frozenset[str]]:
+    """The units (figures.csv ``unit``) of the figures the catalogue itself puts in each place:
+    the fields' defaults, a new outcome's defaults, the prices the refusion rules know, and the
+    presets. A place takes a catalogue figure only in one of these units, so an effect is a
+    relative change of its kind's outcome and never a refusion share."""
+    uses: dict[tuple[str, ...], set[str]] = {}
+
+    def use(place: tuple[str, ...], key: str) -> None:
+        uses.setdefault(place, set()).add(catalogue.figure(key).unit)
+
+    for name, f in fields.of(Scenario).items():
+        if isinstance(f.default, str):
+            use(("scenario", name), f.default)
+    for kind in KINDS:
+        use(("outcome", kind, "base_rate"), RATE_DEFAULTS[kind])
+        for name, key in OUTCOME_DEFAULTS.items():
+            use(("outcome", kind, name), key)
+    for key in (*PRICE_DEFAULTS.values(), *BENEFITS, *PLACEMENTS, *WIDER):
+        use(("price", "amount"), key)
+    for name in catalogue.cases():
+        for place, value, _ in places(from_preset(name)):
+            if value.figure:
+                use(place, value.figure)
+    return {place: frozenset(units) for place, units in uses.items()}
+
+
+def figures_for(place: tuple[str, ...]) -> list[str]:
+    """The catalogue figures a place takes (see ``place_units``)."""
+    units = place_units().get(place, frozenset())
+    return [key for key, f in catalogue.figures().items() if f.unit in units]
+
+
+def check_figures(own: OwnCase) -> None:
+    """Refuse a catalogue figure in a place that takes no figure of its unit, naming the field."""
+    known = catalogue.figures()
+    for place, value, where in places(own):
+        if not value.figure or value.figure not in known:
+            continue  # an own number; an unknown key is the case reader's to refuse
+        f = known[value.figure]
+        units = place_units().get(place, frozenset())
+        if f.unit in units:
+            continue
+        taken = [g for g in known.values() if g.unit in units]
+        allowed = {lang: "; ".join(sorted({g.unit_in(lang) for g in taken})) for lang in i18n.LANGS}
+        raise OwnCaseError(
+            "figure_kind" if taken else "figure_none",
+            field=where,
+            figure=value.figure,
+            unit={lang: f.unit_in(lang) for lang in i18n.LANGS},
+            allowed=allowed,
+        )
+
+
+@cache
+def effect_references() -> dict[str, tuple[float, float]]:
+    """The caseload change (before, after) each catalogue effect was measured at: the reference
+    of the preset that documents it."""
+    out = {}
+    for name in catalogue.cases():
+        own = from_preset(name)
+        before, after = (own.lever(n).resolve() for n in REFERENCE_PAIR)
+        change = (before, after)
+        for o in own.outcomes:
+            if o.value("effect").figure:
+                out[o.value("effect").figure] = change
+    return out
+
+
+def check_reference(own: OwnCase) -> None:
+    """Refuse a catalogue effect used at another reference change than the one it was measured
+    at (the effect would be scaled by a change it was not measured at)."""
+    change = tuple(own.lever(n).resolve() for n in REFERENCE_PAIR)
+    for o in own.outcomes:
+        key = o.value("effect").figure
+        measured = effect_references().get(key)
+        if measured and not all(_same(a, b) for a, b in zip(change, measured)):
+            raise OwnCaseError(
+                "effect_reference",
+                outcome=o.label,
+                figure=key,
+                before=measured[0],
+                after=measured[1],
+                ref_before=change[0],
+                ref_after=change[1],
+            )
+
+
+# -- what follows the reader's own figures ---------------------------------------------------------
+def follows(own: OwnCase, name: str) -> bool:
+    """True while the reference of own value ``name`` (see FOLLOWS) is the reader's own number or
+    its field's placeholder default, equal to the own value: the effect is measured at the
+    reader's own change. A catalogue figure (a preset's measured change) never follows."""
+    ref = own.lever(FOLLOWS[name])
+    placeholder = fields.field("scenario", FOLLOWS[name]).default
+    return (not ref.figure or ref.figure == placeholder) and _same(
+        ref.resolve(), own.lever(name).resolve()
+    )
+
+
+def rule_notes() -> set[str]:
+    """The note of a services' share set by its rule, in every language."""
+    return {i18n.t("own_case.services_rule_note", lang) for lang in i18n.LANGS}
+
+
+def follows_rule(own: OwnCase) -> bool:
+    """True while the services' share of the effect is its field's placeholder default or the
+    value of its rule (``services_rule``), not a number the reader chose."""
+    share = own.lever("services_share")
+    default = fields.field("scenario", "services_share").default
+    return share.figure == default or (not share.figure and share.note in rule_notes())
+
+
+def services_rule(own: OwnCase) -> float:
+    """The services' share of the effect by the own case's rule, an assumption: what they cost
+    as a share of what the programme costs a year, other costs / (staff cost + other costs)."""
+    n = {name: own.lever(name).resolve() for name in RULE_INPUTS}
+    extra = n["cases"] / n["caseload_after"] - n["cases"] / n["caseload_before"]
+    staff = max(extra, 0.0) * n["worker_cost"] * (1 + n["overhead"])
+    other = n["other_cost_per_year"]
+    return other / (staff + other) if other > 0 else 0.0
+
+
+def carried(before: OwnCase, after: OwnCase, lang: str) -> OwnCase:
+    """The form's case ``after`` with what follows the reader's figures carried along from
+    ``before``: a reference that followed an own value takes the value's change, and a services'
+    share that follows its rule takes the rule's value when what it depends on changed."""
+    levers = dict(after.levers)
+    for name, ref in FOLLOWS.items():
+        moved = not _same(after.lever(name).resolve(), before.lever(name).resolve())
+        if moved and follows(before, name) and after.lever(ref) == before.lever(ref):
+            levers[ref] = Value(number=after.lever(name).resolve())
+    pair = [levers.get(n, after.lever(n)).resolve() for n in REFERENCE_PAIR]
+    if pair[1] >= pair[0]:  # no change of the reader's own: the reference stays where it was
+        levers.update({n: after.lever(n) for n in REFERENCE_PAIR})
+    out = replace(after, levers=levers)
+    inputs = any(not _same(out.lever(n).resolve(), before.lever(n).resolve()) for n in RULE_INPUTS)
+    reset = out.lever("services_share") != before.lever("services_share")
+    if follows_rule(out) and (inputs or reset):
+        share = services_rule(out)
+        levers["services_share"] = (
+            Value(number=round(share, 4), note=i18n.t("own_case.services_rule_note", lang))
+            if share > 0
+            else Value(figure=str(fields.field("scenario", "services_share").default))
+        )
+        out = replace(out, levers=levers)
+    return out
+
+
 # -- new cases -------------------------------------------------------------------------------------
 def price_label(figure: str) -> dict[str, str]:
     """A catalogue price's name in both languages."""
@@ -435,6 +642,21 @@ def payers_for(
     }
 
 
+def own_amount(price: PriceSpec) -> PriceSpec:
+    """A price with the reader's own amount (the amount it had): its payers keep their rule and
+    shares, a placement's refusion now reckoned on the own amount; a wider gain becomes the
+    kommune's own budget price."""
+    amount = Value(number=price.amount.resolve())
+    if price.kind != "budget":
+        return replace(standard_price(amount), sign=price.sign)
+    payers = {
+        payer: replace(share, value=amount) if share.rule == "high_cost_refusion" else share
+        for payer, share in price.payers.items()
+    }
+    label = {lang: i18n.t("own_case.prices.own", lang) for lang in i18n.LANGS}
+    return replace(price, label=label, amount=amount, payers=payers)
+
+
 def default_label(kind: str) -> dict[str, str]:
     return {lang: i18n.t(f"own_case.outcome.default_{kind}", lang) for lang in i18n.LANGS}
 
@@ -457,6 +679,12 @@ def with_kind(o: OutcomeSpec, kind: str) -> OutcomeSpec:
     values = dict(o.values)
     if o.value("base_rate") == old.values["base_rate"]:
         values["base_rate"] = new.values["base_rate"]
+    units = place_units()
+    for name, value in o.values.items():  # a figure of the old kind is no figure of the new
+        if value.figure and catalogue.figure(value.figure).unit not in units.get(
+            ("outcome", kind, name), ()
+        ):
+            values[name] = new.value(name)
     if kind == "entry":
         values.pop("other_benefit_share", None)
         if o.value("effect").resolve() > 1:  # a relative fall in entries is at most 1
@@ -545,7 +773,9 @@ def read(content: Any, source: str) -> OwnCase:
     if not isinstance(content, dict) or len(content) != 1:
         raise OwnCaseError("one_case", source=source)
     _read_case(content, source)
-    return OwnCase.of(next(iter(content.values())))
+    own = OwnCase.of(next(iter(content.values())))
+    own.check()
+    return own
 
 
 class _Dumper(yaml.SafeDumper):

@@ -187,6 +187,8 @@ class Scenario:
     staffing_ramp: float = spec_field("scenario", "staffing_ramp")
     one_off_cost: float = spec_field("scenario", "one_off_cost")
     other_cost_per_year: float = spec_field("scenario", "other_cost_per_year")
+    services_share: float = spec_field("scenario", "services_share")
+    reference_other_cost: float = spec_field("scenario", "reference_other_cost")
     programme_years: int = spec_field("scenario", "programme_years")
     reference_caseload_before: float = dataclasses.field(
         default=48.0, metadata={"spec": fields.field("scenario", "reference_caseload_before")}

@@ -5,7 +5,8 @@ the figure behind it (``Spreads``, defaults in data/figures.csv): amounts, rates
 log-normal factors with median 1; each outcome's effect as a normal multiplier centred on 1, so a
 weak or fitted effect can be zero or harmful; deadweight and shares as normal steps around their
 value. Inputs with the same source figure share one draw, so they move together. Every draw stays
-within the model's bounds (the engine cannot move more people than are at risk). Seeded.
+within the model's bounds (the engine cannot move more people than are at risk), so an input whose
+value sits at a bound is drawn to one side only (``inputs_at_bound``). Seeded.
 """
 
 from __future__ import annotations
@@ -53,13 +54,16 @@ def default_spreads() -> Spreads:
 
 @dataclass(frozen=True)
 class Input:
-    """One drawn input: what it is, the figure it comes from, its grade and how it is drawn."""
+    """One drawn input: what it is, the figure it comes from, its grade, how it is drawn and the
+    bounds a drawn value is clipped to."""
 
     name: str  # "worker_cost", "institution.effect", "self_support.price" ...
     source: str  # the figure key (inputs with one source share a draw), or the name itself
     grade: str
     draw: str  # "log" (factor exp(N(0, s))), "effect" (N(1, s)), "step" (value + N(0, s))
     apply: Callable[[engine.Batch, np.ndarray], engine.Batch]
+    lo: float = -np.inf
+    hi: float = np.inf
 
 
 def _grade(case, what: str) -> tuple[str, str]:
@@ -125,45 +129,29 @@ def uncertain_inputs(scenario: Scenario, case: Case | None = None) -> list[Input
     """Every drawn input of a scenario, with its source figure and evidence grade (from
     ``case``'s sources if given, else the catalogue case of the scenario's name)."""
     case = _case_of(scenario, case)
-    inputs = [
-        Input("worker_cost", *_grade(case, "worker_cost"), "log", _scalar("worker_cost")),
-        Input("overhead", *_grade(case, "overhead"), "log", _scalar("overhead", 0, 1)),
-    ]
+
+    def scalar(name, draw, lo=0.0, hi=np.inf):
+        apply = _scalar(name, lo, hi, log=draw == "log")
+        return Input(name, *_grade(case, name), draw, apply, lo, hi)
+
+    def outcome(k, key, attr, draw, lo, hi):
+        apply = _outcome(k, attr, lo, hi, log=draw == "log")
+        return Input(f"{key}.{attr}", *_grade(case, f"{key}.{attr}"), draw, apply, lo, hi)
+
+    inputs = [scalar("worker_cost", "log"), scalar("overhead", "log", 0, 1)]
+    if scenario.services_share > 0:
+        inputs.append(scalar("services_share", "step", 0, 1))
     for k, o in enumerate(scenario.outcomes):
         rate_hi = 1.0 if o.kind == "entry" else 0.99
         inputs += [
-            Input(
-                f"{o.key}.base_rate",
-                *_grade(case, f"{o.key}.base_rate"),
-                "log",
-                _outcome(k, "base_rate", 0.0, rate_hi),
-            ),
+            outcome(k, o.key, "base_rate", "log", 0.0, rate_hi),
             Input(f"{o.key}.effect", *_grade(case, f"{o.key}.effect"), "effect", _effect(k)),
-            Input(
-                f"{o.key}.duration_years",
-                *_grade(case, f"{o.key}.duration_years"),
-                "log",
-                _outcome(k, "duration_years", 1.0, 30.0),
-            ),
+            outcome(k, o.key, "duration_years", "log", 1.0, 30.0),
         ]
         if o.deadweight > 0:
-            inputs.append(
-                Input(
-                    f"{o.key}.deadweight",
-                    *_grade(case, f"{o.key}.deadweight"),
-                    "step",
-                    _outcome(k, "deadweight", 0.0, 1.0, log=False),
-                )
-            )
+            inputs.append(outcome(k, o.key, "deadweight", "step", 0.0, 1.0))
         if o.other_benefit_share > 0:
-            inputs.append(
-                Input(
-                    f"{o.key}.other_benefit_share",
-                    *_grade(case, f"{o.key}.other_benefit_share"),
-                    "step",
-                    _outcome(k, "other_benefit_share", 0.0, 1.0, log=False),
-                )
-            )
+            inputs.append(outcome(k, o.key, "other_benefit_share", "step", 0.0, 1.0))
         budget = [i for i, p in enumerate(o.prices) if p.kind == "budget"]
         wider = [i for i, p in enumerate(o.prices) if p.kind == "wider"]
         if budget:
@@ -199,6 +187,28 @@ def factors(kind: str, z: np.ndarray, spread: float, scale: float) -> np.ndarray
 def value_scale(scenario: Scenario, name: str) -> float:
     key, _, attr = name.partition(".")
     return getattr(scenario.outcome(key), attr) if attr else getattr(scenario, name)
+
+
+def inputs_at_bound(
+    scenario: Scenario, spreads: Spreads | dict[str, float] | None = None, case: Case | None = None
+) -> list[tuple[Input, str]]:
+    """Drawn inputs whose value sits at a bound of its range, with the bound ("lo" or "hi"): their
+    draws can move them one way only, so the draws' median NPV leans away from the point estimate
+    (Herning's duration of 1 year, the lowest the model allows, can only get longer)."""
+    spreads = _spreads(spreads)
+    out = []
+    for item in uncertain_inputs(scenario, case):
+        unbounded = item.lo == -np.inf and item.hi == np.inf  # effects and prices
+        if unbounded or spreads[item.grade] == 0:
+            continue
+        value = value_scale(scenario, item.name)
+        if value == 0:  # drawn around 0 by a factor or a step of 0: not drawn at all
+            continue
+        if value <= item.lo:
+            out.append((item, "lo"))
+        elif value >= item.hi:
+            out.append((item, "hi"))
+    return out
 
 
 #: Financing terms drawn for the bond checks: (field, draw). Years stay fixed (contract choices).
@@ -275,9 +285,16 @@ class Simulation:
         return float(np.mean(~np.isnan(self.payback_year)))
 
     @property
+    def p_payback_discounted(self) -> float:
+        """Probability of paying back within the horizon on discounted flows: a draw pays back
+        when its cumulative present value stays at or above 0 to the horizon, which is a net
+        present value of 0 or more (where some cost is paid)."""
+        return float(np.mean(~np.isnan(self.payback_year_discounted)))
+
+    @property
     def p_npv_positive(self) -> float:
         """Probability that the net present value is positive (WSIPP's 'chance benefits exceed
-        costs'); the same as paying back, discounted, by the end of the horizon."""
+        costs'); apart from draws with an NPV of exactly 0, ``p_payback_discounted``."""
         return float(np.mean(self.npv > 0))
 
     @property

@@ -6,6 +6,8 @@ with its unit, source, year and evidence grade; each value cell has a defined na
 formulas on those names and reproduce ``engine.run``), and a short block on the scenario, the
 price year and the link that reproduces it. The years sheet has a row for every year the
 horizon allows; rows after the horizon are hidden and do not count, so the horizon is live too.
+A payback year is the first from which a cumulative net stays at or above 0 to the horizon: a
+column per payback series, computed from the last year up, says whether it does from each year.
 Cells carry the model's values as cached results, so a reader that does not recalculate on
 load still shows the right numbers.
 """
@@ -46,6 +48,13 @@ NUMBER_FORMATS = {
 }
 #: The tolerance of cashflow.payback_index: an exact break-even counts despite rounding.
 PAYBACK_TOLERANCE = "0.000000001"
+#: The payback series of the years sheet: (cumulative net, cumulative cost, the net's header).
+PAYBACK_SERIES = (
+    ("cumulative_net", "cumulative_cost", "column.cumulative_net"),
+    ("cumulative_pv_net", "cumulative_pv_cost", "column.cumulative_pv_net"),
+    ("cumulative_net_kommune", "cumulative_cost", "column.cumulative_net_kommune"),
+    ("cumulative_pv_net_kommune", "cumulative_pv_cost", "workbook.cumulative_pv_net_kommune"),
+)
 
 
 def _quote(text: str) -> str:
@@ -377,7 +386,8 @@ def _years(s: Scenario, lang: str) -> _Years:
     long = evaluate(s.replace(horizon_years=ROWS))  # the engine is causal: same first years
     p, y = long.paths, long.yearly
     phase = engine.phase_in([s.phase_in_years], ROWS)[0]
-    steps = s.effect_scale * p.dose[0] * phase
+    programme = (1 - s.services_share) * p.dose[0] + s.services_share * p.services_dose[0]
+    steps = s.effect_scale * programme * phase
     money = i18n.t("unit.money", lang, year=catalogue.price_year())
     people, person_years = i18n.t("unit.people", lang), i18n.t("unit.person_years", lang)
     exit_kind = _quote(i18n.t("kind.exit", lang))
@@ -430,6 +440,17 @@ def _years(s: Scenario, lang: str) -> _Years:
         p.dose[0],
     )
 
+    add(
+        "services_dose",
+        head("workbook.services_dose"),
+        "0.000",
+        lambda t: (
+            f"IF({at('year', t)}<programme_years,"
+            "IF(reference_other_cost>0,MIN(1,other_cost_per_year/reference_other_cost),0),0)"
+        ),
+        p.services_dose[0],
+    )
+
     def ramp_area(x: str) -> str:  # engine.phase_in: the integral of min(1, s/p) from 0 to x
         return f"MIN({x},phase_in_years)^2/(2*phase_in_years)+MAX({x}-phase_in_years,0)"
 
@@ -446,7 +467,10 @@ def _years(s: Scenario, lang: str) -> _Years:
         "steps",
         head("workbook.steps"),
         "0.000",
-        lambda t: f"effect_scale*{at('dose', t)}*{at('phase', t)}",
+        lambda t: (
+            f"effect_scale*{at('phase', t)}*((1-services_share)*{at('dose', t)}"
+            f"+services_share*{at('services_dose', t)})"
+        ),
         steps,
     )
     add(
@@ -687,7 +711,39 @@ def _years(s: Scenario, lang: str) -> _Years:
         np.cumsum(p.cost[0] * p.discount[0]),
         "year_cumulative_pv_cost",
     )
+    for series, cost, what in PAYBACK_SERIES:
+        key = f"stays_{series}"
+        add(
+            key,
+            head("workbook.stays", what=i18n.t(what, lang)),
+            "0",
+            _stays_formula(years, key, series, cost),
+            _stays(years.columns[series].cached, years.columns[cost].cached, s.horizon_years),
+            f"year_{key}",
+        )
     return years
+
+
+def _stays_formula(years: _Years, key: str, series: str, cost: str) -> Formula:
+    """Column ``key``, computed bottom-up: 1 where the cumulative ``series`` is >= 0 (within the
+    tolerance of the cumulative ``cost``) in this year and every later year in the horizon."""
+    at = years.at
+
+    def formula(t: int) -> str:
+        here = (
+            f"AND({at('in_horizon', t)}=1,{at(series, t)}>=-{PAYBACK_TOLERANCE}*ABS({at(cost, t)}))"
+        )
+        later = "1" if t == ROWS - 1 else f"IF({at('in_horizon', t + 1)}=1,{at(key, t + 1)},1)"
+        return f"IF({here},{later},0)"
+
+    return formula
+
+
+def _stays(cumulative: np.ndarray, cumulative_cost: np.ndarray, horizon: int) -> np.ndarray:
+    """The cached values of a ``_stays_formula`` column: cashflow.payback_index's test by year."""
+    ok = cumulative[:horizon] >= -float(PAYBACK_TOLERANCE) * np.abs(cumulative_cost[:horizon])
+    stays = np.flip(np.logical_and.accumulate(np.flip(ok)))
+    return np.concatenate([stays, np.zeros(len(cumulative) - horizon)])
 
 
 def _write_years(wb: _Book, years: _Years) -> None:
@@ -725,10 +781,12 @@ def _write_years(wb: _Book, years: _Years) -> None:
 # -- the key figures and the about sheet -----------------------------------------------------------
 
 
-def _payback(net: str, cost: str, lang: str) -> str:
-    """cashflow.payback_index as an array formula: the first calendar year in the horizon whose
-    cumulative net is >= 0 after some cost, or 'not within the horizon'."""
-    paid = f"(year_in_horizon=1)*({cost}>0)*({net}>=-{PAYBACK_TOLERANCE}*{cost})"
+def _payback(series: str, lang: str) -> str:
+    """cashflow.payback_index as an array formula: the first calendar year from which the
+    cumulative ``series`` stays >= 0 to the horizon (its column "stays" on the years sheet),
+    after some cost, or 'not within the horizon'."""
+    cost = next(f"year_{cost}" for s, cost, _ in PAYBACK_SERIES if s == series)
+    paid = f"(year_stays_{series}=1)*({cost}>0)"
     return f"IF(SUM({paid})=0,{_quote(i18n.t('never', lang))},MIN(IF({paid}=1,year_calendar)))"
 
 
@@ -811,7 +869,7 @@ def _write_results(wb: _Book, result: Result, title: str) -> None:
         (
             "payback_year",
             payback("payback_year", True),
-            _payback("year_cumulative_net", "year_cumulative_cost", lang),
+            _payback("cumulative_net", lang),
             calendar(r.payback_year),
             "0",
             year,
@@ -819,7 +877,7 @@ def _write_results(wb: _Book, result: Result, title: str) -> None:
         (
             "payback_year_discounted",
             payback("payback_year", False),
-            _payback("year_cumulative_pv_net", "year_cumulative_pv_cost", lang),
+            _payback("cumulative_pv_net", lang),
             calendar(r.payback_year_discounted),
             "0",
             year,
@@ -827,7 +885,7 @@ def _write_results(wb: _Book, result: Result, title: str) -> None:
         (
             "payback_year_kommune",
             payback("payback_year_kommune", True),
-            _payback("year_cumulative_net_kommune", "year_cumulative_cost", lang),
+            _payback("cumulative_net_kommune", lang),
             calendar(r.payback_year_kommune),
             "0",
             year,
@@ -835,7 +893,7 @@ def _write_results(wb: _Book, result: Result, title: str) -> None:
         (
             "payback_year_kommune_discounted",
             payback("payback_year_kommune", False),
-            _payback("year_cumulative_pv_net_kommune", "year_cumulative_pv_cost", lang),
+            _payback("cumulative_pv_net_kommune", lang),
             calendar(r.payback_year_kommune_discounted),
             "0",
             year,

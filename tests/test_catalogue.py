@@ -254,3 +254,25 @@ def test_unknown_case_lists_the_choices():
 def test_every_data_file_is_well_within_the_nesting_limit(name):
     text = files.data_path(name).read_text(encoding="utf-8")
     assert not yamlfile.too_deep(text, yamlfile.MAX_DEPTH // 2, yamlfile.MAX_INDENT // 2)
+
+
+def test_a_case_file_without_references_measured_its_effect_at_its_own_change(tmp_path):
+    """Regression: a case file that named no reference got the Scenario's hidden 48 -> 24, so a
+    45 -> 30 effect was silently scaled to 58 %. Now the reference is the case's own change and
+    its own services, unless the file says otherwise."""
+    path = tmp_path / "mine.yaml"
+    path.write_text(
+        "mine:\n"
+        "  name: {da: Min, en: Mine}\n"
+        "  summary: {da: x, en: x}\n"
+        "  levers: {cases: 300, caseload_before: 45, caseload_after: 30,"
+        " other_cost_per_year: 1000000}\n"
+        "  outcomes:\n"
+        "    - {key: x, kind: entry, label: {da: x, en: x}, base_rate: 0.05, effect: 0.3,"
+        " prices: [{label: {da: p, en: p}, amount: 500000, payers: {kommune: 1}}]}\n",
+        encoding="utf-8",
+    )
+    s = explorer.load_case(path)
+    assert (s.reference_caseload_before, s.reference_caseload_after) == (45, 30)
+    assert s.reference_other_cost == 1_000_000
+    assert explorer.evaluate(s).paths.dose[0].tolist() == pytest.approx([1.0] * s.horizon_years)

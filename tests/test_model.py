@@ -1,10 +1,13 @@
 """The arithmetic of the model, pinned by hand-computed numbers (docs/model.md)."""
 
 import math
+import re
 
 import numpy as np
 import numpy_financial as npf
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import explorer
 from explorer import engine, evaluate, sweep
@@ -97,7 +100,8 @@ def test_strength_moves_the_reference_share_at_one_step_and_never_more_than_all(
     steps = np.array([[[0.0, 1.0, 2.0, 50.0, -1.0]]])
     got = engine.strength(m, steps)[0, 0]
     assert got.tolist() == pytest.approx([0, 0.4, 1 - 0.6**2, 1, -0.4])
-    assert engine.strength(np.array([[1.0]]), np.array([[[0.0, 1.0]]]))[0, 0].tolist() == [0, 1]
+    everyone = engine.strength(np.array([[1.0]]), np.array([[[0.0, 1e-9, 1.0]]]))[0, 0]
+    assert everyone.tolist() == pytest.approx([0, 0, 1], abs=1e-6)  # continuous at 0 steps
 
 
 def test_payer_columns_sum_to_savings_for_every_case():
@@ -210,10 +214,28 @@ def test_sweep_rejects_values_outside_the_bounds():
     s = explorer.load_case("herning")
     with pytest.raises(ValueError, match="caseload_after must be from 1 to 200"):
         sweep(s, "caseload_after", [20, 500])
-    with pytest.raises(ValueError, match="must not exceed caseload_before"):
+    with pytest.raises(ValueError, match="caseload_after must be from 1 to 48"):
         sweep(s, "caseload_after", [60])
-    with pytest.raises(ValueError, match="cannot vary 'outcomes'"):
+    with pytest.raises(ValueError, match="cannot sweep 'outcomes'"):
         sweep(s, "outcomes", [1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(sorted(engine.SCALARS)),
+    st.one_of(st.floats(-1e10, 1e10), st.sampled_from([float("nan"), 3.5, 0.5, 1e12])),
+)
+def test_a_sweep_refuses_exactly_what_replace_refuses(name, value):
+    """One validation path: sweep(aabenraa, "programme_years", [3.5]) charged 4 years and
+    wider_gains=0.5 was accepted; now a sweep checks each value as Scenario.replace does."""
+    s = explorer.load_case("aabenraa")
+    try:
+        expected = getattr(s.replace(**{name: value}), name)
+    except ValueError as error:
+        with pytest.raises(ValueError, match=re.escape(str(error))):
+            sweep(s, name, [value])
+    else:
+        assert sweep(s, name, [value])[name].iloc[0] == expected
 
 
 def test_yearly_table_keeps_the_promised_columns():

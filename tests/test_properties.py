@@ -2,10 +2,12 @@
 
 Nothing is avoided that was not at risk, nobody is moved who was not in the group, cost is never
 negative, nothing changes without a caseload change, scaling the cases scales cost and savings
-together, and nothing is saved without cost. The same bounds hold in every Monte Carlo draw.
+together, and nothing is saved without cost. No setting buys the part of the effect that bought
+services produced without paying for them. The same bounds hold in every Monte Carlo draw.
 """
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -44,6 +46,8 @@ def scenarios(draw):
             "programme_years",
             "max_dose",
             "wider_gains",
+            "services_share",
+            "reference_other_cost",
         )
     }
     s = s.replace(caseload_before=before, caseload_after=draw(st.floats(1, before)), **changes)
@@ -98,7 +102,7 @@ def test_bounds_hold_over_the_whole_lever_range(s):
 @settings(max_examples=60, deadline=None)
 @given(scenarios(), st.floats(1e-3, 1))
 def test_no_caseload_change_costs_nothing_on_staff_and_changes_nothing(s, _):
-    r = evaluate(s.replace(caseload_after=s.caseload_before))
+    r = evaluate(s.replace(caseload_after=s.caseload_before, services_share=0))
     assert (r.yearly["cost_staff"] == 0).all()
     assert (r.yearly["savings"] == 0).all() and (r.yearly["wider_gains"] == 0).all()
 
@@ -167,3 +171,62 @@ def test_every_monte_carlo_draw_stays_within_the_bounds(s, seed):
     assert (np.abs(sim.paths.new_people) <= sim.paths.at_risk + EPS).all()
     engine_ok = np.isfinite(sim.npv).all()
     assert engine_ok
+
+
+@settings(max_examples=80, deadline=None)
+@given(scenarios(), st.floats(0, 1), st.floats(0, 1))
+def test_cutting_the_services_cuts_their_part_of_the_effect(s, a, b):
+    """Less spent on the services never saves more, and with none bought their part is gone:
+    the result is exactly that of the caseload part alone (effect scale times 1 - share)."""
+    low, high = sorted((a, b))
+    ref = s.reference_other_cost
+    cheap = evaluate(s.replace(other_cost_per_year=low * ref))
+    dear = evaluate(s.replace(other_cost_per_year=high * ref))
+    assert (cheap.paths.people <= dear.paths.people + EPS).all()  # person-years out, each year
+    assert cheap.total_savings <= dear.total_savings + 1e-6
+    none = evaluate(s.replace(other_cost_per_year=0))
+    alone = evaluate(
+        s.replace(
+            other_cost_per_year=0,
+            services_share=0,
+            effect_scale=s.effect_scale * (1 - s.services_share),
+        )
+    )
+    assert np.allclose(none.yearly["savings"], alone.yearly["savings"], rtol=1e-9, atol=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(scenarios())
+def test_the_bought_effect_is_at_most_what_was_paid_for(s):
+    """Per year the effect bought is at most the caseload part's dose plus the services' part in
+    proportion to their spending (at most 1): never the documented effect for free."""
+    p = evaluate(s).paths
+    services = (
+        min(1.0, s.other_cost_per_year / s.reference_other_cost) if s.reference_other_cost else 0.0
+    )
+    bought = (1 - s.services_share) * p.dose[0] + s.services_share * services * (p.staffing[0] > 0)
+    assert (bought <= (1 - s.services_share) * s.max_dose + s.services_share * services + EPS).all()
+    if s.other_cost_per_year == 0 and s.caseload_after == s.caseload_before:
+        assert evaluate(s).total_savings == 0
+
+
+@pytest.mark.parametrize("case", ["aabenraa", "hjoerring"])
+def test_no_free_lunch_when_the_services_are_cut(case):
+    """Regression: with the services' cost set to 0, Aabenraa's benefit-cost ratio rose from 2.6
+    to 7.5 (Hjørring's 2.3 to 6.4) because the whole effect was credited to the caseloads. Now
+    the services' part goes with their cost; diminishing returns leave a modest rise at most."""
+    s = explorer.load_case(case)
+    assert s.services_share > 0.5  # most of the money went to services
+    full, cut = evaluate(s), evaluate(s.replace(other_cost_per_year=0))
+    assert cut.total_savings < (1 - s.services_share) * 1.5 * full.total_savings
+    assert cut.benefit_cost_ratio < 1.3 * full.benefit_cost_ratio
+
+
+@settings(max_examples=80, deadline=None)
+@given(scenarios())
+def test_a_vanishing_effect_moves_next_to_no_one(s):
+    """Regression: where one step moved everyone (a moved share of 1), any effect scale above 0,
+    even 5e-324, moved everyone: 0 ** steps jumps from 1 to 0. The effect is continuous at 0."""
+    tiny = evaluate(s.replace(effect_scale=1e-9)).paths.new_people
+    full = evaluate(s.replace(effect_scale=1)).paths.new_people
+    assert (np.abs(tiny) <= 1e-6 * np.abs(full) + EPS).all()

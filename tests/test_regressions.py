@@ -69,7 +69,7 @@ def test_presets_fitted_to_a_result_do_not_confirm_it():
     # Finding: presets fitted to the documented results were then said to confirm them.
     for case in explorer.cases():
         table = calibration.table(case)
-        fitted = set(table.loc[table["fitted"], "figure"])
+        fitted = set(table.loc[table["role"] == "fitted", "figure"])
         assert fitted, case
         for claim in claims.about(case):
             answer = claims.default_answer(claim.id)

@@ -166,7 +166,27 @@ def test_the_documented_versus_model_table_is_what_the_page_shows():
         for row in table.itertuples():
             assert html.escape(row.label_en) in page.calibration.value
             assert i18n.percent(row.difference, "en", 0) in page.calibration.value
-        assert page.calibration.value.count(">fitted to this</td>") == int(table["fitted"].sum())
+        assert page.calibration.value.count(">fitted to this</td>") == int(
+            (table["role"] == "fitted").sum()
+        )
+        assert "Without the programme (model)" in page.calibration.value
+        for row in calibration.held_out(case).itertuples():  # the out-of-sample verdict
+            assert "Check against a result the fit did not use" in page.fitted.value
+            assert i18n.percent(row.difference, "en", 0) in page.fitted.value
+        if calibration.held_out(case).empty:
+            assert html.escape(explorer.catalogue.case(case).no_held_out["en"]) in page.fitted.value
+
+
+def test_how_it_works_shows_the_calibration_with_the_path_without_the_programme():
+    from explorer import calibration
+    from explorer.ui import how_it_works
+
+    page = how_it_works.HowItWorks("case=aabenraa&lang=en")
+    table = calibration.table("aabenraa")
+    cohort = table.set_index("figure").loc["aabenraa.documented.recipients_after_one_year"]
+    assert cohort["without"] == pytest.approx(1008 * (1 - 0.257))
+    assert i18n.number(cohort["without"], "en") in page.calibration.value  # 748.9
+    assert ">held out: a check</td>" in page.calibration.value
 
 
 def test_charts_fill_their_column_with_the_page_font_and_no_empty_series():
@@ -257,7 +277,7 @@ def test_how_sure_reacts_and_keeps_spreads_and_draws_in_the_link():
 def test_claim_page_shows_parts_verdict_sources_and_the_page_that_answers_it():
     page = claims.CheckClaim("claim=bonds_cost_more&lang=en")
     body = page.body.value
-    assert "Depends on assumptions" in body and "Outcome payment share" in body
+    assert "Depends on assumptions" in body and "The answer turns on:" in body
     assert "who_pays.ipynb?case=aabenraa" in body
     assert "peterborough" not in body.lower() or "Peterborough" in body
     assert "Figures from the debate the model does not test" in page.context.value

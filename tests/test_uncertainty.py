@@ -1,10 +1,16 @@
 """Monte Carlo, tornado and break-even answers: seeded, centred, bounded, vectorised."""
 
+import html
+
 import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from test_properties import scenarios
 
 import explorer
-from explorer import Spreads, engine, model, uncertainty
+from explorer import Spreads, claims, engine, i18n, model, uncertainty
+from explorer.ui import kpis
 
 
 def test_simulation_is_seeded_and_reproducible():
@@ -100,3 +106,83 @@ def test_spreads_default_to_their_figures_and_are_validated():
     assert explorer.figure("uncertainty.spread_F").value == Spreads().F
     with pytest.raises(ValueError, match="H must be from"):
         Spreads(H=3)
+
+
+@pytest.mark.parametrize("case", ["aabenraa", "hjoerring"])
+def test_the_services_share_is_drawn_like_a_share_with_its_figures_grade(case):
+    s = explorer.load_case(case)
+    item = {i.name: i for i in uncertainty.uncertain_inputs(s)}["services_share"]
+    assert (item.source, item.grade, item.draw) == (
+        f"{case}.services_share",
+        explorer.figure(f"{case}.services_share").grade,
+        "step",
+    )
+    drawn = uncertainty.simulate(s, 2000, seed=0).batch.scalars["services_share"]
+    assert drawn.min() >= 0 and drawn.max() <= 1 and drawn.std() > 0.1
+    assert np.median(drawn) == pytest.approx(s.services_share, abs=0.03)
+    herning = explorer.load_case("herning")
+    assert herning.services_share == 0
+    assert "services_share" not in {i.name for i in uncertainty.uncertain_inputs(herning)}
+
+
+def drawn_values(sim, item) -> np.ndarray:
+    key, _, attr = item.name.partition(".")
+    if not attr:
+        return sim.batch.scalars[key]
+    k = [o.key for o in sim.scenario.outcomes].index(key)
+    return sim.batch.outcome[attr][:, k]
+
+
+@settings(max_examples=25, deadline=None)
+@given(scenarios(), st.integers(0, 10_000))
+@example(explorer.load_case("herning"), 0)
+def test_inputs_drawn_one_way_only_are_named_and_the_skew_is_stated(s, seed):
+    """An input at a bound of its range is drawn one way only (Herning's duration of 1 year can
+    only lengthen); ``inputs_at_bound`` finds exactly those in the draws, and the how-sure page
+    states the median's distance from the point estimate beside the KPIs, naming them."""
+    sim = uncertainty.simulate(s, 400, seed=seed)
+    at_bound = {item.name for item, _ in uncertainty.inputs_at_bound(s)}
+    for item in uncertainty.uncertain_inputs(s):
+        if item.lo == -np.inf and item.hi == np.inf:
+            continue
+        point = uncertainty.value_scale(s, item.name)
+        drawn = drawn_values(sim, item)
+        moved = np.abs(drawn - point) > 1e-12 * max(1.0, abs(point))
+        one_way = (drawn >= point).all() or (drawn <= point).all()
+        assert (moved.any() and one_way) == (item.name in at_bound), item.name
+    point = explorer.evaluate(s).npv
+    note = kpis.median_note(sim, point, "en")
+    if abs(sim.median_npv - point) <= kpis.SKEW_NOTE * abs(point):
+        assert "within" in note and "skew" not in note
+        return
+    assert "skew" in note and ("above" if sim.median_npv > point else "below") in note
+    for name in at_bound:
+        assert html.escape(claims.input_label(s, name, "en"), quote=True) in note
+
+
+def test_herning_states_why_its_median_lies_above_the_point_estimate():
+    """Regression: Herning's median NPV lay about 20 % above the point estimate without a word;
+    its duration sits at the lowest the model allows, so its draws can only lengthen it."""
+    s = explorer.load_case("herning")
+    sim, point = uncertainty.simulate(s, 5000, seed=0), explorer.evaluate(s).npv
+    assert sim.median_npv > 1.1 * point > 0
+    [(item, side)] = uncertainty.inputs_at_bound(s)
+    assert (item.name, side, s.outcome("institution").duration_years) == (
+        "institution.duration_years",
+        "lo",
+        1.0,
+    )
+    share = i18n.percent((sim.median_npv - point) / point, "da")
+    note = kpis.median_note(sim, point, "da")
+    assert f"ligger {share} over punktestimatet" in note and "Varighed (1 år)" in note
+    assert "det laveste, modellen tillader" in note
+    with_zero_spread = kpis.median_note(sim, point, "en", spreads={"A": 0})
+    assert "Duration" not in with_zero_spread  # an input not drawn is not the reason
+
+
+def test_the_chance_cards_say_which_chance_is_discounted():
+    sim = uncertainty.simulate(explorer.load_case("herning").replace(caseload_after=12), 2000)
+    cards = kpis.chance_cards(sim, "en")
+    assert "undiscounted" in cards and "the same as paying back discounted" in cards
+    assert i18n.percent(sim.p_npv_positive, "en") in cards
+    assert sim.p_payback_discounted == sim.p_npv_positive

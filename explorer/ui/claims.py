@@ -72,7 +72,7 @@ class CheckClaim(page.Page):
         verdict_help = i18n.t(f"verdict_help.{answer.verdict}", lang)
         self.body.value = (
             f"<blockquote class='claim-text'>»{html.escape(c.claim[lang])}«</blockquote>"
-            f"<p>{html.escape(t('said', who=c.said_by, where=c.where[lang]))}</p>"
+            f"<p>{_said(c, lang)}</p>"
             f"<h2>{html.escape(t('verdict'))}: <span class='verdict verdict-{answer.verdict}'>"
             f"{html.escape(i18n.t(f'verdict.{answer.verdict}', lang))}</span></h2>"
             f"<p class='verdict-help'>{html.escape(verdict_help)}</p>"
@@ -97,10 +97,29 @@ class CheckClaim(page.Page):
             items.append(
                 f"<li><q>{html.escape(c.says[lang])}</q>{page.source_html(f, lang)}{extra}</li>"
             )
+        unchecked = "".join(
+            f"<li><q>{html.escape(u.says[lang])}</q> {_said(u, lang)}<br>"
+            f"{html.escape(t('because', because=u.because[lang]))}</li>"
+            for u in claims.unchecked()
+        )
         return (
             f"<h2>{html.escape(t('context_title'))}</h2><p>{html.escape(t('context_intro'))}"
             f"</p><ul class='context'>{''.join(items)}</ul>"
+            f"<h2>{html.escape(t('unchecked_title'))}</h2><p>{html.escape(t('unchecked_intro'))}"
+            f"</p><ul class='unchecked'>{unchecked}</ul>"
         )
+
+
+def _said(c: claims.Claim | claims.Unchecked, lang: str) -> str:
+    """Who made a claim, where and when, with a link to the piece where it is public."""
+    said = i18n.t("claims_page.said", lang, who=c.said_by, where=c.where[lang], when=c.when[lang])
+    link = (
+        f" <a href='{html.escape(c.url)}' target='_blank' rel='noopener'>"
+        f"{html.escape(i18n.t('claims_page.read', lang))}</a>"
+        if c.url
+        else ""
+    )
+    return html.escape(i18n.tidy(said)) + link
 
 
 def _compare(what: str, f: catalogue.Figure) -> float:

@@ -7,9 +7,9 @@ import math
 
 import ipywidgets as w
 
-from .. import engine, i18n, model
+from .. import calibration, catalogue, engine, i18n, model
 from ..scenario import PAYERS, Scenario
-from . import charts, glossary, page, widgets
+from . import charts, glossary, kpis, page, widgets
 
 
 class HowItWorks(page.Page):
@@ -22,12 +22,13 @@ class HowItWorks(page.Page):
         self.lever("effect_scale", s.effect_scale)
         self.chain = widgets.html_box("chain")
         self.chart_box = w.VBox()
+        self.calibration = widgets.html_box("calibration")
 
     def layout(self) -> w.Widget:
         lang = self.lang
         controls = w.VBox([self.picker, self.levers["caseload_after"], self.levers["effect_scale"]])
         controls.add_class("levers")
-        results = w.VBox([self.notice_box, self.chain, self.chart_box])
+        results = w.VBox([self.notice_box, self.chain, self.chart_box, self.calibration])
         results.add_class("results")
         main = w.Box([controls, results])
         main.add_class("main")
@@ -49,6 +50,11 @@ class HowItWorks(page.Page):
             f"<div class='step'>{html.escape(i18n.tidy(p))}</div>" for p in steps(r, lang)
         )
         self.chart_box.children = [self.chart("cumulative", charts.cumulative_net(r, lang), s)]
+        self.calibration.value = (
+            kpis.calibration_table(calibration.table(s.case, s), lang)
+            if s.case in catalogue.cases()
+            else ""
+        )
 
 
 def steps(r: model.Result, lang: str) -> list[str]:
@@ -74,6 +80,19 @@ def steps(r: model.Result, lang: str) -> list[str]:
             scale=n(s.effect_scale, 2),
         ),
     ]
+    if s.services_share > 0:
+        out.append(
+            t(
+                "services",
+                share=pct(s.services_share),
+                other=i18n.millions(s.other_cost_per_year, lang),
+                ref=i18n.millions(s.reference_other_cost, lang),
+                services=pct(
+                    float(engine.services_dose(s.other_cost_per_year, s.reference_other_cost))
+                ),
+                total=n(engine.effect_share(s), 2),
+            )
+        )
     last = min(s.horizon_years, s.programme_years) - 1
     for o in s.outcomes:
         common = dict(

@@ -140,7 +140,9 @@ class HowSure(page.Page):
                     ),
                 ]
             )
-            + f"</div><p class='grades'>{html.escape(t('median_note'))}</p>"
+            + "</div>"
+            + kpis.median_note(sim, r.npv, lang, spreads)
+            + f"<p class='grades chance-note'>{html.escape(t('chance_note'))}</p>"
         )
         self.intro.value = (
             f"<p class='summary'>{html.escape(t('intro', draws=i18n.number(sim.draws, lang)))}</p>"

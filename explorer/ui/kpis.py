@@ -6,15 +6,50 @@ import html
 
 import pandas as pd
 
-from .. import catalogue, fields, i18n, sources
+from .. import calibration, cashflow, catalogue, claims, fields, i18n, sources, uncertainty
 from ..cases import Case
 from ..model import Result
 from ..scenario import Scenario
 from . import glossary, widgets
 
+#: Where each basis's yearly net is in ``Result.yearly``: (who, undiscounted, discounted).
+BASES = (("public", "net", "pv_net"), ("kommune", "net_kommune", "pv_net_kommune"))
+#: Below this share of the point estimate a median's distance from it goes unremarked.
+SKEW_NOTE = 0.05
 
-def _payback(plain: int | None, discounted: int | None, lang: str) -> tuple[str, str]:
-    """(value, sub-line) for a payback card: the discounted year, the undiscounted beside it."""
+
+def crossings(r: Result) -> dict[tuple[str, bool], tuple[int, int]]:
+    """Every cumulative net (public sector, kommune; undiscounted, discounted) that reached 0 and
+    fell back before paying back: {(who, discounted): (calendar year above, year back below)}."""
+    y = r.yearly
+    out = {}
+    for who, plain, pv in BASES:
+        for discounted, column in ((False, plain), (True, pv)):
+            cost = y["cost"] * y["discount_factor"] if discounted else y["cost"]
+            years = cashflow.fell_back(y[column], cost)
+            if years is not None:
+                start = r.scenario.start_year
+                out[who, discounted] = (start + years[0], start + years[1])
+    return out
+
+
+def fell_back_text(r: Result, who: str, lang: str) -> str:
+    """'above zero in 2013, back below from 2014 (undiscounted)' for ``who``'s first crossing
+    that did not last (the undiscounted one if both did not), or ''."""
+    found = crossings(r)
+    for discounted in (False, True):
+        if (who, discounted) in found:
+            up, down = found[who, discounted]
+            basis = i18n.t("payback.discounted" if discounted else "payback.undiscounted", lang)
+            return i18n.t("payback.fell_back", lang, up=up, down=down, basis=basis)
+    return ""
+
+
+def _payback(
+    plain: int | None, discounted: int | None, lang: str, fell: str = ""
+) -> tuple[str, str]:
+    """(value, sub-line) for a payback card: the discounted year, the undiscounted beside it;
+    ``fell`` (see ``fell_back_text``) where there is no year to show beside it."""
     never = i18n.t("never", lang)
     if discounted is not None and discounted == plain:
         return str(discounted), i18n.t("kpi_sub.same_year", lang)
@@ -22,7 +57,81 @@ def _payback(plain: int | None, discounted: int | None, lang: str) -> tuple[str,
         return str(discounted), i18n.t("kpi_sub.undiscounted", lang, year=plain)
     if plain is not None:
         return never, i18n.t("kpi_sub.plain_only", lang, year=plain)
-    return never, ""
+    return never, fell
+
+
+def payback_cards(r: Result, lang: str) -> list[tuple[str, str, str]]:
+    """(key, value, sub-line) of the public sector's and the kommune's payback cards."""
+    return [
+        (
+            "payback_year",
+            *_payback(
+                r.calendar(r.payback_year),
+                r.calendar(r.payback_year_discounted),
+                lang,
+                fell_back_text(r, "public", lang),
+            ),
+        ),
+        (
+            "payback_year_kommune",
+            *_payback(
+                r.calendar(r.payback_year_kommune),
+                r.calendar(r.payback_year_kommune_discounted),
+                lang,
+                fell_back_text(r, "kommune", lang),
+            ),
+        ),
+    ]
+
+
+def payback_warnings(r: Result, lang: str) -> str:
+    """Below the cards: ``payback_notes`` as paragraphs."""
+    return "".join(
+        f"<p class='payback-warning'>{html.escape(text)}</p>" for text in payback_notes(r, lang)
+    )
+
+
+def payback_notes(r: Result, lang: str) -> list[str]:
+    """An undiscounted payback without a discounted one, and every cumulative net that reached
+    zero and fell back (so that year does not count as paying back)."""
+    t = i18n.t
+    texts = []
+    if r.payback_year is not None and r.payback_year_discounted is None:
+        texts.append(t("payback.only_plain", lang, plain=r.calendar(r.payback_year)))
+    # One note per crossing: the bases, then the payers, that share its years are named together.
+    bases: dict[tuple[str, tuple[int, int]], list[str]] = {}
+    for (who, discounted), years in crossings(r).items():
+        basis = t("payback.discounted" if discounted else "payback.undiscounted", lang)
+        bases.setdefault((who, years), []).append(basis)
+    payers: dict[tuple[tuple[int, int], tuple[str, ...]], list[str]] = {}
+    for (who, years), basis_names in bases.items():
+        payers.setdefault((years, tuple(basis_names)), []).append(t(f"payback.who.{who}", lang))
+    both = f" {t('payback.and', lang)} "
+    for ((up, down), names), whos in payers.items():
+        text = t(
+            "payback.fell_back_note",
+            lang,
+            who=both.join(whos),
+            basis=both.join(names),
+            up=up,
+            down=down,
+        )
+        texts.append(text[0].upper() + text[1:])
+    return texts
+
+
+def _break_even_card(r: Result, be: float | None, lang: str) -> tuple[str, str, str]:
+    """The break-even effect; with no effect entered there is no documented effect to compare
+    with, and the card says so."""
+    t = i18n.t
+    if not any(o.effect > 0 for o in r.scenario.outcomes):
+        return (
+            "break_even_effect",
+            t("break_even.no_effect", lang),
+            t("break_even.no_effect_sub", lang),
+        )
+    shown = i18n.percent(be, lang) if be is not None else t("break_even.above", lang)
+    return ("break_even_effect", shown, t("kpi_sub.break_even", lang))
 
 
 def main(r: Result, lang: str) -> str:
@@ -30,10 +139,6 @@ def main(r: Result, lang: str) -> str:
     s = r.scenario
     t = i18n.t
     be = r.break_even_effect
-    pv_public = _payback(r.calendar(r.payback_year), r.calendar(r.payback_year_discounted), lang)
-    pv_kommune = _payback(
-        r.calendar(r.payback_year_kommune), r.calendar(r.payback_year_kommune_discounted), lang
-    )
     wider = t("kpi_sub.wider_counted" if s.wider_gains else "kpi_sub.wider_not_counted", lang)
     cards = [
         (
@@ -58,30 +163,23 @@ def main(r: Result, lang: str) -> str:
             t("kpi_sub.rate", lang, rate=i18n.percent(s.discount_rate, lang, 1)),
         ),
         ("benefit_cost_ratio", i18n.factor(r.benefit_cost_ratio, lang), ""),
-        ("payback_year", *pv_public),
-        ("payback_year_kommune", *pv_kommune),
-        (
-            "break_even_effect",
-            i18n.percent(be, lang) if be is not None else t("break_even.above", lang),
-            t("kpi_sub.break_even", lang),
-        ),
+        *payback_cards(r, lang),
+        _break_even_card(r, be, lang),
         ("pv_wider_gains", i18n.millions(r.pv_wider_gains, lang), wider),
     ]
     html_cards = "".join(card(key, value, sub, lang) for key, value, sub in cards)
     note = t(
         "explorer.kpi_note", lang, amounts=t("amounts_note", lang, year=catalogue.price_year())
     )
-    warn = ""
-    if r.payback_year is not None and r.payback_year_discounted is None:
-        plain = t("payback.only_plain", lang, plain=r.calendar(r.payback_year))
-        warn = f"<p class='payback-warning'>{html.escape(plain)}</p>"
     return (
-        f"<div class='kpi-grid'>{html_cards}</div>{warn}<p class='kpi-note'>{html.escape(note)}</p>"
+        f"<div class='kpi-grid'>{html_cards}</div>{payback_warnings(r, lang)}"
+        f"<p class='kpi-note'>{html.escape(note)}</p>"
     )
 
 
 def chance_cards(sim, lang: str) -> str:
-    """The two chances of a Monte Carlo run: paying back within the horizon, a positive NPV."""
+    """The two chances of a Monte Carlo run: paying back within the horizon (undiscounted) and
+    a positive NPV, which is paying back discounted; the note below says how they relate."""
     return card(
         "p_payback",
         i18n.percent(sim.p_payback, lang),
@@ -95,6 +193,55 @@ def chance_cards(sim, lang: str) -> str:
         lang,
         title=i18n.t("how_sure.p_npv", lang),
     )
+
+
+def _input_value(s: Scenario, name: str, lang: str) -> str:
+    """An input's point value with its unit: '1 år', '100 %'."""
+    attr = name.partition(".")[2]
+    spec = fields.field("outcome", attr) if attr else fields.field("scenario", name)
+    value = uncertainty.value_scale(s, name)
+    shown = spec.show(value, lang)
+    if spec.unit.format != "number":
+        return shown
+    unit = spec.unit_text(lang)
+    if lang == "en" and value == 1 and unit.endswith("s"):
+        unit = unit[:-1]
+    return f"{shown} {unit}"
+
+
+def median_note(sim, point: float, lang: str, spreads=None, case: Case | None = None) -> str:
+    """Beside the median card: how far the draws' median lies from the point estimate and why.
+
+    Named first are the inputs at a bound of their range (their draws move one way only); then,
+    for a median below the point, the product of uncertain figures. Within ``SKEW_NOTE`` of the
+    point only the general note is given."""
+    t = lambda key, **kw: i18n.t(f"how_sure.{key}", lang, **kw)
+    s, median = sim.scenario, sim.median_npv
+    gap = median - point
+    if abs(gap) <= SKEW_NOTE * abs(point):
+        close = t("median_close", share=i18n.percent(SKEW_NOTE, lang))
+        return f"<p class='grades median-note'>{html.escape(close)}</p>"
+    direction = "above" if gap > 0 else "below"
+    if point != 0 and abs(gap) <= 2 * abs(point):
+        head = t(f"skew_{direction}", share=i18n.percent(abs(gap) / abs(point), lang))
+    else:
+        head = t(
+            f"skew_{direction}_amount",
+            median=i18n.millions(median, lang),
+            point=i18n.millions(point, lang),
+        )
+    reasons = [
+        t(
+            f"skew_bound_{side}",
+            input=claims.input_label(s, item.name, lang),
+            value=_input_value(s, item.name, lang),
+        )
+        for item, side in uncertainty.inputs_at_bound(s, spreads, case)
+    ]
+    if gap < 0 or not reasons:
+        reasons.append(t(f"skew_product_{direction}"))
+    text = head + ": " + "; ".join(reasons) + "."
+    return f"<p class='grades median-note skew'>{html.escape(text)}</p>"
 
 
 def card(key: str, value: str, sub: str, lang: str, title: str | None = None) -> str:
@@ -116,7 +263,8 @@ def _documented(key: str, lang: str) -> str:
 
 
 def fitted_note(s: Scenario, lang: str) -> str:
-    """Beside the KPIs: which inputs of this preset were fitted to which documented results."""
+    """Beside the KPIs: which inputs of this preset were fitted to which documented results, and
+    the check against a documented result the fit did not use (or why there is none)."""
     if s.case not in catalogue.cases():
         return ""
     case = catalogue.case(s.case)
@@ -136,7 +284,37 @@ def fitted_note(s: Scenario, lang: str) -> str:
         if lang == "da"
         else " and ".join(_documented(k, lang) for k in targets),
     )
-    return f"<p class='fitted'><span class='grade-badge grade-F'>F</span> {html.escape(text)}</p>"
+    return (
+        f"<p class='fitted'><span class='grade-badge grade-F'>F</span> {html.escape(text)}</p>"
+        + held_out_note(case, s, lang)
+    )
+
+
+def held_out_note(case: Case, s: Scenario, lang: str) -> str:
+    """The out-of-sample verdict: each held-out documented result against the model."""
+    rows = calibration.held_out(case, s)
+    if rows.empty:
+        reason = (case.no_held_out or {}).get(lang, i18n.t("calibration.none_held_out", lang))
+        return f"<p class='held-out'>{html.escape(reason)}</p>"
+    items = []
+    for row in rows.itertuples():
+        money = catalogue.figure(row.figure).is_money
+        items.append(
+            i18n.t(
+                "calibration.held_out_kpi",
+                lang,
+                label=getattr(row, "label_" + lang),
+                documented=(i18n.t("calibration.more_than", lang) + " " if row.at_least else "")
+                + _value(row.documented, money, lang),
+                model=_value(row.model, money, lang),
+                difference=i18n.percent(row.difference, lang, 0),
+                verdict=i18n.t(f"calibration.verdict.{row.verdict}", lang),
+            )
+        )
+    return "".join(
+        f"<p class='held-out held-out-{v}'>{html.escape(text)}</p>"
+        for text, v in zip(items, rows["verdict"])
+    )
 
 
 def _value(value: float, money: bool, lang: str) -> str:
@@ -146,28 +324,29 @@ def _value(value: float, money: bool, lang: str) -> str:
 
 
 def calibration_table(table: pd.DataFrame, lang: str) -> str:
-    """Documented versus model, with the difference and what was fitted."""
+    """Documented versus model: the path without the programme, the model's count with it, the
+    difference and the row's role (fitted to, used as an input, or held out as a check)."""
     if table.empty:
         return ""
     t = i18n.t
     head = "".join(
         f"<th scope='col'>{html.escape(t(f'calibration.{c}', lang))}</th>"
-        for c in ("documented", "model_gross", "difference", "model")
+        for c in ("documented", "without", "model", "difference")
     )
     rows = []
     for row in table.itertuples():
         f = catalogue.figure(row.figure)
         money = f.is_money
-        tag = t("calibration.fitted" if row.fitted else "calibration.independent", lang)
+        tag = t(f"calibration.{row.role}", lang)
         difference = "—" if pd.isna(row.difference) else i18n.percent(row.difference, lang, 0)
         rows.append(
-            f"<tr class='{'fitted' if row.fitted else 'independent'}'>"
+            f"<tr class='{row.role}'>"
             f"<th scope='row' title='{html.escape(f.note_in(lang))}'>"
             f"{html.escape(getattr(row, 'label_' + lang))}</th>"
             f"<td class='num'>{_value(row.documented, money, lang)}</td>"
-            f"<td class='num'>{_value(row.model_gross, money, lang)}</td>"
-            f"<td class='num'>{difference}</td>"
+            f"<td class='num'>{_value(row.without, money, lang)}</td>"
             f"<td class='num'>{_value(row.model, money, lang)}</td>"
+            f"<td class='num'>{difference}</td>"
             f"<td>{html.escape(tag)}</td></tr>"
         )
     title = html.escape(t("calibration.title", lang))

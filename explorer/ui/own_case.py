@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import ipywidgets as w
 
-from .. import catalogue, export, fields, i18n, model, owncase, uncertainty
+from .. import catalogue, engine, export, fields, i18n, model, owncase, uncertainty
 from ..cases import AREAS, OUTCOME_DEFAULTS, Case
 from ..fields import Field, Unit
 from ..owncase import OWN, OutcomeSpec, OwnCase, OwnCaseError, Value
@@ -33,11 +33,14 @@ STAFFING = (
     "worker_cost",
     "overhead",
     "other_cost_per_year",
+    "services_share",
     "one_off_cost",
     "programme_years",
     "horizon_years",
 )
-REFERENCE = ("reference_caseload_before", "reference_caseload_after")
+REFERENCE = ("reference_caseload_before", "reference_caseload_after", "reference_other_cost")
+#: The own value each reference takes when it is emptied (the effect measured at the own change).
+OWN_OF = {ref: name for name, ref in owncase.FOLLOWS.items()}
 OUTCOME_LEVERS = ("effect", "deadweight", "duration_years", "other_benefit_share")
 #: Form fields beside the field specification: (name in messages, lo, hi, step).
 FORM_FIELDS = {
@@ -91,7 +94,9 @@ def close_tree(widget: w.Widget) -> None:
 class FormLever(widgets.Lever):
     """A number field of the form that holds a case-file value: the catalogue figure while it
     shows it, else the reader's own number. ``scale`` shows the value in the form's terms (a
-    count a year is a rate times the cases). An emptied field takes its ``default`` figure."""
+    count a year is a rate times the cases). An emptied field takes its ``default``: a figure
+    key, or a function giving the value (a reference takes the reader's own value); a field
+    without one says that it needs the reader's number."""
 
     def __init__(
         self,
@@ -99,7 +104,7 @@ class FormLever(widgets.Lever):
         lang: str,
         value: Value,
         changed: Callable[[], None],
-        default: str = "",
+        default: str | Callable[[], Value] = "",
         scale: float = 1.0,
         name: str | None = None,
         hi: float | None = None,
@@ -127,15 +132,32 @@ class FormLever(widgets.Lever):
 
     def _typed(self, change) -> None:
         text = typed_text(change["new"])
-        if text is not None and not text.strip() and self.default:
+        if text is not None and not text.strip():
+            if not self.default:
+                self.error = self.required()
+                self._show()
+                return
             self.emptied = True
             before = self.value
-            self.hold(Value(figure=self.default), self.scale)
+            default = self.default
+            self.hold(Value(figure=default) if isinstance(default, str) else default(), self.scale)
             if self.value == before:
                 self.changed()
             return
         self.emptied = False
         super()._typed(change)
+
+    def required(self) -> str:
+        """Why an emptied field without a default is refused, with its range."""
+        f, lang = self.field, self.lang
+        return t(
+            "error.required",
+            lang,
+            field=f.label[lang],
+            lo=f.show(self.min, lang),
+            hi=f.show(self.max, lang),
+            unit=f.unit_text(lang),
+        )
 
 
 @dataclass(frozen=True)
@@ -166,7 +188,8 @@ def split_query(query: str) -> tuple[str | None, str | None, str]:
 def price_options(lang: str, current: owncase.PriceSpec) -> list[tuple[str, str]]:
     """The price catalogue in the page's language with value and year, and an own amount."""
     options = [(OWN_PRICE, t("prices.own", lang))]
-    for key, f in catalogue.figures().items():
+    for key in owncase.figures_for(("price", "amount")):
+        f = catalogue.figure(key)
         if key.startswith("price."):
             options.append(
                 (
@@ -354,12 +377,11 @@ class OutcomeForm:
     def with_price(self, choice: str) -> Callable[[OwnCase], OwnCase]:
         def apply(own: OwnCase) -> OwnCase:
             outcome = own.outcomes[self.index]
-            amount = (
-                Value(number=outcome.prices[0].amount.resolve())
+            price = (
+                owncase.own_amount(outcome.prices[0])
                 if choice == OWN_PRICE
-                else Value(figure=choice)
+                else owncase.standard_price(Value(figure=choice), self.weeks.read())
             )
-            price = owncase.standard_price(amount, self.weeks.read())
             return self.changed(own, replace(outcome, prices=(price, *outcome.prices[1:])))
 
         return apply
@@ -490,9 +512,10 @@ class OwnCasePage(page.Page):
         self.form_levers: dict[str, FormLever] = {}
         for name in ("start_year", *STAFFING, *REFERENCE):
             f = fields.field("scenario", name)
-            self.form_levers[name] = self.form_lever(
-                name, f, own.lever(name), default=f.default if isinstance(f.default, str) else ""
-            )
+            default: str | Callable[[], Value] = f.default if isinstance(f.default, str) else ""
+            if name in OWN_OF:
+                default = self.own_value(OWN_OF[name])
+            self.form_levers[name] = self.form_lever(name, f, own.lever(name), default=default)
         self.wider = widgets.Choice(
             fields.field("scenario", "wider_gains").label[lang],
             kind="toggle",
@@ -522,6 +545,8 @@ class OwnCasePage(page.Page):
             ],
             "own-reference",
         )
+        self.applied = widgets.html_box("grades")
+        self.applied.add_class("own-applied")
 
         def heading(key: str) -> w.HTML:
             return w.HTML(f"<h3>{html.escape(t(key, lang))}</h3>")
@@ -536,6 +561,7 @@ class OwnCasePage(page.Page):
             heading("form.staffing"),
             *(self.form_levers[n] for n in STAFFING),
             reference,
+            self.applied,
             self.wider,
             heading("form.outcomes"),
             *(f.widget for f in self.outcome_forms),
@@ -544,12 +570,16 @@ class OwnCasePage(page.Page):
         for widget in old:
             close_tree(widget)
 
+    def own_value(self, name: str) -> Callable[[], Value]:
+        """The reader's own value of a field as the form shows it now (an emptied reference)."""
+        return lambda: Value(number=self.form_levers[name].read().resolve())
+
     def form_lever(
         self,
         name: str,
         field: Field,
         value: Value,
-        default: str = "",
+        default: str | Callable[[], Value] = "",
         scale: float = 1.0,
         hi: float | None = None,
     ) -> FormLever:
@@ -576,6 +606,8 @@ class OwnCasePage(page.Page):
                 grade=f.grade,
             )
             parts.append(page.source_html(f, lang))
+        elif value.note in owncase.rule_notes():  # the page's language, in full
+            lever.info_title = t("services_rule_note", lang)
         else:
             lever.info_title = (
                 t("source.own_note", lang, note=value.note[:80])
@@ -593,7 +625,7 @@ class OwnCasePage(page.Page):
         if self.wider.value != str(int(own.lever("wider_gains").resolve())):
             levers["wider_gains"] = Value(float(self.wider.value))
         summary = self.summary_box.value.strip()
-        return replace(
+        read = replace(
             own,
             title=renamed(own.title, self.name_box.value.strip(), lang),
             summary=renamed(own.summary, summary, lang) if summary else owncase.blank().summary,
@@ -601,18 +633,23 @@ class OwnCasePage(page.Page):
             levers=levers,
             outcomes=tuple(f.read() for f in self.outcome_forms),
         )
+        return owncase.carried(own, read, lang)
 
     def sync_form(self, built: Case) -> None:
         """Show the case as the model read it (values, provenance, limits) without recomputing."""
         s = built.scenario
         self._quiet = True
         try:
-            self.form_levers["caseload_after"].max = s.caseload_before
+            limits = self.form_levers
+            limits["caseload_after"].max = s.caseload_before
+            limits["caseload_before"].min = s.caseload_after
+            limits["reference_caseload_after"].max = s.reference_caseload_before
             for name, lever in self.form_levers.items():
                 lever.hold(self.own.lever(name))
                 self.provenance(lever)
             for form, spec, outcome in zip(self.outcome_forms, self.own.outcomes, s.outcomes):
                 form.sync(spec, outcome, s.cases)
+            self.applied.value = f"<p>{html.escape(applied_text(s, self.lang))}</p>"
         finally:
             self._quiet = False
 
@@ -622,9 +659,11 @@ class OwnCasePage(page.Page):
             own = self.read_form()
             built = own.case()
         except OwnCaseError as error:
-            self.errors = [error.text(self.lang)]
+            self.errors = [error.text(self.lang), t("not_computed", self.lang)]
+            self.answers.layout.display = "none"
             self.show_notices()
             return
+        self.answers.layout.display = None
         self.own, self.built, self.base = own, built, built.scenario
         self.sync_form(built)
         super().refresh()
@@ -680,17 +719,10 @@ class OwnCasePage(page.Page):
         sources = widgets.Disclosure(
             i18n.t("source.table_title", lang), [self.sources], "sources-disclosure"
         )
-        results = w.VBox(
-            [
-                self.notice_box,
-                self.compare_box,
-                self.kpi_box,
-                self.chance_box,
-                self.chart_box,
-                bar,
-                sources,
-            ]
+        self.answers = w.VBox(
+            [self.compare_box, self.kpi_box, self.chance_box, self.chart_box, bar, sources]
         )
+        results = w.VBox([self.notice_box, self.answers])
         results.add_class("results")
         main = w.Box([controls, results])
         main.add_class("main")
@@ -756,6 +788,32 @@ class OwnCasePage(page.Page):
             YAML_MIME,
             owncase.to_yaml(self.own, self.lang).encode("utf-8"),
         )
+
+
+def applied_text(s: Scenario, lang: str) -> str:
+    """What share of the effects entered the model applies, and why: the caseload change against
+    the one where the effect was measured, and the services' part against their cost then."""
+    text = t(
+        "form.applied",
+        lang,
+        share=i18n.percent(engine.effect_share(s), lang),
+        before=i18n.number(s.caseload_before, lang, 1),
+        after=i18n.number(s.caseload_after, lang, 1),
+        ref_before=i18n.number(s.reference_caseload_before, lang, 1),
+        ref_after=i18n.number(s.reference_caseload_after, lang, 1),
+        dose=i18n.percent(engine.scenario_dose(s), lang),
+    )
+    if s.services_share > 0:
+        services = float(engine.services_dose(s.other_cost_per_year, s.reference_other_cost))
+        text += " " + t(
+            "form.applied_services",
+            lang,
+            share=i18n.percent(s.services_share, lang),
+            other=i18n.dkk(s.other_cost_per_year, lang),
+            ref=i18n.dkk(s.reference_other_cost, lang),
+            services=i18n.percent(services, lang),
+        )
+    return i18n.tidy(text)
 
 
 def app(query: str | None = None) -> w.Widget:

@@ -148,23 +148,20 @@ class WhoPays(page.Page):
             )
         ]
         out.append(t("not_savings", years=terms.bond_years))
-        invest, paid = financing.bond_payments(r, terms)
+        b = financing.bond(r, terms)
         measured = financing.measured_share(r)
         row = self.summary.set_index("arrangement").loc["impact_bond"]
-        if measured >= terms.bond_trigger:
-            irr = row["investor_irr"]
+        if b.triggered:
             out.append(
                 t(
                     "bond_works",
                     measured=pct(measured),
                     trigger=pct(terms.bond_trigger),
-                    paid=m(paid.sum()),
-                    invested=m(invest.sum()),
+                    paid=m(b.paid.sum()),
+                    invested=m(b.invest.sum()),
                     price=m(abs(row["kommune_extra_cost"])),
                     more_less=i18n.t("more" if row["kommune_extra_cost"] >= 0 else "less", lang),
-                    irr=t("irr", rate=i18n.percent(irr, lang, 1))
-                    if irr == irr and irr > 0
-                    else t("irr_none"),
+                    irr=investor_return(row, lang),
                 )
             )
         else:
@@ -173,9 +170,14 @@ class WhoPays(page.Page):
                     "bond_fails",
                     measured=pct(measured),
                     trigger=pct(terms.bond_trigger),
-                    invested=m(invest.sum()),
+                    invested=m(b.invest.sum()),
                 )
             )
+        ret = i18n.percent(financing.documented_return(), lang, 1)
+        price = t("price", price=i18n.number(b.price, lang, 2), ret=ret)
+        if b.price > 1:
+            price += t("price_over", years=terms.bond_years)
+        out += [price, t("terms_source")]
         out.append(t("after"))
         f = catalogue.figure
         out.append(
@@ -207,15 +209,13 @@ class WhoPays(page.Page):
         )
         rows = []
         for row in self.summary.itertuples():
-            irr = row.investor_irr
             cells = [f"<th scope='row'>{html.escape(names[row.arrangement])}</th>"]
             cells += [
                 f"<td class='num'>{i18n.number(getattr(row, c) / 1e6, lang, 1)}</td>"
                 for c in ("pv_kommune", "pv_stat", "pv_investor")
             ]
-            cells.append(
-                f"<td class='num'>{'—' if pd.isna(irr) else i18n.percent(irr, lang, 1)}</td>"
-            )
+            irr = "—" if row.arrangement != "impact_bond" else investor_return(row, lang, cell=True)
+            cells.append(f"<td class='num'>{html.escape(irr)}</td>")
             cells.append(
                 f"<td class='num'>{i18n.number(row.kommune_extra_cost / 1e6, lang, 1)}</td>"
             )
@@ -225,6 +225,19 @@ class WhoPays(page.Page):
             f"<div class='table-wrap'><table class='arrangements'><thead><tr>{head}</tr>"
             f"</thead><tbody>{''.join(rows)}</tbody></table></div><p class='grades'>{note}</p>"
         )
+
+
+def investor_return(row, lang: str, cell: bool = False) -> str:
+    """The bond investor's yearly return from a summary row, or in words why there is none; a
+    table ``cell`` gives the rate alone."""
+    multiple, irr = row.investor_multiple, row.investor_irr
+    if pd.isna(multiple):
+        return i18n.t("who_pays.irr_no_capital", lang)
+    if multiple < 1 or pd.isna(irr):
+        key = "irr_cell_none" if cell else "irr_none"
+        return i18n.t(f"who_pays.{key}", lang, share=i18n.percent(multiple, lang))
+    rate = i18n.percent(irr, lang, 1)
+    return rate if cell else i18n.t("who_pays.irr", lang, rate=rate)
 
 
 def _pb(discounted: int | None, plain: int | None, lang: str) -> tuple[str, str]:
