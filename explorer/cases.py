@@ -295,7 +295,7 @@ class _Reader:
         before, after = values.get("caseload_before"), values.get("caseload_after")
         changes = before is not None and after is not None and after < before
         for ref, own in REFERENCES.items():
-            if ref in given or own not in values or (ref != "reference_other_cost" and not changes):
+            if ref in given or own not in given or (ref != "reference_other_cost" and not changes):
                 continue
             values[ref] = values[own]
             if own in self.sources:
