@@ -13,7 +13,8 @@ import time
 import numpy as np
 
 import explorer
-from explorer import engine, uncertainty
+from explorer.analysis import uncertainty
+from explorer.model import engine
 
 
 def median_seconds(fn, repeat: int, number: int = 1) -> float:

@@ -8,11 +8,11 @@
 ``import explorer`` loads the model only: no widgets, no charts.
 """
 
-from .catalogue import case, cases, figure, figures, load_case, price_year
-from .fields import FieldError
-from .model import Result, break_even_effect, evaluate, sweep
-from .scenario import Outcome, Price, Scenario
-from .uncertainty import Simulation, Spreads, simulate
+from explorer.analysis.uncertainty import Simulation, Spreads, simulate
+from explorer.catalogue.presets import case, cases, figure, figures, load_case, price_year
+from explorer.model import Result, break_even_effect, evaluate, sweep
+from explorer.model.fields import FieldError
+from explorer.model.scenario import Outcome, Price, Scenario
 
 __all__ = [
     "FieldError",

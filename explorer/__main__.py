@@ -16,10 +16,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import calibration, catalogue, claims, export, fields, i18n, model, sources
-from .figures import CatalogueError
-from .scenario import Scenario
-from .yamlfile import DataError
+from explorer import catalogue, model
+from explorer.analysis import calibration, claims
+from explorer.data import i18n
+from explorer.data.figures import CatalogueError
+from explorer.data.yamlfile import DataError
+from explorer.model import fields
+from explorer.model.scenario import Scenario
+from explorer.outputs import export, sources
 
 
 class CommandLineError(Exception):
@@ -95,7 +99,7 @@ def _replace(outcome, changes):
 def _payback_text(r: model.Result, who: str, plain: int | None, discounted: int | None, lang):
     """'2016 diskonteret · 2015 udiskonteret', or 'ikke inden for horisonten', with the year the
     cumulative net reached zero and fell back where it did."""
-    from .ui import kpis
+    from explorer.ui import kpis
 
     if plain is None and discounted is None:
         fell = kpis.fell_back_text(r, who, lang)
@@ -110,7 +114,7 @@ def _payback_text(r: model.Result, who: str, plain: int | None, discounted: int 
 
 def report(result: model.Result, title: str, lang: str) -> str:
     """KPIs, the payback notes and the yearly table as text."""
-    from .ui import kpis
+    from explorer.ui import kpis
 
     r, t = result, i18n.t
     be = r.break_even_effect
@@ -222,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
                     lambda p: p.write_text(export.csv_text(result, args.lang), encoding="utf-8"),
                 )
             if args.xlsx:
-                from . import workbook
+                from explorer.outputs import workbook
 
                 _write(
                     args.xlsx,

@@ -26,7 +26,7 @@ from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
-from .ui import vega
+from explorer.ui import vega
 
 
 class CappedKernelManager(AsyncMappingKernelManager):

@@ -4,7 +4,8 @@ table is computed from the model, and derived figures follow from their sources.
 import pytest
 
 import explorer
-from explorer import calibration, catalogue, evaluate
+from explorer import catalogue, evaluate
+from explorer.analysis import calibration
 
 
 @pytest.mark.parametrize("case", ["herning", "aabenraa", "hjoerring"])

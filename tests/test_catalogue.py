@@ -5,9 +5,11 @@ import math
 import pytest
 
 import explorer
-from explorer import catalogue, files, refusion, yamlfile
-from explorer.cases import load_cases
-from explorer.figures import COLUMNS, CatalogueError, load_figures
+from explorer import catalogue
+from explorer.catalogue.reader import load_cases
+from explorer.data import files, yamlfile
+from explorer.data.figures import COLUMNS, CatalogueError, load_figures
+from explorer.model import refusion
 
 HEADER = ",".join(COLUMNS)
 CPI = "prices.price_year,2024,year,år,2024,,A,,,The price year.,Prisåret.,,"
@@ -44,7 +46,7 @@ def test_every_case_value_has_a_figure_or_is_named_as_the_case_own():
         case = explorer.case(name)
         for _what, key in case.sources.items():
             assert key in explorer.figures()
-        for field in explorer.fields.of(explorer.Scenario):
+        for field in explorer.model.fields.of(explorer.Scenario):
             if field != "start_year":
                 assert field in case.sources, (name, field)
         for o in case.scenario.outcomes:

@@ -7,9 +7,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import explorer
-from explorer import catalogue, claims, fields, files, yamlfile
-from explorer.claims import combine, status_of
-from explorer.figures import PRICE_YEAR_KEY, CatalogueError, convert, price_index
+from explorer import catalogue
+from explorer.analysis import claims
+from explorer.analysis.claims import combine, status_of
+from explorer.data import files, yamlfile
+from explorer.data.figures import PRICE_YEAR_KEY, CatalogueError, convert, price_index
+from explorer.model import fields
 
 #: Few draws: these tests check rules, not shares.
 FEW = 200

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import explorer
-from explorer import export
+from explorer.outputs import export
 
 
 @pytest.mark.parametrize(

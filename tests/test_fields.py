@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer import fields
-from explorer.fields import FieldError, parse_number
+from explorer.model import fields
+from explorer.model.fields import FieldError, parse_number
 
 ALL = [(g, f) for g, members in fields.spec().items() for f in members.values()]
 

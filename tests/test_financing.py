@@ -8,8 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import explorer
-from explorer import cashflow, financing
-from explorer.financing import PARTIES, Terms, capped_payments, default_terms
+from explorer.analysis import financing
+from explorer.analysis.financing import PARTIES, Terms, capped_payments, default_terms
+from explorer.model import cashflow
 from explorer.ui import who_pays
 
 
@@ -246,7 +247,7 @@ def test_a_return_that_does_not_exist_is_said_in_words(case, scale):
             text = who_pays.investor_return(bond, lang, cell)
             assert "nan" not in text.lower()
             if bond["investor_multiple"] < 1:
-                assert explorer.i18n.percent(bond["investor_multiple"], lang) in text
+                assert explorer.data.i18n.percent(bond["investor_multiple"], lang) in text
 
 
 def test_outcome_due_for_draws_is_the_bond_s_for_each_draw():

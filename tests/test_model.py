@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import explorer
-from explorer import engine, evaluate, sweep
+from explorer import evaluate, sweep
+from explorer.model import engine
 
 
 def test_prevented_entries_by_hand(entry_case):

@@ -22,9 +22,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import explorer
-from explorer import catalogue, files, model, owncase, uncertainty, workbook
+from explorer import catalogue, model
 from explorer.__main__ import main as command_line
-from explorer.owncase import OwnCase, OwnCaseError, Value
+from explorer.analysis import uncertainty
+from explorer.catalogue import owncase
+from explorer.catalogue.owncase import OwnCase, OwnCaseError, Value
+from explorer.data import files
+from explorer.outputs import workbook
 from explorer.ui import own_case
 
 #: A link code written by the first version of the page; it must keep opening.
@@ -333,7 +337,7 @@ def test_kind_price_and_payers_follow_the_refusion_rules():
     form = page.outcome_forms[0]
     placement = page.current.outcomes[0].prices[0]
     assert placement.stat == pytest.approx(
-        explorer.refusion.high_cost_state_share(placement.amount, explorer.figures())
+        explorer.model.refusion.high_cost_state_share(placement.amount, explorer.figures())
     )
     form.kind.value = "exit"
     form = page.outcome_forms[0]
@@ -673,7 +677,7 @@ def fits(place, key) -> bool:
         return "weeks" in unit
     if place[0] == "price":  # a payer's share
         return "share" in unit and 0 <= f.value <= 1
-    field = explorer.fields.field("scenario", place[1])
+    field = explorer.model.fields.field("scenario", place[1])
     if field.unit.format == "money":
         return unit.startswith("DKK")
     if field.unit.key in ("caseload", "years", "year"):
@@ -729,7 +733,7 @@ def test_no_field_takes_a_catalogue_figure_of_another_kind_or_unit(place, key):
             name = place[-1] if place[0] != "price" or place[1] != "weeks" else None
             if name and place[0] != "price":
                 group = "scenario" if place[0] == "scenario" else "outcome"
-                label = explorer.fields.field(group, name).label
+                label = explorer.model.fields.field(group, name).label
                 assert label["en"] in error.text("en") and label["da"] in error.text("da")
         return
     assert fits(place, key), (place, key, catalogue.figure(key).unit)
@@ -941,7 +945,7 @@ def test_an_own_amount_keeps_who_pays(mode, weeks, stat, region, figure):
 
 
 def i18n_percent(share):
-    return explorer.i18n.percent(share, "en", 1)
+    return explorer.data.i18n.percent(share, "en", 1)
 
 
 def test_an_empty_form_claims_no_documented_effect():
@@ -988,7 +992,7 @@ def test_cutting_a_presets_services_in_the_form_cuts_their_part_of_the_effect(pr
     assert s.reference_other_cost == catalogue.load_case(preset).reference_other_cost
     assert applied_share(s) == pytest.approx(1 - s.services_share)
     shown = html.unescape(page.applied.value)
-    assert f"applies {explorer.i18n.percent(1 - s.services_share, 'en')}" in shown
+    assert f"applies {explorer.data.i18n.percent(1 - s.services_share, 'en')}" in shown
     assert (
         model.evaluate(s).total_savings < model.evaluate(catalogue.load_case(preset)).total_savings
     )

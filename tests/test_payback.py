@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 from test_properties import CASES, lever, scenarios
 
 import explorer
-from explorer import cashflow, engine, evaluate, fields, model, uncertainty
+from explorer import evaluate, model
 from explorer.__main__ import main
+from explorer.analysis import uncertainty
+from explorer.model import cashflow, engine, fields
 from explorer.ui import charts, kpis
 
 #: Relative tolerance of cashflow.payback_index (of the cumulative cost).

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from explorer import sources
+from explorer.outputs import sources
 
 ROOT = Path(__file__).resolve().parent.parent
 

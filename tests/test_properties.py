@@ -12,7 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import explorer
-from explorer import evaluate, fields, uncertainty
+from explorer import evaluate
+from explorer.analysis import uncertainty
+from explorer.model import fields
 
 CASES = st.sampled_from(["herning", "aabenraa", "hjoerring"])
 EPS = 1e-6
@@ -117,9 +119,11 @@ def test_scaling_the_cases_scales_cost_and_savings_together(s, factor):
     assert np.allclose(b.yearly["cost"], ratio * a.yearly["cost"], rtol=1e-9, atol=1e-6)
     assert np.allclose(b.yearly["savings"], ratio * a.yearly["savings"], rtol=1e-9, atol=1e-6)
     if a.benefit_cost_ratio is not None:
-        assert b.benefit_cost_ratio == np.float64(a.benefit_cost_ratio) or abs(
-            b.benefit_cost_ratio - a.benefit_cost_ratio
-        ) <= 1e-9 * abs(a.benefit_cost_ratio) + 1e-300  # subnormal savings round apart
+        assert (
+            b.benefit_cost_ratio == np.float64(a.benefit_cost_ratio)
+            or abs(b.benefit_cost_ratio - a.benefit_cost_ratio)
+            <= 1e-9 * abs(a.benefit_cost_ratio) + 1e-300
+        )  # subnormal savings round apart
         assert (
             b.total_cost / scaled.cases == np.float64(a.total_cost / s.cases)
             or abs(b.total_cost / scaled.cases - a.total_cost / s.cases) < 1e-6

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 import explorer
-from explorer import calibration, claims, evaluate, simulate
+from explorer import evaluate, simulate
+from explorer.analysis import calibration, claims
 
 
 def test_one_case_has_the_same_benefit_cost_ratio_as_all_of_them():

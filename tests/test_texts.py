@@ -8,8 +8,8 @@ from pathlib import Path
 import ipywidgets as w
 import pytest
 
-from explorer import i18n
-from explorer.catalogue import figures as explorer_figures
+from explorer.catalogue.presets import figures as explorer_figures
+from explorer.data import i18n
 from explorer.ui import claims, explorer, how_it_works, how_sure, index, own_case, who_pays, widgets
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ import ipywidgets as w
 import pytest
 
 import explorer
-from explorer import i18n
+from explorer.data import i18n
 from explorer.ui import charts, claims, how_it_works, how_sure, index, links, who_pays
 from explorer.ui import explorer as explorer_page
 from explorer.ui.page import prepare
@@ -158,7 +158,7 @@ def test_fitted_presets_say_what_they_were_fitted_to_beside_the_kpis():
 
 
 def test_the_documented_versus_model_table_is_what_the_page_shows():
-    from explorer import calibration
+    from explorer.analysis import calibration
 
     for case in explorer.cases():
         page = explorer_page.Explorer(f"case={case}&lang=en")
@@ -178,7 +178,7 @@ def test_the_documented_versus_model_table_is_what_the_page_shows():
 
 
 def test_how_it_works_shows_the_calibration_with_the_path_without_the_programme():
-    from explorer import calibration
+    from explorer.analysis import calibration
     from explorer.ui import how_it_works
 
     page = how_it_works.HowItWorks("case=aabenraa&lang=en")

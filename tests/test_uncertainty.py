@@ -9,7 +9,10 @@ from hypothesis import strategies as st
 from test_properties import scenarios
 
 import explorer
-from explorer import Spreads, claims, engine, i18n, model, uncertainty
+from explorer import Spreads, model
+from explorer.analysis import claims, uncertainty
+from explorer.data import i18n
+from explorer.model import engine
 from explorer.ui import kpis
 
 

@@ -21,8 +21,10 @@ import pytest
 from openpyxl.worksheet.formula import ArrayFormula
 
 import explorer
-from explorer import Outcome, Price, Scenario, cashflow, fields, i18n, workbook
-from explorer.model import Result
+from explorer import Outcome, Price, Scenario
+from explorer.data import i18n
+from explorer.model import Result, cashflow, fields
+from explorer.outputs import workbook
 
 PRESETS = ("herning", "aabenraa", "hjoerring")
 #: Scenario changes to write into a workbook, each applied to every preset.

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import catalogue, i18n
-from ..model import Result
+from explorer import catalogue
+from explorer.data import i18n
+from explorer.model import Result
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"

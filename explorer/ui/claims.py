@@ -7,8 +7,11 @@ from urllib.parse import urlencode
 
 import ipywidgets as w
 
-from .. import catalogue, claims, i18n, model
-from ..scenario import Scenario
+from explorer import catalogue, model
+from explorer.analysis import claims
+from explorer.data import i18n
+from explorer.model.scenario import Scenario
+
 from . import links, page, widgets
 
 

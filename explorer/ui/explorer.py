@@ -7,8 +7,12 @@ import html
 import ipywidgets as w
 import numpy as np
 
-from .. import calibration, catalogue, claims, i18n, model
-from ..scenario import Scenario
+from explorer import catalogue, model
+from explorer.analysis import calibration, claims
+from explorer.data import i18n
+from explorer.model import fields
+from explorer.model.scenario import Scenario
+
 from . import charts, kpis, page, widgets
 
 MAIN = ("cases", "worker_cost", "horizon_years", "effect_scale", "phase_in_years")
@@ -198,7 +202,6 @@ class Explorer(page.Page):
 
 
 def fields_label(name: str, lang: str) -> str:
-    from .. import fields
 
     return fields.field("scenario", name).label[lang]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from functools import cache
 
-from .. import files, yamlfile
+from explorer.data import files, yamlfile
 
 #: KPI and heading keys that are glossary words.
 WORDS = {

@@ -7,8 +7,12 @@ import math
 
 import ipywidgets as w
 
-from .. import calibration, catalogue, engine, i18n, model
-from ..scenario import PAYERS, Scenario
+from explorer import catalogue, model
+from explorer.analysis import calibration
+from explorer.data import i18n
+from explorer.model import engine
+from explorer.model.scenario import PAYERS, Scenario
+
 from . import charts, glossary, kpis, page, widgets
 
 

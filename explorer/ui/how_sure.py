@@ -7,9 +7,13 @@ import html
 
 import ipywidgets as w
 
-from .. import claims, fields, i18n, model, uncertainty
-from ..scenario import Scenario
-from ..uncertainty import Spreads
+from explorer import model
+from explorer.analysis import claims, uncertainty
+from explorer.analysis.uncertainty import Spreads
+from explorer.data import i18n
+from explorer.model import fields
+from explorer.model.scenario import Scenario
+
 from . import charts, kpis, page, widgets
 
 SCENARIO = ("caseload_after", "effect_scale", "horizon_years")

@@ -6,8 +6,9 @@ import html
 
 import ipywidgets as w
 
-from .. import i18n
-from ..scenario import Scenario
+from explorer.data import i18n
+from explorer.model.scenario import Scenario
+
 from . import page
 
 

@@ -6,10 +6,14 @@ import html
 
 import pandas as pd
 
-from .. import calibration, cashflow, catalogue, claims, fields, i18n, sources, uncertainty
-from ..cases import Case
-from ..model import Result
-from ..scenario import Scenario
+from explorer import catalogue
+from explorer.analysis import calibration, claims, uncertainty
+from explorer.catalogue.reader import Case
+from explorer.data import i18n
+from explorer.model import Result, cashflow, fields
+from explorer.model.scenario import Scenario
+from explorer.outputs import sources
+
 from . import glossary, widgets
 
 #: Where each basis's yearly net is in ``Result.yearly``: (who, undiscounted, discounted).

@@ -13,10 +13,12 @@ import math
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
-from .. import catalogue, fields, i18n
-from ..fields import Field
-from ..owncase import OWN
-from ..scenario import Scenario
+from explorer import catalogue
+from explorer.catalogue.owncase import OWN
+from explorer.data import i18n
+from explorer.model import fields
+from explorer.model.fields import Field
+from explorer.model.scenario import Scenario
 
 MAX_QUERY = 4_000
 MAX_SHOWN = 40

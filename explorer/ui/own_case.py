@@ -1,8 +1,8 @@
 """Your own intervention: a form that describes a case, the explorer's answers for it, and the
 case in a link, a file (YAML) and a workbook.
 
-The form edits an :class:`~explorer.owncase.OwnCase`; the answers come from the parts the other
-pages use (KPI cards, charts, the Monte Carlo draws). The link carries the whole case
+The form edits an :class:`~explorer.catalogue.owncase.OwnCase`; the answers come from the parts the
+other pages use (KPI cards, charts, the Monte Carlo draws). The link carries the whole case
 (``case=own&c=v1.…``); a link to a preset (``case=herning&caseload_after=22``, say from the
 explorer) starts the form from that preset with the link's changes; no case, an empty form.
 """
@@ -19,11 +19,17 @@ from urllib.parse import parse_qsl, urlencode
 
 import ipywidgets as w
 
-from .. import catalogue, engine, export, fields, i18n, model, owncase, uncertainty
-from ..cases import AREAS, OUTCOME_DEFAULTS, Case
-from ..fields import Field, Unit
-from ..owncase import OWN, OutcomeSpec, OwnCase, OwnCaseError, Value
-from ..scenario import KINDS, PAYERS, Outcome, Scenario
+from explorer import catalogue, model
+from explorer.analysis import uncertainty
+from explorer.catalogue import owncase
+from explorer.catalogue.owncase import OWN, OutcomeSpec, OwnCase, OwnCaseError, Value
+from explorer.catalogue.reader import AREAS, OUTCOME_DEFAULTS, Case
+from explorer.data import i18n
+from explorer.model import engine, fields
+from explorer.model.fields import Field, Unit
+from explorer.model.scenario import KINDS, PAYERS, Outcome, Scenario
+from explorer.outputs import export
+
 from . import charts, kpis, links, page, widgets
 
 STAFFING = (

@@ -17,10 +17,14 @@ from typing import Any
 
 import ipywidgets as w
 
-from .. import catalogue, export, fields, i18n
-from ..cases import Case
-from ..fields import FieldError
-from ..scenario import Scenario
+from explorer import catalogue
+from explorer.catalogue.reader import Case
+from explorer.data import i18n
+from explorer.model import fields
+from explorer.model.fields import FieldError
+from explorer.model.scenario import Scenario
+from explorer.outputs import export
+
 from . import charts, links, request, widgets
 
 PAGES = ("index", "explorer", "who_pays", "how_sure", "claims", "own_case", "how_it_works")
@@ -29,7 +33,7 @@ PAGES = ("index", "explorer", "who_pays", "how_sure", "claims", "own_case", "how
 @cache
 def stylesheet() -> str:
     """The page's stylesheet (read once per kernel)."""
-    from .. import files
+    from explorer.data import files
 
     return files.package_path("ui", "style.css").read_text(encoding="utf-8")
 
@@ -249,7 +253,7 @@ class Page:
         return export.header_lines(self.evaluate(scenario), self.lang)[1]
 
     def evaluate(self, scenario: Scenario):
-        from .. import model
+        from explorer import model
 
         return model.evaluate(scenario)
 
@@ -271,7 +275,7 @@ class Page:
             )
 
         def xlsx() -> None:
-            from .. import workbook
+            from explorer.outputs import workbook
 
             r = table_result()
             self.chrome.send_file(
@@ -369,7 +373,8 @@ def prepare(charts_used: bool = True) -> None:
     the notebook's first cell): read the data, the texts and the Vega runtime, run the model,
     and keep errors in callbacks off the page. It creates no widget: every widget alive in the
     kernel is sent to the page."""
-    from .. import claims, model
+    from explorer import model
+    from explorer.analysis import claims
 
     quiet_errors()
     for name in catalogue.cases():

@@ -20,7 +20,7 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from .. import files
+from explorer.data import files
 
 #: What the bundle runs: hand Vega-Embed to the charts of the page (see js/runtime.js).
 SNIPPET = files.package_path("ui", "js", "runtime.js")

@@ -9,9 +9,12 @@ import math
 import ipywidgets as w
 import pandas as pd
 
-from .. import catalogue, financing, i18n, model
-from ..financing import Terms
-from ..scenario import Scenario
+from explorer import catalogue, model
+from explorer.analysis import financing
+from explorer.analysis.financing import Terms
+from explorer.data import i18n
+from explorer.model.scenario import Scenario
+
 from . import charts, kpis, page, widgets
 
 SCENARIO = ("caseload_after", "effect_scale", "horizon_years", "programme_years")

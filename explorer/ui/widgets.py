@@ -17,8 +17,9 @@ import anywidget
 import ipywidgets as w
 import traitlets
 
-from .. import files, i18n
-from ..fields import Field, FieldError
+from explorer.data import files, i18n
+from explorer.model.fields import Field, FieldError
+
 from . import vega
 
 

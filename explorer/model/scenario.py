@@ -1,7 +1,7 @@
 """Scenario, Outcome and Price: the validated inputs of the model.
 
-Every numeric field is described once, in data/fields.yaml (see ``explorer.fields``): its range,
-step, unit, labels and help. Construction validates against it, so a bad value raises a
+Every numeric field is described once, in data/fields.yaml (see ``explorer.model.fields``): its
+range, step, unit, labels and help. Construction validates against it, so a bad value raises a
 ``FieldError`` (a ``ValueError``) that names the field and the allowed range.
 """
 
@@ -12,8 +12,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from . import fields
-from .fields import FieldError, spec_field
+from explorer.model import fields
+from explorer.model.fields import FieldError, spec_field
 
 PAYERS = ("kommune", "region", "stat")
 KINDS = ("entry", "exit")

@@ -31,9 +31,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from . import catalogue, fields, model
-from .cases import Case, Documented
-from .scenario import Scenario
+from explorer import catalogue, model
+from explorer.catalogue.reader import Case, Documented
+from explorer.model import fields
+from explorer.model.scenario import Scenario
 
 COLUMNS = (
     "figure",

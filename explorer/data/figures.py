@@ -14,9 +14,11 @@ import io
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
-from .yamlfile import DataError
+from explorer.data import files
+from explorer.data.yamlfile import DataError
 
 COLUMNS = (
     "key",
@@ -243,3 +245,29 @@ def load_figures(path: Path | str, text: str | None = None) -> dict[str, Figure]
 def _with(fig: Figure, in_prices: float) -> Figure:
     object.__setattr__(fig, "in_prices", in_prices)
     return fig
+
+
+@cache
+def figures() -> dict[str, Figure]:
+    """Every figure in the shipped data/figures.csv by key."""
+    path = files.data_path("figures.csv")
+    return load_figures(Path(str(path)), path.read_bytes().decode("utf-8"))
+
+
+def figure(key: str) -> Figure:
+    """One shipped figure; a KeyError names the key."""
+    try:
+        return figures()[key]
+    except KeyError:
+        raise KeyError(f"no figure {key!r} in figures.csv") from None
+
+
+def price_year() -> int:
+    """The year whose prices every amount is shown in."""
+    return int(figure("prices.price_year").value)
+
+
+def discount_presets() -> dict[str, Figure]:
+    """Discount-rate presets (figure keys ``dk.discount.*``), lowest rate first."""
+    found = [f for k, f in figures().items() if k.startswith("dk.discount.")]
+    return {f.key: f for f in sorted(found, key=lambda f: f.value)}

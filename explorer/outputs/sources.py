@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from . import catalogue, i18n
-from .figures import CatalogueError
+from explorer import catalogue
+from explorer.data import i18n
+from explorer.data.figures import CatalogueError
+from explorer.model import fields
 
 GROUPS = {
     "prices": "The price year",
@@ -26,7 +28,6 @@ GROUPS = {
 
 def label(case, what: str, lang: str) -> str:
     """What a case's value is, in words: 'Sagstal efter', 'Institutionsanbringelser: Effekt ...'."""
-    from . import fields
 
     key, _, rest = what.partition(".")
     if not rest:

@@ -17,10 +17,12 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 import pandas as pd
 
-from . import catalogue, engine, fields, model
-from .cases import Case
-from .fields import spec_field
-from .scenario import Scenario
+from explorer import catalogue, model
+from explorer.analysis import financing
+from explorer.catalogue.reader import Case
+from explorer.model import engine, fields
+from explorer.model.fields import spec_field
+from explorer.model.scenario import Scenario
 
 PERCENTILES = (5, 25, 50, 75, 95)
 #: An effect drawn below -1 would be more harmful than the documented effect is helpful.
@@ -217,7 +219,6 @@ TERM_DRAWS = (("bond_trigger", "step"), ("bond_outcome_share", "step"), ("bond_c
 
 def term_draws(z: dict[str, np.ndarray], spreads: dict[str, float]) -> dict[str, np.ndarray]:
     """Financing terms per draw (the defaults moved by standard normal draws ``z`` by field)."""
-    from . import financing
 
     terms = financing.default_terms()
     out = {}

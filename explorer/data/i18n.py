@@ -12,7 +12,7 @@ from functools import cache
 
 from babel.numbers import format_decimal, format_percent
 
-from . import files, yamlfile
+from explorer.data import files, yamlfile
 
 LANGS = ("da", "en")
 LOCALES = {"da": "da_DK", "en": "en_GB"}

@@ -27,11 +27,13 @@ from xlsxwriter.utility import xl_col_to_name, xl_range_abs, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from . import catalogue, engine, export, fields, i18n
-from .cases import Case
-from .figures import Figure
-from .model import Result, evaluate
-from .scenario import PAYERS, Outcome, Price, Scenario
+from explorer import catalogue
+from explorer.catalogue.reader import Case
+from explorer.data import i18n
+from explorer.data.figures import Figure
+from explorer.model import Result, engine, evaluate, fields
+from explorer.model.scenario import PAYERS, Outcome, Price, Scenario
+from explorer.outputs import export
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Rows of the years sheet: the longest horizon an input allows.

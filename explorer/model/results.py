@@ -8,8 +8,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from . import cashflow, engine, fields
-from .scenario import PAYERS, Scenario
+from explorer.model import cashflow, engine, fields
+from explorer.model.scenario import PAYERS, Scenario
 
 EFFECT_RANGE = (0.0, fields.field("scenario", "effect_scale").hi)
 

@@ -18,9 +18,10 @@ import math
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from . import fields, refusion, yamlfile
-from .figures import KEY, CatalogueError, Figure
-from .scenario import KINDS, PAYERS, PRICE_KINDS, Outcome, Price, Scenario
+from explorer.data import yamlfile
+from explorer.data.figures import KEY, CatalogueError, Figure
+from explorer.model import fields, refusion
+from explorer.model.scenario import KINDS, PAYERS, PRICE_KINDS, Outcome, Price, Scenario
 
 OUTCOME_VALUES = ("base_rate", "effect", "deadweight", "duration_years", "other_benefit_share")
 OUTCOME_DEFAULTS = {

@@ -2,8 +2,8 @@
 
 An :class:`OwnCase` holds what the page's form asks for in the terms of a case file (the format
 of data/cases.yaml): every value is a figure of figures.csv, with its source, or the reader's own
-number with an optional note. It becomes a :class:`~explorer.cases.Case` through the same reader
-as every case file, so the page, ``explorer.load_case("my_case.yaml")`` and
+number with an optional note. It becomes a :class:`~explorer.catalogue.reader.Case` through the same
+reader as every case file, so the page, ``explorer.load_case("my_case.yaml")`` and
 ``python -m explorer evaluate my_case.yaml`` agree by construction.
 
 ``to_yaml`` / ``from_yaml`` write and read the file; ``encode`` / ``decode`` the compact,
@@ -30,11 +30,13 @@ from typing import Any
 
 import yaml
 
-from . import catalogue, fields, files, i18n, yamlfile
-from .cases import OUTCOME_DEFAULTS, OUTCOME_VALUES, Case, read_cases
-from .fields import FieldError
-from .figures import CatalogueError
-from .scenario import KINDS, Scenario
+from explorer import catalogue
+from explorer.catalogue.reader import OUTCOME_DEFAULTS, OUTCOME_VALUES, Case, read_cases
+from explorer.data import files, i18n, yamlfile
+from explorer.data.figures import CatalogueError
+from explorer.model import fields
+from explorer.model.fields import FieldError
+from explorer.model.scenario import KINDS, Scenario
 
 #: The case name of an own case (``Scenario.case``) and the key of its case file.
 OWN = "own"

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import cashflow, fields
-from .scenario import PAYERS, Scenario
+from explorer.model import cashflow, fields
+from explorer.model.scenario import PAYERS, Scenario
 
 #: Scenario fields held as one number per scenario (the horizon is shared by the batch).
 SCALARS = tuple(name for name in fields.of(Scenario) if name != "horizon_years")

@@ -8,11 +8,18 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from . import files
-from .cases import Case, load_cases
-from .figures import CatalogueError, Figure, load_figures
-from .scenario import Scenario
-from .yamlfile import DataError
+from explorer.catalogue.reader import Case, load_cases
+from explorer.data import files
+from explorer.data.figures import (
+    CatalogueError,
+    Figure,
+    discount_presets,
+    figure,
+    figures,
+    price_year,
+)
+from explorer.data.yamlfile import DataError
+from explorer.model.scenario import Scenario
 
 __all__ = [
     "Case",
@@ -31,27 +38,8 @@ __all__ = [
 
 
 @cache
-def figures() -> dict[str, Figure]:
-    """Every figure in data/figures.csv by key."""
-    path = files.data_path("figures.csv")
-    return load_figures(Path(str(path)), path.read_bytes().decode("utf-8"))
-
-
-@cache
 def _cases() -> dict[str, Case]:
     return load_cases(Path(str(files.data_path("cases.yaml"))), figures())
-
-
-def figure(key: str) -> Figure:
-    try:
-        return figures()[key]
-    except KeyError:
-        raise KeyError(f"no figure {key!r} in figures.csv") from None
-
-
-def price_year() -> int:
-    """The year whose prices every amount is shown in."""
-    return int(figure("prices.price_year").value)
 
 
 def cases() -> list[str]:
@@ -88,9 +76,3 @@ def load_case(name: str | Path) -> Scenario:
     if isinstance(name, Path) or text.endswith((".yaml", ".yml")):
         return read_case_file(Path(text)).scenario
     return case(text).scenario
-
-
-def discount_presets() -> dict[str, Figure]:
-    """Discount-rate presets (figure keys ``dk.discount.*``), lowest rate first."""
-    found = [f for k, f in figures().items() if k.startswith("dk.discount.")]
-    return {f.key: f for f in sorted(found, key=lambda f: f.value)}

@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import cashflow, catalogue, engine, fields, model
-from .fields import spec_field
-from .model import Result
+from explorer import catalogue, model
+from explorer.model import Result, cashflow, engine, fields
+from explorer.model.fields import spec_field
 
 PARTIES = ("kommune", "region", "stat", "investor")
 ARRANGEMENTS = ("self_financed", "state_grant", "conditional_grant", "impact_bond")

@@ -23,9 +23,12 @@ from typing import Any
 
 import numpy as np
 
-from . import catalogue, engine, files, financing, i18n, model, uncertainty, yamlfile
-from .figures import PRICE_YEAR_KEY, CatalogueError, convert, price_index
-from .scenario import Scenario
+from explorer import catalogue, model
+from explorer.analysis import financing, uncertainty
+from explorer.data import files, i18n, yamlfile
+from explorer.data.figures import PRICE_YEAR_KEY, CatalogueError, convert, price_index
+from explorer.model import engine, fields
+from explorer.model.scenario import Scenario
 
 VERDICTS = (
     "holds",
@@ -344,7 +347,6 @@ def _note_values(part: Part, lang: str) -> dict[str, str]:
 def input_label(scenario: Scenario, name: str, lang: str) -> str:
     """What an uncertain input is, in words: 'Løn pr. sagsbehandler', 'Institutionsanbringelser:
     Effekt ved referenceændringen'."""
-    from . import fields
 
     key, _, attr = name.partition(".")
     if not attr:

@@ -15,9 +15,11 @@ import io
 
 import pandas as pd
 
-from . import catalogue, i18n, sources
-from .cases import Case
-from .model import Result
+from explorer import catalogue
+from explorer.catalogue.reader import Case
+from explorer.data import i18n
+from explorer.model import Result
+from explorer.outputs import sources
 
 SEPARATORS = {"da": (";", ","), "en": (",", ".")}
 

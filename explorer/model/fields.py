@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from babel.numbers import NumberFormatError, parse_decimal
 
-from . import files, yamlfile
+from explorer.data import figures, files, i18n, yamlfile
 
 LANGS = ("da", "en")
 LOCALES = {"da": "da_DK", "en": "en_GB"}
@@ -50,7 +50,6 @@ class FieldError(ValueError):
         bare = "number" if f.unit.format == "multiplier" else f.unit.format
 
         def show(value):
-            from . import i18n
 
             return i18n.field_value(value, bare, lang)
 
@@ -116,7 +115,6 @@ class Field:
 
     def show(self, value: float, lang: str) -> str:
         """A value as a person reads it in the field's unit (no unit name)."""
-        from . import i18n
 
         return i18n.field_value(value, self.unit.format, lang)
 
@@ -281,9 +279,7 @@ def group(name: str) -> dict[str, Field]:
 def default_value(f: Field) -> float | int:
     """The field's default: its figure's value (in the price year) or its plain number."""
     if isinstance(f.default, str):
-        from . import catalogue
-
-        return f.check(catalogue.figure(f.default).in_prices)
+        return f.check(figures.figure(f.default).in_prices)
     if f.default is None:
         raise ValueError(f"{f.name} has no default; give it a value")
     return f.check(f.default)
@@ -313,7 +309,6 @@ def validate(obj, owner: str = "") -> None:
 
 def markdown() -> str:
     """The table of every input for docs/model.md (``python -m explorer fields``)."""
-    from . import catalogue, i18n
 
     lines = [
         "| group | field | in a link | range | step | unit | default | meaning |",
@@ -322,7 +317,7 @@ def markdown() -> str:
     for group_name, members in spec().items():
         for f in members.values():
             if isinstance(f.default, str):
-                fig = catalogue.figure(f.default)
+                fig = figures.figure(f.default)
                 default = f"`{f.default}` ({fig.grade})"
             else:
                 default = (

@@ -1,0 +1,1 @@
+"""What the pages ask of the model: uncertainty, financing, calibration and claims."""
