@@ -9,7 +9,7 @@
 """
 
 from explorer.analysis.uncertainty import Simulation, Spreads, simulate
-from explorer.catalogue.presets import case, cases, figure, figures, load_case, price_year
+from explorer.catalogue import case, cases, figure, figures, load_case, price_year
 from explorer.model import Result, break_even_effect, evaluate, sweep
 from explorer.model.fields import FieldError
 from explorer.model.scenario import Outcome, Price, Scenario

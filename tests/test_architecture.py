@@ -113,4 +113,5 @@ def test_the_contract_catches_what_it_forbids(tmp_path):
     path.write_text("from explorer.ui import page\nimport ipywidgets\n", encoding="utf-8")
     seen = imports("explorer.model.engine", path, {"explorer.ui.page"})
     assert "explorer.ui.page" in seen and "ipywidgets" in seen
-    assert layer("explorer.ui.page") > layer("explorer.model.engine")
+    ui, model = layer("explorer.ui.page"), layer("explorer.model.engine")
+    assert ui is not None and model is not None and ui > model

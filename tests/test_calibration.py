@@ -60,9 +60,10 @@ def test_each_fit_counts_what_would_have_happened_anyway_once():
             without, programme = calibration.parts(result, doc, c)
             if doc.measure == "savings_kommune":
                 assert 0 < without < programme
-    # Herning by hand: a placement-year saves the kommune DKK 1,068,411 (docs/model.md); 5.53
-    # placement-years a year without the change; 2.46 % fewer placements a year nationally; in
-    # 2014 (t = 1, mid-year: 1.5 years of trend) 5.53 x 1,068,411 x (1 - 0.9754^1.5) = 217,000.
+    # Golden value, derived by hand for Herning: a placement-year saves the kommune DKK 1,068,411
+    # (docs/model.md); 5.53 placement-years a year without the change; 2.46 % fewer placements a
+    # year nationally; in 2014 (t = 1, mid-year: 1.5 years of trend)
+    # 5.53 x 1,068,411 x (1 - 0.9754^1.5) = 217,000.
     h = catalogue.case("herning")
     row = next(d for d in h.documented if d.first == 2014 and d.last == 2014)
     without, _ = calibration.parts(evaluate(h.scenario), row, h)

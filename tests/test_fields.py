@@ -104,3 +104,12 @@ def test_the_field_table_for_the_docs_lists_every_field():
     table = fields.markdown()
     for _, f in ALL:
         assert f"`{f.name}`" in table
+
+
+def test_the_docs_table_shows_every_relation():
+    rows = {line.split(" | ")[1]: line for line in fields.markdown().splitlines()[2:]}
+    assert "1 to 200, at most `caseload_before` |" in rows["`caseload_after`"]
+    assert "1 to 200, at least `caseload_after` |" in rows["`caseload_before`"]
+    assert "below `reference_caseload_before` |" in rows["`reference_caseload_after`"]
+    assert "above `reference_caseload_after` |" in rows["`reference_caseload_before`"]
+    assert "the other side of `caseload_after` |" in rows["`extra_workers`"]

@@ -73,7 +73,7 @@ class Downloads:
     """The files a page hands to the browser."""
 
     def __init__(self, page):
-        self.files = {}
+        self.files: dict[str, tuple[str, bytes]] = {}
         page.chrome.send_file = lambda name, mime, data: self.files.__setitem__(name, (mime, data))
 
 
@@ -532,6 +532,7 @@ def test_hostile_codes_are_refused_with_a_clear_reason(code, problem, words):
     error = raised.value
     if error.problem == "code_refused":  # the case inside the code is refused
         assert error.text("en").startswith("The case in the link was not opened: ")
+        assert error.cause is not None
         error = error.cause
     assert error.problem == problem
     assert words in error.text("en")
@@ -1009,7 +1010,8 @@ def test_a_catalogue_effect_is_used_only_at_the_change_it_was_measured_at():
     o = replace(o, values={**o.values, "effect": Value(figure="herning.institution_effect")})
     with pytest.raises(OwnCaseError) as raised:
         owncase.decode(owncase.encode(replace(own, outcomes=(o,))))
-    assert raised.value.cause.problem == "effect_reference"
+    cause = raised.value.cause
+    assert cause is not None and cause.problem == "effect_reference"
     levers = {**own.levers, "reference_caseload_before": Value(figure="herning.caseload_before")}
     levers["reference_caseload_after"] = Value(figure="herning.caseload_after")
     replace(own, levers=levers, outcomes=(o,)).case()  # at its own reference it is used

@@ -180,7 +180,12 @@ def test_a_crossing_that_did_not_last_is_reported_and_is_not_a_payback(s):
 
 def test_the_audit_example_does_not_pay_back_and_says_it_touched_zero(capsys):
     """Regression: Herning at 12 cases with a 5 % first-year ramp printed 'Tjent hjem 2013'
-    beside an NPV of -17.8 m kr.; the cumulative net touched zero in the cheap first year only."""
+    beside an NPV of -17.8 m kr.; the cumulative net touched zero in the cheap first year only.
+
+    Golden values: the crossing years (2013, 2014) are the model's. By hand, the cost side:
+    192/12 - 192/48 = 12 extra caseworkers at DKK 505,868 plus 20 % overhead cost DKK 7.28 m a
+    year, 5 % of it (DKK 364,000) in 2013, less than the model's DKK 505,000 saved that year: above
+    zero; in 2014 the whole DKK 7.28 m against DKK 3.1 m saved: back below, for good."""
     r = evaluate(audit())
     assert r.npv < 0 and r.npv_kommune < 0
     assert r.payback_year is None and r.payback_year_discounted is None

@@ -1,5 +1,6 @@
 """The project keeps its promises: same dependencies in pyproject and environment.yml, the
-sources page is current, notebooks are committed without outputs, the README names the commands."""
+sources page is current, notebooks are committed without outputs, the README names the commands
+and lists the registered pages."""
 
 import json
 import re
@@ -8,7 +9,9 @@ from pathlib import Path
 
 import yaml
 
+from explorer.data import i18n
 from explorer.outputs import sources
+from explorer.ui import registry
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,3 +50,14 @@ def test_readme_names_the_two_commands_and_ci_runs_the_test_one():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make app" in readme and "make test" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_lists_every_registered_page_by_its_danish_title():
+    """The apps section has one entry per page but the landing page: **title** (`notebook`)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    apps = readme.split("\n## The apps\n", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"^- \*\*(.+?)\*\* \(`(\w+\.ipynb)`\)", apps, re.M)
+    assert "`/voila/render/index.ipynb`" in apps
+    assert listed == [
+        (i18n.t(f"page.{p.name}", "da"), p.notebook) for p in registry.PAGES if p.name != "index"
+    ]

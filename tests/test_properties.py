@@ -119,6 +119,7 @@ def test_scaling_the_cases_scales_cost_and_savings_together(s, factor):
     assert np.allclose(b.yearly["cost"], ratio * a.yearly["cost"], rtol=1e-9, atol=1e-6)
     assert np.allclose(b.yearly["savings"], ratio * a.yearly["savings"], rtol=1e-9, atol=1e-6)
     if a.benefit_cost_ratio is not None:
+        assert b.benefit_cost_ratio is not None
         assert (
             b.benefit_cost_ratio == np.float64(a.benefit_cost_ratio)
             or abs(b.benefit_cost_ratio - a.benefit_cost_ratio)
@@ -223,6 +224,7 @@ def test_no_free_lunch_when_the_services_are_cut(case):
     assert s.services_share > 0.5  # most of the money went to services
     full, cut = evaluate(s), evaluate(s.replace(other_cost_per_year=0))
     assert cut.total_savings < (1 - s.services_share) * 1.5 * full.total_savings
+    assert cut.benefit_cost_ratio is not None and full.benefit_cost_ratio is not None
     assert cut.benefit_cost_ratio < 1.3 * full.benefit_cost_ratio
 
 

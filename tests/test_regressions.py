@@ -60,6 +60,7 @@ def test_each_drawn_input_keeps_its_median_and_the_effect_can_be_zero_or_harmful
     # and an effect of zero was impossible however weak its evidence.
     s = explorer.load_case("herning")
     sim = simulate(s, 4000, seed=1)
+    assert sim.batch.factor is not None
     factors = sim.batch.factor[:, 0]
     assert (factors <= 0).mean() > 0.01  # a fitted effect can be zero or harmful
     assert abs(np.median(factors) - 1) < 0.03  # centred on the point value

@@ -57,7 +57,7 @@ def test_outcome_and_price_errors_name_their_owner():
 
 def test_outcomes_must_be_outcome_objects_with_a_clear_error():
     with pytest.raises(ValueError, match=r"outcomes must be Outcome objects; got 'x'"):
-        Scenario(outcomes=("x",))
+        Scenario(outcomes=("x",))  # type: ignore[arg-type]
     s = explorer.load_case("herning")
     with pytest.raises(ValueError, match="distinct keys"):
         s.replace(outcomes=s.outcomes * 2)

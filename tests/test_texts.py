@@ -8,20 +8,12 @@ from pathlib import Path
 import ipywidgets as w
 import pytest
 
-from explorer.catalogue.presets import figures as explorer_figures
 from explorer.data import i18n
-from explorer.ui import claims, explorer, how_it_works, how_sure, index, own_case, who_pays, widgets
+from explorer.data.figures import figures as explorer_figures
+from explorer.ui import registry, widgets
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = (
-    index.Index,
-    explorer.Explorer,
-    who_pays.WhoPays,
-    how_sure.HowSure,
-    claims.CheckClaim,
-    own_case.OwnCasePage,
-    how_it_works.HowItWorks,
-)
+PAGES = [registry.page_class(p) for p in registry.PAGES]
 #: Words that give away the other language (names such as Hjørring and kommune are fine).
 ENGLISH = re.compile(
     r"\b(the|and|of|savings|cost|costs|years?|caseworkers?|download|source|"
@@ -103,7 +95,7 @@ SOURCE = re.compile(r"(Source|Kilde): .*?(\(\d{4}\))", re.S)
 INSTITUTION = re.compile(r"\b[A-ZÆØÅ][\wæøå]*- og [A-ZÆØÅ][\wæøå]+")
 
 
-@pytest.mark.parametrize("page_class", PAGES, ids=[p.name for p in PAGES])
+@pytest.mark.parametrize("page_class", PAGES, ids=registry.NAMES)
 @pytest.mark.parametrize("lang", ["da", "en"])
 def test_no_page_shows_the_other_language_or_a_raw_key(page_class, lang):
     page = page_class(f"lang={lang}&case=aabenraa")

@@ -8,7 +8,9 @@ import ipywidgets as w
 import pytest
 
 import explorer
+from explorer import Spreads
 from explorer.data import i18n
+from explorer.model.scenario import Scenario
 from explorer.ui import charts, claims, how_it_works, how_sure, index, links, who_pays
 from explorer.ui import explorer as explorer_page
 from explorer.ui.page import prepare
@@ -174,7 +176,8 @@ def test_the_documented_versus_model_table_is_what_the_page_shows():
             assert "Check against a result the fit did not use" in page.fitted.value
             assert i18n.percent(row.difference, "en", 0) in page.fitted.value
         if calibration.held_out(case).empty:
-            assert html.escape(explorer.catalogue.case(case).no_held_out["en"]) in page.fitted.value
+            why = explorer.catalogue.case(case).no_held_out
+            assert why is not None and html.escape(why["en"]) in page.fitted.value
 
 
 def test_how_it_works_shows_the_calibration_with_the_path_without_the_programme():
@@ -221,10 +224,10 @@ def test_chart_specs_are_valid_vega_lite():
         alt.VConcatChart.from_dict(chart.export_spec, validate=True)
 
 
-def test_downloads_are_in_the_page_language():
+def test_downloads_are_in_the_page_language(monkeypatch):
     page = explorer_page.Explorer("case=aabenraa&lang=en")
     sent = []
-    page.chrome.send_file = lambda name, mime, data: sent.append((name, mime, data))
+    monkeypatch.setattr(page.chrome, "send_file", lambda *file: sent.append(file))
     page.downloads.children[1].click()
     name, mime, data = sent[0]
     assert name == "aabenraa-table.csv" and mime == "text/csv"
@@ -279,7 +282,11 @@ def test_claim_page_shows_parts_verdict_sources_and_the_page_that_answers_it():
     body = page.body.value
     assert "Depends on assumptions" in body and "The answer turns on:" in body
     assert "who_pays.ipynb?case=aabenraa" in body
-    assert "peterborough" not in body.lower() or "Peterborough" in body
+    assert "rather than London and Peterborough" in body  # the quote; its sources below it
+    for key in ("peterborough.trigger", "peterborough.investor_return", "impact60.return"):
+        fig = explorer.figure(key)
+        link = f"<a href='{html.escape(fig.source_url)}' target='_blank' rel='noopener'>"
+        assert link + html.escape(fig.source_title) + "</a>" in body, key
     assert "Figures from the debate the model does not test" in page.context.value
 
 
@@ -301,7 +308,7 @@ def test_sources_panel_speaks_the_page_language():
     assert "Assumption" in en and "Caseload after" in en and "Sagstal" not in en
 
 
-def test_how_sure_answers_a_move_with_kpis_at_once_and_the_rest_when_moves_pause():
+def test_how_sure_answers_a_move_with_kpis_at_once_and_the_rest_when_moves_pause(monkeypatch):
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
@@ -309,7 +316,12 @@ def test_how_sure_answers_a_move_with_kpis_at_once_and_the_rest_when_moves_pause
     fan, kpis = page.charts["fan"].spec, page.kpi_box.value
     drawn = []
     show_rest = page.show_rest
-    page.show_rest = lambda s, spreads: (drawn.append(s.caseload_after), show_rest(s, spreads))
+
+    def show_rest_counted(s: Scenario, spreads: Spreads) -> None:
+        drawn.append(s.caseload_after)
+        show_rest(s, spreads)
+
+    monkeypatch.setattr(page, "show_rest", show_rest_counted)
 
     async def drag():
         page.levers["caseload_after"].value = 20
@@ -321,3 +333,12 @@ def test_how_sure_answers_a_move_with_kpis_at_once_and_the_rest_when_moves_pause
         pool.submit(asyncio.run, drag()).result()
     assert drawn == [19]  # the step to 20 was overtaken before its charts were drawn
     assert page.charts["fan"].spec != fan
+
+
+@pytest.mark.parametrize("case", ["herning", "aabenraa", "hjoerring"])
+def test_the_claims_page_reached_from_a_case_opens_on_a_claim_about_it(case):
+    """Regression: a link from Aabenraa's explorer opened the claims page on Herning's claim."""
+    page = claims.CheckClaim(f"case={case}&lang=en")
+    assert case in explorer.analysis.claims.claim(page.picker.value).cases()
+    chosen = claims.CheckClaim(f"case={case}&claim=treatment_26x&lang=en")
+    assert chosen.picker.value == "treatment_26x"  # a named claim still wins

@@ -23,12 +23,12 @@ from openpyxl.worksheet.formula import ArrayFormula
 import explorer
 from explorer import Outcome, Price, Scenario
 from explorer.data import i18n
-from explorer.model import Result, cashflow, fields
+from explorer.model import Result, cashflow, engine, fields
 from explorer.outputs import workbook
 
 PRESETS = ("herning", "aabenraa", "hjoerring")
 #: Scenario changes to write into a workbook, each applied to every preset.
-CHANGES = {
+CHANGES: dict[str, dict[str, float]] = {
     "preset": {},
     "effect_half": {"effect_scale": 0.5},
     "no_effect": {"effect_scale": 0.0},
@@ -490,3 +490,45 @@ def test_inputs_show_their_source_until_they_are_changed():
     assert _cell(book, "institution_price_kommune").value == pytest.approx(
         changed.outcome("institution").price_by_payer()[0]
     )
+
+
+def test_the_years_sheet_has_a_column_builder_per_engine_step_in_its_order():
+    # One to one by name: each engine step builds its columns in a builder of the same name, in
+    # engine.run's order; the other builders are the columns the results add.
+    steps = [step.__name__ for step in engine.STEPS]
+    builders = [build.__name__.removeprefix("_") for build in workbook.BUILDERS]
+    assert [name for name in builders if name in steps] == steps
+    assert set(builders) - set(steps) == {"timeline", "totals", "payback"}
+
+
+def test_each_outcomes_columns_stand_together_in_the_order_of_the_steps():
+    # engine.run takes a step for every outcome at once; the sheet shows one outcome's chain at a
+    # time: strength, the stock flows, counting, prices.
+    s = two_outcomes()
+    keys = list(workbook._years(s, "en").columns)
+    chain = ["strength", "pool", "new", "stock", "people", "counted", "savings", "wider"]
+    block = [f"{column}_{o.key}" for o in s.outcomes for column in chain]
+    start = keys.index(block[0])
+    assert keys[start : start + len(block)] == block
+    assert keys[start - 1] == "cost" and keys[start + len(block)] == "savings_kommune"
+
+
+def test_the_staff_cost_formula_is_the_engines():
+    # engine.staff_cost given formula terms writes the years sheet's staff-cost formula.
+    term = workbook._Term
+    formula = engine.staff_cost(
+        term("extra_workers"), term("worker_cost"), term("overhead"), term("D2")
+    )
+    assert str(formula) == "extra_workers*worker_cost*(1+overhead)*D2"
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_an_input_bounded_by_another_is_checked_against_that_cell(lang):
+    """The relation in the field spec reaches Excel's own check: a caseload after above the
+    caseload before is refused in the sheet, as the model refuses it."""
+    data = workbook.xlsx_bytes(explorer.evaluate(explorer.load_case("aabenraa")), lang)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    rules = [dv for ws in book.worksheets for dv in ws.data_validations.dataValidation]
+    maxima = {str(dv.formula2) for dv in rules} | {str(dv.formula1) for dv in rules}
+    assert "MIN(200,caseload_before)" in maxima  # caseload after <= caseload before
+    assert "MAX(1,caseload_after)" in maxima  # and the other side of it

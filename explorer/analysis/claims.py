@@ -25,7 +25,7 @@ import numpy as np
 
 from explorer import catalogue, model
 from explorer.analysis import financing, uncertainty
-from explorer.data import files, i18n, yamlfile
+from explorer.data import files, i18n, pages, yamlfile
 from explorer.data.figures import PRICE_YEAR_KEY, CatalogueError, convert, price_index
 from explorer.model import engine, fields
 from explorer.model.scenario import Scenario
@@ -39,7 +39,8 @@ VERDICTS = (
     "contradicted",
     "cannot_check",
 )
-PAGES = ("explorer", "who_pays", "how_sure", "claims", "how_it_works")
+#: The pages a claim may send the reader to (claims.yaml's ``page``).
+PAGES = tuple(p.name for p in pages.PAGES if p.claim_target)
 DRAWS = 2_000
 HOLDS, CONTRADICTED = 0.9, 0.1
 #: A claim of 'always' or '100 per cent' holds only if (nearly) every draw supports it; if more

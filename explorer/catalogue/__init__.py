@@ -1,21 +1,18 @@
 """The case catalogue: case files (a Scenario with the source of every value), the presets, and
-the reader's own case. ``from explorer import catalogue`` gives the presets' functions."""
+the reader's own case. ``from explorer import catalogue`` gives the presets and the shipped
+figures in one place."""
 
-from explorer.catalogue.presets import (
-    Case,
+from explorer.catalogue.presets import case, cases, load_case, preset, read_case_file
+from explorer.catalogue.reader import Case
+from explorer.data.figures import (
     CatalogueError,
-    DataError,
     Figure,
-    case,
-    cases,
     discount_presets,
     figure,
     figures,
-    load_case,
-    preset,
     price_year,
-    read_case_file,
 )
+from explorer.data.yamlfile import DataError
 
 __all__ = [
     "Case",

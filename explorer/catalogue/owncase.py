@@ -36,7 +36,7 @@ from explorer.data import files, i18n, yamlfile
 from explorer.data.figures import CatalogueError
 from explorer.model import fields
 from explorer.model.fields import FieldError
-from explorer.model.scenario import KINDS, Scenario
+from explorer.model.scenario import KINDS, Scenario, extra_workers_for
 
 #: The case name of an own case (``Scenario.case``) and the key of its case file.
 OWN = "own"
@@ -297,10 +297,7 @@ class OwnCase:
         """A Scenario field's value, or the default a case file without it takes."""
         if name in self.levers:
             return self.levers[name]
-        f = fields.field("scenario", name)
-        if isinstance(f.default, str):
-            return Value(figure=f.default)
-        return Value(number=getattr(_default_scenario(), name))
+        return default_lever(name)
 
     def case(self) -> Case:
         """The case with its scenario (``case="own"``) and sources; the form's mistakes are
@@ -317,29 +314,13 @@ class OwnCase:
         for what, texts in (("title", self.title), ("summary", self.summary)):
             _check_text(what, texts)
         check_figures(self)
-        number = {
-            name: self.lever(name).resolve()
-            for name in (
-                "cases",
-                "caseload_before",
-                "caseload_after",
-                "reference_caseload_before",
-                "reference_caseload_after",
-            )
-        }
-        if number["caseload_after"] > number["caseload_before"]:
-            f = fields.field("scenario", "caseload_after")
-            error = FieldError(f, "range", number["caseload_after"])
-            error.with_bounds(f.lo, number["caseload_before"])
-            raise OwnCaseError(
-                "caseload_pair", range={lang: error.text(lang) for lang in i18n.LANGS}
-            )
-        if number["reference_caseload_after"] >= number["reference_caseload_before"]:
-            raise OwnCaseError(
-                "reference_pair",
-                after=number["reference_caseload_after"],
-                before=number["reference_caseload_before"],
-            )
+        members = fields.of(Scenario)
+        number = {name: self.lever(name).resolve() for name in members}
+        try:
+            fields.check_values(members, number)
+        except FieldError as error:
+            texts = {lang: error.text(lang) for lang in i18n.LANGS}
+            raise OwnCaseError("relation", range=texts) from None
         check_reference(self)
         for o in self.outcomes:
             _check_outcome(o, number["cases"])
@@ -373,8 +354,12 @@ class OwnCase:
 
 
 @cache
-def _default_scenario() -> Scenario:
-    return Scenario()
+def default_lever(name: str) -> Value:
+    """A Scenario field's default from fields.yaml: its figure, or its plain number."""
+    f = fields.field("scenario", name)
+    if isinstance(f.default, str):
+        return Value(figure=f.default)
+    return Value(number=float(fields.default_value(f)))
 
 
 def _same(a: float, b: float) -> bool:
@@ -565,7 +550,7 @@ def services_rule(own: OwnCase) -> float:
     """The services' share of the effect by the own case's rule, an assumption: what they cost
     as a share of what the programme costs a year, other costs / (staff cost + other costs)."""
     n = {name: own.lever(name).resolve() for name in RULE_INPUTS}
-    extra = n["cases"] / n["caseload_after"] - n["cases"] / n["caseload_before"]
+    extra = extra_workers_for(n["cases"], n["caseload_before"], n["caseload_after"])
     staff = max(extra, 0.0) * n["worker_cost"] * (1 + n["overhead"])
     other = n["other_cost_per_year"]
     return other / (staff + other) if other > 0 else 0.0
@@ -699,19 +684,15 @@ def with_kind(o: OutcomeSpec, kind: str) -> OutcomeSpec:
 
 
 def blank() -> OwnCase:
-    """The form before the reader fills it in: one prevention outcome, the catalogue's defaults."""
+    """The form before the reader fills it in: one prevention outcome, the defaults of
+    fields.yaml, and references that follow the reader's own caseloads."""
     texts = {
         key: {lang: i18n.t(f"own_case.default_{key}", lang) for lang in i18n.LANGS}
         for key in ("title", "summary")
     }
-    levers = {
-        "start_year": Value(figure="model.start_year"),
-        "cases": Value(100.0),
-        "caseload_before": Value(40.0),
-        "caseload_after": Value(20.0),
-        "reference_caseload_before": Value(40.0),
-        "reference_caseload_after": Value(20.0),
-    }
+    own = ("start_year", "cases", "caseload_before", "caseload_after")
+    levers = {name: default_lever(name) for name in own}
+    levers.update({FOLLOWS[name]: levers[name] for name in own if name in FOLLOWS})
     return OwnCase(
         texts["title"], texts["summary"], "other", levers, (new_outcome("entry", "outcome_1"),)
     )

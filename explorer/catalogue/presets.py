@@ -1,4 +1,4 @@
-"""The shipped data: figures (data/figures.csv) and case presets (data/cases.yaml).
+"""The case presets (data/cases.yaml) and reading a case file.
 
 ``load_case`` also reads a reader's own case file: ``load_case("my_case.yaml")``.
 """
@@ -10,31 +10,8 @@ from pathlib import Path
 
 from explorer.catalogue.reader import Case, load_cases
 from explorer.data import files
-from explorer.data.figures import (
-    CatalogueError,
-    Figure,
-    discount_presets,
-    figure,
-    figures,
-    price_year,
-)
-from explorer.data.yamlfile import DataError
+from explorer.data.figures import CatalogueError, figures
 from explorer.model.scenario import Scenario
-
-__all__ = [
-    "Case",
-    "CatalogueError",
-    "DataError",
-    "Figure",
-    "case",
-    "cases",
-    "discount_presets",
-    "figure",
-    "figures",
-    "load_case",
-    "price_year",
-    "read_case_file",
-]
 
 
 @cache

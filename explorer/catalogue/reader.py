@@ -24,10 +24,9 @@ from explorer.model import fields, refusion
 from explorer.model.scenario import KINDS, PAYERS, PRICE_KINDS, Outcome, Price, Scenario
 
 OUTCOME_VALUES = ("base_rate", "effect", "deadweight", "duration_years", "other_benefit_share")
+#: The outcome values a case file may leave out, and the figure each then takes (fields.yaml).
 OUTCOME_DEFAULTS = {
-    "deadweight": "model.deadweight",
-    "duration_years": "model.duration_years",
-    "other_benefit_share": "model.other_benefit_share",
+    name: f.default for name, f in fields.group("outcome").items() if isinstance(f.default, str)
 }
 MEASURES = ("savings_kommune", "cost", "cohort_after", "people_off")
 CASE_KEYS = {

@@ -96,11 +96,12 @@ def dkk(value: float, lang: str = "da") -> str:
 
 
 def millions(value: float, lang: str = "da", digits: int = 1) -> str:
-    """'2,0 mio. kr.' or 'DKK 2.0 m'; billions as 'mia. kr.' / 'bn'."""
+    """'2,0 mio. kr.' or 'DKK 2.0 m'; billions as 'mia. kr.' / 'bn'; a value that rounds to zero
+    shows no minus sign."""
     if abs(value) >= 1e9:
-        text = number(value / 1e9, lang, digits)
+        text = number(round(value / 1e9, digits) + 0.0, lang, digits)
         return f"{text} mia. kr." if lang == "da" else f"DKK {text} bn"
-    text = number(value / 1e6, lang, digits)
+    text = number(round(value / 1e6, digits) + 0.0, lang, digits)  # + 0.0: no "-0.0"
     return f"{text} mio. kr." if lang == "da" else f"DKK {text} m"
 
 

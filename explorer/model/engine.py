@@ -10,16 +10,19 @@ was not at risk, nobody is moved who was not in the group, and nothing changes w
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
 from explorer.model import cashflow, fields
-from explorer.model.scenario import PAYERS, Scenario
+from explorer.model.scenario import PAYERS, Scenario, extra_workers_for
 
 #: Scenario fields held as one number per scenario (the horizon is shared by the batch).
 SCALARS = tuple(name for name in fields.of(Scenario) if name != "horizon_years")
 #: Outcome fields held as one number per scenario and outcome.
 OUTCOME_FIELDS = ("base_rate", "effect", "deadweight", "duration_years", "other_benefit_share")
+#: A batch's scenario fields: name -> (n,).
+Scalars = dict[str, np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ class Batch:
         if self.size != 1:
             raise ValueError(f"cannot grow a batch of {self.size} to {n}")
 
-        def rep(a):
+        def rep(a: np.ndarray) -> np.ndarray:
             return np.repeat(a, n, axis=0)
 
         return replace(
@@ -95,7 +98,7 @@ class Batch:
             factor=None if self.factor is None else rep(self.factor),
         )
 
-    def with_values(self, name: str, values) -> Batch:
+    def with_values(self, name: str, values: Any) -> Batch:
         """A batch with Scenario field ``name`` set to each of ``values``; a batch of one is
         broadcast to ``len(values)`` scenarios. The values are not checked here: ``model.sweep``
         checks each through ``Scenario.replace``, the one validation path."""
@@ -115,13 +118,17 @@ class Paths:
     caseload: np.ndarray  # (n, T) caseload reached
     dose: np.ndarray  # (n, T) the caseload change as a multiple of the reference one
     services_dose: np.ndarray  # (n, T) the bought services as a share of the documented ones
+    phase: np.ndarray  # (n, T) share of the full effect reached in the phase-in
+    steps: np.ndarray  # (n, T) reference-sized caseload steps taken (before a draw's factor)
     cost_staff: np.ndarray  # (n, T)
     cost_other: np.ndarray  # (n, T) one-off and other costs
+    strength: np.ndarray  # (n, K, T) share of the movable people moved
     at_risk: np.ndarray  # (n, K, T) entries that would happen / people on the benefit
     without: np.ndarray  # (n, K, T) person-years in the costly state without the change
     new_people: np.ndarray  # (n, K, T) entries prevented / extra exits, in the year
     people: np.ndarray  # (n, K, T) person-years out of the costly state thanks to it
     stock: np.ndarray  # (n, K, T) people out of the costly state at the year's end
+    counted: np.ndarray  # (n, K, T) person-years counted, after other benefits and optimism bias
     savings_outcome: np.ndarray  # (n, K, T) budget savings by outcome
     savings_payer: np.ndarray  # (n, 3, T) budget savings by payer
     wider_outcome: np.ndarray  # (n, K, T) wider gains by outcome
@@ -161,7 +168,9 @@ MOVED_CAP = 1e-9
 DOSE_NOISE = 1e-9
 
 
-def log_dose(before, after, ref_before, ref_after, max_dose=np.inf):
+def log_dose(
+    before: Any, after: Any, ref_before: Any, ref_after: Any, max_dose: Any = np.inf
+) -> np.ndarray:
     """A caseload change as a multiple of the reference change, on a log scale: 0 .. max_dose.
 
     A change below ``DOSE_NOISE`` is rounding in the caseload reached, not a change: it is 0, so a
@@ -185,7 +194,7 @@ def scenario_dose(s: Scenario) -> float:
     )
 
 
-def services_dose(other_cost, reference_other_cost) -> np.ndarray:
+def services_dose(other_cost: Any, reference_other_cost: Any) -> np.ndarray:
     """The bought services as a share of those at which the effect was documented: 0 .. 1.
 
     Spending less buys less of the services' part of the effect; spending more is not
@@ -196,7 +205,7 @@ def services_dose(other_cost, reference_other_cost) -> np.ndarray:
     return np.where(ref > 0, np.minimum(other, safe) / safe, 0.0)
 
 
-def bought_share(scalars: dict[str, np.ndarray]) -> np.ndarray:
+def bought_share(scalars: Scalars) -> np.ndarray:
     """(n,) the share of the documented effect each scenario of a batch buys, with every extra
     caseworker in place and its services bought: the caseload part's dose and the services'
     part, weighted by ``services_share``."""
@@ -208,8 +217,13 @@ def bought_share(scalars: dict[str, np.ndarray]) -> np.ndarray:
         scalars["max_dose"],
     )
     services = services_dose(scalars["other_cost_per_year"], scalars["reference_other_cost"])
-    share = scalars["services_share"]
-    return (1 - share) * dose + share * services
+    return programme_share(scalars["services_share"], dose, services)
+
+
+def programme_share(services_share: Any, dose: Any, services: Any) -> np.ndarray:
+    """The share of the documented programme bought: the caseload part's dose and the services'
+    part, weighted by ``services_share`` (docs/model.md, "What produced the effect")."""
+    return (1 - services_share) * dose + services_share * services
 
 
 def effect_share(s: Scenario) -> float:
@@ -219,12 +233,12 @@ def effect_share(s: Scenario) -> float:
     )
 
 
-def phase_in(years, horizon: int) -> np.ndarray:
+def phase_in(years: Any, horizon: int) -> np.ndarray:
     """(n, T): average share of the full effect in each year for a linear ramp of ``years``."""
     p = np.asarray(years, dtype=float)[:, None]
     safe = np.where(p > 0, p, 1.0)
 
-    def ramp_area(x):  # integral of min(1, s/p) ds from 0 to x
+    def ramp_area(x: np.ndarray) -> np.ndarray:  # integral of min(1, s/p) ds from 0 to x
         return np.minimum(x, safe) ** 2 / (2 * safe) + np.maximum(x - safe, 0.0)
 
     t = np.arange(horizon, dtype=float)[None, :]
@@ -255,48 +269,125 @@ def strength(m_ref: np.ndarray, steps: np.ndarray) -> np.ndarray:
 
 
 def run(batch: Batch) -> Paths:
-    """Compute yearly costs, people moved and savings by outcome and payer."""
+    """Yearly costs, people moved and savings by outcome and payer: the steps of ``STEPS``, in
+    order, each the formulas of one part of docs/model.md (sections 2 to 4)."""
     s, T = batch.scalars, batch.horizon
-    n, K = batch.size, len(batch.outcome_keys)
-    t = np.arange(T)
-    active = (t[None, :] < s["programme_years"][:, None]).astype(float)  # (n, T)
-    staffing = np.ones((n, T))
-    staffing[:, 0] = s["staffing_ramp"]
-    staffing *= active
-
     cases, before, after = s["cases"], s["caseload_before"], s["caseload_after"]
-    extra = cases * (before - after) / (before * after)  # no cancellation when after ~ before
-    cost_staff = (extra * s["worker_cost"] * (1 + s["overhead"]))[:, None] * staffing
-    cost_other = s["other_cost_per_year"][:, None] * active
-    cost_other[:, 0] += s["one_off_cost"]
+    extra = extra_workers_for(cases, before, after)
+    on = active(s, T)
+    staff = staffing(s, on)
+    caseload, dose, services = doses(s, staff, on)
+    phase, steps = effect_steps(s, dose, services)
+    cost_staff, cost_other = costs(s, extra, staff, on)
+    moved = strength(moved_share(batch), outcome_steps(batch, steps))
+    at_risk, without, new, people, stock = stock_flows(batch, moved)
+    counted = counting(batch, people)
+    savings_outcome, wider_outcome = prices(batch, counted)
+    return Paths(
+        extra_workers=extra,
+        staffing=staff,
+        caseload=caseload,
+        dose=dose,
+        services_dose=services,
+        phase=phase,
+        steps=steps,
+        cost_staff=cost_staff,
+        cost_other=cost_other,
+        strength=moved,
+        at_risk=at_risk,
+        without=without,
+        new_people=new,
+        people=people,
+        stock=stock,
+        counted=counted,
+        savings_outcome=savings_outcome,
+        savings_payer=payers(batch, counted),
+        wider_outcome=wider_outcome,
+        wider_on=s["wider_gains"],
+        discount=discounting(s, T),
+    )
 
-    # The caseload reached follows the staff in place; the dose follows the caseload reached.
-    inv_reached = 1 / before[:, None] + staffing * (1 / after - 1 / before)[:, None]
-    caseload = 1 / inv_reached
+
+# -- the steps of ``run`` in order (``strength`` is above), and their helpers ----------------------
+
+
+def active(s: Scalars, horizon: int) -> np.ndarray:
+    """(n, T): 1 while the programme runs (year < programme_years), else 0."""
+    return (np.arange(horizon)[None, :] < s["programme_years"][:, None]).astype(float)
+
+
+def staffing(s: Scalars, on: np.ndarray) -> np.ndarray:
+    """(n, T): the share of the extra caseworkers in place: ``staffing_ramp`` in year 0, else 1,
+    while the programme runs (section 2)."""
+    staff = np.ones(on.shape)
+    staff[:, 0] = s["staffing_ramp"]
+    return staff * on
+
+
+def doses(s: Scalars, staff: np.ndarray, on: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(n, T) each: the caseload reached with the staff in place, its dose, and the services'
+    dose while the programme runs (section 3, "The effect reference and the dose")."""
+    before, after = s["caseload_before"][:, None], s["caseload_after"][:, None]
+    caseload = 1 / (1 / before + staff * (1 / after - 1 / before))
     dose = log_dose(
-        before[:, None],
+        before,
         caseload,
         s["reference_caseload_before"][:, None],
         s["reference_caseload_after"][:, None],
         s["max_dose"][:, None],
     )
-    services = services_dose(s["other_cost_per_year"], s["reference_other_cost"])[:, None] * active
-    share = s["services_share"][:, None]
-    programme = (1 - share) * dose + share * services  # what produced the effect, in its parts
-    steps = (s["effect_scale"][:, None] * programme * phase_in(s["phase_in_years"], T))[:, None, :]
-    if batch.factor is not None:
-        steps = steps * batch.factor[:, :, None]
-    m = strength(moved_share(batch), np.broadcast_to(steps, (n, K, T)))  # (n, K, T)
+    services = services_dose(s["other_cost_per_year"], s["reference_other_cost"])[:, None] * on
+    return caseload, dose, services
 
-    rate, group = batch.outcome["base_rate"], cases[:, None]  # (n, K), (n, 1)
+
+def effect_steps(s: Scalars, dose: np.ndarray, services: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(n, T) each: the phase-in and the reference-sized steps taken in each year,
+    ``effect_scale × share(t) × phase(t)`` (section 3)."""
+    phase = phase_in(s["phase_in_years"], dose.shape[1])
+    share = programme_share(s["services_share"][:, None], dose, services)
+    return phase, s["effect_scale"][:, None] * share * phase
+
+
+def staff_cost(extra: Any, worker_cost: Any, overhead: Any, staffing: Any) -> Any:
+    """What the extra caseworkers cost: ``extra × worker_cost × (1 + overhead) × staffing``.
+
+    The one staff-cost formula: the engine gives it arrays, the pages numbers, and the
+    workbook formula terms (its cells' text)."""
+    return extra * worker_cost * (1 + overhead) * staffing
+
+
+def costs(
+    s: Scalars, extra: np.ndarray, staff: np.ndarray, on: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """(n, T) each: the staff cost and the other costs, one-off cost in year 0 (section 2)."""
+    cost_staff = staff_cost(
+        extra[:, None], s["worker_cost"][:, None], s["overhead"][:, None], staff
+    )
+    cost_other = s["other_cost_per_year"][:, None] * on
+    cost_other[:, 0] += s["one_off_cost"]
+    return cost_staff, cost_other
+
+
+def outcome_steps(batch: Batch, steps: np.ndarray) -> np.ndarray:
+    """(n, K, T): the steps for each outcome, times a draw's effect multiplier if any."""
+    by_outcome = steps[:, None, :]
+    if batch.factor is not None:
+        by_outcome = by_outcome * batch.factor[:, :, None]
+    return np.broadcast_to(by_outcome, (batch.size, len(batch.outcome_keys), batch.horizon))
+
+
+def stock_flows(batch: Batch, m: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(n, K, T) each, from the share ``m`` moved: at risk, person-years without the change, people
+    moved in the year,
+    person-years out and people out at the year's end (section 3, "The bounds")."""
+    rate, group = batch.outcome["base_rate"], batch.scalars["cases"][:, None]  # (n, K), (n, 1)
     entries = group * rate  # (n, K)
     stays = 1.0 - 1.0 / batch.outcome["duration_years"]
     exits = batch.exits[None, :]
-    shape = (n, K, T)
-    at_risk, without, new, people, stock = (np.empty(shape) for _ in range(5))
-    out = np.zeros((n, K))  # people out of the costly state thanks to the change
-    base = np.zeros((n, K))  # entries' person-stock without the change
-    for year in range(T):
+    at_risk, without, new, people, stock = (np.empty(m.shape) for _ in range(5))
+    out = np.zeros(m.shape[:2])  # people out of the costly state thanks to the change
+    base = np.zeros(m.shape[:2])  # entries' person-stock without the change
+    for year in range(m.shape[2]):
         kept = out * stays  # returns (or ended spells) come first
         on = group - kept  # exits: people on the benefit after returns
         pool_up = np.where(exits, on * (1 - rate), entries)
@@ -311,27 +402,44 @@ def run(batch: Batch) -> Paths:
         people[:, :, year] = (out + end) / 2  # mid-year convention
         stock[:, :, year] = end
         out, base = end, base_end
+    return at_risk, without, new, people, stock
 
-    keep = (1.0 - s["optimism_bias"])[:, None, None] * (1.0 - batch.outcome["other_benefit_share"])[
-        :, :, None
-    ]
-    counted = people * keep  # (n, K, T)
-    return Paths(
-        extra_workers=extra,
-        staffing=staffing,
-        caseload=caseload,
-        dose=dose,
-        services_dose=services,
-        cost_staff=cost_staff,
-        cost_other=cost_other,
-        at_risk=at_risk,
-        without=without,
-        new_people=new,
-        people=people,
-        stock=stock,
-        savings_outcome=counted * batch.price.sum(axis=2)[:, :, None],
-        savings_payer=np.einsum("nkt,nkp->npt", counted, batch.price),
-        wider_outcome=counted * batch.wider[:, :, None],
-        wider_on=s["wider_gains"],
-        discount=cashflow.discount_factors(s["discount_rate"], T),
-    )
+
+def counting(batch: Batch, people: np.ndarray) -> np.ndarray:
+    """(n, K, T): the person-years counted, after other benefits and optimism bias (section 3,
+    "What is counted")."""
+    keep = (1.0 - batch.scalars["optimism_bias"])[:, None, None] * (
+        1.0 - batch.outcome["other_benefit_share"]
+    )[:, :, None]
+    return people * keep
+
+
+def prices(batch: Batch, counted: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(n, K, T) each: budget savings and wider gains by outcome (section 4)."""
+    return counted * batch.price.sum(axis=2)[:, :, None], counted * batch.wider[:, :, None]
+
+
+def payers(batch: Batch, counted: np.ndarray) -> np.ndarray:
+    """(n, 3, T): budget savings by payer, over every outcome (section 4)."""
+    return np.einsum("nkt,nkp->npt", counted, batch.price)
+
+
+def discounting(s: Scalars, horizon: int) -> np.ndarray:
+    """(n, T): the discount factor (1 + discount_rate)^-t (section 5)."""
+    return cashflow.discount_factors(s["discount_rate"], horizon)
+
+
+#: The steps of ``run`` in the order it takes them; the workbook's years sheet has a column
+#: builder of the same name for each, in the same order (tests/test_workbook.py).
+STEPS = (
+    staffing,
+    doses,
+    effect_steps,
+    costs,
+    strength,
+    stock_flows,
+    counting,
+    prices,
+    payers,
+    discounting,
+)

@@ -1,9 +1,12 @@
 """The field specification (data/fields.yaml): what every input is, in one place.
 
 A :class:`Field` knows its range, step, unit, labels and help in both languages, the figure that
-sources its default, and its URL name. Validation (``check``), reading text as a person types it
-(``parse``), and writing a value into a link and reading it back (``to_url`` / ``from_url``) are
-methods here, so the model, the pages, the links and the command line agree by construction.
+sources its default, its URL name, and the field of its group that bounds it (``max:`` or
+``below:``; the bounded field in turn bounds the other from below). Validation (``check``),
+reading text as a person types it (``parse``), and writing a value into a link and reading it back
+(``to_url`` / ``from_url``) are methods here; ``bounds`` narrows a range by the other fields'
+values and ``check_values`` refuses values that break a relation. So the model, the pages, the
+links and the command line agree by construction.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -32,8 +36,16 @@ URL_NUMBER = re.compile(r"-?\d{1,17}(?:\.\d{1,340})?")
 class FieldError(ValueError):
     """A value a field does not allow. ``str()`` is English; ``text(lang)`` is for a page."""
 
-    def __init__(self, field: Field, problem: str, got: Any = None, owner: str = ""):
+    def __init__(
+        self,
+        field: Field,
+        problem: str,
+        got: Any = None,
+        owner: str = "",
+        other: Field | None = None,
+    ):
         self.field, self.problem, self.got, self.owner = field, problem, got, owner
+        self.other = other  # the field a "below" problem names
         self.bounds = (field.lo, field.hi)
         super().__init__(self.text("en"))
 
@@ -49,7 +61,7 @@ class FieldError(ValueError):
         where = f"{self.owner}: " if self.owner else ""
         bare = "number" if f.unit.format == "multiplier" else f.unit.format
 
-        def show(value):
+        def show(value: float) -> str:
 
             return i18n.field_value(value, bare, lang)
 
@@ -81,6 +93,12 @@ class FieldError(ValueError):
                 f"{name} skal være et helt tal fra {span}; fik {shown}",
             ),
         }
+        if self.other is not None:
+            other = self.other.name if lang == "en" else lower(self.other.label["da"])
+            messages["below"] = (
+                f"{name} must be below {other} ({hi}); got {shown}",
+                f"{name} skal være under {other} ({hi}); fik {shown}",
+            )
         english, danish = messages[self.problem]
         return where + (english if lang == "en" else danish)
 
@@ -91,6 +109,14 @@ class Unit:
     da: str
     en: str
     format: str
+
+
+@dataclass(frozen=True)
+class Bound:
+    """Another field of the same group that bounds a field; ``strict`` leaves out equality."""
+
+    name: str
+    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +134,9 @@ class Field:
     help: dict[str, str]
     default: float | str | None = None  # a number, or the key of the figure behind it
     url: str = ""
+    max_field: Bound | None = None  # at most (or, strict, below) this field's value
+    min_field: Bound | None = None  # at least (or, strict, above) it: the other side of a max
+    pair: str = ""  # a page field that is the other side of this scenario field
 
     # -- texts ---------------------------------------------------------------------------------
     def unit_text(self, lang: str) -> str:
@@ -222,14 +251,35 @@ def spec() -> dict[str, dict[str, Field]]:
         out[group] = {}
         for field_name, body in (raw.get(group) or {}).items():
             out[group][field_name] = _field(name, group, field_name, body, units)
+        _relate(name, out[group])
+    for f in out["page"].values():
+        if f.pair and f.pair not in out["scenario"]:
+            raise yamlfile.DataError(f"{name}, page.{f.name}, pair: no scenario field {f.pair}")
     return out
+
+
+def _relate(name: str, members: dict[str, Field]) -> None:
+    """Give the field a relation bounds from above its lower bound (``min_field``)."""
+    for f in list(members.values()):
+        if f.max_field is None:
+            continue
+        other = members.get(f.max_field.name)
+        where = f"{name}, {f.group}.{f.name}"
+        if other is None or other is f:
+            raise yamlfile.DataError(f"{where}: {f.max_field.name!r} is no other field here")
+        if other.min_field is not None:
+            raise yamlfile.DataError(f"{where}: {other.name} is bounded from below twice")
+        members[other.name] = dataclasses.replace(
+            other, min_field=Bound(f.name, f.max_field.strict)
+        )
 
 
 def _field(name: str, group: str, field_name: str, body: Any, units: dict[str, Unit]) -> Field:
     where = f"{name}, {group}.{field_name}"
     if not isinstance(body, dict):
         raise yamlfile.DataError(f"{where}: must be a mapping")
-    unknown = set(body) - {"unit", "lo", "hi", "step", "whole", "default", "label", "help", "url"}
+    keys = {"unit", "lo", "hi", "step", "whole", "default", "label", "help", "url"}
+    unknown = set(body) - keys - {"max", "below", "pair"}
     if unknown:
         raise yamlfile.DataError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
     if body.get("unit") not in units:
@@ -249,6 +299,14 @@ def _field(name: str, group: str, field_name: str, body: Any, units: dict[str, U
     if default is not None and not isinstance(default, (int, float, str)):
         raise yamlfile.DataError(f"{where}, default: a number or a figure key")
     url = body.get("url") or field_name
+    if "max" in body and "below" in body:
+        raise yamlfile.DataError(f"{where}: max or below, not both")
+    relation = body.get("max", body.get("below"))
+    if relation is not None and not isinstance(relation, str):
+        raise yamlfile.DataError(f"{where}: max and below name another field")
+    pair = body.get("pair", "")
+    if not isinstance(pair, str) or (pair and group != "page"):
+        raise yamlfile.DataError(f"{where}, pair: a page field names a scenario field")
     return Field(
         field_name,
         group,
@@ -261,6 +319,8 @@ def _field(name: str, group: str, field_name: str, body: Any, units: dict[str, U
         dict(body["help"]),
         default,
         url,
+        None if relation is None else Bound(relation, strict="below" in body),
+        pair=pair,
     )
 
 
@@ -274,6 +334,46 @@ def field(group: str, name: str) -> Field:
 def group(name: str) -> dict[str, Field]:
     """The fields of one group, in the file's order."""
     return spec()[name]
+
+
+def bounds(f: Field, values: Mapping[str, float]) -> tuple[float, float]:
+    """The range ``f`` may take beside the other fields' ``values``: its own range narrowed by
+    the fields that bound it. An end set by a strict relation (``below``) is itself left out."""
+    lo = f.lo if f.min_field is None else max(f.lo, values[f.min_field.name])
+    hi = f.hi if f.max_field is None else min(f.hi, values[f.max_field.name])
+    return lo, hi
+
+
+def breaks(f: Field, values: Mapping[str, float]) -> bool:
+    """True if ``f``'s value is above the field that bounds it (``max:``), or not below it
+    (``below:``). Every relation is checked once, from its bounded side."""
+    if f.max_field is None:
+        return False
+    value, bound = values[f.name], values[f.max_field.name]
+    return value >= bound if f.max_field.strict else value > bound
+
+
+def check_values(
+    members: Mapping[str, Field], values: Mapping[str, float], owner: str = ""
+) -> None:
+    """Refuse values that break a relation between ``members``: a FieldError naming the bounded
+    field and its narrowed range (or the field it must stay below)."""
+    for f in members.values():
+        bound = f.max_field
+        if bound is not None and breaks(f, values):
+            other = members[bound.name] if bound.strict else None
+            error = FieldError(f, "below" if other else "range", values[f.name], owner, other)
+            raise error.with_bounds(*bounds(f, values))
+
+
+def values(obj: Any) -> dict[str, Any]:
+    """The spec fields' values of a dataclass instance, by name."""
+    return {name: getattr(obj, name) for name in of(type(obj))}
+
+
+def check_relations(obj: Any, owner: str = "") -> None:
+    """``check_values`` for a dataclass instance (Scenario) with spec fields."""
+    check_values(of(type(obj)), values(obj), owner)
 
 
 def default_value(f: Field) -> float | int:
@@ -296,15 +396,31 @@ def spec_field(group_name: str, name: str, *, required: bool = False) -> Any:
     return dataclasses.field(default_factory=lambda: default_value(f), metadata={"spec": f})
 
 
-def of(cls) -> dict[str, Field]:
+def of(cls: type) -> dict[str, Field]:
     """The spec fields of a dataclass (Scenario, Outcome, Price, Terms, Spreads)."""
     return {f.name: f.metadata["spec"] for f in dataclasses.fields(cls) if "spec" in f.metadata}
 
 
-def validate(obj, owner: str = "") -> None:
+def validate(obj: Any, owner: str = "") -> None:
     """Check and normalise every spec field of a frozen dataclass instance."""
     for name, f in of(type(obj)).items():
         object.__setattr__(obj, name, f.check(getattr(obj, name), owner))
+
+
+def lower(text: str) -> str:
+    """A label inside a sentence ('Sagstal før' -> 'sagstal før')."""
+    return text[:1].lower() + text[1:]
+
+
+def relation_text(f: Field) -> str:
+    """A field's relations in words for the docs table (', at most `caseload_before`')."""
+    parts = []
+    for bound, words in ((f.max_field, ("at most", "below")), (f.min_field, ("at least", "above"))):
+        if bound is not None:
+            parts.append(f", {words[bound.strict]} `{bound.name}`")
+    if f.pair:
+        parts.append(f", the other side of `{f.pair}`")
+    return "".join(parts)
 
 
 def markdown() -> str:
@@ -328,7 +444,7 @@ def markdown() -> str:
                 url = "—"
             lines.append(
                 f"| {group_name} | `{f.name}` | {url} | {f.show(f.lo, 'en')} to "
-                f"{f.show(f.hi, 'en')} | {f.show(f.step, 'en')} | {f.unit.en} | "
+                f"{f.show(f.hi, 'en')}{relation_text(f)} | {f.show(f.step, 'en')} | {f.unit.en} | "
                 f"{default} | {f.help['en']} |"
             )
     return "\n".join(lines)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from explorer.data.figures import Figure
+
 BENEFIT_STEPS = (  # (last week of the step, figure key of the state's share)
     (4, "refusion.weeks_1_4"),
     (26, "refusion.weeks_5_26"),
@@ -13,7 +17,7 @@ HIGH_COST = tuple(
 )
 
 
-def benefit_state_share(weeks_before: float, figures) -> float:
+def benefit_state_share(weeks_before: float, figures: Mapping[str, Figure]) -> float:
     """The state's mean share of a year of benefit that starts after ``weeks_before`` weeks on
     public support (STAR's refusion steps: 80 % weeks 1-4, 40 % 5-26, 30 % 27-52, 20 % after)."""
     if weeks_before < 0:
@@ -28,7 +32,7 @@ def benefit_state_share(weeks_before: float, figures) -> float:
     return sum(shares) / len(shares)
 
 
-def high_cost_state_share(yearly_cost: float, figures) -> float:
+def high_cost_state_share(yearly_cost: float, figures: Mapping[str, Figure]) -> float:
     """The state's share of a placement costing ``yearly_cost`` a year (price-year kroner; the
     thresholds are converted from their 2020 level) under the central refusion
     for high-cost cases (25 % above the first threshold, 50 % above the second, 75 % above the

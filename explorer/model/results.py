@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from explorer.model import cashflow, engine, fields
@@ -22,7 +25,7 @@ def summarise(paths: engine.Paths) -> dict[str, np.ndarray]:
     with np.errstate(divide="ignore", invalid="ignore"):
         bcr = np.where(pv_cost > 0, pv_savings / pv_cost, np.nan)
 
-    def year(index):
+    def year(index: np.ndarray) -> np.ndarray:
         return np.where(index >= 0, index, np.nan)
 
     return dict(
@@ -42,7 +45,10 @@ def summarise(paths: engine.Paths) -> dict[str, np.ndarray]:
     )
 
 
-def _optional(value, cast=float):
+T = TypeVar("T", int, float)
+
+
+def _optional(value: float, cast: Callable[[float], T]) -> T | None:
     return None if np.isnan(value) else cast(value)
 
 
@@ -93,7 +99,7 @@ class Result:
     @property
     def benefit_cost_ratio(self) -> float | None:
         """Present value of savings over present value of costs; None without costs."""
-        return _optional(self.kpis["benefit_cost_ratio"][0])
+        return _optional(self.kpis["benefit_cost_ratio"][0], float)
 
     @property
     def payback_year(self) -> int | None:
@@ -198,7 +204,7 @@ def break_even_effect(scenario: Scenario, tolerance: float = 1e-4) -> float | No
     return float(hi)
 
 
-def sweep(scenario: Scenario, field: str, values) -> pd.DataFrame:
+def sweep(scenario: Scenario, field: str, values: npt.ArrayLike) -> pd.DataFrame:
     """KPIs for ``scenario`` with ``field`` set to each of ``values``, in one vectorised run.
 
     Each value is checked as ``scenario.replace`` checks it (range, whole numbers, relations to

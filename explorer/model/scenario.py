@@ -1,8 +1,9 @@
 """Scenario, Outcome and Price: the validated inputs of the model.
 
 Every numeric field is described once, in data/fields.yaml (see ``explorer.model.fields``): its
-range, step, unit, labels and help. Construction validates against it, so a bad value raises a
-``FieldError`` (a ``ValueError``) that names the field and the allowed range.
+range, step, unit, labels, help, default and relations. Construction validates against it, so a
+bad value raises a ``FieldError`` (a ``ValueError``) that names the field and the allowed range.
+The staffing pair (caseload after <-> extra caseworkers) is the two functions below.
 """
 
 from __future__ import annotations
@@ -13,11 +14,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from explorer.model import fields
-from explorer.model.fields import FieldError, spec_field
+from explorer.model.fields import spec_field
 
 PAYERS = ("kommune", "region", "stat")
 KINDS = ("entry", "exit")
 PRICE_KINDS = ("budget", "wider")
+
+
+def extra_workers_for(cases: Any, before: Any, after: Any) -> Any:
+    """Extra caseworkers that take the caseload from ``before`` to ``after`` (numbers or arrays):
+    cases/after - cases/before, written so that nothing cancels when after ~ before."""
+    return cases * (before - after) / (before * after)
+
+
+def caseload_after_for(cases: Any, before: Any, extra: Any) -> Any:
+    """The caseload after with ``extra`` caseworkers more: the inverse of ``extra_workers_for``."""
+    return cases / (cases / before + extra)
 
 
 @dataclass(frozen=True)
@@ -32,16 +44,12 @@ class Price:
     label_da: str
     label_en: str
     amount: float = spec_field("price", "amount", required=True)
-    kommune: float = dataclasses.field(
-        default=1.0, metadata={"spec": fields.field("price", "kommune")}
-    )
-    region: float = dataclasses.field(
-        default=0.0, metadata={"spec": fields.field("price", "region")}
-    )
-    stat: float = dataclasses.field(default=0.0, metadata={"spec": fields.field("price", "stat")})
+    kommune: float = spec_field("price", "kommune")
+    region: float = spec_field("price", "region")
+    stat: float = spec_field("price", "stat")
     kind: str = "budget"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         owner = f"price {self.label_en!r}"
         if self.kind not in PRICE_KINDS:
             raise ValueError(
@@ -86,18 +94,12 @@ class Outcome:
     base_rate: float = spec_field("outcome", "base_rate", required=True)
     effect: float = spec_field("outcome", "effect", required=True)
     kind: str = "entry"
-    deadweight: float = dataclasses.field(
-        default=0.0, metadata={"spec": fields.field("outcome", "deadweight")}
-    )
-    duration_years: float = dataclasses.field(
-        default=1.0, metadata={"spec": fields.field("outcome", "duration_years")}
-    )
-    other_benefit_share: float = dataclasses.field(
-        default=0.0, metadata={"spec": fields.field("outcome", "other_benefit_share")}
-    )
+    deadweight: float = spec_field("outcome", "deadweight")
+    duration_years: float = spec_field("outcome", "duration_years")
+    other_benefit_share: float = spec_field("outcome", "other_benefit_share")
     prices: tuple[Price, ...] = ()
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not isinstance(self.key, str) or not self.key.isidentifier() or not self.key.isascii():
             raise ValueError(
                 f"outcome key must be a plain name (letters, digits, _); got {self.key!r}"
@@ -170,12 +172,8 @@ class Scenario:
     """One social investment: the caseload change, its cost, its effects and how to count them."""
 
     cases: float = spec_field("scenario", "cases")
-    caseload_before: float = dataclasses.field(
-        default=40.0, metadata={"spec": fields.field("scenario", "caseload_before")}
-    )
-    caseload_after: float = dataclasses.field(
-        default=20.0, metadata={"spec": fields.field("scenario", "caseload_after")}
-    )
+    caseload_before: float = spec_field("scenario", "caseload_before")
+    caseload_after: float = spec_field("scenario", "caseload_after")
     worker_cost: float = spec_field("scenario", "worker_cost")
     overhead: float = spec_field("scenario", "overhead")
     start_year: int = spec_field("scenario", "start_year")
@@ -190,18 +188,14 @@ class Scenario:
     services_share: float = spec_field("scenario", "services_share")
     reference_other_cost: float = spec_field("scenario", "reference_other_cost")
     programme_years: int = spec_field("scenario", "programme_years")
-    reference_caseload_before: float = dataclasses.field(
-        default=48.0, metadata={"spec": fields.field("scenario", "reference_caseload_before")}
-    )
-    reference_caseload_after: float = dataclasses.field(
-        default=24.0, metadata={"spec": fields.field("scenario", "reference_caseload_after")}
-    )
+    reference_caseload_before: float = spec_field("scenario", "reference_caseload_before")
+    reference_caseload_after: float = spec_field("scenario", "reference_caseload_after")
     max_dose: float = spec_field("scenario", "max_dose")
     wider_gains: int = spec_field("scenario", "wider_gains")
     outcomes: tuple[Outcome, ...] = ()
     case: str = "custom"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         fields.validate(self)
         if not isinstance(self.outcomes, (tuple, list)) or not all(
             isinstance(o, Outcome) for o in self.outcomes
@@ -213,15 +207,7 @@ class Scenario:
             )
             raise ValueError(f"outcomes must be Outcome objects; got {got!r:.60}")
         object.__setattr__(self, "outcomes", tuple(self.outcomes))
-        if self.caseload_after > self.caseload_before:
-            raise FieldError(
-                fields.field("scenario", "caseload_after"), "range", self.caseload_after
-            ).with_bounds(1, self.caseload_before)
-        if self.reference_caseload_after >= self.reference_caseload_before:
-            raise ValueError(
-                "reference_caseload_after must be below reference_caseload_before "
-                f"({self.reference_caseload_before:g}); got {self.reference_caseload_after:g}"
-            )
+        fields.check_relations(self)
         keys = [o.key for o in self.outcomes]
         if len(set(keys)) != len(keys):
             raise ValueError(f"outcomes must have distinct keys; got {keys}")
@@ -241,11 +227,7 @@ class Scenario:
     @property
     def extra_workers(self) -> float:
         """Extra caseworkers needed: cases/after - cases/before."""
-        return (
-            self.cases
-            * (self.caseload_before - self.caseload_after)
-            / (self.caseload_before * self.caseload_after)
-        )
+        return extra_workers_for(self.cases, self.caseload_before, self.caseload_after)
 
     @property
     def cost_per_worker(self) -> float:
@@ -256,7 +238,8 @@ class Scenario:
         """The other side of the staffing lever: set extra caseworkers, caseload_after follows."""
         if not isinstance(extra, (int, float)) or not math.isfinite(extra) or extra < 0:
             raise ValueError(f"extra caseworkers must be 0 or more; got {extra!r}")
-        return self.replace(caseload_after=self.cases / (self.cases / self.caseload_before + extra))
+        after = caseload_after_for(self.cases, self.caseload_before, extra)
+        return self.replace(caseload_after=min(after, self.caseload_before))  # round-off at 0
 
     def outcome(self, key: str) -> Outcome:
         for o in self.outcomes:

@@ -3,7 +3,8 @@
 Four sheets, named in the workbook's language: the key figures, the inputs (one row per input
 with its unit, source, year and evidence grade; each value cell has a defined name such as
 ``caseload_after`` or ``institution_effect``), the years (one row per year whose cells are
-formulas on those names and reproduce ``engine.run``), and a short block on the scenario, the
+formulas on those names and reproduce ``engine.run``, its columns built step by step in the
+engine's order: ``BUILDERS``), and a short block on the scenario, the
 price year and the link that reproduces it. The years sheet has a row for every year the
 horizon allows; rows after the horizon are hidden and do not count, so the horizon is live too.
 A payback year is the first from which a cumulative net stays at or above 0 to the horizon: a
@@ -14,6 +15,7 @@ load still shows the right numbers.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 from collections.abc import Callable
@@ -50,12 +52,27 @@ NUMBER_FORMATS = {
 }
 #: The tolerance of cashflow.payback_index: an exact break-even counts despite rounding.
 PAYBACK_TOLERANCE = "0.000000001"
-#: The payback series of the years sheet: (cumulative net, cumulative cost, the net's header).
+#: The payback years: (key figure, its cumulative net and cost on the years sheet, net's header).
 PAYBACK_SERIES = (
-    ("cumulative_net", "cumulative_cost", "column.cumulative_net"),
-    ("cumulative_pv_net", "cumulative_pv_cost", "column.cumulative_pv_net"),
-    ("cumulative_net_kommune", "cumulative_cost", "column.cumulative_net_kommune"),
-    ("cumulative_pv_net_kommune", "cumulative_pv_cost", "workbook.cumulative_pv_net_kommune"),
+    ("payback_year", "cumulative_net", "cumulative_cost", "column.cumulative_net"),
+    (
+        "payback_year_discounted",
+        "cumulative_pv_net",
+        "cumulative_pv_cost",
+        "column.cumulative_pv_net",
+    ),
+    (
+        "payback_year_kommune",
+        "cumulative_net_kommune",
+        "cumulative_cost",
+        "column.cumulative_net_kommune",
+    ),
+    (
+        "payback_year_kommune_discounted",
+        "cumulative_pv_net_kommune",
+        "cumulative_pv_cost",
+        "workbook.cumulative_pv_net_kommune",
+    ),
 )
 
 
@@ -166,16 +183,25 @@ def _validation(spec: fields.Field, lang: str) -> dict:
     def show(value: float) -> str:
         return i18n.short(value, lang) if spec.unit.format == "flag" else spec.show(value, lang)
 
+    # A field bounded by another (caseload after <= caseload before) is checked against that
+    # field's cell, as the model checks it (fields.bounds).
+    low = f"=MAX({spec.lo:g},{spec.min_field.name})" if spec.min_field else spec.lo
+    high = f"=MIN({spec.hi:g},{spec.max_field.name})" if spec.max_field else spec.hi
+    message = i18n.t(
+        "workbook.allowed", lang, lo=show(spec.lo), hi=show(spec.hi), unit=spec.unit_text(lang)
+    )
+    for bound, key in ((spec.max_field, "workbook.at_most"), (spec.min_field, "workbook.at_least")):
+        if bound is not None:
+            other = fields.field("scenario", bound.name).label[lang]
+            message += " " + i18n.t(key, lang, other=fields.lower(other))
     return {
         "validate": "integer" if spec.whole else "decimal",
         "criteria": "between",
-        "minimum": spec.lo,
-        "maximum": spec.hi,
+        "minimum": low,
+        "maximum": high,
         "input_message": spec.help[lang],
         "error_title": i18n.t("workbook.out_of_range", lang),
-        "error_message": i18n.t(
-            "workbook.allowed", lang, lo=show(spec.lo), hi=show(spec.hi), unit=spec.unit_text(lang)
-        ),
+        "error_message": message,
     }
 
 
@@ -355,11 +381,23 @@ class _Column:
 
 
 class _Years:
-    """The columns of the years sheet by key; ``at(key, t)`` is a column's cell in year t."""
+    """The columns of the years sheet, built step by step, with the model's values for ROWS years;
+    ``at(key, t)`` is a column's cell in year t once ``arrange`` has put them in sheet order."""
 
-    def __init__(self):
+    def __init__(self, s: Scenario, lang: str):
+        self.scenario, self.lang = s, lang
+        long = evaluate(s.replace(horizon_years=ROWS))  # the engine is causal: same first years
+        self.paths, self.yearly = long.paths, long.yearly
+        self.money = i18n.t("unit.money", lang, year=catalogue.price_year())
+        self.people = i18n.t("unit.people", lang)
+        self.person_years = i18n.t("unit.person_years", lang)
         self.columns: dict[str, _Column] = {}
+        self.outcome: dict[str, int] = {}  # an outcome's column -> the outcome's index
         self.position: dict[str, int] = {}
+
+    def head(self, key: str, unit: str = "", **values) -> str:
+        text = i18n.t(key, self.lang, **values)
+        return f"{text} ({unit})" if unit else text
 
     def add(
         self,
@@ -369,11 +407,25 @@ class _Years:
         formula: Formula | None,
         cached,
         name: str = "",
+        outcome: int | None = None,
     ) -> None:
-        self.position[key] = len(self.columns)
         self.columns[key] = _Column(
             header, number_format, formula, np.asarray(cached, dtype=float), name
         )
+        if outcome is not None:
+            self.outcome[key] = outcome
+
+    def arrange(self) -> _Years:
+        """Sheet order: as added, but each outcome's columns side by side, outcome by outcome
+        (engine.run takes each step for every outcome at once)."""
+        keys = list(self.columns)
+        shared = [key for key in keys if key not in self.outcome]
+        by_outcome = sorted(self.outcome, key=lambda key: (self.outcome[key], keys.index(key)))
+        first = keys.index(by_outcome[0]) if by_outcome else len(keys)
+        order = shared[:first] + by_outcome + shared[first:]
+        self.columns = {key: self.columns[key] for key in order}
+        self.position = {key: col for col, key in enumerate(order)}
+        return self
 
     def at(self, key: str, t: int) -> str:
         return xl_rowcol_to_cell(t + 1, self.position[key])
@@ -383,108 +435,147 @@ class _Years:
         return lambda t: flow(t) if t == 0 else f"{self.at(key, t - 1)}+{flow(t)}"
 
 
-def _years(s: Scenario, lang: str) -> _Years:
-    """Every column of the years sheet, with the model's values for ROWS years."""
-    long = evaluate(s.replace(horizon_years=ROWS))  # the engine is causal: same first years
-    p, y = long.paths, long.yearly
-    phase = engine.phase_in([s.phase_in_years], ROWS)[0]
-    programme = (1 - s.services_share) * p.dose[0] + s.services_share * p.services_dose[0]
-    steps = s.effect_scale * programme * phase
-    money = i18n.t("unit.money", lang, year=catalogue.price_year())
-    people, person_years = i18n.t("unit.people", lang), i18n.t("unit.person_years", lang)
-    exit_kind = _quote(i18n.t("kind.exit", lang))
-    years = _Years()
-    add, at = years.add, years.at
+@dataclass(frozen=True)
+class _Term:
+    """A formula's text that multiplies and adds like a number: an engine formula written with
+    ``*`` and ``+`` (``engine.staff_cost``) given terms writes its own cell formula."""
 
-    def head(key: str, unit: str = "", **values) -> str:
-        text = i18n.t(key, lang, **values)
-        return f"{text} ({unit})" if unit else text
+    text: str
 
-    add(
+    def __mul__(self, other: object) -> _Term:
+        return _Term(f"{self}*{other}")
+
+    def __add__(self, other: object) -> _Term:
+        return _Term(f"({self}+{other})")
+
+    def __radd__(self, other: object) -> _Term:
+        return _Term(f"({other}+{self})")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _by_outcome(build: Callable[[_Years, int, Outcome], None]) -> Callable[[_Years], None]:
+    """A column builder of an outcome step, run for each outcome in turn."""
+
+    @functools.wraps(build)
+    def each(years: _Years) -> None:
+        for k, o in enumerate(years.scenario.outcomes):
+            build(years, k, o)
+
+    return each
+
+
+def _timeline(y: _Years) -> None:
+    """The calendar year, the year index and whether the year is within the horizon."""
+    y.add(
         "calendar_year",
-        head("column.calendar_year"),
+        y.head("column.calendar_year"),
         "0",
-        lambda t: f"start_year+{at('year', t)}",
-        y["calendar_year"],
+        lambda t: f"start_year+{y.at('year', t)}",
+        y.yearly["calendar_year"],
         "year_calendar",
     )
-    add("year", head("workbook.year_index"), "0", None, y["year"])
-    add(
+    y.add("year", y.head("workbook.year_index"), "0", None, y.yearly["year"])
+    y.add(
         "in_horizon",
-        head("workbook.in_horizon"),
+        y.head("workbook.in_horizon"),
         "0",
-        lambda t: f"IF({at('year', t)}<horizon_years,1,0)",
-        y["year"] < s.horizon_years,
+        lambda t: f"IF({y.at('year', t)}<horizon_years,1,0)",
+        y.yearly["year"] < y.scenario.horizon_years,
         "year_in_horizon",
     )
-    add(
+
+
+def _staffing(y: _Years) -> None:
+    """engine.staffing: the share of the extra caseworkers in place."""
+    y.add(
         "staffing",
-        head("workbook.staffing"),
+        y.head("workbook.staffing"),
         "0%",
-        lambda t: f"IF({at('year', t)}<programme_years,IF({at('year', t)}=0,staffing_ramp,1),0)",
-        p.staffing[0],
+        lambda t: (
+            f"IF({y.at('year', t)}<programme_years,IF({y.at('year', t)}=0,staffing_ramp,1),0)"
+        ),
+        y.paths.staffing[0],
     )
-    add(
+
+
+def _doses(y: _Years) -> None:
+    """engine.doses: the caseload reached, its dose and the services' dose."""
+    at = y.at
+    y.add(
         "caseload",
-        head("workbook.caseload"),
+        y.head("workbook.caseload"),
         "0.0",
         lambda t: f"1/(1/caseload_before+{at('staffing', t)}*(1/caseload_after-1/caseload_before))",
-        p.caseload[0],
+        y.paths.caseload[0],
     )
-    add(
+    y.add(
         "dose",
-        head("workbook.dose"),
+        y.head("workbook.dose"),
         "0.000",
         lambda t: (
             f"MIN(max_dose,MAX(0,LN(caseload_before/{at('caseload', t)})"
             f"/LN(reference_caseload_before/reference_caseload_after)))"
         ),
-        p.dose[0],
+        y.paths.dose[0],
     )
-
-    add(
+    y.add(
         "services_dose",
-        head("workbook.services_dose"),
+        y.head("workbook.services_dose"),
         "0.000",
         lambda t: (
             f"IF({at('year', t)}<programme_years,"
             "IF(reference_other_cost>0,MIN(1,other_cost_per_year/reference_other_cost),0),0)"
         ),
-        p.services_dose[0],
+        y.paths.services_dose[0],
     )
 
-    def ramp_area(x: str) -> str:  # engine.phase_in: the integral of min(1, s/p) from 0 to x
-        return f"MIN({x},phase_in_years)^2/(2*phase_in_years)+MAX({x}-phase_in_years,0)"
 
-    add(
+def _ramp_area(x: str) -> str:
+    """engine.phase_in's ramp area: the integral of min(1, s/p) from 0 to x."""
+    return f"MIN({x},phase_in_years)^2/(2*phase_in_years)+MAX({x}-phase_in_years,0)"
+
+
+def _effect_steps(y: _Years) -> None:
+    """engine.effect_steps: the phase-in and the reference-sized steps taken."""
+    at = y.at
+    y.add(
         "phase",
-        head("workbook.phase_in"),
+        y.head("workbook.phase_in"),
         "0.000",
         lambda t: (
-            f"IF(phase_in_years>0,{ramp_area(at('year', t) + '+1')}-({ramp_area(at('year', t))}),1)"
+            f"IF(phase_in_years>0,{_ramp_area(at('year', t) + '+1')}"
+            f"-({_ramp_area(at('year', t))}),1)"
         ),
-        phase,
+        y.paths.phase[0],
     )
-    add(
+    y.add(
         "steps",
-        head("workbook.steps"),
+        y.head("workbook.steps"),
         "0.000",
         lambda t: (
             f"effect_scale*{at('phase', t)}*((1-services_share)*{at('dose', t)}"
             f"+services_share*{at('services_dose', t)})"
         ),
-        steps,
+        y.paths.steps[0],
     )
-    add(
+
+
+def _costs(y: _Years) -> None:
+    """engine.costs: the staff cost (engine.staff_cost's formula), the other costs, their sum."""
+    at, p = y.at, y.paths
+    staff = ("extra_workers", "worker_cost", "overhead")
+    y.add(
         "cost_staff",
-        head("column.cost_staff", money),
+        y.head("column.cost_staff", y.money),
         "#,##0",
-        lambda t: f"extra_workers*worker_cost*(1+overhead)*{at('staffing', t)}",
+        lambda t: str(engine.staff_cost(*map(_Term, (*staff, at("staffing", t))))),
         p.cost_staff[0],
     )
-    add(
+    y.add(
         "cost_other",
-        head("column.cost_other", money),
+        y.head("column.cost_other", y.money),
         "#,##0",
         lambda t: (
             f"IF({at('year', t)}<programme_years,other_cost_per_year,0)"
@@ -492,238 +583,290 @@ def _years(s: Scenario, lang: str) -> _Years:
         ),
         p.cost_other[0],
     )
-    add(
+    y.add(
         "cost",
-        head("column.cost", money),
+        y.head("column.cost", y.money),
         "#,##0",
         lambda t: f"{at('cost_staff', t)}+{at('cost_other', t)}",
         p.cost[0],
         "year_cost",
     )
 
-    def outcome_columns(k: int, o: Outcome) -> None:
-        """engine.run's loop: returns come first (kept), then the year's moves.
 
-        Steps are never negative here (only Monte Carlo draws of a harmful effect make them so),
-        so the movable pool is always the one for moves out of the costly state.
-        """
-        key, label = o.key, o.label(lang)
+@_by_outcome
+def _strength(y: _Years, k: int, o: Outcome) -> None:
+    """engine.strength: the share of the movable people moved."""
+    steps = lambda t: y.at("steps", t)
+    y.add(
+        f"strength_{o.key}",
+        y.head("workbook.strength", outcome=o.label(y.lang)),
+        "0.00%",
+        lambda t: (
+            f"IF({steps(t)}=0,0,SIGN({steps(t)})*(1-(1-{o.key}_moved_share)^ABS({steps(t)})))"
+        ),
+        y.paths.strength[0, k],
+        outcome=k,
+    )
 
-        def kept(t: int) -> str:
-            return f"{at(f'stock_{key}', t - 1)}*(1-1/{key}_duration_years)"
 
-        def on(t: int) -> str:  # exits: the group on the benefit after returns
-            return "cases" if t == 0 else f"(cases-{kept(t)})"
+@_by_outcome
+def _stock_flows(y: _Years, k: int, o: Outcome) -> None:
+    """engine.stock_flows: returns come first (kept), then the year's moves.
 
-        m = engine.strength(np.array([[o.moved_share()]]), steps[None, None, :])[0, 0]
-        at_risk = p.at_risk[0, k]
-        counted = p.people[0, k] * (1 - s.optimism_bias) * (1 - o.other_benefit_share)
-        add(
-            f"strength_{key}",
-            head("workbook.strength", outcome=label),
-            "0.00%",
-            lambda t: (
-                f"IF({at('steps', t)}=0,0,SIGN({at('steps', t)})"
-                f"*(1-(1-{key}_moved_share)^ABS({at('steps', t)})))"
-            ),
-            m,
-        )
-        add(
-            f"pool_{key}",
-            head("workbook.pool", people, outcome=label),
-            "#,##0.0",
-            lambda t: (
-                f"IF({key}_kind={exit_kind},{on(t)}*(1-{key}_base_rate),cases*{key}_base_rate)"
-            ),
-            at_risk * (1 - o.base_rate) if o.kind == "exit" else at_risk,
-        )
-        add(
-            f"new_{key}",
-            head("column.new", people, outcome=label),
-            "#,##0.0",
-            lambda t: f"{at(f'strength_{key}', t)}*{at(f'pool_{key}', t)}",
-            p.new_people[0, k],
-        )
-        add(
-            f"stock_{key}",
-            head("workbook.stock", people, outcome=label),
-            "#,##0.0",
-            lambda t: at(f"new_{key}", t) if t == 0 else f"{kept(t)}+{at(f'new_{key}', t)}",
-            p.stock[0, k],
-        )
-        add(
-            f"people_{key}",
-            head("column.people", person_years, outcome=label),
-            "#,##0.0",
-            lambda t: (
-                f"{at(f'stock_{key}', t)}/2"
-                if t == 0
-                else f"({at(f'stock_{key}', t - 1)}+{at(f'stock_{key}', t)})/2"
-            ),
-            p.people[0, k],
-        )
-        add(
-            f"counted_{key}",
-            head("workbook.counted", person_years, outcome=label),
-            "#,##0.0",
-            lambda t: f"{at(f'people_{key}', t)}*(1-optimism_bias)*(1-{key}_other_benefit_share)",
-            counted,
-        )
-        add(
-            f"savings_{key}",
-            head("column.outcome_savings", money, outcome=label),
-            "#,##0",
-            lambda t: (
-                f"{at(f'counted_{key}', t)}*"
-                f"({key}_price_kommune+{key}_price_region+{key}_price_stat)"
-            ),
-            p.savings_outcome[0, k],
-        )
-        add(
-            f"wider_{key}",
-            head("workbook.outcome_wider", money, outcome=label),
-            "#,##0",
-            lambda t: f"{at(f'counted_{key}', t)}*{key}_price_wider",
-            p.wider_outcome[0, k],
-        )
+    Steps are never negative here (only Monte Carlo draws of a harmful effect make them so),
+    so the movable pool is always the one for moves out of the costly state."""
+    at, p, key, label = y.at, y.paths, o.key, o.label(y.lang)
+    exit_kind = _quote(i18n.t("kind.exit", y.lang))
 
-    for k, o in enumerate(s.outcomes):
-        outcome_columns(k, o)
+    def kept(t: int) -> str:
+        return f"{at(f'stock_{key}', t - 1)}*(1-1/{key}_duration_years)"
 
-    def payer_savings(payer: str) -> Formula:
+    def on(t: int) -> str:  # exits: the group on the benefit after returns
+        return "cases" if t == 0 else f"(cases-{kept(t)})"
+
+    y.add(
+        f"pool_{key}",
+        y.head("workbook.pool", y.people, outcome=label),
+        "#,##0.0",
+        lambda t: f"IF({key}_kind={exit_kind},{on(t)}*(1-{key}_base_rate),cases*{key}_base_rate)",
+        p.at_risk[0, k] * (1 - o.base_rate) if o.kind == "exit" else p.at_risk[0, k],
+        outcome=k,
+    )
+    y.add(
+        f"new_{key}",
+        y.head("column.new", y.people, outcome=label),
+        "#,##0.0",
+        lambda t: f"{at(f'strength_{key}', t)}*{at(f'pool_{key}', t)}",
+        p.new_people[0, k],
+        outcome=k,
+    )
+    y.add(
+        f"stock_{key}",
+        y.head("workbook.stock", y.people, outcome=label),
+        "#,##0.0",
+        lambda t: at(f"new_{key}", t) if t == 0 else f"{kept(t)}+{at(f'new_{key}', t)}",
+        p.stock[0, k],
+        outcome=k,
+    )
+    y.add(
+        f"people_{key}",
+        y.head("column.people", y.person_years, outcome=label),
+        "#,##0.0",
+        lambda t: (
+            f"{at(f'stock_{key}', t)}/2"
+            if t == 0
+            else f"({at(f'stock_{key}', t - 1)}+{at(f'stock_{key}', t)})/2"
+        ),
+        p.people[0, k],
+        outcome=k,
+    )
+
+
+@_by_outcome
+def _counting(y: _Years, k: int, o: Outcome) -> None:
+    """engine.counting: the person-years counted."""
+    y.add(
+        f"counted_{o.key}",
+        y.head("workbook.counted", y.person_years, outcome=o.label(y.lang)),
+        "#,##0.0",
+        lambda t: f"{y.at(f'people_{o.key}', t)}*(1-optimism_bias)*(1-{o.key}_other_benefit_share)",
+        y.paths.counted[0, k],
+        outcome=k,
+    )
+
+
+@_by_outcome
+def _prices(y: _Years, k: int, o: Outcome) -> None:
+    """engine.prices: the outcome's budget savings and wider gains."""
+    counted = lambda t: y.at(f"counted_{o.key}", t)
+    y.add(
+        f"savings_{o.key}",
+        y.head("column.outcome_savings", y.money, outcome=o.label(y.lang)),
+        "#,##0",
+        lambda t: f"{counted(t)}*({o.key}_price_kommune+{o.key}_price_region+{o.key}_price_stat)",
+        y.paths.savings_outcome[0, k],
+        outcome=k,
+    )
+    y.add(
+        f"wider_{o.key}",
+        y.head("workbook.outcome_wider", y.money, outcome=o.label(y.lang)),
+        "#,##0",
+        lambda t: f"{counted(t)}*{o.key}_price_wider",
+        y.paths.wider_outcome[0, k],
+        outcome=k,
+    )
+
+
+def _payers(y: _Years) -> None:
+    """engine.payers: each payer's budget savings, over every outcome."""
+    outcomes = y.scenario.outcomes
+
+    def savings(payer: str) -> Formula:
         return lambda t: "+".join(
-            f"{at(f'counted_{o.key}', t)}*{o.key}_price_{payer}" for o in s.outcomes
+            f"{y.at(f'counted_{o.key}', t)}*{o.key}_price_{payer}" for o in outcomes
         )
 
     for i, payer in enumerate(PAYERS):
-        add(
+        y.add(
             f"savings_{payer}",
-            head(f"column.savings_{payer}", money),
+            y.head(f"column.savings_{payer}", y.money),
             "#,##0",
-            payer_savings(payer),
-            p.savings_payer[0, i],
+            savings(payer),
+            y.paths.savings_payer[0, i],
         )
-    add(
+
+
+def _totals(y: _Years) -> None:
+    """The paths' totals (engine.Paths): wider gains, savings, the net and its running sums."""
+    at, p, yearly = y.at, y.paths, y.yearly
+    y.add(
         "wider_gains",
-        head("column.wider_gains", money),
+        y.head("column.wider_gains", y.money),
         "#,##0",
-        lambda t: "+".join(at(f"wider_{o.key}", t) for o in s.outcomes),
+        lambda t: "+".join(at(f"wider_{o.key}", t) for o in y.scenario.outcomes),
         p.wider_gains[0],
         "year_wider_gains",
     )
-    add(
+    y.add(
         "savings_society",
-        head("column.savings_society", money),
+        y.head("column.savings_society", y.money),
         "#,##0",
         lambda t: f"wider_gains*{at('wider_gains', t)}",
         p.savings_society[0],
     )
-    add(
+    y.add(
         "savings",
-        head("column.savings", money),
+        y.head("column.savings", y.money),
         "#,##0",
         lambda t: "+".join(at(f"savings_{part}", t) for part in (*PAYERS, "society")),
         p.savings[0],
         "year_savings",
     )
-    add(
-        "net",
-        head("column.net", money),
+    for net, savings in (("net", "savings"), ("net_kommune", "savings_kommune")):
+        _net(y, net, savings)
+        y.add(
+            f"cumulative_{net}",
+            y.head(f"column.cumulative_{net}", y.money),
+            "#,##0",
+            y.running(f"cumulative_{net}", _cell(y, net)),
+            yearly[f"cumulative_{net}"],
+            f"year_cumulative_{net}",
+        )
+
+
+def _net(y: _Years, net: str, savings: str) -> None:
+    """Column ``net``: the ``savings`` column less the cost."""
+    y.add(
+        net,
+        y.head(f"column.{net}", y.money),
         "#,##0",
-        lambda t: f"{at('savings', t)}-{at('cost', t)}",
-        y["net"],
+        lambda t: f"{y.at(savings, t)}-{y.at('cost', t)}",
+        y.yearly[net],
     )
-    add(
-        "cumulative_net",
-        head("column.cumulative_net", money),
-        "#,##0",
-        years.running("cumulative_net", lambda t: at("net", t)),
-        y["cumulative_net"],
-        "year_cumulative_net",
-    )
-    add(
-        "net_kommune",
-        head("column.net_kommune", money),
-        "#,##0",
-        lambda t: f"{at('savings_kommune', t)}-{at('cost', t)}",
-        y["net_kommune"],
-    )
-    add(
-        "cumulative_net_kommune",
-        head("column.cumulative_net_kommune", money),
-        "#,##0",
-        years.running("cumulative_net_kommune", lambda t: at("net_kommune", t)),
-        y["cumulative_net_kommune"],
-        "year_cumulative_net_kommune",
-    )
-    add(
+
+
+def _cell(y: _Years, key: str) -> Formula:
+    """Column ``key``'s cell, as a formula."""
+    return lambda t: y.at(key, t)
+
+
+def _discounting(y: _Years) -> None:
+    """engine.discounting: the discount factor, and the nets' present values and running sums."""
+    at, yearly = y.at, y.yearly
+    y.add(
         "discount_factor",
-        head("column.discount_factor"),
+        y.head("column.discount_factor"),
         "0.0000",
         lambda t: f"(1+discount_rate)^(-{at('year', t)})",
-        p.discount[0],
+        y.paths.discount[0],
         "year_discount_factor",
     )
-    add(
-        "pv_net",
-        head("column.pv_net", money),
-        "#,##0",
-        lambda t: f"{at('net', t)}*{at('discount_factor', t)}",
-        y["pv_net"],
-    )
-    add(
-        "cumulative_pv_net",
-        head("column.cumulative_pv_net", money),
-        "#,##0",
-        years.running("cumulative_pv_net", lambda t: at("pv_net", t)),
-        y["cumulative_pv_net"],
-        "year_cumulative_pv_net",
-    )
-    add(
-        "pv_net_kommune",
-        head("workbook.pv_net_kommune", money),
-        "#,##0",
-        lambda t: f"{at('net_kommune', t)}*{at('discount_factor', t)}",
-        y["pv_net_kommune"],
-        "year_pv_net_kommune",
-    )
-    add(
-        "cumulative_pv_net_kommune",
-        head("workbook.cumulative_pv_net_kommune", money),
-        "#,##0",
-        years.running("cumulative_pv_net_kommune", lambda t: at("pv_net_kommune", t)),
-        y["cumulative_pv_net_kommune"],
-        "year_cumulative_pv_net_kommune",
-    )
-    add(
+    # (net, where its headers' texts are, the defined name of its present value)
+    for net, texts, pv_name in (
+        ("net", "column", ""),
+        ("net_kommune", "workbook", "year_pv_net_kommune"),
+    ):
+        y.add(
+            f"pv_{net}",
+            y.head(f"{texts}.pv_{net}", y.money),
+            "#,##0",
+            _discounted(y, net),
+            yearly[f"pv_{net}"],
+            pv_name,
+        )
+        y.add(
+            f"cumulative_pv_{net}",
+            y.head(f"{texts}.cumulative_pv_{net}", y.money),
+            "#,##0",
+            y.running(f"cumulative_pv_{net}", _cell(y, f"pv_{net}")),
+            yearly[f"cumulative_pv_{net}"],
+            f"year_cumulative_pv_{net}",
+        )
+
+
+def _discounted(y: _Years, key: str) -> Formula:
+    """Column ``key``'s cell times the year's discount factor."""
+    return lambda t: f"{y.at(key, t)}*{y.at('discount_factor', t)}"
+
+
+def _payback(y: _Years) -> None:
+    """The running costs, and per payback series whether its cumulative net stays >= 0 from each
+    year to the horizon (cashflow.payback_index)."""
+    p = y.paths
+    y.add(
         "cumulative_cost",
-        head("workbook.cumulative_cost", money),
+        y.head("workbook.cumulative_cost", y.money),
         "#,##0",
-        years.running("cumulative_cost", lambda t: at("cost", t)),
+        y.running("cumulative_cost", _cell(y, "cost")),
         np.cumsum(p.cost[0]),
         "year_cumulative_cost",
     )
-    add(
+    y.add(
         "cumulative_pv_cost",
-        head("workbook.cumulative_pv_cost", money),
+        y.head("workbook.cumulative_pv_cost", y.money),
         "#,##0",
-        years.running(
-            "cumulative_pv_cost", lambda t: f"{at('cost', t)}*{at('discount_factor', t)}"
-        ),
+        y.running("cumulative_pv_cost", _discounted(y, "cost")),
         np.cumsum(p.cost[0] * p.discount[0]),
         "year_cumulative_pv_cost",
     )
-    for series, cost, what in PAYBACK_SERIES:
+    for _, series, cost, what in PAYBACK_SERIES:
         key = f"stays_{series}"
-        add(
+        y.add(
             key,
-            head("workbook.stays", what=i18n.t(what, lang)),
+            y.head("workbook.stays", what=i18n.t(what, y.lang)),
             "0",
-            _stays_formula(years, key, series, cost),
-            _stays(years.columns[series].cached, years.columns[cost].cached, s.horizon_years),
+            _stays_formula(y, key, series, cost),
+            _stays(y.columns[series].cached, y.columns[cost].cached, y.scenario.horizon_years),
             f"year_{key}",
         )
-    return years
+
+
+#: The years sheet's column builders in column order. Each named after an engine step
+#: (engine.STEPS) builds that step's columns, in engine.run's order; _timeline, _totals and
+#: _payback build the columns the results add (model.Result.yearly, cashflow.payback_index).
+BUILDERS = (
+    _timeline,
+    _staffing,
+    _doses,
+    _effect_steps,
+    _costs,
+    _strength,
+    _stock_flows,
+    _counting,
+    _prices,
+    _payers,
+    _totals,
+    _discounting,
+    _payback,
+)
+
+
+def _years(s: Scenario, lang: str) -> _Years:
+    """Every column of the years sheet, with the model's values for ROWS years."""
+    years = _Years(s, lang)
+    for build in BUILDERS:
+        build(years)
+    return years.arrange()
 
 
 def _stays_formula(years: _Years, key: str, series: str, cost: str) -> Formula:
@@ -783,35 +926,38 @@ def _write_years(wb: _Book, years: _Years) -> None:
 # -- the key figures and the about sheet -----------------------------------------------------------
 
 
-def _payback(series: str, lang: str) -> str:
+def _payback_formula(series: str, lang: str) -> str:
     """cashflow.payback_index as an array formula: the first calendar year from which the
     cumulative ``series`` stays >= 0 to the horizon (its column "stays" on the years sheet),
     after some cost, or 'not within the horizon'."""
-    cost = next(f"year_{cost}" for s, cost, _ in PAYBACK_SERIES if s == series)
+    cost = next(f"year_{cost}" for _, s, cost, _ in PAYBACK_SERIES if s == series)
     paid = f"(year_stays_{series}=1)*({cost}>0)"
     return f"IF(SUM({paid})=0,{_quote(i18n.t('never', lang))},MIN(IF({paid}=1,year_calendar)))"
 
 
-def _write_results(wb: _Book, result: Result, title: str) -> None:
-    lang, ws, r = wb.lang, wb.sheets["results"], result
-    p = r.paths
-    money = i18n.t("unit.money", lang, year=catalogue.price_year())
-    year = fields.field("scenario", "start_year").unit_text(lang)
-    never = i18n.t("never", lang)
+@dataclass(frozen=True)
+class _Kpi:
+    """A row of the key figures: its defined name, label, formula, cached value, format, unit."""
 
-    def calendar(index: int | None) -> int | str:
-        year = r.calendar(index)
-        return never if year is None else year
+    name: str
+    label: str
+    formula: str
+    cached: float | int | str
+    number_format: str
+    unit: str
 
-    def payback(key: str, plain: bool) -> str:
-        return i18n.t(
-            "workbook.payback_plain" if plain else "workbook.payback_discounted",
-            lang,
-            what=i18n.t(f"kpi.{key}", lang),
-        )
 
-    kpis = [  # (name, label, formula, cached value, number format, unit)
-        (
+def _sum_kpis(r: Result, lang: str) -> list[_Kpi]:
+    """The extra caseworkers, the sums over the horizon and the benefit-cost ratio."""
+    p, money = r.paths, i18n.t("unit.money", lang, year=catalogue.price_year())
+    not_defined = i18n.t("not_defined", lang)
+
+    def total(name: str, label: str, formula: str, cached: float) -> _Kpi:
+        return _Kpi(name, i18n.t(label, lang), formula, cached, "#,##0", money)
+
+    in_horizon = "year_discount_factor,year_in_horizon"
+    return [
+        _Kpi(
             "extra_workers",
             i18n.t("kpi.extra_workers", lang),
             "cases/caseload_after-cases/caseload_before",
@@ -819,119 +965,93 @@ def _write_results(wb: _Book, result: Result, title: str) -> None:
             "0.0",
             i18n.t("workbook.caseworkers", lang),
         ),
-        (
-            "total_cost",
-            i18n.t("kpi.total_cost", lang),
-            "SUMPRODUCT(year_cost,year_in_horizon)",
-            r.total_cost,
-            "#,##0",
-            money,
+        total(
+            "total_cost", "kpi.total_cost", "SUMPRODUCT(year_cost,year_in_horizon)", r.total_cost
         ),
-        (
+        total(
             "total_savings",
-            i18n.t("kpi.total_savings", lang),
+            "kpi.total_savings",
             "SUMPRODUCT(year_savings,year_in_horizon)",
             r.total_savings,
-            "#,##0",
-            money,
         ),
-        (
+        total(
             "pv_cost",
-            i18n.t("workbook.pv_cost", lang),
-            "SUMPRODUCT(year_cost,year_discount_factor,year_in_horizon)",
+            "workbook.pv_cost",
+            f"SUMPRODUCT(year_cost,{in_horizon})",
             float((p.cost[0] * p.discount[0]).sum()),
-            "#,##0",
-            money,
         ),
-        (
+        total(
             "pv_savings",
-            i18n.t("workbook.pv_savings", lang),
-            "SUMPRODUCT(year_savings,year_discount_factor,year_in_horizon)",
+            "workbook.pv_savings",
+            f"SUMPRODUCT(year_savings,{in_horizon})",
             float((p.savings[0] * p.discount[0]).sum()),
-            "#,##0",
-            money,
         ),
-        ("npv", i18n.t("kpi.npv", lang), "pv_savings-pv_cost", r.npv, "#,##0", money),
-        (
+        total("npv", "kpi.npv", "pv_savings-pv_cost", r.npv),
+        total(
             "npv_kommune",
-            i18n.t("kpi.npv_kommune", lang),
+            "kpi.npv_kommune",
             "SUMPRODUCT(year_pv_net_kommune,year_in_horizon)",
             r.npv_kommune,
-            "#,##0",
-            money,
         ),
-        (
+        _Kpi(
             "benefit_cost_ratio",
             i18n.t("kpi.benefit_cost_ratio", lang),
-            f"IF(pv_cost>0,pv_savings/pv_cost,{_quote(i18n.t('not_defined', lang))})",
-            i18n.t("not_defined", lang) if r.benefit_cost_ratio is None else r.benefit_cost_ratio,
+            f"IF(pv_cost>0,pv_savings/pv_cost,{_quote(not_defined)})",
+            not_defined if r.benefit_cost_ratio is None else r.benefit_cost_ratio,
             "0.00",
             i18n.t("workbook.per_krone", lang),
         ),
-        (
-            "payback_year",
-            payback("payback_year", True),
-            _payback("cumulative_net", lang),
-            calendar(r.payback_year),
-            "0",
-            year,
-        ),
-        (
-            "payback_year_discounted",
-            payback("payback_year", False),
-            _payback("cumulative_pv_net", lang),
-            calendar(r.payback_year_discounted),
-            "0",
-            year,
-        ),
-        (
-            "payback_year_kommune",
-            payback("payback_year_kommune", True),
-            _payback("cumulative_net_kommune", lang),
-            calendar(r.payback_year_kommune),
-            "0",
-            year,
-        ),
-        (
-            "payback_year_kommune_discounted",
-            payback("payback_year_kommune", False),
-            _payback("cumulative_pv_net_kommune", lang),
-            calendar(r.payback_year_kommune_discounted),
-            "0",
-            year,
-        ),
-        (
-            "pv_wider_gains",
-            i18n.t("kpi.pv_wider_gains", lang),
-            "SUMPRODUCT(year_wider_gains,year_discount_factor,year_in_horizon)",
-            r.pv_wider_gains,
-            "#,##0",
-            money,
-        ),
     ]
+
+
+def _payback_kpis(r: Result, lang: str) -> list[_Kpi]:
+    """The four payback years (array formulas over the years sheet's "stays" columns)."""
+    unit = fields.field("scenario", "start_year").unit_text(lang)
+    rows = []
+    for name, series, _, _ in PAYBACK_SERIES:
+        plain = not name.endswith("_discounted")
+        label = i18n.t(
+            "workbook.payback_plain" if plain else "workbook.payback_discounted",
+            lang,
+            what=i18n.t(f"kpi.{name.removesuffix('_discounted')}", lang),
+        )
+        year = r.calendar(getattr(r, name))
+        cached = i18n.t("never", lang) if year is None else year
+        rows.append(_Kpi(name, label, _payback_formula(series, lang), cached, "0", unit))
+    return rows
+
+
+def _kpis(r: Result, lang: str) -> list[_Kpi]:
+    """The key figures, in the order of the sheet."""
+    wider = _Kpi(
+        "pv_wider_gains",
+        i18n.t("kpi.pv_wider_gains", lang),
+        "SUMPRODUCT(year_wider_gains,year_discount_factor,year_in_horizon)",
+        r.pv_wider_gains,
+        "#,##0",
+        i18n.t("unit.money", lang, year=catalogue.price_year()),
+    )
+    return [*_sum_kpis(r, lang), *_payback_kpis(r, lang), wider]
+
+
+def _write_results(wb: _Book, result: Result, title: str) -> None:
+    lang, ws = wb.lang, wb.sheets["results"]
     ws.write(0, 0, title, wb.title)
     ws.write(1, 0, i18n.t("workbook.how", lang, **wb.sheet_names))
-    ws.write_row(
-        3,
-        0,
-        [
-            i18n.t(f"workbook.col_{key}", lang)
-            for key in ("key_figure", "value", "unit", "formula_name")
-        ],
-        wb.header,
-    )
+    columns = ("key_figure", "value", "unit", "formula_name")
+    ws.write_row(3, 0, [i18n.t(f"workbook.col_{key}", lang) for key in columns], wb.header)
     for col, width in enumerate((48, 16, 26, 34)):
         ws.set_column(col, col, width)
-    for row, (name, label, formula, cached, number_format, unit) in enumerate(kpis, start=4):
-        ws.write(row, 0, label)
-        style = wb.style(number_format)
-        if name.startswith("payback_year"):  # paybacks are array formulas
-            ws.write_array_formula(row, 1, row, 1, f"{{={formula}}}", style, cached)
+    for row, kpi in enumerate(_kpis(result, lang), start=4):
+        ws.write(row, 0, kpi.label)
+        style = wb.style(kpi.number_format)
+        if kpi.name.startswith("payback_year"):  # paybacks are array formulas
+            ws.write_array_formula(row, 1, row, 1, f"{{={kpi.formula}}}", style, kpi.cached)
         else:
-            ws.write_formula(row, 1, f"={formula}", style, cached)
-        ws.write(row, 2, unit)
-        ws.write(row, 3, name)
-        wb.name(name, "results", row, 1)
+            ws.write_formula(row, 1, f"={kpi.formula}", style, kpi.cached)
+        ws.write(row, 2, kpi.unit)
+        ws.write(row, 3, kpi.name)
+        wb.name(kpi.name, "results", row, 1)
 
 
 def _write_about(wb: _Book, lines: list[str]) -> None:

@@ -29,13 +29,18 @@ class CheckClaim(page.Page):
         self.picker = widgets.Choice(
             i18n.t("claims_page.claim", lang),
             [(c.id, _short(c.claim[lang])) for c in claims.claims()],
-            wanted or ids[0],
+            wanted or self.first_about_case(ids),
             css="claim-picker",
         )
         self.picker.observe(self.on_change, "value")
         self.body = widgets.html_box("claim-body")
         self.context = widgets.html_box("claim-context", self.context_html())
         self.own = self.link.scenario != catalogue.load_case(self.link.case)
+
+    def first_about_case(self, ids: list[str]) -> str:
+        """Reached from another page, the claims page opens on a claim about that page's case."""
+        about = claims.about(self.link.case)
+        return about[0].id if about else ids[0]
 
     def layout(self) -> w.Widget:
         t = lambda key: i18n.t(f"claims_page.{key}", self.lang)

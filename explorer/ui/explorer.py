@@ -11,7 +11,7 @@ from explorer import catalogue, model
 from explorer.analysis import calibration, claims
 from explorer.data import i18n
 from explorer.model import fields
-from explorer.model.scenario import Scenario
+from explorer.model.scenario import Scenario, caseload_after_for
 
 from . import charts, kpis, page, widgets
 
@@ -36,7 +36,7 @@ class Explorer(page.Page):
     def build(self) -> None:
         s, lang = self.base, self.lang
         self.picker = self.case_choice()
-        self.lever("caseload_after", s.caseload_after, hi=s.caseload_before)
+        self.lever("caseload_after", s.caseload_after)
         self.extra = self.lever("extra_workers", s.extra_workers, group="page", slider=False)
         self.levers.pop("extra_workers")
         self.extra.unobserve(self.on_change, "value")
@@ -132,12 +132,12 @@ class Explorer(page.Page):
         )
 
     def on_extra(self, change) -> None:
-        """Typing extra caseworkers moves the caseload after."""
+        """Typing extra caseworkers moves the field they pair with (fields.yaml): caseload after."""
         if self._quiet:
             return
         s = self.current
-        after = s.cases / (s.cases / s.caseload_before + change["new"])
-        self.levers["caseload_after"].set(max(1.0, after))
+        after = caseload_after_for(s.cases, s.caseload_before, change["new"])
+        self.levers[self.extra.field.pair].set(after)
         self.refresh()
 
     def case_changed(self) -> None:
@@ -145,7 +145,6 @@ class Explorer(page.Page):
         self._quiet = True
         try:
             self.levers["cases"].max = max(self.levers["cases"].max, s.cases * 2)
-            self.levers["caseload_after"].max = s.caseload_before
             for name, lever in self.levers.items():
                 if "." not in name:
                     lever.set(getattr(s, name))
@@ -161,7 +160,6 @@ class Explorer(page.Page):
         self.result = r = model.evaluate(s)
         self._quiet = True
         try:
-            self.levers["caseload_after"].max = s.caseload_before
             self.extra.set(r.extra_workers)
         finally:
             self._quiet = False
@@ -171,8 +169,8 @@ class Explorer(page.Page):
         self.summary.value = (
             f"<p><b>{html.escape(case.title[lang])}.</b> {html.escape(case.summary[lang])}</p>"
         )
-        lo = max(1.0, s.caseload_before / 4)
-        table = model.sweep(s, "caseload_after", np.linspace(lo, s.caseload_before, SWEEP_POINTS))
+        lo, hi = fields.bounds(fields.field("scenario", "caseload_after"), fields.values(s))
+        table = model.sweep(s, "caseload_after", np.linspace(max(lo, hi / 4), hi, SWEEP_POINTS))
         self.chart_box.children = [
             self.chart("cumulative", charts.cumulative_net(r, lang), s),
             self.chart("flows", charts.yearly_flows(r, lang), s),

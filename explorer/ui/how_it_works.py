@@ -22,7 +22,7 @@ class HowItWorks(page.Page):
     def build(self) -> None:
         s = self.base
         self.picker = self.case_choice()
-        self.lever("caseload_after", s.caseload_after, hi=s.caseload_before)
+        self.lever("caseload_after", s.caseload_after)
         self.lever("effect_scale", s.effect_scale)
         self.chain = widgets.html_box("chain")
         self.chart_box = w.VBox()
@@ -48,7 +48,6 @@ class HowItWorks(page.Page):
 
     def show(self, s: Scenario) -> None:
         lang = self.lang
-        self.levers["caseload_after"].max = s.caseload_before
         r = model.evaluate(s)
         self.chain.value = "".join(
             f"<div class='step'>{html.escape(i18n.tidy(p))}</div>" for p in steps(r, lang)
@@ -74,7 +73,9 @@ def steps(r: model.Result, lang: str) -> list[str]:
             before=i18n.short(s.caseload_before, lang),
             after=i18n.short(s.caseload_after, lang),
             extra=n(r.extra_workers),
-            cost=i18n.millions(r.extra_workers * s.cost_per_worker, lang),
+            cost=i18n.millions(
+                engine.staff_cost(r.extra_workers, s.worker_cost, s.overhead, 1), lang
+            ),
         ),
         t(
             "dose",

@@ -10,7 +10,7 @@ import ipywidgets as w
 from explorer import model
 from explorer.analysis import claims, uncertainty
 from explorer.analysis.uncertainty import Spreads
-from explorer.data import i18n
+from explorer.data import figures, i18n
 from explorer.model import fields
 from explorer.model.scenario import Scenario
 
@@ -37,11 +37,7 @@ class HowSure(page.Page):
         s, lang = self.base, self.lang
         self.picker = self.case_choice()
         for name in SCENARIO:
-            self.lever(
-                name,
-                getattr(s, name),
-                hi=s.caseload_before if name == "caseload_after" else None,
-            )
+            self.lever(name, getattr(s, name))
         spreads = Spreads(**self.extras.get("spreads", {}))
         for name in fields.of(Spreads):
             self.lever(name, getattr(spreads, name), group="spreads")
@@ -88,13 +84,14 @@ class HowSure(page.Page):
             + [w.HTML(f"<p class='grades'>{html.escape(t('seed'))}</p>")]
         )
         controls.add_class("levers")
+        casa_note = i18n.t("how_sure.casa_note", lang, year=figures.price_year())
         casa = w.VBox(
             [
                 w.HTML(f"<h2>{html.escape(t('casa_title'))}</h2>"),
                 self.cost,
                 self.gain,
                 self.casa,
-                w.HTML(f"<p class='grades'>{html.escape(t('casa_note'))}</p>"),
+                w.HTML(f"<p class='grades'>{html.escape(casa_note)}</p>"),
             ]
         )
         casa.add_class("casa-box")
@@ -126,7 +123,6 @@ class HowSure(page.Page):
         dragged slider updates the KPIs at every step."""
         lang = self.lang
         t = lambda key, **kw: i18n.t(f"how_sure.{key}", lang, **kw)
-        self.levers["caseload_after"].max = s.caseload_before
         spreads = Spreads(**self.lever_values("spreads"))
         self.sim = sim = uncertainty.simulate(s, int(self.draws.value), seed=0, spreads=spreads)
         self.result = r = model.evaluate(s)

@@ -9,7 +9,7 @@ import ipywidgets as w
 from explorer.data import i18n
 from explorer.model.scenario import Scenario
 
-from . import page
+from . import page, registry
 
 
 class Index(page.Page):
@@ -27,11 +27,11 @@ class Index(page.Page):
         lang = self.lang
         query = html.escape(self.query(s))
         items = "".join(
-            f"<li><a class='page-link' href='{p}.ipynb?{query}'>"
-            f"{html.escape(i18n.t(f'page.{p}', lang))}</a>: "
-            f"{html.escape(i18n.t(f'index.{p}', lang))}</li>"
-            for p in page.PAGES
-            if p != "index"
+            f"<li><a class='page-link' href='{p.notebook}?{query}'>"
+            f"{html.escape(i18n.t(f'page.{p.name}', lang))}</a>: "
+            f"{html.escape(i18n.t(f'index.{p.name}', lang))}</li>"
+            for p in registry.PAGES
+            if p.name != self.name
         )
         self.body.value = (
             f"<h1>{html.escape(i18n.t('index.title', lang))}</h1>"

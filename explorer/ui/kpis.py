@@ -134,7 +134,7 @@ def _break_even_card(r: Result, be: float | None, lang: str) -> tuple[str, str, 
             t("break_even.no_effect", lang),
             t("break_even.no_effect_sub", lang),
         )
-    shown = i18n.percent(be, lang) if be is not None else t("break_even.above", lang)
+    shown = i18n.percent(be, lang) if be is not None else t("break_even.above_card", lang)
     return ("break_even_effect", shown, t("kpi_sub.break_even", lang))
 
 
@@ -262,7 +262,8 @@ def card(key: str, value: str, sub: str, lang: str, title: str | None = None) ->
 def _documented(key: str, lang: str) -> str:
     f = catalogue.figure(key)
     if f.is_money:
-        return f"{i18n.millions(f.in_prices, lang)} ({f.year})"
+        year = i18n.t("calibration.in_prices", lang, year=catalogue.price_year())
+        return f"{i18n.millions(f.in_prices, lang)} ({f.year}; {year})"
     return f"{i18n.number(f.value, lang)} {f.unit_in(lang)} ({f.year})"
 
 
@@ -283,11 +284,12 @@ def fitted_note(s: Scenario, lang: str) -> str:
         "calibration.fitted_kpi",
         lang,
         inputs=", ".join(inputs),
-        year=catalogue.price_year(),
         targets=" og ".join(_documented(k, lang) for k in targets)
         if lang == "da"
         else " and ".join(_documented(k, lang) for k in targets),
     )
+    if s != case.scenario:
+        text += " " + i18n.t("calibration.your_settings", lang)
     return (
         f"<p class='fitted'><span class='grade-badge grade-F'>F</span> {html.escape(text)}</p>"
         + held_out_note(case, s, lang)
@@ -347,11 +349,16 @@ def calibration_table(table: pd.DataFrame, lang: str) -> str:
             f"<tr class='{row.role}'>"
             f"<th scope='row' title='{html.escape(f.note_in(lang))}'>"
             f"{html.escape(getattr(row, 'label_' + lang))}</th>"
-            f"<td class='num'>{_value(row.documented, money, lang)}</td>"
-            f"<td class='num'>{_value(row.without, money, lang)}</td>"
-            f"<td class='num'>{_value(row.model, money, lang)}</td>"
-            f"<td class='num'>{difference}</td>"
-            f"<td>{html.escape(tag)}</td></tr>"
+            + "".join(
+                f"<td class='num' data-label='{html.escape(t(f'calibration.{c}', lang))}'>{v}</td>"
+                for c, v in (
+                    ("documented", _value(row.documented, money, lang)),
+                    ("without", _value(row.without, money, lang)),
+                    ("model", _value(row.model, money, lang)),
+                    ("difference", difference),
+                )
+            )
+            + f"<td class='role'>{html.escape(tag)}</td></tr>"
         )
     title = html.escape(t("calibration.title", lang))
     note = html.escape(

@@ -41,17 +41,23 @@ class Notice:
     used: str = ""
     lo: str = ""
     hi: str = ""
+    other: str = ""  # the scenario field that bounds field ``name`` (both named by their labels)
 
     def text(self, lang: str) -> str:
         shown = self.raw[:MAX_SHOWN] + ("…" if len(self.raw) > MAX_SHOWN else "")
+        name, other = self.name[:MAX_SHOWN], ""
+        if self.other:
+            name = fields.field("scenario", self.name).label[lang]
+            other = fields.lower(fields.field("scenario", self.other).label[lang])
         return i18n.t(
             f"notice.{self.kind}",
             lang,
-            name=self.name[:MAX_SHOWN],
+            name=name,
             raw=shown,
             used=self.used,
             lo=self.lo,
             hi=self.hi,
+            other=other,
         )
 
 
@@ -152,29 +158,24 @@ def _apply(
     lang: str,
     notices: list[Notice],
 ) -> Scenario:
-    """The base scenario with the link's changes; a pair that does not fit is explained."""
-    before = changes.get("caseload_before", base.caseload_before)
-    after = changes.get("caseload_after", base.caseload_after)
-    if after > before:
-        f = fields.field("scenario", "caseload_after")
-        notices.append(
-            Notice("caseload_pair", "caseload_after", f.show(after, lang), f.show(before, lang))
-        )
-        changes["caseload_after"] = before
-    ref_before = changes.get("reference_caseload_before", base.reference_caseload_before)
-    ref_after = changes.get("reference_caseload_after", base.reference_caseload_after)
-    if ref_after >= ref_before:
-        f = fields.field("scenario", "reference_caseload_after")
-        notices.append(
-            Notice(
-                "reference_pair",
-                "reference_caseload_after",
-                f.show(ref_after, lang),
-                f.show(ref_before, lang),
-            )
-        )
-        changes.pop("reference_caseload_before", None)
-        changes.pop("reference_caseload_after", None)
+    """The base scenario with the link's changes. A value above the field that bounds it
+    (fields.yaml's ``max:``) is set to that field's value; a pair that breaks a strict relation
+    (``below:``) is dropped for the case's own. Either is explained in a notice."""
+    spec = fields.of(Scenario)
+    values = {name: changes.get(name, getattr(base, name)) for name in spec}
+    for f in spec.values():
+        bound = f.max_field
+        if bound is None or not fields.breaks(f, values):
+            continue
+        shown = (f.show(values[f.name], lang), f.show(values[bound.name], lang))
+        if bound.strict:
+            notices.append(Notice("bound_dropped", f.name, *shown, other=bound.name))
+            for name in (f.name, bound.name):
+                changes.pop(name, None)
+                values[name] = getattr(base, name)
+        else:
+            notices.append(Notice("bound_clamped", f.name, *shown, other=bound.name))
+            changes[f.name] = values[f.name] = fields.bounds(f, values)[1]
     scenario = base.replace(**changes)
     for key, attrs in outcome_changes.items():
         try:

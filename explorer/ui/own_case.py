@@ -646,10 +646,7 @@ class OwnCasePage(page.Page):
         s = built.scenario
         self._quiet = True
         try:
-            limits = self.form_levers
-            limits["caseload_after"].max = s.caseload_before
-            limits["caseload_before"].min = s.caseload_after
-            limits["reference_caseload_after"].max = s.reference_caseload_before
+            page.bound(self.form_levers, s)
             for name, lever in self.form_levers.items():
                 lever.hold(self.own.lever(name))
                 self.provenance(lever)

@@ -26,8 +26,7 @@ from explorer.model.scenario import Scenario
 from explorer.outputs import export
 
 from . import charts, links, request, widgets
-
-PAGES = ("index", "explorer", "who_pays", "how_sure", "claims", "own_case", "how_it_works")
+from .registry import NAMES as PAGES
 
 
 @cache
@@ -161,10 +160,9 @@ class Page:
         """Move the scenario's levers to a scenario's values without recomputing for each."""
         self._quiet = True
         try:
+            bound(self.levers, scenario)
             for name, lever in self.levers.items():
                 if lever.field.group == "scenario" and "." not in name:
-                    if name == "caseload_after":
-                        lever.max = scenario.caseload_before
                     lever.set(getattr(scenario, name))
         finally:
             self._quiet = False
@@ -190,6 +188,7 @@ class Page:
             return
         self.errors = []
         self.current = scenario
+        bound(self.levers, scenario)
         self.show(scenario)
         query = self.query(scenario)
         self.chrome.other_query = links.with_lang(query, i18n.other(self.lang))
@@ -315,6 +314,16 @@ class Page:
 
     def case_changed(self) -> None:
         """Rebuild what depends on the case's outcomes (outcome levers, texts)."""
+
+
+def bound(levers: dict[str, Any], scenario: Scenario) -> None:
+    """Narrow every scenario lever whose field another field bounds (fields.yaml's ``max:`` and
+    ``below:``) to the range the scenario's other values leave: caseload after up to before."""
+    values = fields.values(scenario)
+    for name, lever in levers.items():
+        f = lever.field
+        if f.group == "scenario" and "." not in name and (f.max_field or f.min_field):
+            lever.min, lever.max = fields.bounds(f, values)
 
 
 def source_html(f: catalogue.Figure, lang: str) -> str:

@@ -28,11 +28,7 @@ class WhoPays(page.Page):
         s = self.base
         self.picker = self.case_choice()
         for name in SCENARIO:
-            self.lever(
-                name,
-                getattr(s, name),
-                hi=s.caseload_before if name == "caseload_after" else None,
-            )
+            self.lever(name, getattr(s, name))
         terms = Terms(**self.extras.get("terms", {}))
         for name in financing.fields.of(Terms):
             self.lever(name, getattr(terms, name), group="terms")
@@ -78,7 +74,6 @@ class WhoPays(page.Page):
 
     def show(self, s: Scenario) -> None:
         lang = self.lang
-        self.levers["caseload_after"].max = s.caseload_before
         self.result = r = model.evaluate(s)
         terms = self.terms()
         self.summary = financing.summary(r, terms)

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from conftest import PHONE, charts_drawn, rendered
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 from servers import PAGES, Voila
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
@@ -28,7 +28,9 @@ def fetch(url: str, method: str = "GET", headers: dict | None = None) -> tuple[i
 
 
 def kernel_id(html: str) -> str:
-    return re.search(r'"kernelId":\s*"([0-9a-f-]+)"', html).group(1)
+    found = re.search(r'"kernelId":\s*"([0-9a-f-]+)"', html)
+    assert found is not None, "no kernel id in the page"
+    return found.group(1)
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +135,7 @@ def test_a_kernel_whose_page_never_connects_is_shut_down(strict):
 
 
 def test_over_the_kernel_ceiling_a_reader_gets_a_busy_page_that_retries(strict, context):
-    readers = []
+    readers: list[Page] = []
     while len(strict.kernels()) < 3 and len(readers) < 5:  # connected readers hold kernels
         reader = context.new_page()
         reader.goto(strict.page("index"), timeout=90_000)
@@ -205,8 +207,8 @@ def channel(kind: str, content: dict) -> str:
 
 async def talk(url: str, messages: list[str], seconds: float = 6) -> list[str]:
     ws = await websocket_connect(HTTPRequest(url))
-    for m in messages:
-        await ws.write_message(m)
+    for message in messages:
+        await ws.write_message(message)
     got, end = [], time.monotonic() + seconds
     while time.monotonic() < end:
         try:

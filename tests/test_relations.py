@@ -1,0 +1,209 @@
+"""Relations between fields, declared once in fields.yaml (``max:``, ``below:``, ``pair:``): the
+scenario, the links, the levers and ``fields.bounds`` agree on what each allows."""
+
+import dataclasses
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import explorer
+from explorer.catalogue import owncase
+from explorer.data import yamlfile
+from explorer.model import fields
+from explorer.model.fields import FieldError
+from explorer.model.scenario import Outcome, Price, Scenario, caseload_after_for, extra_workers_for
+from explorer.ui import explorer as explorer_page
+from explorer.ui import how_it_works, how_sure, links, own_case, who_pays
+
+SCENARIO = fields.of(Scenario)
+RELATIONS = [f for f in SCENARIO.values() if f.max_field is not None]
+HERNING = explorer.load_case("herning")
+
+
+def test_the_spec_declares_the_caseload_relations():
+    declared = {(f.name, f.max_field.name, f.max_field.strict) for f in RELATIONS if f.max_field}
+    assert declared == {
+        ("caseload_after", "caseload_before", False),
+        ("reference_caseload_after", "reference_caseload_before", True),
+    }
+    before = SCENARIO["caseload_before"]
+    assert before.min_field == fields.Bound("caseload_after", False)
+    assert fields.field("page", "extra_workers").pair == "caseload_after"
+
+
+def on_grid(f):
+    """A value of field ``f`` on its step grid (so it travels in a link unchanged)."""
+    return st.integers(0, int((f.hi - f.lo) / f.step)).map(lambda k: f.lo + k * f.step)
+
+
+@st.composite
+def pairs(draw):
+    """A relation and values for its two fields, each inside its own range."""
+    f = draw(st.sampled_from(RELATIONS))
+    other = SCENARIO[f.max_field.name]
+    return f, other, draw(on_grid(f)), draw(on_grid(other))
+
+
+def allowed(f, value, values) -> bool:
+    """What fields.bounds says: inside the narrowed range, and off an end a strict relation sets."""
+    lo, hi = fields.bounds(f, values)
+    return lo <= value <= hi and not (f.max_field.strict and value == values[f.max_field.name])
+
+
+@settings(max_examples=300, deadline=None)
+@given(pairs())
+def test_scenario_links_and_bounds_agree_on_every_relation(pair):
+    f, other, value, bound = pair
+    values = {**fields.values(HERNING), f.name: value, other.name: bound}
+    ok = allowed(f, value, values)
+    assert fields.breaks(f, values) is not ok
+    try:
+        HERNING.replace(**{f.name: value, other.name: bound})
+        accepted = True
+    except FieldError as error:
+        accepted = False
+        assert error.field is f and error.bounds == fields.bounds(f, values)
+    assert accepted is ok
+    link = links.parse(f"case=herning&{f.url}={value:g}&{other.url}={bound:g}&lang=en")
+    notices = [n for n in link.notices if n.kind.startswith("bound_")]
+    assert bool(notices) is not ok
+    s = link.scenario
+    if ok:
+        assert (getattr(s, f.name), getattr(s, other.name)) == (value, bound)
+    elif f.max_field.strict:  # the pair is dropped for the case's own
+        assert getattr(s, f.name) == getattr(HERNING, f.name)
+        assert getattr(s, other.name) == getattr(HERNING, other.name)
+    else:  # clamped to the bound, as fields.bounds says
+        assert getattr(s, f.name) == fields.bounds(f, values)[1] == bound
+    for n in notices:
+        assert "{" not in n.text("da") and "{" not in n.text("en")
+
+
+def test_a_broken_strict_relation_names_both_fields_in_both_languages():
+    with pytest.raises(FieldError) as caught:
+        HERNING.replace(reference_caseload_after=50)
+    assert str(caught.value) == (
+        "reference_caseload_after must be below reference_caseload_before (48); got 50"
+    )
+    assert caught.value.text("da") == (
+        "Referencesagstal efter skal være under referencesagstal før (48); fik 50"
+    )
+
+
+def bounded(levers):
+    return {n: lv for n, lv in levers.items() if "." not in n and lv.field.group == "scenario"}
+
+
+def assert_levers_follow_the_bounds(levers, scenario):
+    values = fields.values(scenario)
+    checked = 0
+    for lever in bounded(levers).values():
+        f = lever.field
+        if f.max_field or f.min_field:
+            assert (lever.min, lever.max) == fields.bounds(f, values), f.name
+            checked += 1
+    assert checked
+
+
+@pytest.mark.parametrize(
+    "page_class",
+    [explorer_page.Explorer, who_pays.WhoPays, how_sure.HowSure, how_it_works.HowItWorks],
+)
+def test_every_page_takes_its_lever_bounds_from_the_relation(page_class):
+    p = page_class("case=hjoerring&caseload_before=25")  # the caseload after (35) is set to 25
+    assert p.levers["caseload_after"].max == 25 == p.current.caseload_after
+    assert_levers_follow_the_bounds(p.levers, p.current)
+    p.on_case({"new": "aabenraa"})  # a new case moves the bounds before its values (30 > 25)
+    assert p.current.caseload_after == explorer.load_case("aabenraa").caseload_after == 30
+    assert_levers_follow_the_bounds(p.levers, p.current)
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.integers(2, 100).map(lambda k: k * 1.0))
+def test_a_moved_caseload_before_moves_the_caseload_after_s_maximum(before):
+    p = explorer_page.Explorer("case=herning&caseload_after=1")
+    p.levers["caseload_before"].value = before
+    assert p.current.caseload_before == before
+    assert p.levers["caseload_after"].max == before
+    assert p.levers["caseload_before"].min == p.current.caseload_after
+    assert_levers_follow_the_bounds(p.levers, p.current)
+
+
+def test_the_own_case_form_takes_its_bounds_from_the_relations():
+    p = own_case.OwnCasePage("case=herning&lang=en")
+    assert_levers_follow_the_bounds(p.form_levers, p.current)
+    assert p.form_levers["reference_caseload_after"].max == p.current.reference_caseload_before
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 100_000),
+    st.floats(1, 200, allow_nan=False),
+    st.floats(0, 1, allow_nan=False),
+)
+def test_the_staffing_pair_functions_are_inverse_over_the_range(cases, before, share):
+    after = max(1.0, before * share)  # any caseload after from 1 to before
+    extra = extra_workers_for(cases, before, after)
+    assert extra >= 0
+    assert caseload_after_for(cases, before, extra) == pytest.approx(after, rel=1e-9)
+    assert extra_workers_for(cases, before, caseload_after_for(cases, before, extra)) == (
+        pytest.approx(extra, rel=1e-9, abs=1e-9)
+    )
+    s = Scenario(cases=cases, caseload_before=before, caseload_after=after)
+    assert s.extra_workers == extra
+    assert explorer.evaluate(s).extra_workers == pytest.approx(extra, rel=1e-12)
+    if after > 1 + 1e-9:  # at the field's lower end the round trip can land a hair below 1
+        assert s.with_extra_workers(extra).caseload_after == pytest.approx(after, rel=1e-9)
+
+
+@pytest.mark.parametrize("cls", [Scenario, Outcome, Price])
+def test_every_default_comes_from_the_spec(cls):
+    spec = fields.of(cls)
+    for f in dataclasses.fields(cls):
+        if f.name in spec:
+            assert f.default is dataclasses.MISSING, f"{cls.__name__}.{f.name} has its own default"
+            if spec[f.name].default is not None:
+                made = f.default_factory()  # type: ignore[operator]
+                assert made == fields.default_value(spec[f.name]), f.name
+        else:  # no number outside the spec: names, kinds and containers only
+            assert not isinstance(f.default, (int, float)), f"{cls.__name__}.{f.name}"
+
+
+def test_case_files_and_the_own_case_take_the_spec_s_defaults():
+    from explorer.catalogue import reader
+
+    outcome = fields.group("outcome")
+    assert {
+        name: f.default for name, f in outcome.items() if isinstance(f.default, str)
+    } == reader.OUTCOME_DEFAULTS
+    assert set(reader.OUTCOME_DEFAULTS) == {"deadweight", "duration_years", "other_benefit_share"}
+    blank = owncase.blank()
+    for name in ("cases", "caseload_before", "caseload_after", "start_year"):
+        assert blank.levers[name] == owncase.default_lever(name)
+        assert blank.lever(name).resolve() == getattr(Scenario(), name)
+    for name in ("caseload_before", "caseload_after"):  # the references follow the own values
+        assert blank.levers[owncase.FOLLOWS[name]] == blank.levers[name]
+
+
+@pytest.mark.parametrize(
+    "body, problem",
+    [
+        ({"max": "nowhere"}, "is no other field"),
+        ({"max": "b", "below": "b"}, "max or below, not both"),
+        ({"max": 3}, "name another field"),
+        ({"pair": "b"}, "a page field names a scenario field"),
+    ],
+)
+def test_a_relation_the_spec_cannot_use_is_refused(body, problem):
+    units = {"u": fields.Unit("u", "u", "u", "number")}
+    text = {"da": "a", "en": "a"}
+    base = {"unit": "u", "lo": 0, "hi": 1, "step": 0.1, "label": text, "help": text}
+    with pytest.raises(yamlfile.DataError, match=problem):
+        members = {
+            name: fields._field(
+                "t", "scenario", name, {**base, **body} if name == "a" else base, units
+            )
+            for name in ("a", "b")
+        }
+        fields._relate("t", members)
