@@ -28,6 +28,7 @@ from explorer.analysis import financing, uncertainty
 from explorer.data import files, i18n, pages, yamlfile
 from explorer.data.figures import PRICE_YEAR_KEY, CatalogueError, convert, price_index
 from explorer.model import engine, fields
+from explorer.model.results import Run
 from explorer.model.scenario import Scenario
 
 VERDICTS = (
@@ -50,23 +51,14 @@ STRICT, MOST = 0.99, 0.5
 
 # -- evaluations: a scenario's results as arrays over one point or many draws ---------------------
 @dataclass(frozen=True)
-class Evaluation:
-    scenario: Scenario
-    batch: engine.Batch
-    paths: engine.Paths
-    kpis: dict[str, np.ndarray]
-    terms: dict[str, np.ndarray]  # financing terms per draw (for the bond checks)
+class Evaluation(Run):
+    """A run with financing terms per row (for the bond checks); ``of(scenario, batch, terms)``."""
+
+    terms: dict[str, np.ndarray]
 
     @classmethod
     def point(cls, scenario: Scenario) -> Evaluation:
         return cls.of(scenario, engine.Batch.of([scenario]), _default_terms(1))
-
-    @classmethod
-    def of(
-        cls, scenario: Scenario, batch: engine.Batch, terms: dict[str, np.ndarray]
-    ) -> Evaluation:
-        paths, kpis = model.run(batch)
-        return cls(scenario, batch, paths, kpis, terms)
 
     @classmethod
     def draws(cls, scenario: Scenario, n: int = DRAWS, seed: int = 0) -> Evaluation:

@@ -22,6 +22,7 @@ from explorer.analysis import financing
 from explorer.catalogue.reader import Case
 from explorer.model import engine, fields
 from explorer.model.fields import spec_field
+from explorer.model.results import Run
 from explorer.model.scenario import Scenario
 
 PERCENTILES = (5, 25, 50, 75, 95)
@@ -250,13 +251,8 @@ def _apply_draws(
 
 
 @dataclass(frozen=True)
-class Simulation:
+class Simulation(Run):
     """Monte Carlo draws of one scenario: NPV, payback years and cumulative net per draw."""
-
-    scenario: Scenario
-    batch: engine.Batch
-    paths: engine.Paths
-    kpis: dict[str, np.ndarray]
 
     @property
     def npv(self) -> np.ndarray:
@@ -336,8 +332,7 @@ def simulate(
     sources = sorted({i.source for i in uncertain_inputs(scenario, case)})
     z = {source: rng.standard_normal(draws) for source in sources}
     batch = _apply_draws(scenario, engine.Batch.of([scenario]).grow(draws), z, spreads, case)
-    paths, kpis = model.run(batch)
-    return Simulation(scenario, batch, paths, kpis)
+    return Simulation.of(scenario, batch)
 
 
 def _spreads(spreads: Spreads | dict[str, float] | None) -> dict[str, float]:

@@ -36,7 +36,7 @@ from explorer.data import files, i18n, yamlfile
 from explorer.data.figures import CatalogueError
 from explorer.model import fields
 from explorer.model.fields import FieldError
-from explorer.model.scenario import KINDS, Scenario, extra_workers_for
+from explorer.model.scenario import KINDS, Scenario, cost_per_worker, extra_workers_for
 
 #: The case name of an own case (``Scenario.case``) and the key of its case file.
 OWN = "own"
@@ -551,7 +551,7 @@ def services_rule(own: OwnCase) -> float:
     as a share of what the programme costs a year, other costs / (staff cost + other costs)."""
     n = {name: own.lever(name).resolve() for name in RULE_INPUTS}
     extra = extra_workers_for(n["cases"], n["caseload_before"], n["caseload_after"])
-    staff = max(extra, 0.0) * n["worker_cost"] * (1 + n["overhead"])
+    staff = max(extra, 0.0) * cost_per_worker(n["worker_cost"], n["overhead"])
     other = n["other_cost_per_year"]
     return other / (staff + other) if other > 0 else 0.0
 

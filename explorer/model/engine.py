@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from explorer.model import cashflow, fields
-from explorer.model.scenario import PAYERS, Scenario, extra_workers_for
+from explorer.model.scenario import PAYERS, Scenario, cost_per_worker, extra_workers_for
 
 #: Scenario fields held as one number per scenario (the horizon is shared by the batch).
 SCALARS = tuple(name for name in fields.of(Scenario) if name != "horizon_years")
@@ -349,11 +349,11 @@ def effect_steps(s: Scalars, dose: np.ndarray, services: np.ndarray) -> tuple[np
 
 
 def staff_cost(extra: Any, worker_cost: Any, overhead: Any, staffing: Any) -> Any:
-    """What the extra caseworkers cost: ``extra × worker_cost × (1 + overhead) × staffing``.
+    """What the extra caseworkers cost: ``extra × cost_per_worker × staffing``.
 
     The one staff-cost formula: the engine gives it arrays, the pages numbers, and the
     workbook formula terms (its cells' text)."""
-    return extra * worker_cost * (1 + overhead) * staffing
+    return extra * cost_per_worker(worker_cost, overhead) * staffing
 
 
 def costs(

@@ -1,11 +1,15 @@
-"""evaluate(scenario) -> Result; the break-even effect; sweeps over one lever."""
+"""evaluate(scenario) -> Result; the break-even effect; sweeps over one lever.
+
+``Run`` is the shape every model answer shares (one scenario's result here, Monte Carlo draws and
+claim checks in the analysis layer): the scenario, the batch it was run as, and the batch's paths
+and KPIs."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TypeVar
+from typing import Any, Self, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -53,17 +57,29 @@ def _optional(value: float, cast: Callable[[float], T]) -> T | None:
 
 
 @dataclass(frozen=True)
-class Result:
+class Run:
+    """A scenario run through the model as ``batch`` (one row or many draws): its yearly
+    ``paths`` and its ``kpis`` (``summarise``), one value per row of the batch."""
+
+    scenario: Scenario
+    batch: engine.Batch
+    paths: engine.Paths
+    kpis: dict[str, np.ndarray]
+
+    @classmethod
+    def of(cls, scenario: Scenario, batch: engine.Batch, *extra: Any) -> Self:
+        """Run ``batch`` through the model; ``extra`` are a subclass's further fields, in order."""
+        return cls(scenario, batch, *run(batch), *extra)
+
+
+@dataclass(frozen=True)
+class Result(Run):
     """The model's answer for one scenario: KPIs at once, the yearly table on first use.
 
     Money is in the price year's kroner (``catalogue.price_year()``); savings are after
     deadweight and optimism bias. Payback years are 0-based indexes (0 = the start year); the
     ``*_calendar`` helpers and the yearly table's ``calendar_year`` give calendar years.
     """
-
-    scenario: Scenario
-    paths: engine.Paths
-    kpis: dict
 
     def _kpi(self, name: str) -> float:
         return float(self.kpis[name][0])
@@ -171,6 +187,7 @@ class Result:
 
 
 def run(batch: engine.Batch) -> tuple[engine.Paths, dict[str, np.ndarray]]:
+    """The batch's paths and KPIs."""
     paths = engine.run(batch)
     return paths, summarise(paths)
 
@@ -179,8 +196,7 @@ def evaluate(scenario: Scenario) -> Result:
     """Run the model on one scenario."""
     if not isinstance(scenario, Scenario):
         raise TypeError(f"evaluate takes a Scenario; got {type(scenario).__name__}")
-    paths, kpis = run(engine.Batch.of([scenario]))
-    return Result(scenario, paths, kpis)
+    return Result.of(scenario, engine.Batch.of([scenario]))
 
 
 def break_even_effect(scenario: Scenario, tolerance: float = 1e-4) -> float | None:

@@ -27,6 +27,12 @@ def extra_workers_for(cases: Any, before: Any, after: Any) -> Any:
     return cases * (before - after) / (before * after)
 
 
+def cost_per_worker(worker_cost: Any, overhead: Any) -> Any:
+    """What one extra caseworker costs a year (numbers, arrays or formula terms): the salary
+    with its overhead, ``worker_cost × (1 + overhead)``."""
+    return worker_cost * (1 + overhead)
+
+
 def caseload_after_for(cases: Any, before: Any, extra: Any) -> Any:
     """The caseload after with ``extra`` caseworkers more: the inverse of ``extra_workers_for``."""
     return cases / (cases / before + extra)
@@ -232,7 +238,7 @@ class Scenario:
     @property
     def cost_per_worker(self) -> float:
         """Salary with overhead: what one extra caseworker costs a year."""
-        return self.worker_cost * (1 + self.overhead)
+        return cost_per_worker(self.worker_cost, self.overhead)
 
     def with_extra_workers(self, extra: float) -> Scenario:
         """The other side of the staffing lever: set extra caseworkers, caseload_after follows."""

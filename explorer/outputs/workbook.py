@@ -960,7 +960,7 @@ def _sum_kpis(r: Result, lang: str) -> list[_Kpi]:
         _Kpi(
             "extra_workers",
             i18n.t("kpi.extra_workers", lang),
-            "cases/caseload_after-cases/caseload_before",
+            "cases*(caseload_before-caseload_after)/(caseload_before*caseload_after)",
             r.extra_workers,
             "0.0",
             i18n.t("workbook.caseworkers", lang),

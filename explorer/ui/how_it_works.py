@@ -11,7 +11,7 @@ from explorer import catalogue, model
 from explorer.analysis import calibration
 from explorer.data import i18n
 from explorer.model import engine
-from explorer.model.scenario import PAYERS, Scenario
+from explorer.model.scenario import PAYERS, Outcome, Scenario
 
 from . import charts, glossary, kpis, page, widgets
 
@@ -62,98 +62,133 @@ class HowItWorks(page.Page):
 
 def steps(r: model.Result, lang: str) -> list[str]:
     """The model's chain for one result, in words with its numbers."""
-    s, y = r.scenario, r.yearly
-    t = lambda key, **kw: i18n.t(f"how.{key}", lang, **kw)
-    n = lambda v, d=1: i18n.number(v, lang, d)
-    pct = lambda v: i18n.percent(v, lang)
-    out = [
-        t(
-            "staff",
-            cases=n(s.cases, 0),
-            before=i18n.short(s.caseload_before, lang),
-            after=i18n.short(s.caseload_after, lang),
-            extra=n(r.extra_workers),
-            cost=i18n.millions(
-                engine.staff_cost(r.extra_workers, s.worker_cost, s.overhead, 1), lang
-            ),
-        ),
-        t(
-            "dose",
-            rb=i18n.short(s.reference_caseload_before, lang),
-            ra=i18n.short(s.reference_caseload_after, lang),
-            dose=n(engine.scenario_dose(s), 2),
-            scale=n(s.effect_scale, 2),
-        ),
-    ]
+    s = r.scenario
+    out = [_staff(r, lang), _dose(s, lang)]
     if s.services_share > 0:
-        out.append(
-            t(
-                "services",
-                share=pct(s.services_share),
-                other=i18n.millions(s.other_cost_per_year, lang),
-                ref=i18n.millions(s.reference_other_cost, lang),
-                services=pct(
-                    float(engine.services_dose(s.other_cost_per_year, s.reference_other_cost))
-                ),
-                total=n(engine.effect_share(s), 2),
-            )
-        )
-    last = min(s.horizon_years, s.programme_years) - 1
+        out.append(_services(s, lang))
     for o in s.outcomes:
-        common = dict(
-            label=o.label(lang),
-            rate=pct(o.base_rate),
-            effect=pct(o.effect),
-            deadweight=pct(o.deadweight),
-        )
-        if o.kind == "entry":
-            out.append(
-                t(
-                    "entry",
-                    at_risk=n(s.cases * o.base_rate),
-                    moved=n(y[f"new_{o.key}"].iloc[min(1, last)]),
-                    **common,
-                )
-            )
-        else:
-            out.append(t("exit", moved=n(y[f"new_{o.key}"].iloc[0], 0), **common))
-        other = t("other", share=pct(o.other_benefit_share)) if o.other_benefit_share else ""
-        out.append(
-            t(
-                "stock",
-                duration=i18n.short(o.duration_years, lang),
-                years=last + 1,
-                stock=n(r.paths.stock[0, s.outcomes.index(o), last], 0),
-                other=other,
-            )
-        )
-        per_payer = o.price_by_payer()
-        split = ", ".join(
-            f"{i18n.t(f'payer.{p}', lang)} {i18n.dkk(v, lang)}"
-            for p, v in zip(PAYERS, per_payer)
-            if not math.isclose(v, 0)
-        )
-        out.append(
-            t(
-                "price",
-                price=i18n.dkk(sum(per_payer), lang),
-                split=split,
-                year=s.start_year + last,
-                saving=i18n.millions(y[f"savings_{o.key}"].iloc[last], lang),
-            )
-        )
-    out.append(
-        t(
-            "result",
-            horizon=s.horizon_years,
-            cost=i18n.millions(r.total_cost, lang),
-            savings=i18n.millions(r.total_savings, lang),
-            npv=i18n.millions(r.npv, lang),
-            pb=i18n.year_or_never(r.calendar(r.payback_year_discounted), lang),
-            pbk=i18n.year_or_never(r.calendar(r.payback_year_kommune_discounted), lang),
-        )
-    )
+        out += _outcome(r, o, lang)
+    out.append(_result(r, lang))
     return out
+
+
+def _t(key: str, lang: str, **kw: object) -> str:
+    return i18n.t(f"how.{key}", lang, **kw)
+
+
+def _staff(r: model.Result, lang: str) -> str:
+    """Caseload to extra caseworkers to their cost a year."""
+    s = r.scenario
+    cost = engine.staff_cost(r.extra_workers, s.worker_cost, s.overhead, 1)
+    return _t(
+        "staff",
+        lang,
+        cases=i18n.number(s.cases, lang, 0),
+        before=i18n.short(s.caseload_before, lang),
+        after=i18n.short(s.caseload_after, lang),
+        extra=i18n.number(r.extra_workers, lang, 1),
+        cost=i18n.millions(cost, lang),
+    )
+
+
+def _dose(s: Scenario, lang: str) -> str:
+    """The lower caseload as a dose of the reference study's, and the effect's scale."""
+    return _t(
+        "dose",
+        lang,
+        rb=i18n.short(s.reference_caseload_before, lang),
+        ra=i18n.short(s.reference_caseload_after, lang),
+        dose=i18n.number(engine.scenario_dose(s), lang, 2),
+        scale=i18n.number(s.effect_scale, lang, 2),
+    )
+
+
+def _services(s: Scenario, lang: str) -> str:
+    """The services' share of the effect and their dose."""
+    services = float(engine.services_dose(s.other_cost_per_year, s.reference_other_cost))
+    return _t(
+        "services",
+        lang,
+        share=i18n.percent(s.services_share, lang),
+        other=i18n.millions(s.other_cost_per_year, lang),
+        ref=i18n.millions(s.reference_other_cost, lang),
+        services=i18n.percent(services, lang),
+        total=i18n.number(engine.effect_share(s), lang, 2),
+    )
+
+
+def _last_year(s: Scenario) -> int:
+    """Index of the last year the programme runs within the horizon."""
+    return min(s.horizon_years, s.programme_years) - 1
+
+
+def _outcome(r: model.Result, o: Outcome, lang: str) -> list[str]:
+    """One outcome's steps: people moved, the stock they build up, what that saves."""
+    return [_moved(r, o, lang), _stock(r, o, lang), _price(r, o, lang)]
+
+
+def _moved(r: model.Result, o: Outcome, lang: str) -> str:
+    """People the programme moves into (entry) or out of (exit) the outcome."""
+    s, y = r.scenario, r.yearly
+    common = dict(
+        label=o.label(lang),
+        rate=i18n.percent(o.base_rate, lang),
+        effect=i18n.percent(o.effect, lang),
+        deadweight=i18n.percent(o.deadweight, lang),
+    )
+    new = y[f"new_{o.key}"]
+    if o.kind == "entry":
+        at_risk = i18n.number(s.cases * o.base_rate, lang, 1)
+        moved = i18n.number(new.iloc[min(1, _last_year(s))], lang, 1)
+        return _t("entry", lang, at_risk=at_risk, moved=moved, **common)
+    return _t("exit", lang, moved=i18n.number(new.iloc[0], lang, 0), **common)
+
+
+def _stock(r: model.Result, o: Outcome, lang: str) -> str:
+    """How many are in the outcome by the last programme year."""
+    s, last = r.scenario, _last_year(r.scenario)
+    share = o.other_benefit_share
+    return _t(
+        "stock",
+        lang,
+        duration=i18n.short(o.duration_years, lang),
+        years=last + 1,
+        stock=i18n.number(r.paths.stock[0, s.outcomes.index(o), last], lang, 0),
+        other=_t("other", lang, share=i18n.percent(share, lang)) if share else "",
+    )
+
+
+def _price(r: model.Result, o: Outcome, lang: str) -> str:
+    """The outcome's price a person by payer, and what it saves in the last programme year."""
+    s, last = r.scenario, _last_year(r.scenario)
+    per_payer = o.price_by_payer()
+    split = ", ".join(
+        f"{i18n.t(f'payer.{p}', lang)} {i18n.dkk(v, lang)}"
+        for p, v in zip(PAYERS, per_payer)
+        if not math.isclose(v, 0)
+    )
+    return _t(
+        "price",
+        lang,
+        price=i18n.dkk(sum(per_payer), lang),
+        split=split,
+        year=s.start_year + last,
+        saving=i18n.millions(r.yearly[f"savings_{o.key}"].iloc[last], lang),
+    )
+
+
+def _result(r: model.Result, lang: str) -> str:
+    """The totals over the horizon and the payback years."""
+    return _t(
+        "result",
+        lang,
+        horizon=r.scenario.horizon_years,
+        cost=i18n.millions(r.total_cost, lang),
+        savings=i18n.millions(r.total_savings, lang),
+        npv=i18n.millions(r.npv, lang),
+        pb=i18n.year_or_never(r.calendar(r.payback_year_discounted), lang),
+        pbk=i18n.year_or_never(r.calendar(r.payback_year_kommune_discounted), lang),
+    )
 
 
 def app(query: str | None = None) -> w.Widget:

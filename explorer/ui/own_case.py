@@ -499,9 +499,24 @@ class OwnCasePage(page.Page):
         return owncase.blank(), None
 
     def fill(self, own: OwnCase) -> None:
-        """Build the form's fields for a case."""
-        lang = self.lang
+        """Build the form's fields for a case: about it, its staffing, its outcomes."""
         self.own = own
+        self.about_fields(own)
+        self.lever_fields(own)
+        outcomes = self.outcome_fields(own)
+        old = self.form_box.children
+        self.form_box.children = [
+            *self.about_part(),
+            *self.staffing_part(),
+            self.heading("form.outcomes"),
+            *outcomes,
+        ]
+        for widget in old:
+            close_tree(widget)
+
+    def about_fields(self, own: OwnCase) -> None:
+        """The case's name, summary and area."""
+        lang = self.lang
         self.name_box = self.text_field(
             t("form.name", lang), own.title[lang], owncase.TEXT_LIMITS["title"]
         )
@@ -515,6 +530,9 @@ class OwnCasePage(page.Page):
             css="own-area",
         )
         self.area.observe(self.on_change, "value")
+
+    def lever_fields(self, own: OwnCase) -> None:
+        """The start year, the staffing and reference levers, and the wider-gains toggle."""
         self.form_levers: dict[str, FormLever] = {}
         for name in ("start_year", *STAFFING, *REFERENCE):
             f = fields.field("scenario", name)
@@ -523,18 +541,21 @@ class OwnCasePage(page.Page):
                 default = self.own_value(OWN_OF[name])
             self.form_levers[name] = self.form_lever(name, f, own.lever(name), default=default)
         self.wider = widgets.Choice(
-            fields.field("scenario", "wider_gains").label[lang],
+            fields.field("scenario", "wider_gains").label[self.lang],
             kind="toggle",
             css="lever-wider-gains",
             value=str(int(own.lever("wider_gains").resolve())),
         )
         self.wider.observe(self.on_change, "value")
+
+    def outcome_fields(self, own: OwnCase) -> list[w.Widget]:
+        """A form for each outcome and the button that adds one."""
         cases = own.lever("cases").resolve()
         self.outcome_forms = [
             OutcomeForm(self, i, spec, cases) for i, spec in enumerate(own.outcomes)
         ]
         add = widgets.button(
-            t("form.add", lang),
+            t("form.add", self.lang),
             "own-add",
             lambda: self.restructure(
                 lambda own: replace(
@@ -543,6 +564,22 @@ class OwnCasePage(page.Page):
             ),
         )
         add.disabled = len(own.outcomes) >= MAX_OUTCOMES
+        return [*(f.widget for f in self.outcome_forms), add]
+
+    def about_part(self) -> list[w.Widget]:
+        """The form's first part: about the case."""
+        return [
+            self.heading("form.about"),
+            self.name_box,
+            self.summary_box,
+            self.area,
+            self.form_levers["start_year"],
+        ]
+
+    def staffing_part(self) -> list[w.Widget]:
+        """The form's staffing part: its levers, the reference behind a disclosure, the
+        reference's grades applied, and the wider gains."""
+        lang = self.lang
         reference = widgets.Disclosure(
             t("form.reference", lang),
             [
@@ -553,28 +590,17 @@ class OwnCasePage(page.Page):
         )
         self.applied = widgets.html_box("grades")
         self.applied.add_class("own-applied")
-
-        def heading(key: str) -> w.HTML:
-            return w.HTML(f"<h3>{html.escape(t(key, lang))}</h3>")
-
-        old = self.form_box.children
-        self.form_box.children = [
-            heading("form.about"),
-            self.name_box,
-            self.summary_box,
-            self.area,
-            self.form_levers["start_year"],
-            heading("form.staffing"),
+        return [
+            self.heading("form.staffing"),
             *(self.form_levers[n] for n in STAFFING),
             reference,
             self.applied,
             self.wider,
-            heading("form.outcomes"),
-            *(f.widget for f in self.outcome_forms),
-            add,
         ]
-        for widget in old:
-            close_tree(widget)
+
+    def heading(self, key: str) -> w.HTML:
+        """A part's heading."""
+        return w.HTML(f"<h3>{html.escape(t(key, self.lang))}</h3>")
 
     def own_value(self, name: str) -> Callable[[], Value]:
         """The reader's own value of a field as the form shows it now (an emptied reference)."""
