@@ -139,11 +139,14 @@ def role(case: Case, row: Documented) -> str:
     return "held_out"
 
 
-def table(case: Case | str, scenario: Scenario | None = None) -> pd.DataFrame:
-    """Documented versus model for a case (or for ``scenario``, a reader's change of it)."""
+def table(
+    case: Case | str, scenario: Scenario | None = None, result: model.Result | None = None
+) -> pd.DataFrame:
+    """Documented versus model for a case (or for ``scenario``, a reader's change of it; or for
+    the ``result`` a page has already computed for it)."""
     case = catalogue.case(case) if isinstance(case, str) else case
-    scenario = case.scenario if scenario is None else scenario
-    result = model.evaluate(scenario)
+    if result is None:
+        result = model.evaluate(case.scenario if scenario is None else scenario)
     rows = []
     for row in case.documented:
         fig = catalogue.figure(row.figure)
@@ -167,11 +170,14 @@ def table(case: Case | str, scenario: Scenario | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
-def held_out(case: Case | str, scenario: Scenario | None = None) -> pd.DataFrame:
+def held_out(
+    case: Case | str, scenario: Scenario | None = None, rows: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The rows no input was fitted to or derived from, with a verdict: 'matches' (within
-    ``MATCH``, or above a documented lower bound), 'model_above' or 'model_below'."""
+    ``MATCH``, or above a documented lower bound), 'model_above' or 'model_below'. ``rows``: the
+    case's ``table`` when it is at hand."""
     case = catalogue.case(case) if isinstance(case, str) else case
-    rows = table(case, scenario)
+    rows = table(case, scenario) if rows is None else rows
     bound = {r.figure: r.at_least for r in case.documented}
     rows = rows[rows["role"] == "held_out"].copy()
     rows["at_least"] = [bound[f] for f in rows["figure"]]

@@ -164,8 +164,9 @@ class Explorer(page.Page):
         finally:
             self._quiet = False
         self.kpi_box.value = kpis.main(r, lang)
-        self.fitted.value = kpis.fitted_note(s, lang)
         case = catalogue.case(s.case)
+        documented = calibration.table(case, result=r)
+        self.fitted.value = kpis.fitted_note(s, lang, documented)
         self.summary.value = (
             f"<p><b>{html.escape(case.title[lang])}.</b> {html.escape(case.summary[lang])}</p>"
         )
@@ -176,7 +177,7 @@ class Explorer(page.Page):
             self.chart("flows", charts.yearly_flows(r, lang), s),
             self.chart("sweep", charts.npv_by_caseload(table, s.caseload_after, r.npv, lang), s),
         ]
-        self.calibration.value = kpis.calibration_table(calibration.table(case, s), lang)
+        self.calibration.value = kpis.calibration_table(documented, lang)
         self.sources.value = kpis.sources_table(case, s, lang)
         if self.claims_panel.is_open:
             self.show_claims()

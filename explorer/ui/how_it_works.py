@@ -54,7 +54,7 @@ class HowItWorks(page.Page):
         )
         self.chart_box.children = [self.chart("cumulative", charts.cumulative_net(r, lang), s)]
         self.calibration.value = (
-            kpis.calibration_table(calibration.table(s.case, s), lang)
+            kpis.calibration_table(calibration.table(s.case, result=r), lang)
             if s.case in catalogue.cases()
             else ""
         )

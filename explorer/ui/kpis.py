@@ -267,9 +267,10 @@ def _documented(key: str, lang: str) -> str:
     return f"{i18n.number(f.value, lang)} {f.unit_in(lang)} ({f.year})"
 
 
-def fitted_note(s: Scenario, lang: str) -> str:
+def fitted_note(s: Scenario, lang: str, table: pd.DataFrame | None = None) -> str:
     """Beside the KPIs: which inputs of this preset were fitted to which documented results, and
-    the check against a documented result the fit did not use (or why there is none)."""
+    the check against a documented result the fit did not use (or why there is none). ``table``:
+    the case's calibration table for ``s``, when the page has it."""
     if s.case not in catalogue.cases():
         return ""
     case = catalogue.case(s.case)
@@ -292,13 +293,13 @@ def fitted_note(s: Scenario, lang: str) -> str:
         text += " " + i18n.t("calibration.your_settings", lang)
     return (
         f"<p class='fitted'><span class='grade-badge grade-F'>F</span> {html.escape(text)}</p>"
-        + held_out_note(case, s, lang)
+        + held_out_note(case, s, lang, table)
     )
 
 
-def held_out_note(case: Case, s: Scenario, lang: str) -> str:
+def held_out_note(case: Case, s: Scenario, lang: str, table: pd.DataFrame | None = None) -> str:
     """The out-of-sample verdict: each held-out documented result against the model."""
-    rows = calibration.held_out(case, s)
+    rows = calibration.held_out(case, s, table)
     if rows.empty:
         reason = (case.no_held_out or {}).get(lang, i18n.t("calibration.none_held_out", lang))
         return f"<p class='held-out'>{html.escape(reason)}</p>"
