@@ -36,7 +36,7 @@ from servers import (
     wait_for,
 )
 
-from explorer.ui.registry import NAMES as PAGES
+from explorer.data.pages import NAMES as PAGES
 
 DEPLOY = ROOT / "deploy"
 TEMPLATE = DEPLOY / "nginx" / "explorer.conf.template"

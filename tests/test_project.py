@@ -10,8 +10,8 @@ from pathlib import Path
 import yaml
 
 from explorer.data import i18n
+from explorer.data import pages as registry
 from explorer.outputs import sources
-from explorer.ui import registry
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,14 +20,16 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from pages import page_class
 
 import explorer
 from explorer import model
 from explorer.data import i18n
+from explorer.data import pages as registry
 from explorer.model import engine, fields
 from explorer.model.scenario import Scenario
 from explorer.outputs import workbook
-from explorer.ui import registry, widgets
+from explorer.ui import widgets
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS = fields.of(Scenario)
@@ -170,7 +172,7 @@ def controlled(page) -> set[str]:
 def test_every_scenario_field_has_a_control_on_some_page():
     offered = set()
     for entry in registry.PAGES:
-        offered |= controlled(registry.page_class(entry)("case=aabenraa&lang=en"))
+        offered |= controlled(page_class(entry)("case=aabenraa&lang=en"))
     assert set(FIELDS) <= offered, f"no page offers {sorted(set(FIELDS) - offered)}"
 
 
@@ -201,7 +203,7 @@ def opened_in_browser_tests() -> set[str]:
 
 @pytest.mark.parametrize("entry", registry.PAGES, ids=PAGE_IDS)
 def test_every_page_has_its_class_and_a_two_cell_notebook_that_runs_it(entry):
-    cls = registry.page_class(entry)
+    cls = page_class(entry)
     assert callable(getattr(cls, "build", None)) and cls.__module__.endswith(f".{entry.name}")
     notebook = json.loads((ROOT / "notebooks" / entry.notebook).read_text(encoding="utf-8"))
     code = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]

@@ -7,13 +7,15 @@ from pathlib import Path
 
 import ipywidgets as w
 import pytest
+from pages import page_class
 
 from explorer.data import i18n
+from explorer.data import pages as registry
 from explorer.data.figures import figures as explorer_figures
-from explorer.ui import registry, widgets
+from explorer.ui import widgets
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = [registry.page_class(p) for p in registry.PAGES]
+PAGES = [page_class(p) for p in registry.PAGES]
 #: Words that give away the other language (names such as Hjørring and kommune are fine).
 ENGLISH = re.compile(
     r"\b(the|and|of|savings|cost|costs|years?|caseworkers?|download|source|"

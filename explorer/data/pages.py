@@ -1,4 +1,5 @@
-"""The site's pages, in menu order: the one list of them (see ``explorer.ui.registry``).
+"""The site's pages, in menu order: the one list of them, which the menu, the landing page, the
+claims' page links and the tests read.
 
 A page named ``name`` is the module ``explorer/ui/<name>.py``, the notebook
 ``notebooks/<name>.ipynb``, the texts ``page.<name>`` (its title) and, but for the landing page,

@@ -7,9 +7,10 @@ import html
 import ipywidgets as w
 
 from explorer.data import i18n
+from explorer.data.pages import PAGES
 from explorer.model.scenario import Scenario
 
-from . import page, registry
+from . import page
 
 
 class Index(page.Page):
@@ -30,7 +31,7 @@ class Index(page.Page):
             f"<li><a class='page-link' href='{p.notebook}?{query}'>"
             f"{html.escape(i18n.t(f'page.{p.name}', lang))}</a>: "
             f"{html.escape(i18n.t(f'index.{p.name}', lang))}</li>"
-            for p in registry.PAGES
+            for p in PAGES
             if p.name != self.name
         )
         self.body.value = (

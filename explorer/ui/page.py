@@ -20,13 +20,13 @@ import ipywidgets as w
 from explorer import catalogue
 from explorer.catalogue.reader import Case
 from explorer.data import i18n
+from explorer.data.pages import NAMES as PAGES
 from explorer.model import fields
 from explorer.model.fields import FieldError
 from explorer.model.scenario import Scenario
 from explorer.outputs import export
 
 from . import charts, links, request, widgets
-from .registry import NAMES as PAGES
 
 
 @cache

@@ -1,18 +1,15 @@
-"""The pages the site serves, from the one list in ``explorer/data/pages.py`` (the claims below the
-pages read it too): the menu, the landing page, the tests and voila.json's pools follow it."""
+"""The page class of each registered page, for the tests that walk every page."""
 
 from __future__ import annotations
 
 import importlib
 
-from explorer.data.pages import NAMES, PAGES, Page
-
-__all__ = ["NAMES", "PAGES", "Page", "page_class"]
+from explorer.data.pages import Page
 
 
 def page_class(entry: Page) -> type:
     """The ``Page`` subclass named ``entry.name`` in ``explorer/ui/<name>.py``."""
-    module = importlib.import_module(f"{__package__}.{entry.name}")
+    module = importlib.import_module(f"explorer.ui.{entry.name}")
     found = [
         v
         for v in vars(module).values()
