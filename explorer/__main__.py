@@ -23,7 +23,7 @@ from explorer.data.figures import CatalogueError
 from explorer.data.yamlfile import DataError
 from explorer.model import fields
 from explorer.model.scenario import Scenario
-from explorer.outputs import export, sources
+from explorer.outputs import export, payback, sources
 
 
 class CommandLineError(Exception):
@@ -99,10 +99,9 @@ def _replace(outcome, changes):
 def _payback_text(r: model.Result, who: str, plain: int | None, discounted: int | None, lang):
     """'2016 diskonteret · 2015 udiskonteret', or 'ikke inden for horisonten', with the year the
     cumulative net reached zero and fell back where it did."""
-    from explorer.ui import kpis
 
     if plain is None and discounted is None:
-        fell = kpis.fell_back_text(r, who, lang)
+        fell = payback.fell_back_text(r, who, lang)
         return i18n.t("never", lang) + (f": {fell}" if fell else "")
     return i18n.t(
         "payback.both",
@@ -114,7 +113,6 @@ def _payback_text(r: model.Result, who: str, plain: int | None, discounted: int 
 
 def report(result: model.Result, title: str, lang: str) -> str:
     """KPIs, the payback notes and the yearly table as text."""
-    from explorer.ui import kpis
 
     r, t = result, i18n.t
     be = r.break_even_effect
@@ -144,7 +142,7 @@ def report(result: model.Result, title: str, lang: str) -> str:
     width = max(len(k) for k, _ in rows)
     lines = [title, i18n.t("amounts_note", lang, year=catalogue.price_year()), ""]
     lines += [f"{k:<{width}}  {v}" for k, v in rows] + [""]
-    notes = kpis.payback_notes(r, lang)
+    notes = payback.payback_notes(r, lang)
     lines += [*notes, ""] if notes else []
     columns = [
         "calendar_year",

@@ -10,43 +10,15 @@ from explorer import catalogue
 from explorer.analysis import calibration, claims, uncertainty
 from explorer.catalogue.reader import Case
 from explorer.data import i18n
-from explorer.model import Result, cashflow, fields
+from explorer.model import Result, fields
 from explorer.model.scenario import Scenario
 from explorer.outputs import sources
+from explorer.outputs.payback import fell_back_text, payback_notes
 
 from . import glossary, widgets
 
-#: Where each basis's yearly net is in ``Result.yearly``: (who, undiscounted, discounted).
-BASES = (("public", "net", "pv_net"), ("kommune", "net_kommune", "pv_net_kommune"))
 #: Below this share of the point estimate a median's distance from it goes unremarked.
 SKEW_NOTE = 0.05
-
-
-def crossings(r: Result) -> dict[tuple[str, bool], tuple[int, int]]:
-    """Every cumulative net (public sector, kommune; undiscounted, discounted) that reached 0 and
-    fell back before paying back: {(who, discounted): (calendar year above, year back below)}."""
-    y = r.yearly
-    out = {}
-    for who, plain, pv in BASES:
-        for discounted, column in ((False, plain), (True, pv)):
-            cost = y["cost"] * y["discount_factor"] if discounted else y["cost"]
-            years = cashflow.fell_back(y[column], cost)
-            if years is not None:
-                start = r.scenario.start_year
-                out[who, discounted] = (start + years[0], start + years[1])
-    return out
-
-
-def fell_back_text(r: Result, who: str, lang: str) -> str:
-    """'above zero in 2013, back below from 2014 (undiscounted)' for ``who``'s first crossing
-    that did not last (the undiscounted one if both did not), or ''."""
-    found = crossings(r)
-    for discounted in (False, True):
-        if (who, discounted) in found:
-            up, down = found[who, discounted]
-            basis = i18n.t("payback.discounted" if discounted else "payback.undiscounted", lang)
-            return i18n.t("payback.fell_back", lang, up=up, down=down, basis=basis)
-    return ""
 
 
 def _payback(
@@ -93,35 +65,6 @@ def payback_warnings(r: Result, lang: str) -> str:
     return "".join(
         f"<p class='payback-warning'>{html.escape(text)}</p>" for text in payback_notes(r, lang)
     )
-
-
-def payback_notes(r: Result, lang: str) -> list[str]:
-    """An undiscounted payback without a discounted one, and every cumulative net that reached
-    zero and fell back (so that year does not count as paying back)."""
-    t = i18n.t
-    texts = []
-    if r.payback_year is not None and r.payback_year_discounted is None:
-        texts.append(t("payback.only_plain", lang, plain=r.calendar(r.payback_year)))
-    # One note per crossing: the bases, then the payers, that share its years are named together.
-    bases: dict[tuple[str, tuple[int, int]], list[str]] = {}
-    for (who, discounted), years in crossings(r).items():
-        basis = t("payback.discounted" if discounted else "payback.undiscounted", lang)
-        bases.setdefault((who, years), []).append(basis)
-    payers: dict[tuple[tuple[int, int], tuple[str, ...]], list[str]] = {}
-    for (who, years), basis_names in bases.items():
-        payers.setdefault((years, tuple(basis_names)), []).append(t(f"payback.who.{who}", lang))
-    both = f" {t('payback.and', lang)} "
-    for ((up, down), names), whos in payers.items():
-        text = t(
-            "payback.fell_back_note",
-            lang,
-            who=both.join(whos),
-            basis=both.join(names),
-            up=up,
-            down=down,
-        )
-        texts.append(text[0].upper() + text[1:])
-    return texts
 
 
 def _break_even_card(r: Result, be: float | None, lang: str) -> tuple[str, str, str]:
