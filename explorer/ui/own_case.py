@@ -743,7 +743,7 @@ class OwnCasePage(page.Page):
         bar = self.download_bar(lambda: self.result)
         bar.children = (
             *bar.children,
-            widgets.button(t("download_yaml", lang), "download-yaml", self.send_yaml),
+            self.download("yaml", t("download_yaml", lang), self.yaml_file),
         )
         sources = widgets.Disclosure(
             i18n.t("source.table_title", lang), [self.sources], "sources-disclosure"
@@ -811,8 +811,9 @@ class OwnCasePage(page.Page):
         """The reader's case: its sources label the downloads and grade the draws."""
         return getattr(self, "built", None)
 
-    def send_yaml(self) -> None:
-        self.chrome.send_file(
+    def yaml_file(self) -> tuple[str, str, bytes]:
+        """The reader's case as a case file."""
+        return (
             export.file_name(OWN, "case", self.lang, "yaml"),
             YAML_MIME,
             owncase.to_yaml(self.own, self.lang).encode("utf-8"),

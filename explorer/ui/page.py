@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from functools import cache
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
@@ -57,7 +58,9 @@ class Page:
     edits: tuple[str, ...] = ()
     charts_used = True
 
-    def __init__(self, query: str = ""):
+    def __init__(self, query: str = "", url: str | None = None):
+        """The page for a link's query; ``url`` is the page's own address (default: the one
+        Voilà tells the kernel)."""
         self.link = links.parse(query)
         self.lang = self.link.lang
         self.base = self.link.scenario
@@ -65,7 +68,9 @@ class Page:
         self.params = dict(self.link.params)
         self.notices: list[links.Notice] = list(self.link.notices)
         self.errors: list[str] = []
-        self.url = request.page_url()
+        self.url = request.page_url() if url is None else url
+        #: The page's downloads: key -> (button text, function giving name, MIME type, bytes).
+        self.files: dict[str, tuple[str, Callable[[], tuple[str, str, bytes]]]] = {}
         self.chrome = widgets.Chrome(
             page=self.name,
             pages=[[p, i18n.t(f"page.{p}", self.lang)] for p in PAGES],
@@ -264,35 +269,36 @@ class Page:
     def download_bar(self, table_result) -> w.Widget:
         """Buttons for the yearly table (CSV) and the workbook with live formulas (XLSX)."""
 
-        def csv() -> None:
+        def csv() -> tuple[str, str, bytes]:
             r = table_result()
-            data = export.csv_text(r, self.lang, self.share_url(), self.case_file()).encode(
-                "utf-8-sig"
-            )
-            self.chrome.send_file(
-                export.file_name(r.scenario.case, "table", self.lang, "csv"), "text/csv", data
-            )
+            text = export.csv_text(r, self.lang, self.share_url(), self.case_file())
+            name = export.file_name(r.scenario.case, "table", self.lang, "csv")
+            return name, "text/csv", text.encode("utf-8-sig")
 
-        def xlsx() -> None:
+        def xlsx() -> tuple[str, str, bytes]:
             from explorer.outputs import workbook
 
             r = table_result()
-            self.chrome.send_file(
-                export.file_name(r.scenario.case, "workbook", self.lang, "xlsx"),
-                workbook.MIME,
-                workbook.xlsx_bytes(r, self.lang, self.share_url(), self.case_file()),
-            )
+            data = workbook.xlsx_bytes(r, self.lang, self.share_url(), self.case_file())
+            name = export.file_name(r.scenario.case, "workbook", self.lang, "xlsx")
+            return name, workbook.MIME, data
 
         bar = w.HBox(
             [
                 w.HTML(f"<b>{i18n.t('download.title', self.lang)}</b>"),
-                widgets.button(i18n.t("download.csv", self.lang), "download-csv", csv),
-                widgets.button(i18n.t("download.xlsx", self.lang), "download-xlsx", xlsx),
+                self.download("csv", i18n.t("download.csv", self.lang), csv),
+                self.download("xlsx", i18n.t("download.xlsx", self.lang), xlsx),
             ]
         )
         bar.add_class("download-bar")
         self.downloads = bar
         return bar
+
+    def download(self, key: str, text: str, make: Callable[[], tuple[str, str, bytes]]) -> w.Button:
+        """A download of the page (``key`` also names it in the read view): a button that hands
+        the browser the file ``make`` gives."""
+        self.files[key] = (text, make)
+        return widgets.button(text, f"download-{key}", lambda: self.chrome.send_file(*make()))
 
     def case_choice(self) -> widgets.Choice:
         choice = widgets.Choice(
