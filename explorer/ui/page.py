@@ -12,8 +12,8 @@ import html
 import logging
 import os
 import sys
-from functools import cache
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import ipywidgets as w
