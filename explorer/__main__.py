@@ -8,6 +8,7 @@ fit, read the claims, print the sources page or the field table.
     python -m explorer calibrate hjoerring    # the fitted figures and documented vs model
     python -m explorer claims --lang en       # every claim's verdict
     python -m explorer sources > docs/sources.md
+    python -m explorer bake site --base-url https://example.org/   # read views as static files
 """
 
 from __future__ import annotations
@@ -179,6 +180,21 @@ def _write(path: str, option: str, write) -> None:
         raise CommandLineError(f"{option} {path}: {error.strerror or error}") from None
 
 
+def bake_site(folder: str, base_url: str) -> None:
+    from urllib.parse import urlsplit
+
+    from explorer.ui import bake
+
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise CommandLineError(f"--base-url {base_url}: give an address like https://example.org/")
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise CommandLineError(f"bake {folder}: not a folder")
+    written = bake.bake(target, base_url)
+    print(f"{len(written)} files in {target}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="python -m explorer", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command")
@@ -195,6 +211,14 @@ def main(argv: list[str] | None = None) -> int:
     cl.add_argument("--lang", default="da", choices=i18n.LANGS)
     sub.add_parser("sources", help="print the sources page (Markdown)")
     sub.add_parser("fields", help="print the table of every input (Markdown)")
+    bk = sub.add_parser("bake", help="write every page's read view, for each preset, as files")
+    bk.add_argument("folder", help="the folder to write (created if missing)")
+    bk.add_argument(
+        "--base-url",
+        default="http://127.0.0.1:8866/",
+        help="where the launcher runs: the live pages, views of other scenarios, and the address "
+        "that downloads carry (default: %(default)s)",
+    )
     try:
         args = parser.parse_args(argv)
         if args.command in (None, "cases"):
@@ -209,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
             for key, value in calibration.fit(case).items():
                 print(f"{key} = {value:.4f} (figures.csv: {catalogue.figure(key).value:g})")
             print(calibration.table(case).to_string(index=False))
+        elif args.command == "bake":
+            bake_site(args.folder, args.base_url)
         elif args.command == "claims":
             for c in claims.claims():
                 a = claims.default_answer(c.id)

@@ -16,17 +16,21 @@ import functools
 import gzip
 import os
 import tempfile
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 
 import tornado.web
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
+from tornado.log import app_log
 from tornado.web import HTTPError, RequestHandler
 from traitlets import Float, Integer, default
 from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
-from explorer.ui import vega
+from explorer.data.pages import NAMES as PAGES
+from explorer.ui import readview, vega
 
 
 class CappedKernelManager(AsyncMappingKernelManager):
@@ -63,6 +67,10 @@ class CappedKernelManager(AsyncMappingKernelManager):
         if kernel is not None and getattr(kernel, "execution_state", None) == "starting":
             return
         await super().cull_kernel_if_idle(kernel_id)
+
+
+#: Set for the kernels when the launcher serves read views (the Share dialog links to them).
+VIEWS = "EXPLORER_VIEWS"
 
 
 # -- the app: Voilà with plain error pages where Voilà 0.5 answers 500 or nothing ---------------
@@ -136,6 +144,91 @@ class VegaRuntime(RequestHandler):
             self.finish(raw)
 
 
+#: The read views' headers: any site may frame them (the Share dialog's embed), no script runs.
+VIEW_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors *"
+)
+VIEW_MAX_AGE = 300
+#: Sites (scheme and host) whose views are kept, each with its own cache (their links differ).
+VIEW_SITES = 8
+
+
+class ReadViews:
+    """The launcher's read views: one cache per site the readers reach it by, one thread that
+    renders (the widgets of one page at a time), the rest served from memory."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+        self.sites: OrderedDict[str, readview.Views] = OrderedDict()
+        self.executor = ThreadPoolExecutor(1, thread_name_prefix="readview")
+
+    def for_site(self, origin: str) -> readview.Views:
+        views = self.sites.get(origin)
+        if views is None:
+            views = self.sites[origin] = readview.Views(readview.Site(origin, self.prefix))
+            while len(self.sites) > VIEW_SITES:
+                self.sites.popitem(last=False)
+        self.sites.move_to_end(origin)
+        return views
+
+    async def run(self, call, *args):
+        return await asyncio.get_running_loop().run_in_executor(self.executor, call, *args)
+
+    def warm(self) -> None:
+        """Draw one view in the background, so that the first reader does not wait for the
+        chart renderer to start."""
+        self.executor.submit(self.for_site("http://127.0.0.1").get, "index", "lang=da")
+        self.executor.submit(readview.svg, {"mark": "point"}, 10, "da", "", "warm")
+
+
+class ReadViewHandler(RequestHandler):
+    """``view/<page>?<query>``: the page as a reader who only looks sees it, with no kernel;
+    ``view/<page>/file/<name>?<query>``: its downloads."""
+
+    def initialize(self, views: ReadViews) -> None:
+        self.views = views
+
+    def set_default_headers(self) -> None:
+        self.set_header("Content-Security-Policy", VIEW_POLICY)
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Referrer-Policy", "no-referrer")
+
+    async def get(self, name: str, file_name: str | None = None) -> None:
+        if name not in PAGES:
+            _plain(self, 404)
+            return
+        query, notices, _ = readview.canonical(name, self.request.query)
+        views = self.views.for_site(f"{self.request.protocol}://{self.request.host}")
+        try:
+            if file_name is None:
+                view = views.cached(name, query) or await self.views.run(views.get, name, query)
+            else:
+                found = await self.views.run(views.file, name, query, file_name)
+        except Exception:  # never a traceback to a reader; the server's log has it
+            app_log.exception("read view %s?%s failed", name, query)
+            _plain(self, 500)
+            return
+        self.set_header("Cache-Control", f"public, max-age={VIEW_MAX_AGE}")
+        if file_name is None:
+            packed = "gzip" in self.request.headers.get("Accept-Encoding", "")
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Vary", "Accept-Encoding")
+            if packed:
+                self.set_header("Content-Encoding", "gzip")
+            self.finish(view.encoded(notices, packed))
+            return
+        if found is None:
+            _plain(self, 404)
+            return
+        mime, data = found
+        self.set_header("Content-Type", mime)
+        self.set_header("Content-Disposition", f'attachment; filename="{file_name}"')
+        self.finish(data)
+
+    head = get
+
+
 class PageHandler(TornadoVoilaHandler):
     """Voilà's page, setting the XSRF cookie that the page's unload reads to shut its kernel
     down (Voilà 0.5 never sets it, so every reader's kernel would wait for the idle cull)."""
@@ -187,7 +280,13 @@ class ExplorerVoila(Voila):
 
     def init_handlers(self) -> list:
         route = url_path_join(self.base_url, vega.ROUTE, r"(vega-runtime-[0-9a-f]+\.js)")
-        handlers: list = [(route, VegaRuntime)]
+        self.read_views = ReadViews(self.base_url)
+        view = url_path_join(self.base_url, "view", r"([a-z_]+)")
+        handlers: list = [
+            (route, VegaRuntime),
+            (view, ReadViewHandler, {"views": self.read_views}),
+            (view + r"/file/([\w.-]+)", ReadViewHandler, {"views": self.read_views}),
+        ]
         for spec in super().init_handlers():
             pattern, handler = spec[0], spec[1]
             if pattern.rstrip("$").endswith(("/login", "/logout")):
@@ -206,6 +305,7 @@ class ExplorerVoila(Voila):
         and its pages preload it."""
         _vega_bytes()
         os.environ[vega.SERVED] = "1"
+        os.environ[VIEWS] = "1"  # the pages' Share dialogs offer the read views
         # The template preloads the bundle while the page loads (index.html.j2).
         resources = self.config.VoilaConfiguration.get("resources")
         resources = dict(resources) if isinstance(resources, dict) else {}
@@ -225,6 +325,7 @@ class ExplorerVoila(Voila):
 
         app.find_handler = find_handler  # type: ignore[method-assign]
         app.listen = functools.partial(app.listen, max_header_size=MAX_HEADER)  # type: ignore[method-assign]
+        self.read_views.warm()
         self.listen()
 
 

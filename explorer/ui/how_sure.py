@@ -29,8 +29,8 @@ class HowSure(page.Page):
     _live = False  # set once the page is built: from then on, moves defer the rest of the page
     _rest: asyncio.TimerHandle | None = None
 
-    def __init__(self, query: str = "") -> None:
-        super().__init__(query)
+    def __init__(self, query: str = "", url: str | None = None) -> None:
+        super().__init__(query, url)
         self._live = True
 
     def build(self) -> None:

@@ -1,0 +1,406 @@
+"""The read view of a page: what a reader who only looks sees, as one plain HTML document.
+
+The page is built as the live page builds it (same link parsing, same model, same KPI boxes and
+chart specs) in the serving process, with no kernel, and its widgets are written out as HTML:
+text boxes as they are, charts as inline SVG drawn from the same Vega-Lite specs, disclosures as
+``<details>``, the levers' values as a list of the numbers behind the view, and the downloads as
+plain links. A "change the numbers" link opens the live page with the same query.
+
+Where the view's links point is the ``Site``'s business: the launcher serves views at
+``/view/<page>?<query>`` (``explorer.serving``); ``explorer.ui.bake`` writes them as files.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import importlib
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import ipywidgets as w
+
+from explorer.data import files, i18n
+from explorer.data.pages import NAMES as PAGES
+
+from . import charts, links, page, widgets
+
+#: Chart widths drawn into the view: the column on a wide screen, and a phone's.
+WIDE, NARROW = 640, 340
+#: Rendered views kept in memory (each some 100-300 kB).
+CACHE_SIZE = 256
+_IPYNB_LINK = re.compile(r"""href=(['"])([a-z_]+)\.ipynb(?:\?([^'"]*))?\1""")
+_SVG_ID = re.compile(r"""(id="|url\(#|href="#)([A-Za-z][\w-]*)""")
+
+
+def page_class(name: str) -> type[page.Page]:
+    """The ``Page`` subclass named ``name`` in ``explorer/ui/<name>.py``."""
+    if name not in PAGES:
+        raise LookupError(name)
+    module = importlib.import_module(f"explorer.ui.{name}")
+    found = [
+        v
+        for v in vars(module).values()
+        if isinstance(v, type)
+        and issubclass(v, page.Page)
+        and v.__module__ == module.__name__
+        and v.name == name
+    ]
+    if len(found) != 1:
+        raise LookupError(f"{module.__name__} needs one Page subclass with name = {name!r}")
+    return found[0]
+
+
+def canonical(name: str, query: str) -> tuple[str, list[str], str]:
+    """The query a page would put in its address bar for a link, the link's notices in its
+    language, and the language: two spellings of one scenario give one canonical query."""
+    cls = page_class(name)
+    if cls.reads_own_query:
+        pairs = sorted(parse_qsl(query[: links.MAX_QUERY], keep_blank_values=True))
+        lang = dict(pairs).get("lang", "da")
+        return urlencode(pairs), [], lang if lang in i18n.LANGS else "da"
+    link = links.parse(query)
+    text = links.build(link.scenario, link.lang, link.extras, link.params)
+    return text, [n.text(link.lang) for n in link.notices], link.lang
+
+
+class Site:
+    """Where a view's links lead. The launcher's: views beside each other under ``view/``."""
+
+    def __init__(self, origin: str = "", prefix: str = "/"):
+        self.origin, self.prefix = origin.rstrip("/"), prefix
+
+    def view(self, name: str, query: str) -> str:
+        """A link from one view to another (relative: it works behind any prefix)."""
+        return f"{name}?{query}"
+
+    def live(self, name: str, query: str) -> str:
+        return f"../voila/render/{name}.ipynb?{query}"
+
+    def file(self, name: str, query: str, file_name: str) -> str:
+        return f"{name}/file/{file_name}?{query}"
+
+    def address(self, name: str) -> str:
+        """A view's whole address without its query, for downloads and Share links."""
+        return f"{self.origin}{self.prefix}view/{name}"
+
+    def absolute(self, name: str, query: str) -> str:
+        return f"{self.address(name)}?{query}"
+
+
+@dataclass
+class View:
+    """A rendered view: the document with a mark where the link's notices go, and what its
+    download links ask for (charts by file name, the page's own files by key)."""
+
+    name: str
+    query: str
+    lang: str
+    document: str
+    notices: list[str]
+    charts: dict[str, dict] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    _bytes: dict[bool, bytes] = field(default_factory=dict, repr=False)
+
+    MARK = "<!--notices-->"
+
+    def html(self, link_notices: list[str] = ()) -> str:  # type: ignore[assignment]
+        items = list(dict.fromkeys([*link_notices, *self.notices]))
+        return self.document.replace(self.MARK, page.notices_html(items, self.lang), 1)
+
+    def encoded(self, link_notices: list[str], packed: bool) -> bytes:
+        """The document as UTF-8, gzipped if ``packed``; kept for a link without notices."""
+        if link_notices:
+            raw = self.html(link_notices).encode("utf-8")
+            return gzip.compress(raw, 6) if packed else raw
+        if packed not in self._bytes:
+            raw = self.html().encode("utf-8")
+            self._bytes[packed] = gzip.compress(raw, 9, mtime=0) if packed else raw
+        return self._bytes[packed]
+
+
+# -- the widget tree as HTML ---------------------------------------------------------------------
+@cache
+def stylesheet() -> str:
+    """The pages' stylesheet and the read view's own rules."""
+    return page.stylesheet() + files.package_path("ui", "readview.css").read_text(encoding="utf-8")
+
+
+def _classes(widget: w.Widget) -> str:
+    return " ".join(html.escape(c) for c in getattr(widget, "_dom_classes", ()))
+
+
+def _hidden(widget: w.Widget) -> bool:
+    layout = getattr(widget, "layout", None)
+    return layout is not None and layout.display == "none"
+
+
+def svg(spec: dict, width: int, lang: str, label: str, prefix: str) -> str:
+    """A page chart as inline SVG at ``width`` pixels, its ids made unique in the document."""
+    import vl_convert as vlc
+
+    spec = {**spec, "width": width}
+    text = vlc.vegalite_to_svg(spec, format_locale=charts.FORMAT_LOCALE[lang])
+    text = _SVG_ID.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", text)
+    attrs = f'<svg role="img" aria-label="{html.escape(label)}" '
+    return text.replace("<svg ", attrs, 1)
+
+
+class _Writer:
+    """Writes one page's widget tree; collects the levers into the list of inputs."""
+
+    def __init__(self, p: page.Page, site: Site, query: str):
+        self.page, self.site, self.query, self.lang = p, site, query, p.lang
+        self.inputs: list[tuple[str, str]] = []
+        self.charts: dict[str, dict] = {}
+        self.in_levers = False
+
+    def links(self, text: str) -> str:
+        """Links between live pages (``claims.ipynb?…``) as links between views."""
+
+        def replace(m: re.Match) -> str:
+            query = html.unescape(m.group(3) or "")
+            return f"href={m.group(1)}{html.escape(self.site.view(m.group(2), query))}{m.group(1)}"
+
+        return _IPYNB_LINK.sub(replace, text)
+
+    def write(self, widget: w.Widget) -> str:
+        if _hidden(widget):
+            return ""
+        p = self.page
+        if widget is p.notice_box:
+            return f"<div class='notices'>{View.MARK}</div>"
+        if widget is getattr(p, "downloads", None):
+            return self.downloads()
+        if isinstance(widget, widgets.Disclosure):
+            body = "".join(self.write(c) for c in widget.body.children)
+            if not body.strip():
+                return ""
+            return (
+                f"<details class='{_classes(widget)}'><summary>{html.escape(widget.title)}"
+                f"</summary>{body}</details>"
+            )
+        if isinstance(widget, w.HTML):
+            if self.in_levers:  # headings and notes among the levers: the inputs list has its own
+                return ""
+            return f"<div class='{_classes(widget)}'>{self.links(widget.value)}</div>"
+        if isinstance(widget, w.Box):
+            outer, self.in_levers = (
+                self.in_levers,
+                self.in_levers or "levers" in widget._dom_classes,
+            )
+            try:
+                inner = "".join(self.write(c) for c in widget.children)
+            finally:
+                self.in_levers = outer
+            return f"<div class='{_classes(widget)}'>{inner}</div>" if inner.strip() else ""
+        if isinstance(widget, widgets.Chart):
+            return self.chart(widget)
+        if isinstance(widget, widgets.Lever):
+            self.inputs.append((self.outcome_label(widget.name) + widget.label, widget.display))
+        elif isinstance(widget, widgets.Choice) and "case-picker" not in widget.css:
+            shown = {k: v for k, v in widget.options}.get(widget.value, widget.value)
+            if widget.kind == "toggle":
+                shown = i18n.t("view.yes" if widget.value == "True" else "view.no", self.lang)
+            self.inputs.append((widget.label, shown))
+        elif isinstance(widget, widgets.TextField) and widget.value:
+            self.inputs.append((widget.label, widget.value))
+        return ""
+
+    def outcome_label(self, name: str) -> str:
+        """'Placements: ' before an outcome's lever (a case can have several outcomes)."""
+        key = name.partition(".")[0] if "." in name else ""
+        scenario = getattr(self.page, "current", None)
+        found = [o for o in (scenario.outcomes if scenario else ()) if o.key == key]
+        return f"{found[0].label(self.lang)}: " if found else ""
+
+    def chart(self, chart: widgets.Chart) -> str:
+        title = chart.texts.get("title", "")
+        key = chart.css.removeprefix("chart-")
+        pictures = "".join(
+            f"<div class='chart-{size}'>"
+            f"{svg(chart.spec, width, self.lang, title, f'{key}-{size}')}</div>"
+            for size, width in (("wide", WIDE), ("narrow", NARROW))
+        )
+        links_ = []
+        for ext in ("png", "svg"):
+            file_name = f"{chart.file_stem}.{ext}"
+            self.charts[file_name] = chart.export_spec
+            href = html.escape(self.site.file(self.page.name, self.query, file_name))
+            label = html.escape(i18n.t("view.chart_file", self.lang, kind=ext.upper()))
+            links_.append(f"<a href='{href}' download>{label}</a>")
+        return (
+            f"<figure class='chart {html.escape(chart.css)}'>"
+            f"<figcaption>{html.escape(title)}</figcaption>{pictures}"
+            f"<p class='chart-downloads'>{' '.join(links_)}</p></figure>"
+        )
+
+    def downloads(self) -> str:
+        items = []
+        for key, d in self.page.files.items():
+            href = html.escape(self.site.file(self.page.name, self.query, d.name()))
+            items.append(
+                f"<a class='download-{key}' href='{href}' download>{html.escape(d.text)}</a>"
+            )
+        title = html.escape(i18n.t("download.title", self.lang))
+        return f"<p class='download-bar'><b>{title}</b> {' '.join(items)}</p>"
+
+
+# -- the document ----------------------------------------------------------------------------------
+def _t(key: str, lang: str, **values: Any) -> str:
+    return html.escape(i18n.t(f"view.{key}", lang, **values))
+
+
+def _case_line(p: page.Page) -> str:
+    """Which case the view shows (on a phone, before anything else)."""
+    case = p.case_file()
+    if case is None:
+        return ""
+    label = html.escape(i18n.t("case", p.lang))
+    return f"<p class='view-case'><b>{label}:</b> {html.escape(case.title[p.lang])}</p>"
+
+
+def _head(p: page.Page, site: Site, query: str) -> str:
+    lang, name = p.lang, p.name
+    items = "".join(
+        f"<li><a href='{html.escape(site.view(other, query))}' class='page-link page-{other}'"
+        + (" aria-current='page'" if other == name else "")
+        + f">{html.escape(i18n.t(f'page.{other}', lang))}</a></li>"
+        for other in PAGES
+    )
+    other = i18n.other(lang)
+    other_href = html.escape(site.view(name, links.with_lang(query, other)))
+    live = html.escape(site.live(name, query))
+    nav = html.escape(i18n.t("chrome.nav", lang))
+    return (
+        f"<header class='chrome'><nav class='site-nav' aria-label='{nav}'>"
+        f"<ul>{items}</ul><div class='site-tools'><a class='lang-link' href='{other_href}' "
+        f"hreflang='{other}' lang='{other}'>{html.escape(i18n.t('chrome.other_lang', lang))}</a>"
+        f"</div></nav></header>"
+        f"<div class='live-bar'><a class='change-numbers' href='{live}'>{_t('change', lang)}</a>"
+        f"<span class='live-note'>{_t('snapshot', lang)}</span></div>"
+    )
+
+
+def _tail(p: page.Page, site: Site, query: str, inputs: list[tuple[str, str]]) -> str:
+    lang = p.lang
+    parts = []
+    if inputs:
+        rows = "".join(
+            f"<div><dt>{html.escape(label)}</dt><dd>{html.escape(value)}</dd></div>"
+            for label, value in inputs
+        )
+        parts.append(
+            f"<section class='inputs' aria-labelledby='inputs-title'>"
+            f"<h2 id='inputs-title'>{_t('inputs', lang)}</h2><dl>{rows}</dl>"
+            f"<p><a href='{html.escape(site.live(p.name, query))}'>{_t('change', lang)}</a></p>"
+            f"</section>"
+        )
+    url = site.absolute(p.name, query)
+    embed = (
+        f'<iframe src="{url}" width="100%" height="900" style="border:0" '
+        f'title="{i18n.t("chrome.embed_title", lang)}" loading="lazy"></iframe>'
+    )
+    live = site.live(p.name, query)
+    parts.append(
+        f"<section class='share-panel read-share' aria-labelledby='share-title'>"
+        f"<h2 id='share-title'>{html.escape(i18n.t('chrome.share', lang))}</h2>"
+        f"<label>{html.escape(i18n.t('chrome.link', lang))}"
+        f"<input class='share-url' type='text' readonly value='{html.escape(url)}'></label>"
+        f"<label>{html.escape(i18n.t('chrome.embed', lang))}"
+        f"<textarea class='embed-code' readonly rows='3'>{html.escape(embed)}</textarea></label>"
+        f"<p><a class='live-link' href='{html.escape(live)}'>{_t('live_link', lang)}</a></p>"
+        f"</section>"
+    )
+    return "".join(parts)
+
+
+def render(name: str, query: str, site: Site) -> View:
+    """The view of page ``name`` for a canonical query (see ``canonical``)."""
+    cls = page_class(name)
+    with _LOCK:  # widgets live in one registry: one page at a time, closed afterwards
+        try:
+            p = cls(query, url=site.address(name))
+            writer = _Writer(p, site, query)
+            body = writer.write(p.widget.children[2])
+            lang = p.lang
+            title = f"{i18n.t(f'page.{name}', lang)} · {i18n.t('view.site', lang)}"
+            document = (
+                f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
+                f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+                f"<title>{html.escape(title)}</title><style>{stylesheet()}</style></head><body>"
+                f"<div class='app read-view page-{name.replace('_', '-')}'>"
+                f"{_head(p, site, query)}<main>{_case_line(p)}{body}"
+                f"{_tail(p, site, query, writer.inputs)}</main></div></body></html>"
+            )
+            notices = [n.text(lang) for n in p.notices] + list(p.errors)
+            names = {d.name(): key for key, d in p.files.items()}
+            return View(name, query, lang, document, notices, writer.charts, names)
+        finally:
+            w.Widget.close_all()
+
+
+_LOCK = threading.Lock()
+
+
+def file_bytes(view: View, file_name: str, site: Site) -> tuple[str, bytes] | None:
+    """A download of a view: a chart as PNG or SVG with its caption, or one of the page's
+    files (the table, the workbook, the case file). None if the view has no such file."""
+    if file_name in view.charts:
+        import vl_convert as vlc
+
+        spec, locale = view.charts[file_name], charts.FORMAT_LOCALE[view.lang]
+        if file_name.endswith(".png"):
+            return "image/png", vlc.vegalite_to_png(spec, scale=2, format_locale=locale)
+        return "image/svg+xml", vlc.vegalite_to_svg(spec, format_locale=locale).encode("utf-8")
+    key = view.files.get(file_name)
+    if key is None:
+        return None
+    with _LOCK:
+        try:
+            p = page_class(view.name)(view.query, url=site.address(view.name))
+            return p.files[key].make()
+        finally:
+            w.Widget.close_all()
+
+
+class Views:
+    """Rendered views by page and canonical query, the least recently used dropped first."""
+
+    def __init__(self, site: Site, size: int = CACHE_SIZE):
+        self.site, self.size = site, size
+        self._views: OrderedDict[tuple[str, str], View] = OrderedDict()
+        self._files: OrderedDict[tuple[str, str, str], tuple[str, bytes]] = OrderedDict()
+        self.rendered = 0
+
+    def cached(self, name: str, query: str) -> View | None:
+        view = self._views.get((name, query))
+        if view is not None:
+            self._views.move_to_end((name, query))
+        return view
+
+    def get(self, name: str, query: str) -> View:
+        view = self.cached(name, query)
+        if view is None:
+            view = render(name, query, self.site)
+            self.rendered += 1
+            self._views[(name, query)] = view
+            while len(self._views) > self.size:
+                self._views.popitem(last=False)
+        return view
+
+    def file(self, name: str, query: str, file_name: str) -> tuple[str, bytes] | None:
+        key = (name, query, file_name)
+        if key not in self._files:
+            found = file_bytes(self.get(name, query), file_name, self.site)
+            if found is None:
+                return None
+            self._files[key] = found
+            while len(self._files) > self.size:
+                self._files.popitem(last=False)
+        return self._files[key]

@@ -1,0 +1,214 @@
+"""The read view (explorer/ui/readview.py) and the baked site (explorer/ui/bake.py), in plain
+Python: the same numbers as the live page, one cache entry per scenario, notices for bad links,
+downloads that carry their scenario, and a baked site whose every link resolves."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from explorer import catalogue
+from explorer.data import i18n
+from explorer.data.pages import NAMES as PAGES
+from explorer.ui import bake, readview
+
+HREF = re.compile(r"""href=(['"])[^'"]*\1""")
+SITE = readview.Site("https://example.org", "/")
+HOSTILE = (
+    "case=<script>alert(1)</script>&lang=en",
+    "caseload_after=abc&cases=-5&lang=da",
+    "caseload_after=1e9&zzz=%22%3E%3Cscript%3E&lang=en",
+    "lang=xx&case=nowhere",
+    "c=v1!!broken&case=own&lang=en",
+)
+
+
+def view(name: str, query: str) -> tuple[readview.View, str]:
+    key, notices, _ = readview.canonical(name, query)
+    v = readview.render(name, key, SITE)
+    return v, v.html(notices)
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+@pytest.mark.parametrize("name", PAGES)
+def test_a_view_shows_what_the_live_page_shows_for_the_same_link(name, lang):
+    query = f"case=aabenraa&caseload_after=25&lang={lang}"
+    live = readview.page_class(name)(query, url="")
+    _, document = view(name, query)
+    texts = [b.value for b in live_boxes(live.widget) if b.value.strip()]
+    assert texts, name
+    for text in texts:  # the same text, links aside (a view links to views)
+        assert HREF.sub("", text) in HREF.sub("", document)
+    assert f"<html lang='{lang}'>" in document
+    assert "Traceback" not in document and "<script" not in document
+
+
+def live_boxes(widget):
+    """Every text box of a live page below its frame (KPIs, notes, tables, headings)."""
+    import ipywidgets as w
+
+    found = []
+
+    def walk(x):
+        if isinstance(x, w.HTML):
+            found.append(x)
+        for child in getattr(x, "children", ()):
+            walk(child)
+        if hasattr(x, "body"):
+            walk(x.body)
+
+    body = widget.children[2]
+    walk(body)
+    return [b for b in found if not in_levers(body, b)]
+
+
+def in_levers(root, target) -> bool:
+    def walk(x, inside):
+        if x is target:
+            return inside
+        inside = inside or "levers" in getattr(x, "_dom_classes", ())
+        for child in [*getattr(x, "children", ()), *([x.body] if hasattr(x, "body") else [])]:
+            found = walk(child, inside)
+            if found is not None:
+                return found
+        return None
+
+    return bool(walk(root, False))
+
+
+def test_the_kpis_are_the_live_pages_to_the_krone():
+    query = "case=hjoerring&worker_cost=600000&lang=da"
+    live = readview.page_class("explorer")(query, url="")
+    _, document = view("explorer", query)
+    assert live.kpi_box.value in document
+    assert "600.000 kr." in document  # the changed input is listed among the numbers behind it
+
+
+def test_two_spellings_of_one_scenario_share_one_entry_and_other_scenarios_never_do():
+    views = readview.Views(SITE)
+    spellings = (
+        "case=aabenraa&caseload_after=25&lang=en",
+        "lang=en&caseload_after=25.0&case=aabenraa",
+        "caseload_after=25.000&case=aabenraa&lang=en",
+    )
+    keys = {readview.canonical("explorer", q)[0] for q in spellings}
+    assert len(keys) == 1
+    for key in keys:
+        views.get("explorer", key)
+        views.get("explorer", key)
+    assert views.rendered == 1
+    others = {
+        readview.canonical("explorer", q)[0]
+        for q in (
+            "case=aabenraa&caseload_after=26&lang=en",
+            "case=aabenraa&caseload_after=25&lang=da",
+            "case=herning&caseload_after=25&lang=en",
+            "case=aabenraa&caseload_after=25&lang=en&worker_cost=500000",
+        )
+    }
+    assert len(others | keys) == 5
+
+
+def test_the_cache_drops_the_least_recently_used_view():
+    views = readview.Views(SITE, size=2)
+    a, b, c = (readview.canonical("index", f"case={n}")[0] for n in catalogue.cases())
+    views.get("index", a)
+    views.get("index", b)
+    views.get("index", a)
+    views.get("index", c)
+    assert views.cached("index", a) and views.cached("index", c)
+    assert views.cached("index", b) is None
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+@pytest.mark.parametrize("name", ["explorer", "own_case", "claims"])
+def test_a_hostile_link_gives_a_notice_and_reflects_no_markup(name, query):
+    _, document = view(name, query)
+    assert "<script" not in document.lower()
+    assert "class='notice'" in document
+    assert "Traceback" not in document
+
+
+def test_a_view_links_to_the_live_page_and_the_other_views_with_the_same_scenario():
+    query = "case=aabenraa&caseload_after=25&lang=en"
+    key = readview.canonical("explorer", query)[0]
+    _, document = view("explorer", query)
+    hrefs = {html.unescape(h) for h in re.findall(r"href='([^']+)'", document)}
+    assert f"../voila/render/explorer.ipynb?{key}" in hrefs
+    for other in PAGES:
+        assert f"{other}?{readview.canonical(other, query)[0]}" in hrefs
+    assert f"https://example.org/view/explorer?{key}" in html.unescape(document)  # Share, embed
+    assert not any(".ipynb?" in h and not h.startswith("../voila/") for h in hrefs)
+
+
+def test_the_downloads_of_a_view_carry_its_scenario_and_its_address():
+    query = "case=herning&worker_cost=100000&lang=da"
+    key = readview.canonical("explorer", query)[0]
+    v, document = view("explorer", query)
+    table = next(n for n in v.files if n.endswith(".csv"))
+    mime, data = readview.file_bytes(v, table, SITE)
+    assert mime == "text/csv"
+    frame = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig")
+    assert frame.iloc[:, 1].dtype.kind in "if"
+    assert f"https://example.org/view/explorer?{key}" in data.decode("utf-8-sig")
+    png = next(n for n in v.charts if n.endswith(".png"))
+    assert readview.file_bytes(v, png, SITE)[1].startswith(b"\x89PNG")
+    svg = readview.file_bytes(v, png.replace(".png", ".svg"), SITE)[1].decode("utf-8")
+    assert "100.000" in svg  # the salary that differs from the preset
+    assert readview.file_bytes(v, "elsewhere.csv", SITE) is None
+    assert f"explorer/file/{table}?" in html.unescape(document)
+
+
+def test_a_view_without_levers_says_so_and_charts_are_drawn_for_wide_and_narrow_screens():
+    _, document = view("explorer", "case=herning")
+    assert document.count("<svg") >= 6
+    assert document.count("class='chart-narrow'") == document.count("class='chart-wide'")
+    ids = re.findall(r'\bid="([^"]+)"', document)
+    assert len(ids) == len(set(ids)), "every id in the document is unique"
+
+
+@pytest.fixture(scope="module")
+def baked(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("site")
+    bake.bake(folder, "https://example.org/app/")
+    return folder
+
+
+def test_bake_writes_every_page_for_every_preset_in_both_languages(baked):
+    for lang in i18n.LANGS:
+        for case in catalogue.cases():
+            for name in PAGES:
+                path = baked / lang / case / f"{name}.html"
+                assert path.is_file(), path
+                assert f"<html lang='{lang}'>" in path.read_text(encoding="utf-8")
+    assert (baked / "index.html").is_file()
+    assert list((baked / "en" / "aabenraa" / "explorer").glob("*.xlsx"))
+
+
+def test_every_internal_link_of_the_baked_site_resolves(baked):
+    seen = 0
+    for path in baked.rglob("*.html"):
+        for href in re.findall(r"""href=['"]([^'"]+)['"]""", path.read_text(encoding="utf-8")):
+            href = html.unescape(href)
+            if href.startswith(("https://", "http://")):
+                continue
+            seen += 1
+            assert (path.parent / href.split("?")[0]).resolve().exists(), (path, href)
+    assert seen > 500
+
+
+def test_a_baked_view_sends_other_scenarios_and_changes_to_the_launcher(baked):
+    document = (baked / "da" / "herning" / "explorer.html").read_text(encoding="utf-8")
+    assert "https://example.org/app/voila/render/explorer.ipynb?case=herning" in html.unescape(
+        document
+    )
+    site = bake.BakedSite("https://example.org/app/")
+    assert site.view("explorer", "case=herning&lang=da") == "../../da/herning/explorer.html"
+    assert site.view("explorer", "case=herning&caseload_after=20&lang=da").startswith(
+        "https://example.org/app/view/explorer?"
+    )
