@@ -144,11 +144,14 @@ class VegaRuntime(RequestHandler):
             self.finish(raw)
 
 
-#: The read views' headers: any site may frame them (the Share dialog's embed), no script runs.
+#: The read views' headers: any site may frame them (the Share dialog's embed); no script runs
+#: but the explorer's caseload lever (by its hash) and the Vega runtime it loads from here, which
+#: compiles Vega's expressions (hence 'unsafe-eval').
 VIEW_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
     "form-action 'none'; frame-ancestors *"
 )
+LEVER_POLICY = f"; script-src 'self' 'sha256-{readview.LEVER_SCRIPT_HASH}' 'unsafe-eval'"
 VIEW_MAX_AGE = 300
 #: Sites (scheme and host) whose views are kept, each with its own cache (their links differ).
 VIEW_SITES = 8
@@ -214,6 +217,8 @@ class ReadViewHandler(RequestHandler):
             packed = "gzip" in self.request.headers.get("Accept-Encoding", "")
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.set_header("Vary", "Accept-Encoding")
+            if view.script:
+                self.set_header("Content-Security-Policy", VIEW_POLICY + LEVER_POLICY)
             if packed:
                 self.set_header("Content-Encoding", "gzip")
             self.finish(view.encoded(notices, packed))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 from pathlib import Path
 
@@ -45,7 +46,17 @@ def test_a_view_shows_what_the_live_page_shows_for_the_same_link(name, lang):
     for text in texts:  # the same text, links aside (a view links to views)
         assert HREF.sub("", text) in HREF.sub("", document)
     assert f"<html lang='{lang}'>" in document
-    assert "Traceback" not in document and "<script" not in document
+    assert "Traceback" not in document
+    assert only_the_lever_script(document, name)
+
+
+def only_the_lever_script(document: str, name: str) -> bool:
+    """No script but, on the explorer, the caseload lever's data and its one known script."""
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", document, re.S | re.I)
+    if name != "explorer":
+        return not scripts and "<script" not in document.lower()
+    kinds = [(attrs.strip(), body == readview.LEVER_SCRIPT) for attrs, body in scripts]
+    return kinds == [("type='application/json' id='lever-data'", False), ("type='module'", True)]
 
 
 def live_boxes(widget):
@@ -129,7 +140,8 @@ def test_the_cache_drops_the_least_recently_used_view():
 @pytest.mark.parametrize("name", ["explorer", "own_case", "claims"])
 def test_a_hostile_link_gives_a_notice_and_reflects_no_markup(name, query):
     _, document = view(name, query)
-    assert "<script" not in document.lower()
+    assert only_the_lever_script(document, name)
+    assert "<img" not in document.lower() and "onerror" not in document.lower()
     assert "class='notice'" in document
     assert "Traceback" not in document
 
@@ -212,3 +224,25 @@ def test_a_baked_view_sends_other_scenarios_and_changes_to_the_launcher(baked):
     assert site.view("explorer", "case=herning&caseload_after=20&lang=da").startswith(
         "https://example.org/app/view/explorer?"
     )
+
+
+def test_the_caseload_lever_moves_through_the_models_own_answers():
+    from explorer import model
+    from explorer.ui import charts, kpis
+
+    query = "case=hjoerring&caseload_after=30&lang=en"
+    _, document = view("explorer", query)
+    found = re.search(r"<script type='application/json' id='lever-data'>(.*?)</script>", document)
+    lever = json.loads(found.group(1))
+    base = readview.page_class("explorer")(query, url="").current
+    assert lever["values"][lever["index"]] == base.caseload_after
+    assert lever["values"] == sorted(set(lever["values"]))
+    assert max(lever["values"]) <= base.caseload_before
+    for i in (0, lever["index"], len(lever["values"]) - 1):
+        r = model.evaluate(base.replace(caseload_after=float(lever["values"][i])))
+        assert lever["kpis"][i] == kpis.main(r, "en")
+        spec = charts.for_page(charts.cumulative_net(r, "en"))
+        assert lever["frames"][i] == spec.pop("data")["values"]
+        assert lever["specs"][lever["shapes"][i]] == spec
+        assert f"caseload_after={lever['values'][i]:g}" in lever["live"][i]
+    assert lever["runtime"].startswith("../explorer/static/vega-runtime-")

@@ -6,6 +6,7 @@ downloads, as plain files that any static host serves with no Python at all.
     DIR/index.html                      the cases and pages in both languages
     DIR/<lang>/<case>/<page>.html       a read view
     DIR/<lang>/<case>/<page>/<file>     its downloads (charts as PNG and SVG, table, workbook)
+    DIR/static/vega-runtime-<hash>.js   what the explorer's caseload lever draws its chart with
 
 Links between baked views are relative, so the folder can live under any path. A link to a
 scenario that was not baked (a claim's own settings, say) and "change the numbers" go to the
@@ -21,7 +22,7 @@ from explorer import catalogue
 from explorer.data import i18n
 from explorer.data.pages import NAMES as PAGES
 
-from . import readview
+from . import readview, vega
 
 
 class BakedSite(readview.Site):
@@ -61,6 +62,9 @@ class BakedSite(readview.Site):
     def address(self, name: str) -> str:
         return f"{self.base}view/{name}"
 
+    def runtime(self) -> str:
+        return f"../../static/{vega.bundle_name()}"
+
 
 def bake(folder: Path, base_url: str, pages: tuple[str, ...] = PAGES) -> list[Path]:
     """Write the baked site into ``folder``; the files written."""
@@ -82,6 +86,7 @@ def bake(folder: Path, base_url: str, pages: tuple[str, ...] = PAGES) -> list[Pa
             found = readview.file_bytes(view, file_name, site)
             if found is not None:
                 write(here / name / file_name, found[1])
+    write(folder / "static" / vega.bundle_name(), vega.bundle().encode("utf-8"))
     write(folder / "index.html", index(site, pages).encode("utf-8"))
     return written
 

@@ -12,9 +12,13 @@ Where the view's links point is the ``Site``'s business: the launcher serves vie
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 import html
 import importlib
+import json
+import math
 import re
 import threading
 from collections import OrderedDict
@@ -27,8 +31,9 @@ import ipywidgets as w
 
 from explorer.data import files, i18n
 from explorer.data.pages import NAMES as PAGES
+from explorer.model import fields
 
-from . import charts, links, page, widgets
+from . import charts, links, page, vega, widgets
 
 #: Chart widths drawn into the view: the column on a wide screen, and a phone's.
 WIDE, NARROW = 640, 340
@@ -92,6 +97,10 @@ class Site:
     def absolute(self, name: str, query: str) -> str:
         return f"{self.address(name)}?{query}"
 
+    def runtime(self) -> str:
+        """The Vega runtime the explorer's caseload lever loads (the launcher serves it)."""
+        return f"../{vega.ROUTE}{vega.bundle_name()}"
+
 
 @dataclass
 class View:
@@ -105,6 +114,8 @@ class View:
     notices: list[str]
     charts: dict[str, dict] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
+    #: The document runs the caseload lever's script (its hash is LEVER_SCRIPT_HASH).
+    script: bool = False
     _bytes: dict[bool, bytes] = field(default_factory=dict, repr=False)
 
     MARK = "<!--notices-->"
@@ -159,6 +170,7 @@ class _Writer:
         self.inputs: list[tuple[str, str]] = []
         self.charts: dict[str, dict] = {}
         self.in_levers = False
+        self.lever = caseload_frames(p, site) if p.name == "explorer" else None
 
     def links(self, text: str) -> str:
         """Links between live pages (``claims.ipynb?…``) as links between views."""
@@ -175,6 +187,10 @@ class _Writer:
         p = self.page
         if widget is p.notice_box:
             return f"<div class='notices'>{View.MARK}</div>"
+        if widget is getattr(p, "kpi_box", None) and self.lever is not None:
+            return lever_html(self.lever, self.lang) + (
+                f"<div class='{_classes(widget)}'>{self.links(widget.value)}</div>"
+            )
         if widget is getattr(p, "downloads", None):
             return self.downloads()
         if isinstance(widget, widgets.Disclosure):
@@ -251,6 +267,69 @@ class _Writer:
         return f"<p class='download-bar'><b>{title}</b> {' '.join(items)}</p>"
 
 
+# -- the caseload lever without a kernel ---------------------------------------------------------
+LEVER_SCRIPT = files.package_path("ui", "js", "view_lever.js").read_text(encoding="utf-8")
+#: The read views' policy for that one script (a hash: nothing else inline may run).
+LEVER_SCRIPT_HASH = base64.b64encode(hashlib.sha256(LEVER_SCRIPT.encode()).digest()).decode()
+
+
+def caseload_frames(p: page.Page, site: Site) -> dict[str, Any]:
+    """What the explorer's view needs for its caseload lever: for every whole caseload of the
+    span the page's sweep chart covers (and the link's own), the KPI cards, the cumulative
+    chart's data and the link to the live page."""
+    from explorer import model
+
+    from . import kpis
+
+    s, lang = p.current, p.lang
+    f = fields.field("scenario", "caseload_after")
+    lo, hi = fields.bounds(f, fields.values(s))
+    start = max(lo, hi / 4)
+    values = sorted({*range(math.ceil(start), math.floor(hi) + 1), s.caseload_after})
+    shown, cards, frames, live = [], [], [], []
+    specs: list[dict] = []  # the chart's shapes (a payback marker comes and goes)
+    shapes = []
+    for v in values:
+        scenario = s.replace(caseload_after=float(v))
+        r = model.evaluate(scenario)
+        spec = charts.for_page(charts.cumulative_net(r, lang))
+        frames.append(spec.pop("data")["values"])
+        if spec not in specs:
+            specs.append(spec)
+        shapes.append(specs.index(spec))
+        shown.append(f.show(v, lang))
+        cards.append(kpis.main(r, lang))
+        live.append(site.live(p.name, p.query(scenario)))
+    return {
+        "label": f.label[lang],
+        "values": values,
+        "index": values.index(s.caseload_after),
+        "shown": shown,
+        "kpis": cards,
+        "frames": frames,
+        "specs": specs,
+        "shapes": shapes,
+        "live": live,
+        "locale": charts.FORMAT_LOCALE[lang],
+        "runtime": site.runtime(),
+    }
+
+
+def lever_html(lever: dict[str, Any], lang: str) -> str:
+    """The slider (shown by its script, so a reader without scripts sees no dead control), the
+    data it moves through, and the script."""
+    text = json.dumps(lever, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    label = html.escape(lever["label"])
+    return (
+        f"<div class='view-lever' hidden><label for='view-caseload'>{label}</label>"
+        f"<div class='view-lever-row'><input id='view-caseload' type='range' min='0' step='1'>"
+        f"<output for='view-caseload'></output></div>"
+        f"<p class='view-lever-note' hidden>{_t('lever_note', lang)}</p></div>"
+        f"<script type='application/json' id='lever-data'>{text}</script>"
+        f"<script type='module'>{LEVER_SCRIPT}</script>"
+    )
+
+
 # -- the document ----------------------------------------------------------------------------------
 def _t(key: str, lang: str, **values: Any) -> str:
     return html.escape(i18n.t(f"view.{key}", lang, **values))
@@ -298,7 +377,8 @@ def _tail(p: page.Page, site: Site, query: str, inputs: list[tuple[str, str]]) -
         parts.append(
             f"<section class='inputs' aria-labelledby='inputs-title'>"
             f"<h2 id='inputs-title'>{_t('inputs', lang)}</h2><dl>{rows}</dl>"
-            f"<p><a href='{html.escape(site.live(p.name, query))}'>{_t('change', lang)}</a></p>"
+            f"<p><a class='change-link' href='{html.escape(site.live(p.name, query))}'>"
+            f"{_t('change', lang)}</a></p>"
             f"</section>"
         )
     url = site.absolute(p.name, query)
@@ -340,7 +420,9 @@ def render(name: str, query: str, site: Site) -> View:
             )
             notices = [n.text(lang) for n in p.notices] + list(p.errors)
             names = {d.name(): key for key, d in p.files.items()}
-            return View(name, query, lang, document, notices, writer.charts, names)
+            return View(
+                name, query, lang, document, notices, writer.charts, names, writer.lever is not None
+            )
         finally:
             w.Widget.close_all()
 
