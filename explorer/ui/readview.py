@@ -187,10 +187,9 @@ class _Writer:
         p = self.page
         if widget is p.notice_box:
             return f"<div class='notices'>{View.MARK}</div>"
-        if widget is getattr(p, "kpi_box", None) and self.lever is not None:
-            return lever_html(self.lever, self.lang) + (
-                f"<div class='{_classes(widget)}'>{self.links(widget.value)}</div>"
-            )
+        if self.lever is not None and widget is getattr(p, "kpi_box", None):
+            self.lever, lever = None, self.lever  # the slider goes once, above the KPIs
+            return lever_html(lever, self.lang) + self.write(widget)
         if widget is getattr(p, "downloads", None):
             return self.downloads()
         if isinstance(widget, widgets.Disclosure):
@@ -420,9 +419,8 @@ def render(name: str, query: str, site: Site) -> View:
             )
             notices = [n.text(lang) for n in p.notices] + list(p.errors)
             names = {d.name(): key for key, d in p.files.items()}
-            return View(
-                name, query, lang, document, notices, writer.charts, names, writer.lever is not None
-            )
+            script = "id='lever-data'" in document
+            return View(name, query, lang, document, notices, writer.charts, names, script)
         finally:
             w.Widget.close_all()
 
