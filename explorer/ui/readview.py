@@ -188,7 +188,8 @@ class _Writer:
         if widget is p.notice_box:
             return f"<div class='notices'>{View.MARK}</div>"
         if self.lever is not None and widget is getattr(p, "kpi_box", None):
-            self.lever, lever = None, self.lever  # the slider goes once, above the KPIs
+            lever = self.lever
+            self.lever = None  # the slider goes once, above the KPIs
             return lever_html(lever, self.lang) + self.write(widget)
         if widget is getattr(p, "downloads", None):
             return self.downloads()
