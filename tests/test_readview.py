@@ -246,3 +246,16 @@ def test_the_caseload_lever_moves_through_the_models_own_answers():
         assert lever["specs"][lever["shapes"][i]] == spec
         assert f"caseload_after={lever['values'][i]:g}" in lever["live"][i]
     assert lever["runtime"].startswith("../explorer/static/vega-runtime-")
+
+
+def test_the_own_case_view_reads_the_case_its_link_carries():
+    from explorer.ui import own_case
+
+    live = own_case.OwnCasePage("lang=en")
+    live.start_choice.value = "aabenraa"
+    live.start_button.click()
+    v, document = view("own_case", live.chrome.query)
+    assert "c=v1." in live.chrome.query
+    assert live.kpi_box.value in document
+    assert live.kpi_box.value not in view("own_case", "lang=en")[1]
+    assert "own-case.yaml" in v.files
