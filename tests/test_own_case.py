@@ -394,7 +394,8 @@ def test_the_answers_reuse_the_explorers_parts():
     chart = page.charts["cumulative"].export_spec
     assert "Hjørring" in json.dumps(chart, ensure_ascii=False)
     table = downloads.files["own-table.csv"][1].decode("utf-8-sig")
-    assert table.startswith(f"# Social investments: {page.built.title['en']}")
+    assert table.startswith("Year,") and table.splitlines()[0].endswith(",About this table")
+    assert f"Social investments: {page.built.title['en']}" in table.splitlines()[1]
     assert "Active cases: hjoerring.cases (2014, H)" in table
 
 

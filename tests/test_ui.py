@@ -209,8 +209,77 @@ def test_downloadable_charts_carry_title_description_source_and_link():
     assert spec["title"]["text"].startswith("Cumulative net")
     assert "1,008 cases" in spec["title"]["subtitle"][0]
     footer = spec["vconcat"][1]["data"]["values"]
-    assert footer[0]["text"].startswith("Source:") and "case=aabenraa" in footer[1]["text"]
+    assert footer[0]["text"].startswith("Source:") and "case=aabenraa" in footer[-1]["text"]
     assert page.charts["cumulative"].file_stem == "aabenraa-cumulative-net"
+
+
+def test_a_downloaded_chart_names_every_changed_input_and_a_fitted_figure_in_lines_that_fit():
+    page = explorer_page.Explorer(
+        "case=herning&worker_cost=100000&other_cost_per_year=250000&institution.deadweight=0.3"
+    )
+    spec = page.charts["flows"].export_spec
+    subtitle = spec["title"]["subtitle"]
+    text = " ".join(subtitle)
+    assert subtitle[0].startswith("Scenarie: 192 sager")
+    assert "Løn pr. sagsbehandler: 100.000 kr. (forudindstilling:" in text
+    assert "Andre udgifter pr. år: 250.000 kr. (forudindstilling: 0 kr.)" in text
+    assert "Institutionsanbringelser, dødvægt: 30\u00a0%" in text
+    assert "Tilpasset tal (evidens F): Institutionsanbringelser" in text
+    # wrapped, never cut: every line fits the chart's width at a generous 0.6 em a character
+    subtitle_chars = charts.line_chars(charts.SUBTITLE_SIZE)
+    assert subtitle_chars * charts.SUBTITLE_SIZE * 0.6 <= charts.EXPORT_WIDTH
+    assert len(subtitle) >= 4 and all(len(line) <= subtitle_chars for line in subtitle)
+    footer = spec["vconcat"][1]
+    lines = [row["text"] for row in footer["data"]["values"]]
+    assert "limit" not in footer["mark"] and footer["height"] >= 15 * len(lines)
+    assert all(len(line) <= charts.line_chars(charts.FOOTER_SIZE) for line in lines)
+    assert "worker_cost=100000" in "".join(lines)
+    # the preset as it is says only what it is, and that its effect was fitted
+    preset = explorer_page.Explorer("case=herning").charts["flows"].export_spec
+    assert "forudindstilling" not in " ".join(preset["title"]["subtitle"])
+
+
+def test_wrap_breaks_prose_at_spaces_and_links_at_their_parameters():
+    assert charts.wrap("ab cd ef", 5) == ["ab cd", "ef"]
+    assert charts.wrap("https://x.org/p?case=a&lang=da", 16) == [
+        "https://x.org/p?",
+        "case=a&lang=da",
+    ]
+    assert charts.wrap("a" * 12, 5) == ["aaaaa", "aaaaa", "aa"]
+    assert charts.wrap("3,5\u00a0%", 4) == ["3,5\u00a0", "%"]  # cut only when it must
+
+
+def test_share_url_is_absolute_once_the_browser_reports_the_page_address(monkeypatch):
+    page = explorer_page.Explorer("case=aabenraa&lang=en", url="")
+    assert page.share_url() == "explorer.ipynb?" + page.chrome.query  # nothing known yet
+    here = "https://example.org/apps/voila/render/explorer.ipynb"
+    page.chrome.location = here
+    assert page.share_url() == f"{here}?{page.chrome.query}"
+    footer = page.charts["cumulative"].export_spec["vconcat"][1]["data"]["values"]
+    assert "".join(row["text"] for row in footer).endswith(f"{here}?{page.chrome.query}")
+    sent = []
+    monkeypatch.setattr(page.chrome, "send_file", lambda *file: sent.append(file))
+    page.downloads.children[1].click()
+    assert f"Reproduce this: {here}?case=aabenraa".encode() in sent[0][2]
+    # the address the kernel was told wins; what is not a plain web address is ignored
+    told = explorer_page.Explorer("case=aabenraa", url="https://host/voila/render/explorer.ipynb")
+    told.chrome.location = here
+    assert told.share_url().startswith("https://host/voila/render/explorer.ipynb?case=aabenraa")
+    for bad in ("javascript:alert(1)", "https://x.org/a b", 'https://x.org/"><b>', "h" * 3000):
+        page.chrome.location = bad
+        assert page.chrome.location == ""
+        assert page.share_url().startswith("explorer.ipynb?")
+
+
+def test_the_chrome_knows_whether_the_server_offers_read_views(monkeypatch):
+    monkeypatch.delenv("EXPLORER_VIEWS", raising=False)
+    page = explorer_page.Explorer("lang=en")
+    assert page.chrome.views is False
+    assert page.chrome.texts["live_link"].startswith("Link to the live page")
+    monkeypatch.setenv("EXPLORER_VIEWS", "1")
+    assert who_pays.WhoPays("").chrome.views is True
+    monkeypatch.setenv("EXPLORER_VIEWS", "0")
+    assert who_pays.WhoPays("").chrome.views is False
 
 
 def test_chart_specs_are_valid_vega_lite():

@@ -1,27 +1,36 @@
 """The yearly table as people open it: headers in the page's language with units, calendar
-years, whole kroner, and a header block with the scenario, the price year and the sources.
+years, whole kroner, and a last column, "Om tabellen" / "About this table", with the scenario
+(and every input that differs from the case's preset), the price year, the link and the sources.
 
 Danish CSV is what Danish Excel expects: ``;`` between fields and a decimal comma. English CSV is
-the usual comma form. Lines of the header block start with ``#``::
+the usual comma form. The first line is the header and every column but the last is numbers::
 
-    pandas.read_csv(path, sep=";", decimal=",", comment="#")   # Danish
-    pandas.read_csv(path, comment="#")                          # English
+    pandas.read_csv(path, sep=";", decimal=",")   # Danish
+    pandas.read_csv(path)                          # English
+
+``changed_inputs`` and ``fitted_line`` say in words what a download rests on; the chart files,
+the workbook and the read view use them too.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 
 import pandas as pd
 
 from explorer import catalogue
 from explorer.catalogue.reader import Case
 from explorer.data import i18n
-from explorer.model import Result
+from explorer.model import Result, fields
+from explorer.model.fields import Field
+from explorer.model.scenario import Outcome, Scenario
 from explorer.outputs import sources
 
 SEPARATORS = {"da": (";", ","), "en": (",", ".")}
+#: What a spreadsheet would read as a formula at the start of a cell.
+FORMULA_START = ("=", "+", "-", "@")
 
 
 def _unit(lang: str, key: str) -> str:
@@ -65,27 +74,104 @@ def table(result: Result, lang: str = "da") -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def _differs(a: float, b: float) -> bool:
+    return not math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
+
+
+def _shown(f: Field, value: float, lang: str) -> str:
+    """A value as the field shows it, with its unit where the number alone does not say it."""
+    text = f.show(value, lang)
+    return f"{text} {f.unit_text(lang)}" if f.unit.format == "number" else text
+
+
+def _preset(scenario: Scenario) -> Scenario | None:
+    return catalogue.load_case(scenario.case) if scenario.case in catalogue.cases() else None
+
+
+def changed_inputs(scenario: Scenario, lang: str = "da", base: Scenario | None = None) -> list[str]:
+    """Every input of ``scenario`` that differs from ``base`` (default: the preset of its case;
+    nothing for a case outside the catalogue), in words and in the field's format: 'Løn pr.
+    sagsbehandler: 100.000 kr. (forudindstilling: 505.868 kr.)'. Outcome inputs are named by
+    their outcome: 'Institution placements, deadweight: 30% (preset: 0%)'."""
+    base = base if base is not None else _preset(scenario)
+    if base is None:
+        return []
+    out = []
+    for name, f in fields.of(Scenario).items():
+        value, old = getattr(scenario, name), getattr(base, name)
+        if _differs(value, old):
+            out.append(_item(f.label[lang], f, value, old, lang))
+    old_outcomes = {o.key: o for o in base.outcomes}
+    for o in scenario.outcomes:
+        if o.key not in old_outcomes:
+            continue
+        for name, f in fields.of(Outcome).items():
+            value, old = getattr(o, name), getattr(old_outcomes[o.key], name)
+            if _differs(value, old):
+                label = f"{o.label(lang)}, {fields.lower(f.label[lang])}"
+                out.append(_item(label, f, value, old, lang))
+    return out
+
+
+def _item(label: str, f: Field, value: float, old: float, lang: str) -> str:
+    return i18n.t(
+        "export.changed_item",
+        lang,
+        label=label,
+        value=_shown(f, value, lang),
+        preset=f.show(old, lang),
+    )
+
+
+def _input_value(scenario: Scenario, what: str) -> float | None:
+    """The scenario's value of a case's input ('caseload_after', 'institution.effect'); None
+    for what a scenario cannot change (a price)."""
+    key, _, attr = what.partition(".")
+    if not attr:
+        return getattr(scenario, key, None)
+    outcome = next((o for o in scenario.outcomes if o.key == key), None)
+    if outcome is None or "." in attr or attr not in fields.of(Outcome):
+        return None
+    return getattr(outcome, attr)
+
+
+def fitted_line(scenario: Scenario, lang: str = "da", case: Case | None = None) -> str:
+    """One line when the numbers rest on a fitted figure (evidence F) of ``case`` (default: the
+    preset of the scenario's case) that the scenario still uses; else ''."""
+    case = case or catalogue.preset(scenario.case)
+    if case is None:
+        return ""
+    fitted = case.fitted(catalogue.figures())
+    inputs = []
+    for what, key in case.sources.items():
+        if key not in fitted:
+            continue
+        now, then = _input_value(scenario, what), _input_value(case.scenario, what)
+        if now is None or then is None or not _differs(now, then):
+            inputs.append(sources.label(case, what, lang))
+    if not inputs:
+        return ""
+    return i18n.t("export.fitted", lang, inputs=", ".join(inputs))
+
+
 def header_lines(
     result: Result, lang: str = "da", link: str | None = None, case: Case | None = None
 ) -> list[str]:
-    """The block above the table: what scenario, which prices, where the figures come from
-    (the sources of ``case``, else of the catalogue's case of the scenario's name)."""
+    """What the table is: what scenario (and every input that differs from the preset, one a
+    line), which prices, where the figures come from (the sources of ``case``, else of the
+    catalogue's case of the scenario's name)."""
     s = result.scenario
     case = case or catalogue.preset(s.case)
     title = case.title[lang] if case else s.case
-    lines = [
-        i18n.t("export.title", lang, case=title),
-        i18n.t(
-            "export.scenario",
-            lang,
-            before=i18n.short(s.caseload_before, lang),
-            after=i18n.short(s.caseload_after, lang),
-            cases=i18n.number(s.cases, lang),
-            years=s.horizon_years,
-            start=s.start_year,
-            rate=i18n.percent(s.discount_rate, lang, 1),
-            scale=i18n.short(s.effect_scale, lang),
-        ),
+    lines = [i18n.t("export.title", lang, case=title), scenario_line(s, lang)]
+    changed = changed_inputs(s, lang)
+    if changed:
+        lines.append(i18n.t("export.changed", lang))
+        lines += [f"  {item}" for item in changed]
+    fitted = fitted_line(s, lang, case)
+    if fitted:
+        lines.append(fitted)
+    lines += [
         i18n.t("amounts_note", lang, year=catalogue.price_year()),
         i18n.t("export.deadweight", lang),
     ]
@@ -99,15 +185,62 @@ def header_lines(
     return lines
 
 
+def scenario_line(s: Scenario, lang: str = "da") -> str:
+    """The scenario in one line: cases, caseloads, horizon, discount rate, effect scale."""
+    return i18n.t(
+        "export.scenario",
+        lang,
+        before=i18n.short(s.caseload_before, lang),
+        after=i18n.short(s.caseload_after, lang),
+        cases=i18n.number(s.cases, lang),
+        years=s.horizon_years,
+        start=s.start_year,
+        rate=i18n.percent(s.discount_rate, lang, 1),
+        scale=i18n.short(s.effect_scale, lang),
+    )
+
+
+def description(s: Scenario, lang: str = "da", case: Case | None = None) -> list[str]:
+    """What a chart of ``s`` shows, for the lines under its title: the scenario, what differs
+    from the preset, and whether the numbers rest on a fitted figure."""
+    lines = [scenario_line(s, lang)]
+    changed = changed_inputs(s, lang)
+    if changed:
+        lines.append(i18n.t("export.changed", lang) + " " + "; ".join(changed) + ".")
+    fitted = fitted_line(s, lang, case)
+    if fitted:
+        lines.append(fitted)
+    return lines
+
+
+def _cell(text: str) -> str:
+    """A text cell a spreadsheet shows as text: one line, never read as a formula."""
+    text = text.replace("\r", " ").replace("\n", " ")
+    return "'" + text if text.lstrip().startswith(FORMULA_START) else text
+
+
+def with_about(frame: pd.DataFrame, lines: list[str], lang: str) -> pd.DataFrame:
+    """``frame`` with a last text column holding ``lines``, one a row from the first; the last
+    row holds the rest, joined with ' | '."""
+    rows = len(frame)
+    cells: list[str | None] = [None] * rows
+    for i, line in enumerate(lines[:rows]):
+        cells[i] = _cell(line)
+    if len(lines) > rows > 0:
+        cells[-1] = " | ".join(_cell(line) for line in lines[rows - 1 :])
+    out = frame.rename(columns=_cell)
+    out[i18n.t("export.about", lang)] = pd.Series(cells, index=frame.index, dtype=object)
+    return out
+
+
 def csv_text(
     result: Result, lang: str = "da", link: str | None = None, case: Case | None = None
 ) -> str:
-    """The CSV file: the header block (lines starting with #), then the table."""
+    """The CSV file: the table, with what it is (``header_lines``) in its last column."""
     sep, decimal = SEPARATORS[i18n.check_lang(lang)]
     buffer = io.StringIO()
-    for line in header_lines(result, lang, link, case):
-        buffer.write("# " + line.replace("\n", " ") + "\n")
-    table(result, lang).to_csv(
+    frame = with_about(table(result, lang), header_lines(result, lang, link, case), lang)
+    frame.to_csv(
         buffer,
         sep=sep,
         decimal=decimal,

@@ -2,12 +2,15 @@
 
 Every builder returns a chart *body*: marks, encodings and data in millions of the price year's
 kroner, texts in the page's language. ``for_page`` fits a body to its column in the page's font;
-``for_download`` adds the title, a one-line description of the scenario, the source line and the
-link that reproduces it, for a PNG or SVG in an article. The palette is Okabe and Ito's, which
-stays distinct for colour-blind readers; series with nothing in them get no legend entry.
+``for_download`` adds the title, the lines that describe the scenario (what differs from the
+preset, a fitted figure), the source line and the link that reproduces it, wrapped so that nothing
+is cut, for a PNG or SVG in an article. The palette is Okabe and Ito's, which stays distinct for
+colour-blind readers; series with nothing in them get no legend entry.
 """
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
@@ -478,33 +481,72 @@ def for_page(body: dict) -> dict:
     }
 
 
-def for_download(body: dict, description: str, source: str, link: str) -> dict:
-    """The chart for an article: title, a description of the scenario, the source and the link."""
+#: Font sizes of the texts around a downloaded chart (the title's and subtitle's are CONFIG's).
+TITLE_SIZE = 15
+SUBTITLE_SIZE = 12
+FOOTER_SIZE = 11
+FOOTER_LINE = 15
+
+
+def line_chars(font_size: float, width: int = EXPORT_WIDTH) -> int:
+    """How many characters a line of ``width`` pixels holds at ``font_size``: at most 0.6 em a
+    character, wider than the average of the common sans-serif fonts (DejaVu Sans included)."""
+    return int(width / (font_size * 0.6))
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, broken after a space, and in a link
+    after '?' or '&'; a longer piece is cut. Non-breaking spaces (Danish '3,5 %') hold."""
+    lines: list[str] = []
+    line = ""
+    for piece in re.split(r"(?<=[ ?&])", text):
+        if line.strip(" ") and piece.strip(" ") and len(line) + len(piece.rstrip(" ")) > width:
+            lines.append(line.rstrip(" "))
+            line = ""
+        line += piece
+        while len(line.rstrip(" ")) > width:
+            lines.append(line[:width])
+            line = line[width:]
+    if line.strip(" ") or not lines:
+        lines.append(line.rstrip(" "))
+    return lines
+
+
+def for_download(body: dict, description: str | list[str], source: str, link: str) -> dict:
+    """The chart for an article: its title, the lines that describe the scenario (a text's
+    lines split at newlines), the source and the link; every line wrapped to fit, none cut."""
     chart = {k: v for k, v in body.items() if k != "title"}
     chart.setdefault("height", HEIGHT)
     chart["width"] = EXPORT_WIDTH
+    paragraphs = description.split("\n") if isinstance(description, str) else description
+    subtitle = [
+        line for text in paragraphs if text for line in wrap(text, line_chars(SUBTITLE_SIZE))
+    ]
+    footer_lines = [
+        line for text in (source, link) if text for line in wrap(text, line_chars(FOOTER_SIZE))
+    ]
     footer = {
-        "data": {"values": [{"i": 0, "text": source}, {"i": 1, "text": link}]},
+        "data": {"values": [{"i": i, "text": text} for i, text in enumerate(footer_lines)]},
         "mark": {
             "type": "text",
             "align": "left",
             "baseline": "top",
-            "fontSize": 11,
+            "fontSize": FOOTER_SIZE,
             "color": "#444",
             "font": FONT,
             "x": 0,
-            "limit": EXPORT_WIDTH,
         },
         "encoding": {
             "y": {"field": "i", "type": "ordinal", "axis": None},
             "text": {"field": "text"},
         },
         "width": EXPORT_WIDTH,
-        "height": 30,
+        "height": FOOTER_LINE * max(1, len(footer_lines)),
     }
+    title = wrap(body.get("title", ""), line_chars(TITLE_SIZE))
     return {
         "$schema": SCHEMA,
-        "title": {"text": body.get("title", ""), "subtitle": [description]},
+        "title": {"text": title[0] if len(title) == 1 else title, "subtitle": subtitle},
         "vconcat": [chart, footer],
         "config": {**CONFIG, "background": "white"},
         "padding": 12,

@@ -44,7 +44,18 @@ def style() -> w.HTML:
 
 def chrome_texts(lang: str) -> dict[str, str]:
     other = i18n.other(lang)
-    keys = ("nav", "share", "link", "copy", "copied", "embed", "embed_title", "lost", "reload")
+    keys = (
+        "nav",
+        "share",
+        "link",
+        "live_link",
+        "copy",
+        "copied",
+        "embed",
+        "embed_title",
+        "lost",
+        "reload",
+    )
     texts = {k: i18n.t(f"chrome.{k}", lang) for k in keys}
     texts.update(other_lang=i18n.t("chrome.other_lang", lang), other_code=other)
     return texts
@@ -75,10 +86,14 @@ class Page:
             page=self.name,
             pages=[[p, i18n.t(f"page.{p}", self.lang)] for p in PAGES],
             texts=chrome_texts(self.lang),
+            views=os.environ.get("EXPLORER_VIEWS") == "1",
         )
+        self.chrome.observe(self.on_location, "location")
         self.notice_box = widgets.html_box("notices")
         self.levers: dict[str, widgets.Lever] = {}
         self.charts: dict[str, widgets.Chart] = {}
+        #: What each chart was last drawn from, to redo its download when the link changes.
+        self.chart_inputs: dict[str, tuple[dict, Scenario]] = {}
         self.runtime = widgets.runtime() if self.charts_used else None
         self.build()
         body = self.layout()
@@ -204,11 +219,18 @@ class Page:
         return links.build(scenario, self.lang, self.extras, {**self.params, **self.page_params()})
 
     def share_url(self) -> str:
-        return (
-            f"{self.url}?{self.query(self.current)}"
-            if self.url
-            else f"{self.name}.ipynb?{self.query(self.current)}"
-        )
+        """The link to the page with the current scenario: at the address the kernel was told,
+        else at the one the browser reports (the chrome's ``location``), and only when neither
+        is known relative to the page's folder."""
+        base = self.url or self.chrome.location or f"{self.name}.ipynb"
+        return f"{base}?{self.query(self.current)}"
+
+    def on_location(self, _change=None) -> None:
+        """The browser reported the page's address: the charts' downloads link to it."""
+        if self.url:
+            return
+        for key, (body, scenario) in self.chart_inputs.items():
+            self.charts[key].export_spec = self.export_spec(body, scenario)
 
     def show_notices(self) -> None:
         items = [n.text(self.lang) for n in self.notices] + self.errors
@@ -230,9 +252,8 @@ class Page:
             "caption": body.get("title", ""),
         }
         spec = charts.for_page(body)
-        export_spec = charts.for_download(
-            body, self.describe(scenario), self.source_line(scenario), self.share_url()
-        )
+        export_spec = self.export_spec(body, scenario)
+        self.chart_inputs[key] = (body, scenario)
         stem = f"{scenario.case}-{i18n.t(f'chart.file.{key}', self.lang)}"
         chart = self.charts.get(key)
         if chart is None:
@@ -252,14 +273,16 @@ class Page:
             chart.spec = spec
         return chart
 
+    def export_spec(self, body: dict, scenario: Scenario) -> dict:
+        """A chart as it downloads: with what it shows, its source and its link."""
+        return charts.for_download(
+            body, self.describe(scenario), self.source_line(scenario), self.share_url()
+        )
+
     def describe(self, scenario: Scenario) -> str:
-        """One line that says which scenario a chart shows."""
-        return export.header_lines(self.evaluate(scenario), self.lang)[1]
-
-    def evaluate(self, scenario: Scenario):
-        from explorer import model
-
-        return model.evaluate(scenario)
+        """What a chart shows, one line a thing (the lines are wrapped to fit): the scenario,
+        every input that differs from the preset, and a fitted figure the numbers rest on."""
+        return "\n".join(export.description(scenario, self.lang, self.case_file()))
 
     def source_line(self, scenario: Scenario) -> str:
         case = self.case_file()

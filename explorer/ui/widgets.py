@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Callable
 from functools import cache
 from pathlib import PurePosixPath
@@ -177,7 +178,11 @@ class Chart(anywidget.AnyWidget):
 
 
 class Chrome(anywidget.AnyWidget):
-    """The page frame: links to the pages, language, Share, address bar, downloads, connection."""
+    """The page frame: links to the pages, language, Share, address bar, downloads, connection.
+
+    ``location`` is the page's address (origin and path) as the browser reports it when the
+    frame is drawn; ``views``: the server also serves read views (``<prefix>/view/<page>``), and
+    Share offers the read view's link and embed, with the live page's link beside them."""
 
     _esm = _js("chrome.js")
     page = traitlets.Unicode("").tag(sync=True)
@@ -185,6 +190,16 @@ class Chrome(anywidget.AnyWidget):
     query = traitlets.Unicode("").tag(sync=True)
     other_query = traitlets.Unicode("").tag(sync=True)
     texts = traitlets.Dict({}).tag(sync=True)
+    location = traitlets.Unicode("").tag(sync=True)
+    views = traitlets.Bool(False).tag(sync=True)
+    #: An address as the browser may report it: http(s), no query, no spaces or quotes.
+    LOCATION = re.compile(r"https?://[^\s\"'<>?#]{1,2000}")
+
+    @traitlets.validate("location")
+    def _check_location(self, proposal) -> str:
+        """The browser's word is untrusted: anything but a plain http(s) address is ignored."""
+        value = proposal["value"]
+        return value if isinstance(value, str) and self.LOCATION.fullmatch(value) else ""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -4,8 +4,10 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from conftest import PHONE, charts_drawn
+import pytest
+from conftest import PHONE, charts_drawn, rendered
 from playwright.sync_api import expect
+from servers import Voila
 
 
 def kpi(page, name):
@@ -112,6 +114,11 @@ def test_the_header_carries_the_scenario_to_the_other_pages(open_page):
     )
 
 
+def read_view(url):
+    """A live page's read view: <prefix>/voila/render/<page>.ipynb?q -> <prefix>/view/<page>?q"""
+    return re.sub(r"/voila/render/(\w+)\.ipynb", r"/view/\1", url)
+
+
 def test_share_copies_the_link_and_offers_an_embed(open_page, context):
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = open_page("explorer", "case=aabenraa&lang=en")
@@ -119,9 +126,48 @@ def test_share_copies_the_link_and_offers_an_embed(open_page, context):
     page.locator(".copy-link").click()
     expect(page.locator(".copied")).to_have_text("The link is copied.")
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied == page.url and "case=aabenraa" in copied
+    # the launcher may serve read views (EXPLORER_VIEWS=1): then Share offers the read view
+    live = page.locator(".share-live-url")
+    shared = page.url if live.count() == 0 else read_view(page.url)
+    assert copied == shared and "case=aabenraa" in copied
+    if live.count():
+        expect(live).to_have_value(page.url)
     embed = page.locator(".embed-code").input_value()
-    assert embed.startswith('<iframe src="http') and "case=aabenraa" in embed
+    assert embed.startswith(f'<iframe src="{shared}"') and 'loading="lazy"' in embed
+
+
+@pytest.fixture(scope="module")
+def views_server():
+    """The launcher with read views announced to the kernels (EXPLORER_VIEWS=1)."""
+    server = Voila(
+        "voila-views",
+        launcher="explorer.serving",
+        warm=False,
+        args=("--preheat_kernel=False",),
+        env={"EXPLORER_VIEWS": "1"},
+    )
+    yield server
+    server.stop()
+
+
+def test_with_read_views_share_links_and_embeds_the_read_view_and_keeps_the_live_link(
+    page, views_server, context
+):
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(views_server.page("who_pays", "case=hjoerring&lang=da"), timeout=90_000)
+    rendered(page)
+    page.locator(".share-button").click()
+    view = read_view(page.url)
+    assert view.startswith(f"{views_server.url}view/who_pays?") and "case=hjoerring" in view
+    expect(page.locator(".share-url").first).to_have_value(view)
+    expect(page.locator(".share-live-url")).to_have_value(page.url)
+    expect(page.locator(".share-panel")).to_contain_text("Link til den levende side")
+    page.locator(".copy-link").click()
+    expect(page.locator(".copied")).to_have_text("Linket er kopieret.")
+    assert page.evaluate("navigator.clipboard.readText()") == view
+    embed = page.locator(".embed-code").input_value()
+    assert embed.startswith(f'<iframe src="{view}"') and 'loading="lazy"' in embed
+    assert 'width="100%"' in embed and 'height="900"' in embed and 'title="' in embed
 
 
 def test_the_language_switch_keeps_the_scenario(open_page):
@@ -138,6 +184,10 @@ def test_csv_workbook_and_chart_downloads_carry_their_language(open_page):
     with page.expect_download() as info:
         page.locator(".download-csv").click()
     assert info.value.suggested_filename == "aabenraa-table.csv"
+    about = Path(info.value.path()).read_text(encoding="utf-8-sig").splitlines()[0]
+    assert about.endswith(",About this table")
+    csv = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    assert f"Reproduce this: {page.url.split('?')[0]}?case=aabenraa" in csv  # an absolute link
     with page.expect_download() as info:
         page.locator(".download-xlsx").click()
     assert info.value.suggested_filename == "aabenraa-workbook.xlsx"
@@ -146,6 +196,7 @@ def test_csv_workbook_and_chart_downloads_carry_their_language(open_page):
     assert info.value.suggested_filename == "aabenraa-cumulative-net.svg"
     svg = Path(info.value.path()).read_text(encoding="utf-8")
     assert "Cumulative net" in svg and "Source:" in svg and "case=aabenraa" in svg
+    assert f"{page.url.split('?')[0]}?" in svg  # an absolute link
     with page.expect_download() as info:
         page.locator(".chart-flows .download-png").click()
     assert Path(info.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

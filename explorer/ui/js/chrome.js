@@ -1,6 +1,9 @@
 // The page's frame: links to every page carrying the scenario, the language switch, Share (copy
 // the link, or an embed snippet for articles), the address bar kept in step with the scenario,
 // downloads handed over by the kernel, and a notice within seconds if the connection is lost.
+// It tells the kernel the page's address (``location``), so that every download links to it.
+// When the server also serves read views (``views``), Share's link and embed are the read view
+// of this state, <prefix>/view/<page>?<query>, and the live page's link is offered beside them.
 const PING_EVERY = 4000;
 const LOST_AFTER = 11000;
 
@@ -25,9 +28,17 @@ function render({ model, el }) {
   el.append(root);
 
   const href = (page, query) => `${page}.ipynb${query ? "?" + query : ""}`;
+  const here = () => `${window.location.origin}${window.location.pathname}`;
   const pageUrl = () => {
     const q = model.get("query");
-    return `${window.location.origin}${window.location.pathname}${q ? "?" + q : ""}`;
+    return `${here()}${q ? "?" + q : ""}`;
+  };
+  // <prefix>/voila/render/<page>.ipynb -> <prefix>/view/<page>; null without read views
+  const viewUrl = () => {
+    const found = window.location.pathname.match(/^(.*\/)voila\/render\/([\w-]+)\.ipynb$/);
+    if (!model.get("views") || !found) return null;
+    const q = model.get("query");
+    return `${window.location.origin}${found[1]}view/${found[2]}${q ? "?" + q : ""}`;
   };
 
   const drawNav = () => {
@@ -61,15 +72,21 @@ function render({ model, el }) {
   const drawPanel = () => {
     const t = texts();
     panel.replaceChildren();
-    const url = pageUrl();
-    const linkLabel = document.createElement("label");
-    linkLabel.textContent = t.link;
-    const link = document.createElement("input");
-    link.type = "text";
-    link.readOnly = true;
-    link.value = url;
-    link.className = "share-url";
-    linkLabel.append(link);
+    const live = pageUrl();
+    const view = viewUrl();
+    const url = view || live;
+    const field = (text, value, className) => {
+      const label = document.createElement("label");
+      label.textContent = text;
+      const input = document.createElement("input");
+      input.type = "text";
+      input.readOnly = true;
+      input.value = value;
+      input.className = className;
+      label.append(input);
+      return [label, input];
+    };
+    const [linkLabel, link] = field(t.link, url, "share-url");
     const copy = document.createElement("button");
     copy.type = "button";
     copy.className = "copy-link";
@@ -94,7 +111,9 @@ function render({ model, el }) {
     embed.className = "embed-code";
     embed.value = `<iframe src="${url}" width="100%" height="900" style="border:0" title="${t.embed_title}" loading="lazy"></iframe>`;
     embedLabel.append(embed);
-    panel.append(linkLabel, copy, done, embedLabel);
+    panel.append(linkLabel, copy, done);
+    if (view) panel.append(field(t.live_link, live, "share-url share-live-url")[0]);
+    panel.append(embedLabel);
   };
 
   share.addEventListener("click", () => {
@@ -152,6 +171,11 @@ function render({ model, el }) {
     }
   }, PING_EVERY);
 
+  if (model.get("location") !== here()) {
+    model.set("location", here());
+    model.save_changes();
+  }
+  model.on("change:views", () => { if (!panel.hidden) drawPanel(); });
   sync();
   return () => clearInterval(beat);
 }
