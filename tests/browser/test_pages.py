@@ -119,46 +119,13 @@ def read_view(url):
     return re.sub(r"/voila/render/(\w+)\.ipynb", r"/view/\1", url)
 
 
-def test_share_copies_the_link_and_offers_an_embed(open_page, context):
+def test_share_links_and_embeds_the_read_view_and_keeps_the_live_link(open_page, server, context):
+    """The launcher serves read views (and tells the kernels, EXPLORER_VIEWS=1)."""
     context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page = open_page("explorer", "case=aabenraa&lang=en")
-    page.locator(".share-button").click()
-    page.locator(".copy-link").click()
-    expect(page.locator(".copied")).to_have_text("The link is copied.")
-    copied = page.evaluate("navigator.clipboard.readText()")
-    # the launcher may serve read views (EXPLORER_VIEWS=1): then Share offers the read view
-    live = page.locator(".share-live-url")
-    shared = page.url if live.count() == 0 else read_view(page.url)
-    assert copied == shared and "case=aabenraa" in copied
-    if live.count():
-        expect(live).to_have_value(page.url)
-    embed = page.locator(".embed-code").input_value()
-    assert embed.startswith(f'<iframe src="{shared}"') and 'loading="lazy"' in embed
-
-
-@pytest.fixture(scope="module")
-def views_server():
-    """The launcher with read views announced to the kernels (EXPLORER_VIEWS=1)."""
-    server = Voila(
-        "voila-views",
-        launcher="explorer.serving",
-        warm=False,
-        args=("--preheat_kernel=False",),
-        env={"EXPLORER_VIEWS": "1"},
-    )
-    yield server
-    server.stop()
-
-
-def test_with_read_views_share_links_and_embeds_the_read_view_and_keeps_the_live_link(
-    page, views_server, context
-):
-    context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page.goto(views_server.page("who_pays", "case=hjoerring&lang=da"), timeout=90_000)
-    rendered(page)
+    page = open_page("who_pays", "case=hjoerring&lang=da")
     page.locator(".share-button").click()
     view = read_view(page.url)
-    assert view.startswith(f"{views_server.url}view/who_pays?") and "case=hjoerring" in view
+    assert view.startswith(f"{server.url}view/who_pays?") and "case=hjoerring" in view
     expect(page.locator(".share-url").first).to_have_value(view)
     expect(page.locator(".share-live-url")).to_have_value(page.url)
     expect(page.locator(".share-panel")).to_contain_text("Link til den levende side")
@@ -168,6 +135,37 @@ def test_with_read_views_share_links_and_embeds_the_read_view_and_keeps_the_live
     embed = page.locator(".embed-code").input_value()
     assert embed.startswith(f'<iframe src="{view}"') and 'loading="lazy"' in embed
     assert 'width="100%"' in embed and 'height="900"' in embed and 'title="' in embed
+    shown = page.context.new_page()
+    assert shown.goto(view, timeout=90_000).status == 200  # the launcher serves what Share gives
+    expect(shown.locator("body")).to_contain_text("Hvem sparer")
+    shown.close()
+
+
+@pytest.fixture(scope="module")
+def plain_voila():
+    """Plain Voilà, as Binder runs it: no read views (EXPLORER_VIEWS unset)."""
+    server = Voila(
+        "voila-plain",
+        warm=False,
+        args=("--preheat_kernel=False",),
+        env={"EXPLORER_VIEWS": ""},
+    )
+    yield server
+    server.stop()
+
+
+def test_without_read_views_share_copies_the_live_link_and_embeds_it(page, plain_voila, context):
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(plain_voila.page("explorer", "case=aabenraa&lang=en"), timeout=90_000)
+    rendered(page)
+    page.locator(".share-button").click()
+    page.locator(".copy-link").click()
+    expect(page.locator(".copied")).to_have_text("The link is copied.")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.url and "case=aabenraa" in copied
+    expect(page.locator(".share-live-url")).to_have_count(0)
+    embed = page.locator(".embed-code").input_value()
+    assert embed.startswith(f'<iframe src="{page.url}"') and 'loading="lazy"' in embed
 
 
 def test_the_language_switch_keeps_the_scenario(open_page):
