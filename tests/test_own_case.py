@@ -155,7 +155,7 @@ def test_each_preset_through_the_form_and_a_file_keeps_its_kpis(preset, tmp_path
     page.start_button.click()
     same_kpis(page.current, catalogue.load_case(preset))
     assert page.current.case == "own"
-    _, _, data = page.files["yaml"][1]()
+    _, data = page.files["yaml"].make()
     path = tmp_path / f"{preset}.yaml"
     path.write_bytes(data)
     for scenario in (

@@ -450,10 +450,11 @@ class OwnCasePage(page.Page):
     """The own-case page: the form on the left, the explorer's answers for it on the right."""
 
     name = "own_case"
+    reads_own_query = True
 
-    def __init__(self, query: str = ""):
+    def __init__(self, query: str = "", url: str | None = None):
         self.code, self.asked_case, rest = split_query(query)
-        super().__init__(rest)
+        super().__init__(rest, url)
 
     # -- the form ------------------------------------------------------------------------------
     def build(self) -> None:
@@ -740,10 +741,18 @@ class OwnCasePage(page.Page):
         controls = w.VBox([self.start_choice, self.start_button, self.upload, self.form_box])
         controls.add_class("levers")
         controls.add_class("own-form")
+        # on a phone how the form starts stays on top; the form follows the answers
+        for start in (self.start_choice, self.start_button, self.upload):
+            start.add_class("case-choice")
         bar = self.download_bar(lambda: self.result)
         bar.children = (
             *bar.children,
-            self.download("yaml", t("download_yaml", lang), self.yaml_file),
+            self.download(
+                "yaml",
+                t("download_yaml", lang),
+                lambda: export.file_name(OWN, "case", self.lang, "yaml"),
+                self.yaml_file,
+            ),
         )
         sources = widgets.Disclosure(
             i18n.t("source.table_title", lang), [self.sources], "sources-disclosure"
@@ -811,13 +820,9 @@ class OwnCasePage(page.Page):
         """The reader's case: its sources label the downloads and grade the draws."""
         return getattr(self, "built", None)
 
-    def yaml_file(self) -> tuple[str, str, bytes]:
+    def yaml_file(self) -> tuple[str, bytes]:
         """The reader's case as a case file."""
-        return (
-            export.file_name(OWN, "case", self.lang, "yaml"),
-            YAML_MIME,
-            owncase.to_yaml(self.own, self.lang).encode("utf-8"),
-        )
+        return YAML_MIME, owncase.to_yaml(self.own, self.lang).encode("utf-8")
 
 
 def applied_text(s: Scenario, lang: str) -> str:

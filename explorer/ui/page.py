@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -61,6 +62,15 @@ def chrome_texts(lang: str) -> dict[str, str]:
     return texts
 
 
+@dataclass(frozen=True)
+class Download:
+    """A file the page offers: its button's text, its name, and its MIME type and bytes."""
+
+    text: str
+    name: Callable[[], str]
+    make: Callable[[], tuple[str, bytes]]
+
+
 class Page:
     """The shared machinery of a page; subclasses set ``name`` and fill in the hooks."""
 
@@ -68,6 +78,8 @@ class Page:
     #: Extra field groups the page edits (``terms``, ``spreads``); all groups travel in links.
     edits: tuple[str, ...] = ()
     charts_used = True
+    #: The page reads its link itself (the own case's ``c=``), not as a scenario's fields.
+    reads_own_query = False
 
     def __init__(self, query: str = "", url: str | None = None):
         """The page for a link's query; ``url`` is the page's own address (default: the one
@@ -80,8 +92,7 @@ class Page:
         self.notices: list[links.Notice] = list(self.link.notices)
         self.errors: list[str] = []
         self.url = request.page_url() if url is None else url
-        #: The page's downloads: key -> (button text, function giving name, MIME type, bytes).
-        self.files: dict[str, tuple[str, Callable[[], tuple[str, str, bytes]]]] = {}
+        self.files: dict[str, Download] = {}
         self.chrome = widgets.Chrome(
             page=self.name,
             pages=[[p, i18n.t(f"page.{p}", self.lang)] for p in PAGES],
@@ -234,14 +245,7 @@ class Page:
 
     def show_notices(self) -> None:
         items = [n.text(self.lang) for n in self.notices] + self.errors
-        if not items:
-            self.notice_box.value = ""
-            return
-        lis = "".join(f"<li>{html.escape(i)}</li>" for i in items)
-        self.notice_box.value = (
-            f"<div class='notice' role='status'><b>"
-            f"{i18n.t('notice.title', self.lang)}</b><ul>{lis}</ul></div>"
-        )
+        self.notice_box.value = notices_html(items, self.lang)
 
     # -- charts and downloads --------------------------------------------------------------------
     def chart(self, key: str, body: dict, scenario: Scenario) -> widgets.Chart:
@@ -292,36 +296,49 @@ class Page:
     def download_bar(self, table_result) -> w.Widget:
         """Buttons for the yearly table (CSV) and the workbook with live formulas (XLSX)."""
 
-        def csv() -> tuple[str, str, bytes]:
-            r = table_result()
-            text = export.csv_text(r, self.lang, self.share_url(), self.case_file())
-            name = export.file_name(r.scenario.case, "table", self.lang, "csv")
-            return name, "text/csv", text.encode("utf-8-sig")
+        def name(what: str, extension: str) -> Callable[[], str]:
+            return lambda: export.file_name(
+                table_result().scenario.case, what, self.lang, extension
+            )
 
-        def xlsx() -> tuple[str, str, bytes]:
+        def csv() -> tuple[str, bytes]:
+            text = export.csv_text(table_result(), self.lang, self.share_url(), self.case_file())
+            return "text/csv", text.encode("utf-8-sig")
+
+        def xlsx() -> tuple[str, bytes]:
             from explorer.outputs import workbook
 
-            r = table_result()
-            data = workbook.xlsx_bytes(r, self.lang, self.share_url(), self.case_file())
-            name = export.file_name(r.scenario.case, "workbook", self.lang, "xlsx")
-            return name, workbook.MIME, data
+            data = workbook.xlsx_bytes(
+                table_result(), self.lang, self.share_url(), self.case_file()
+            )
+            return workbook.MIME, data
 
         bar = w.HBox(
             [
                 w.HTML(f"<b>{i18n.t('download.title', self.lang)}</b>"),
-                self.download("csv", i18n.t("download.csv", self.lang), csv),
-                self.download("xlsx", i18n.t("download.xlsx", self.lang), xlsx),
+                self.download("csv", i18n.t("download.csv", self.lang), name("table", "csv"), csv),
+                self.download(
+                    "xlsx", i18n.t("download.xlsx", self.lang), name("workbook", "xlsx"), xlsx
+                ),
             ]
         )
         bar.add_class("download-bar")
         self.downloads = bar
         return bar
 
-    def download(self, key: str, text: str, make: Callable[[], tuple[str, str, bytes]]) -> w.Button:
+    def download(
+        self,
+        key: str,
+        text: str,
+        name: Callable[[], str],
+        make: Callable[[], tuple[str, bytes]],
+    ) -> w.Button:
         """A download of the page (``key`` also names it in the read view): a button that hands
-        the browser the file ``make`` gives."""
-        self.files[key] = (text, make)
-        return widgets.button(text, f"download-{key}", lambda: self.chrome.send_file(*make()))
+        the browser the file named ``name()`` with the MIME type and bytes ``make()`` gives."""
+        self.files[key] = Download(text, name, make)
+        return widgets.button(
+            text, f"download-{key}", lambda: self.chrome.send_file(name(), *make())
+        )
 
     def case_choice(self) -> widgets.Choice:
         choice = widgets.Choice(
@@ -343,6 +360,17 @@ class Page:
 
     def case_changed(self) -> None:
         """Rebuild what depends on the case's outcomes (outcome levers, texts)."""
+
+
+def notices_html(items: list[str], lang: str) -> str:
+    """What in the link or the levers could not be used as it was, as a list (empty: nothing)."""
+    if not items:
+        return ""
+    lis = "".join(f"<li>{html.escape(i)}</li>" for i in items)
+    return (
+        f"<div class='notice' role='status'><b>"
+        f"{i18n.t('notice.title', lang)}</b><ul>{lis}</ul></div>"
+    )
 
 
 def bound(levers: dict[str, Any], scenario: Scenario) -> None:
