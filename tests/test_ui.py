@@ -278,6 +278,9 @@ def test_the_chrome_knows_whether_the_server_offers_read_views(monkeypatch):
     assert page.chrome.texts["live_link"].startswith("Link to the live page")
     monkeypatch.setenv("EXPLORER_VIEWS", "1")
     assert who_pays.WhoPays("").chrome.views is True
+    # where read views exist, downloads carry the read view's address (no kernel to open it)
+    told = who_pays.WhoPays("case=hjoerring", url="https://host/app/voila/render/who_pays.ipynb")
+    assert told.share_url() == f"https://host/app/view/who_pays?{told.chrome.query}"
     monkeypatch.setenv("EXPLORER_VIEWS", "0")
     assert who_pays.WhoPays("").chrome.views is False
 

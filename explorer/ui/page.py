@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -60,6 +61,10 @@ def chrome_texts(lang: str) -> dict[str, str]:
     texts = {k: i18n.t(f"chrome.{k}", lang) for k in keys}
     texts.update(other_lang=i18n.t("chrome.other_lang", lang), other_code=other)
     return texts
+
+
+#: A live page's address under Voilà, and the read view's beside it (``explorer.serving``).
+LIVE_PATH = re.compile(r"^(.*/)voila/render/([a-z_]+)\.ipynb$")
 
 
 @dataclass(frozen=True)
@@ -232,8 +237,11 @@ class Page:
     def share_url(self) -> str:
         """The link to the page with the current scenario: at the address the kernel was told,
         else at the one the browser reports (the chrome's ``location``), and only when neither
-        is known relative to the page's folder."""
+        is known relative to the page's folder. Where the launcher serves read views, the link
+        is the read view's (it opens with no kernel, one click from the live page)."""
         base = self.url or self.chrome.location or f"{self.name}.ipynb"
+        if self.chrome.views:
+            base = LIVE_PATH.sub(r"\1view/\2", base)
         return f"{base}?{self.query(self.current)}"
 
     def on_location(self, _change=None) -> None:
