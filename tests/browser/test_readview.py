@@ -1,0 +1,384 @@
+"""The read views (``view/<page>?<query>``: a page as one static document, computed by the
+launcher with no kernel) in Chromium and over HTTP, against the app as it is published: the live
+page's numbers for the same link, a phone layout with the numbers first, no serious accessibility
+violation, a way back to the live page in the same state, hostile links answered with a notice
+and no script, an embed in another site's article that starts no kernel, and what caches and
+downloads need from the HTTP answers."""
+
+from __future__ import annotations
+
+import gzip
+import html
+import io
+import json
+import re
+import threading
+import time
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urljoin, urlparse
+
+import pandas as pd
+import pytest
+from conftest import DESKTOP, PHONE, rendered
+from playwright.sync_api import expect
+from servers import PAGES
+
+import explorer
+from explorer.ui import readview
+
+LANGS = ("da", "en")
+#: A scenario other than the landing defaults: another case, a moved lever.
+SCENARIO = "case=aabenraa&caseload_after=25"
+#: The first result of a page without KPI boxes.
+FIRST = {"index": ".landing", "claims": ".claim-body", "how_it_works": ".chain"}
+#: What the live pages' hostile-link test sends (test_serving.py), and reflected-markup attempts.
+HOSTILE = (
+    "caseload_after=" + "9" * 5000,
+    "caseload_after=NaN&cases=inf",
+    "case=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "lang=%F0%9F%98%80&caseload_after=%E2%88%9E",
+    "x" * 3000,
+    "caseload_after=1&caseload_after=2&caseload_after=3",
+    "case=%3Cscript%3Ealert(1)%3C/script%3E",
+    "zzz=%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E",
+)
+
+
+def first(name: str) -> str:
+    """The page's numbers: its KPI boxes, or for a page without them its first result."""
+    return FIRST.get(name, ".kpis")
+
+
+@pytest.fixture(scope="module")
+def tab(browser):
+    """One tab for the whole module (a new context per test would cost more than the views)."""
+    context = browser.new_context(viewport=DESKTOP)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def bare(browser):
+    """A tab that ignores the views' Content-Security-Policy: axe can be injected, and an
+    unescaped script in a view would run."""
+    context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
+def open_view(tab, server, name: str, query: str, viewport: dict = DESKTOP):
+    tab.set_viewport_size(viewport)
+    answer = tab.goto(server.url + f"view/{name}?{query}", timeout=60_000)
+    assert answer is not None and answer.status == 200, answer and answer.status
+    expect(tab.locator(".read-view")).to_be_visible()
+    return answer
+
+
+def open_live(tab, server, name: str, query: str) -> None:
+    tab.set_viewport_size(DESKTOP)
+    tab.goto(server.page(name, query), timeout=90_000)
+    rendered(tab)
+
+
+def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, dict(answer.headers), answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def texts(tab, selector: str) -> list[str]:
+    return tab.locator(selector).all_inner_texts()
+
+
+def numbers(tab, name: str) -> dict[str, list[str]]:
+    """What the live page and the view must agree on, as the reader sees it."""
+    found = {s: texts(tab, s) for s in ("h1", ".kpis", ".kpi", first(name))}
+    assert found["h1"] and found[first(name)], found
+    return found
+
+
+def same_numbers(tab, expected: dict[str, list[str]]) -> None:
+    """The page shows ``expected`` (waiting while a live page is still computing)."""
+    for selector, values in expected.items():
+        expect(tab.locator(selector)).to_have_text(values, use_inner_text=True, timeout=30_000)
+
+
+# -- the same numbers as the live page -------------------------------------------------------------
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("lang", LANGS)  # one language after the other: each pool refills
+def test_a_view_shows_the_live_pages_numbers_for_the_same_link(tab, server, name, lang):
+    query = f"{SCENARIO}&lang={lang}"
+    open_view(tab, server, name, query)
+    expect(tab.locator("html")).to_have_attribute("lang", lang)
+    assert tab.locator(".notice").count() == 0
+    view = numbers(tab, name)
+    for chart in tab.locator("figure.chart").all():  # a wide screen sees the wide drawing
+        expect(chart.locator(".chart-wide svg")).to_be_visible()
+        expect(chart.locator(".chart-narrow")).to_be_hidden()
+    open_live(tab, server, name, query)
+    same_numbers(tab, view)
+
+
+# -- a phone ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", PAGES)
+def test_at_phone_width_the_numbers_come_first_and_nothing_scrolls_sideways(
+    tab, server, name, lang
+):
+    open_view(tab, server, name, f"{SCENARIO}&lang={lang}", viewport=PHONE)
+    width = tab.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], width
+    selector = FIRST.get(name, ".kpi")
+    top = tab.locator(selector).first.bounding_box()["y"]  # the page is at its top
+    assert top < PHONE["height"], f"{selector} starts at {top} px, below the first screen"
+    inputs = tab.locator("section.inputs")
+    if inputs.count():
+        assert top < inputs.bounding_box()["y"]
+    for chart in tab.locator("figure.chart").all():
+        expect(chart.locator(".chart-wide")).to_be_hidden()
+        narrow = chart.locator(".chart-narrow svg")
+        expect(narrow).to_be_visible()
+        box = narrow.bounding_box()
+        assert box["x"] + box["width"] <= PHONE["width"] + 1, box
+
+
+# -- accessibility ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", PAGES)
+def test_no_serious_accessibility_violation_in_a_view(bare, server, axe, name, lang):
+    open_view(bare, server, name, f"{SCENARIO}&lang={lang}")
+    violations = axe(bare)
+    assert violations == [], violations
+
+
+# -- back to the live page -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "name, query",
+    [
+        ("explorer", "lang=da&caseload_after=25.0&worker_cost=600000&case=aabenraa"),
+        ("claims", "lang=en&claim=wrong_pocket&case=hjoerring"),
+        ("own_case", "lang=en&caseload_after=30&case=hjoerring"),
+    ],
+)
+def test_change_the_numbers_opens_the_live_page_in_the_same_state(tab, server, name, query):
+    open_view(tab, server, name, query)
+    view = numbers(tab, name)
+    address = tab.locator("section.read-share input.share-url").input_value()
+    assert address.startswith(server.url + f"view/{name}?")
+    canonical = urlparse(address).query
+    tab.locator(".live-bar a.change-numbers").click()
+    tab.wait_for_url(re.compile(rf"/voila/render/{name}\.ipynb\?"), timeout=60_000)
+    rendered(tab)
+    same_numbers(tab, view)
+    live_query = urlparse(tab.url).query
+    if not readview.page_class(name).reads_own_query:
+        assert live_query == canonical
+        return
+    # The own case writes its whole case into its address (case=own&c=...): what that address
+    # opens as a view must still be the same numbers.
+    open_view(tab, server, name, live_query)
+    same_numbers(tab, view)
+
+
+def test_a_caseload_moved_in_the_view_opens_the_live_page_at_that_caseload(tab, server):
+    open_view(tab, server, "explorer", "case=hjoerring&lang=en")
+    kpis = tab.locator(".results .kpis")
+    shown = kpis.inner_text()
+    link = tab.locator(".live-bar a.change-numbers")
+    first_href = link.get_attribute("href")
+    slider = tab.locator(".view-lever input[type=range]")
+    expect(slider).to_be_visible()
+    slider.focus()
+    for _ in range(3):
+        slider.press("ArrowLeft")
+    expect(kpis).not_to_have_text(shown)
+    expect(tab.locator(".view-lever-note")).to_be_visible()
+    moved = {s: texts(tab, s) for s in (".kpis", ".kpi")}
+    href = link.get_attribute("href")
+    assert href != first_href and "caseload_after=" in href
+    link.click()
+    tab.wait_for_url(re.compile(r"/voila/render/explorer\.ipynb\?"), timeout=60_000)
+    rendered(tab)
+    same_numbers(tab, moved)
+    assert urlparse(tab.url).query == urlparse(href).query
+
+
+# -- hostile links ---------------------------------------------------------------------------------
+LEVER_DATA = re.compile(r"<script type='application/json' id='lever-data'>(.*?)</script>", re.S)
+
+
+def without_the_lever(body: str) -> str:
+    """The document without the explorer's caseload lever, the one script a view may hold: its
+    data (JSON that parses whole) and its code (the file whose hash the policy allows)."""
+    for data in LEVER_DATA.findall(body):
+        json.loads(data)
+    body = LEVER_DATA.sub("", body)
+    return body.replace(f"<script type='module'>{readview.LEVER_SCRIPT}</script>", "")
+
+
+@pytest.mark.parametrize("name", ["explorer", "own_case"])
+@pytest.mark.parametrize("query", HOSTILE, ids=lambda q: q[:40])
+def test_a_hostile_link_gets_a_view_with_a_notice_and_runs_nothing(bare, server, name, query):
+    dialogs: list[str] = []
+
+    def dialog(d):
+        dialogs.append(d.message)
+        d.dismiss()
+
+    bare.on("dialog", dialog)
+    try:
+        answer = open_view(bare, server, name, query)  # with the CSP off: escaping alone
+        body = answer.text()
+        expect(bare.locator(".notice").first).to_be_visible()
+        bare.wait_for_timeout(200)
+    finally:
+        bare.remove_listener("dialog", dialog)
+    assert "Traceback" not in body and 'File "' not in body
+    rest = without_the_lever(body).lower()
+    assert "<script" not in rest and "onerror=" not in rest and "<img src=x" not in rest
+    assert dialogs == []
+    handlers = bare.evaluate(
+        "() => Array.from(document.querySelectorAll('*')).flatMap(e => Array.from(e.attributes))"
+        ".filter(a => a.name.startsWith('on')).map(a => a.name)"
+    )
+    assert handlers == []
+
+
+# -- an embed in an article ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def article(server):
+    """Another site (another host and port) whose article embeds a view, as the Share dialog's
+    embed code does."""
+    src = html.escape(server.url + "view/explorer?case=herning&lang=da")
+    document = (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>News</title></head>"
+        "<body><h1>Did Herning's caseworkers pay for themselves?</h1>"
+        f"<iframe class='embed' src='{src}' width='100%' height='900' style='border:0' "
+        "title='Social investments' loading='lazy'></iframe></body></html>"
+    ).encode()
+
+    class Article(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(document)))
+            self.end_headers()
+            self.wfile.write(document)
+
+        def log_message(self, *args):
+            pass
+
+    site = ThreadingHTTPServer(("127.0.0.1", 0), Article)
+    thread = threading.Thread(target=site.serve_forever, daemon=True)
+    thread.start()
+    # localhost, not 127.0.0.1: another site; both local, as Chromium's local-network checks ask
+    yield f"http://localhost:{site.server_port}/article"
+    site.shutdown()
+    site.server_close()
+
+
+def settled_kernels(server, quiet: float = 3, timeout: float = 60) -> set[int]:
+    """The server's kernel processes once nothing has started or ended for ``quiet`` seconds."""
+    deadline = time.monotonic() + timeout
+    last, since = None, time.monotonic()
+    while True:
+        now = {p.pid for p in server.kernels()}
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet or time.monotonic() > deadline:
+            return now
+        time.sleep(0.25)
+
+
+def test_another_site_embeds_a_view_without_starting_a_kernel(browser, server, article):
+    context = browser.new_context(viewport=DESKTOP)  # the views' policy applies here
+    try:
+        reader = context.new_page()
+        before = settled_kernels(server)
+        reader.goto(article, timeout=60_000)
+        frame = reader.frame_locator("iframe.embed")
+        kpis = frame.locator(".results .kpis")
+        expect(kpis).to_be_visible(timeout=30_000)
+        assert frame.locator(".kpi").count() > 0
+        expect(frame.locator("html")).to_have_attribute("lang", "da")
+        shown = kpis.inner_text()
+        slider = frame.locator(".view-lever input[type=range]")  # a reader moves the caseload
+        slider.focus()
+        slider.press("ArrowLeft")
+        expect(kpis).not_to_have_text(shown)
+        expect(frame.locator("figure.chart-cumulative .chart-live svg")).to_be_visible()
+        reader.wait_for_timeout(1_000)
+        after = settled_kernels(server)
+    finally:
+        context.close()
+    assert len(after) == len(before) and after == before, (before, after)
+    _status, headers, _body = fetch(server.url + "view/explorer?case=herning&lang=da")
+    policy = dict(d.strip().split(" ", 1) for d in headers["Content-Security-Policy"].split(";"))
+    assert policy["frame-ancestors"] == "*" and policy["default-src"] == "'none'"
+    assert "'unsafe-inline'" not in policy.get("script-src", "")
+    # The contrast is intended: the live page (a kernel per reader) may be framed by itself only.
+    _status, headers, _body = fetch(server.page("explorer", "case=herning&lang=da"))
+    assert "frame-ancestors 'self'" in headers["Content-Security-Policy"]
+
+
+# -- HTTP ------------------------------------------------------------------------------------------
+def test_one_scenario_is_one_cache_entry_with_an_etag_and_gzip(server):
+    spellings = (
+        f"{SCENARIO}&lang=en",
+        "lang=en&caseload_after=25.0&case=aabenraa",
+        "caseload_after=25.000&case=aabenraa&lang=en",
+    )
+    answers = [fetch(server.url + f"view/explorer?{q}") for q in spellings]
+    assert [a[0] for a in answers] == [200] * 3
+    tags = {a[1]["Etag"] for a in answers}
+    assert len(tags) == 1, tags
+    assert len({a[2] for a in answers}) == 1
+    status, headers, body = answers[0]
+    assert headers["Cache-Control"] == "public, max-age=300"
+    assert headers["Content-Type"].startswith("text/html")
+    assert "Content-Encoding" not in headers
+    tag = tags.pop()
+    status, _headers, again = fetch(
+        server.url + f"view/explorer?{spellings[1]}", {"If-None-Match": tag}
+    )
+    assert status == 304 and again == b""
+    status, headers, packed = fetch(
+        server.url + f"view/explorer?{spellings[2]}", {"Accept-Encoding": "gzip"}
+    )
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in headers["Vary"]
+    assert gzip.decompress(packed) == body
+    other = fetch(server.url + "view/explorer?case=aabenraa&caseload_after=26&lang=en")
+    assert other[1]["Etag"] != tag
+
+
+def test_an_unknown_page_or_file_is_a_plain_404(server):
+    for path in ("view/nope", "view/nope?lang=en", "view/explorer/file/nope.csv?lang=da"):
+        status, headers, body = fetch(server.url + path)
+        text = body.decode("utf-8", "replace")
+        assert status == 404, path
+        assert headers["Content-Type"].startswith("text/html")
+        assert "<html" in text and "Traceback" not in text and 'File "' not in text
+
+
+def test_the_table_download_is_an_attachment_a_danish_spreadsheet_reads(server):
+    url = server.url + "view/explorer?case=herning&lang=da"
+    _status, _headers, body = fetch(url)
+    found = re.search(r"""class='download-csv' href='([^']+)'""", body.decode("utf-8"))
+    assert found, "no table download in the view"
+    status, headers, data = fetch(urljoin(url, html.unescape(found.group(1))))
+    assert status == 200
+    assert headers["Content-Disposition"].startswith("attachment")
+    assert headers["Content-Type"].startswith("text/csv")
+    table = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig")
+    numeric = table.select_dtypes("number").columns
+    assert len(numeric) >= len(table.columns) - 1  # all but the notes column are numbers
+    yearly = explorer.evaluate(explorer.load_case("herning")).yearly  # the view's scenario
+    assert table.iloc[:, 0].tolist() == yearly["calendar_year"].tolist()
+    for key in ("cost", "savings", "net", "cumulative_net"):  # to the krone
+        assert any((table[c] - yearly[key]).abs().max() <= 0.5 for c in numeric), key
