@@ -16,7 +16,6 @@ import functools
 import gzip
 import os
 import tempfile
-from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
 import tornado.web
@@ -153,27 +152,15 @@ VIEW_POLICY = (
 )
 LEVER_POLICY = f"; script-src 'self' 'sha256-{readview.LEVER_SCRIPT_HASH}' 'unsafe-eval'"
 VIEW_MAX_AGE = 300
-#: Sites (scheme and host) whose views are kept, each with its own cache (their links differ).
-VIEW_SITES = 8
 
 
-class ReadViews:
-    """The launcher's read views: one cache per site the readers reach it by, one thread that
-    renders (the widgets of one page at a time), the rest served from memory."""
+class ReadViews(readview.Views):
+    """The launcher's read views: one thread renders (the widgets of one page at a time), the
+    rest is served from memory."""
 
     def __init__(self, prefix: str):
-        self.prefix = prefix
-        self.sites: OrderedDict[str, readview.Views] = OrderedDict()
+        super().__init__(prefix)
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="readview")
-
-    def for_site(self, origin: str) -> readview.Views:
-        views = self.sites.get(origin)
-        if views is None:
-            views = self.sites[origin] = readview.Views(readview.Site(origin, self.prefix))
-            while len(self.sites) > VIEW_SITES:
-                self.sites.popitem(last=False)
-        self.sites.move_to_end(origin)
-        return views
 
     async def run(self, call, *args):
         return await asyncio.get_running_loop().run_in_executor(self.executor, call, *args)
@@ -181,7 +168,7 @@ class ReadViews:
     def warm(self) -> None:
         """Draw one view in the background, so that the first reader does not wait for the
         chart renderer to start."""
-        self.executor.submit(self.for_site("http://127.0.0.1").get, "index", "lang=da")
+        self.executor.submit(self.get, "index", "lang=da")
         self.executor.submit(readview.svg, {"mark": "point"}, 10, "da", "", "warm")
 
 
@@ -202,12 +189,12 @@ class ReadViewHandler(RequestHandler):
             _plain(self, 404)
             return
         query, notices, _ = readview.canonical(name, self.request.query)
-        views = self.views.for_site(f"{self.request.protocol}://{self.request.host}")
+        origin, views = f"{self.request.protocol}://{self.request.host}", self.views
         try:
             if file_name is None:
-                view = views.cached(name, query) or await self.views.run(views.get, name, query)
+                view = views.cached(name, query) or await views.run(views.get, name, query)
             else:
-                found = await self.views.run(views.file, name, query, file_name)
+                found = await views.run(views.file, name, query, file_name, origin)
         except Exception:  # never a traceback to a reader; the server's log has it
             app_log.exception("read view %s?%s failed", name, query)
             _plain(self, 500)
@@ -221,7 +208,7 @@ class ReadViewHandler(RequestHandler):
                 self.set_header("Content-Security-Policy", VIEW_POLICY + LEVER_POLICY)
             if packed:
                 self.set_header("Content-Encoding", "gzip")
-            self.finish(view.encoded(notices, packed))
+            self.finish(view.encoded(notices, packed, origin))
             return
         if found is None:
             _plain(self, 404)

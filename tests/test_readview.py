@@ -4,6 +4,7 @@ downloads that carry their scenario, and a baked site whose every link resolves.
 
 from __future__ import annotations
 
+import gzip
 import html
 import io
 import json
@@ -101,7 +102,7 @@ def test_the_kpis_are_the_live_pages_to_the_krone():
 
 
 def test_two_spellings_of_one_scenario_share_one_entry_and_other_scenarios_never_do():
-    views = readview.Views(SITE)
+    views = readview.Views()
     spellings = (
         "case=aabenraa&caseload_after=25&lang=en",
         "lang=en&caseload_after=25.0&case=aabenraa",
@@ -126,7 +127,7 @@ def test_two_spellings_of_one_scenario_share_one_entry_and_other_scenarios_never
 
 
 def test_the_cache_drops_the_least_recently_used_view():
-    views = readview.Views(SITE, size=2)
+    views = readview.Views(size=2)
     a, b, c = (readview.canonical("index", f"case={n}")[0] for n in catalogue.cases())
     views.get("index", a)
     views.get("index", b)
@@ -259,3 +260,18 @@ def test_the_own_case_view_reads_the_case_its_link_carries():
     assert live.kpi_box.value in document
     assert live.kpi_box.value not in view("own_case", "lang=en")[1]
     assert "own-case.yaml" in v.files
+
+
+def test_one_cached_view_serves_every_host_name_with_its_own_address():
+    views = readview.Views("/app/")
+    key = readview.canonical("who_pays", "case=herning&lang=en")[0]
+    v = views.get("who_pays", key)
+    for origin in ("https://a.example", "http://b.example:8080"):
+        document = html.unescape(v.html((), origin))
+        assert f"{origin}/app/view/who_pays?{key}" in document
+        assert readview.ORIGIN not in document
+        packed = v.encoded([], True, origin)
+        assert gzip.decompress(packed).decode("utf-8") == v.html((), origin)
+    csv = views.file("who_pays", key, "herning-table.csv", "https://a.example")
+    assert b"https://a.example/app/view/who_pays?" in csv[1]
+    assert views.rendered == 1

@@ -37,7 +37,7 @@ from . import charts, links, page, vega, widgets
 
 #: Chart widths drawn into the view: the column on a wide screen, and a phone's.
 WIDE, NARROW = 640, 340
-#: Rendered views kept in memory (each some 100-300 kB).
+#: Rendered views kept in memory (each some 50-500 kB; the explorer's, with its lever, the most).
 CACHE_SIZE = 256
 _IPYNB_LINK = re.compile(r"""href=(['"])([a-z_]+)\.ipynb(?:\?([^'"]*))?\1""")
 _SVG_ID = re.compile(r"""(id="|url\(#|href="#)([A-Za-z][\w-]*)""")
@@ -63,7 +63,8 @@ def page_class(name: str) -> type[page.Page]:
 
 def canonical(name: str, query: str) -> tuple[str, list[str], str]:
     """The query a page would put in its address bar for a link, the link's notices in its
-    language, and the language: two spellings of one scenario give one canonical query."""
+    language, and the language: two spellings of one scenario give one canonical query. The own
+    case reads its link itself (its case is the code ``c``): its pairs, sorted, are the key."""
     cls = page_class(name)
     if cls.reads_own_query:
         pairs = sorted(parse_qsl(query[: links.MAX_QUERY], keep_blank_values=True))
@@ -74,10 +75,15 @@ def canonical(name: str, query: str) -> tuple[str, list[str], str]:
     return text, [n.text(link.lang) for n in link.notices], link.lang
 
 
+#: Where a cached view's absolute links (Share, embed, downloads) name the site: each request
+#: puts in the scheme and host it came by, so one cached view serves every host name.
+ORIGIN = "https://origin.invalid"
+
+
 class Site:
     """Where a view's links lead. The launcher's: views beside each other under ``view/``."""
 
-    def __init__(self, origin: str = "", prefix: str = "/"):
+    def __init__(self, origin: str = ORIGIN, prefix: str = "/"):
         self.origin, self.prefix = origin.rstrip("/"), prefix
 
     def view(self, name: str, query: str) -> str:
@@ -116,23 +122,29 @@ class View:
     files: dict[str, str] = field(default_factory=dict)
     #: The document runs the caseload lever's script (its hash is LEVER_SCRIPT_HASH).
     script: bool = False
-    _bytes: dict[bool, bytes] = field(default_factory=dict, repr=False)
+    _packed: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     MARK = "<!--notices-->"
+    #: Hosts whose compressed copy is kept (one or two in practice).
+    HOSTS = 4
 
-    def html(self, link_notices: list[str] = ()) -> str:  # type: ignore[assignment]
+    def html(self, link_notices: list[str] = (), origin: str = ORIGIN) -> str:  # type: ignore[assignment]
         items = list(dict.fromkeys([*link_notices, *self.notices]))
-        return self.document.replace(self.MARK, page.notices_html(items, self.lang), 1)
+        text = self.document.replace(self.MARK, page.notices_html(items, self.lang), 1)
+        return text.replace(ORIGIN, html.escape(origin))
 
-    def encoded(self, link_notices: list[str], packed: bool) -> bytes:
-        """The document as UTF-8, gzipped if ``packed``; kept for a link without notices."""
-        if link_notices:
-            raw = self.html(link_notices).encode("utf-8")
+    def encoded(self, link_notices: list[str], packed: bool, origin: str) -> bytes:
+        """The document for a request that came by ``origin``, as UTF-8, gzipped if ``packed``;
+        the gzipped copy of a link without notices is kept."""
+        if link_notices or not packed:
+            raw = self.html(link_notices, origin).encode("utf-8")
             return gzip.compress(raw, 6) if packed else raw
-        if packed not in self._bytes:
-            raw = self.html().encode("utf-8")
-            self._bytes[packed] = gzip.compress(raw, 9, mtime=0) if packed else raw
-        return self._bytes[packed]
+        if origin not in self._packed:
+            if len(self._packed) >= self.HOSTS:
+                self._packed.clear()
+            raw = self.html((), origin).encode("utf-8")
+            self._packed[origin] = gzip.compress(raw, 9, mtime=0)
+        return self._packed[origin]
 
 
 # -- the widget tree as HTML ---------------------------------------------------------------------
@@ -435,7 +447,8 @@ def file_bytes(view: View, file_name: str, site: Site) -> tuple[str, bytes] | No
     if file_name in view.charts:
         import vl_convert as vlc
 
-        spec, locale = view.charts[file_name], charts.FORMAT_LOCALE[view.lang]
+        spec = json.loads(json.dumps(view.charts[file_name]).replace(ORIGIN, site.origin))
+        locale = charts.FORMAT_LOCALE[view.lang]
         if file_name.endswith(".png"):
             return "image/png", vlc.vegalite_to_png(spec, scale=2, format_locale=locale)
         return "image/svg+xml", vlc.vegalite_to_svg(spec, format_locale=locale).encode("utf-8")
@@ -451,12 +464,14 @@ def file_bytes(view: View, file_name: str, site: Site) -> tuple[str, bytes] | No
 
 
 class Views:
-    """Rendered views by page and canonical query, the least recently used dropped first."""
+    """Rendered views by page and canonical query, the least recently used dropped first, and
+    their downloads by the site they were asked from (their links name it)."""
 
-    def __init__(self, site: Site, size: int = CACHE_SIZE):
-        self.site, self.size = site, size
+    def __init__(self, prefix: str = "/", size: int = CACHE_SIZE):
+        self.prefix, self.size = prefix, size
+        self.site = Site(ORIGIN, prefix)
         self._views: OrderedDict[tuple[str, str], View] = OrderedDict()
-        self._files: OrderedDict[tuple[str, str, str], tuple[str, bytes]] = OrderedDict()
+        self._files: OrderedDict[tuple[str, ...], tuple[str, bytes]] = OrderedDict()
         self.rendered = 0
 
     def cached(self, name: str, query: str) -> View | None:
@@ -475,10 +490,12 @@ class Views:
                 self._views.popitem(last=False)
         return view
 
-    def file(self, name: str, query: str, file_name: str) -> tuple[str, bytes] | None:
-        key = (name, query, file_name)
+    def file(
+        self, name: str, query: str, file_name: str, origin: str = ORIGIN
+    ) -> tuple[str, bytes] | None:
+        key = (name, query, file_name, origin)
         if key not in self._files:
-            found = file_bytes(self.get(name, query), file_name, self.site)
+            found = file_bytes(self.get(name, query), file_name, Site(origin, self.prefix))
             if found is None:
                 return None
             self._files[key] = found
