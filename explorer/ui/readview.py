@@ -22,6 +22,7 @@ import math
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -128,12 +129,12 @@ class View:
     #: Hosts whose compressed copy is kept (one or two in practice).
     HOSTS = 4
 
-    def html(self, link_notices: list[str] = (), origin: str = ORIGIN) -> str:  # type: ignore[assignment]
+    def html(self, link_notices: Sequence[str] = (), origin: str = ORIGIN) -> str:
         items = list(dict.fromkeys([*link_notices, *self.notices]))
         text = self.document.replace(self.MARK, page.notices_html(items, self.lang), 1)
         return text.replace(ORIGIN, html.escape(origin))
 
-    def encoded(self, link_notices: list[str], packed: bool, origin: str) -> bytes:
+    def encoded(self, link_notices: Sequence[str], packed: bool, origin: str) -> bytes:
         """The document for a request that came by ``origin``, as UTF-8, gzipped if ``packed``;
         the gzipped copy of a link without notices is kept."""
         if link_notices or not packed:
