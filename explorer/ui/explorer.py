@@ -101,6 +101,8 @@ class Explorer(page.Page):
             + [self.discount, self.wider, advanced]
         )
         controls.add_class("levers")
+        # on a phone the case stays on top and the other levers follow the results
+        self.picker.add_class("case-choice")
         self.chart_box = w.VBox()
         self.chart_box.add_class("charts")
         sources = widgets.Disclosure(

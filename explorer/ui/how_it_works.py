@@ -32,6 +32,8 @@ class HowItWorks(page.Page):
         lang = self.lang
         controls = w.VBox([self.picker, self.levers["caseload_after"], self.levers["effect_scale"]])
         controls.add_class("levers")
+        # on a phone the case stays on top and the other levers follow the results
+        self.picker.add_class("case-choice")
         results = w.VBox([self.notice_box, self.chain, self.chart_box, self.calibration])
         results.add_class("results")
         main = w.Box([controls, results])

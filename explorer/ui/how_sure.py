@@ -84,6 +84,8 @@ class HowSure(page.Page):
             + [w.HTML(f"<p class='grades'>{html.escape(t('seed'))}</p>")]
         )
         controls.add_class("levers")
+        # on a phone the case stays on top and the other levers follow the results
+        self.picker.add_class("case-choice")
         casa_note = i18n.t("how_sure.casa_note", lang, year=figures.price_year())
         casa = w.VBox(
             [

@@ -46,6 +46,8 @@ class WhoPays(page.Page):
             + [self.levers[n] for n in financing.fields.of(Terms)]
         )
         controls.add_class("levers")
+        # on a phone the case stays on top and the other levers follow the results
+        self.picker.add_class("case-choice")
         results = w.VBox(
             [
                 self.notice_box,
@@ -201,22 +203,19 @@ class WhoPays(page.Page):
             "investor_irr",
             "kommune_extra_cost",
         )
-        head = "".join(
-            f"<th scope='col'>{html.escape(i18n.t(f'who_pays.columns.{c}', lang))}</th>"
-            for c in cols
-        )
+        titles = {c: html.escape(i18n.t(f"who_pays.columns.{c}", lang)) for c in cols}
+        head = "".join(f"<th scope='col'>{titles[c]}</th>" for c in cols)
+        # each cell names its column (data-label), so that a phone shows a row as a card
+        cell = lambda c, text: f"<td class='num' data-label='{titles[c]}'>{text}</td>"
+        # millions to one decimal; a small loss that rounds to zero shows no minus sign
+        m = lambda value: i18n.number(round(value / 1e6, 1) + 0.0, lang, 1)
         rows = []
         for row in self.summary.itertuples():
             cells = [f"<th scope='row'>{html.escape(names[row.arrangement])}</th>"]
-            cells += [
-                f"<td class='num'>{i18n.number(getattr(row, c) / 1e6, lang, 1)}</td>"
-                for c in ("pv_kommune", "pv_stat", "pv_investor")
-            ]
+            cells += [cell(c, m(getattr(row, c))) for c in ("pv_kommune", "pv_stat", "pv_investor")]
             irr = "—" if row.arrangement != "impact_bond" else investor_return(row, lang, cell=True)
-            cells.append(f"<td class='num'>{html.escape(irr)}</td>")
-            cells.append(
-                f"<td class='num'>{i18n.number(row.kommune_extra_cost / 1e6, lang, 1)}</td>"
-            )
+            cells.append(cell("investor_irr", html.escape(irr)))
+            cells.append(cell("kommune_extra_cost", m(row.kommune_extra_cost)))
             rows.append("<tr>" + "".join(cells) + "</tr>")
         note = html.escape(i18n.t("who_pays.table_note", lang, year=catalogue.price_year()))
         return (
