@@ -32,10 +32,18 @@ PALETTE = {
     "black": "#000000",
 }
 HEIGHT = 260
+#: Least gap in pixels between two year labels; closer, and every other label is left out.
+YEAR_GAP = 6
 EXPORT_WIDTH = 680
 #: d3 number formats for Vega in the page's language (the embed options' formatLocale).
 FORMAT_LOCALE = {
-    "da": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]},
+    "da": {
+        "decimal": ",",
+        "thousands": ".",
+        "grouping": [3],
+        "currency": ["", " kr."],
+        "percent": "\u00a0%",  # Danish writes '35 %', English '35%'
+    },
     "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["DKK ", ""]},
 }
 CONFIG = {
@@ -96,11 +104,13 @@ def _colour(domain: list[str], colours: list[str], title: str) -> dict:
 
 
 def _year_x(lang: str) -> dict:
+    """Years along x; labels closer than YEAR_GAP pixels (a phone's column) show every other
+    year instead of running together."""
     return {
         "field": "year",
         "type": "ordinal",
         "title": t("year", lang),
-        "axis": {"labelAngle": 0, "labelOverlap": True},
+        "axis": {"labelAngle": 0, "labelOverlap": True, "labelSeparation": YEAR_GAP},
     }
 
 
@@ -314,13 +324,17 @@ def arrangements(summary: pd.DataFrame, names: dict[str, str], lang: str) -> dic
                 "type": "nominal",
                 "title": None,
                 "sort": list(names.values()),
-                "axis": {"labelLimit": 200},
+                # "Statsligt tilskud (pulje)" on two lines, so that the bars keep a phone's width
+                "axis": {
+                    "labelLimit": 200,
+                    "labelExpr": "split(replace(datum.label, ' (', '\\n('), '\\n')",
+                },
             },
             "yOffset": {"field": "series", "sort": list(labels.values())},
             "x": {
                 "field": "value",
                 "type": "quantitative",
-                "title": t("npv_axis", lang, year=catalogue.price_year()),
+                "title": t("npv_axis", lang, year=catalogue.price_year()).split(", ", 1),
                 "axis": {"format": ",.1~f"},
             },
             "color": _colour(list(labels.values()), [c for _, c in parties], t("who", lang)),
@@ -378,8 +392,8 @@ def fan(bands: pd.DataFrame, lang: str) -> dict:
                     "tooltip": [
                         {"field": "year", "title": t("year", lang)},
                         {"field": "p50", "title": t("median", lang), "format": ",.1f"},
-                        {"field": "p5", "title": "5 %", "format": ",.1f"},
-                        {"field": "p95", "title": "95 %", "format": ",.1f"},
+                        {"field": "p5", "title": i18n.percent(0.05, lang), "format": ",.1f"},
+                        {"field": "p95", "title": i18n.percent(0.95, lang), "format": ",.1f"},
                     ],
                 },
             },
@@ -401,7 +415,9 @@ def payback_distribution(shares: pd.Series, start_year: int, lang: str) -> dict:
                 "type": "ordinal",
                 "title": t("year", lang),
                 "sort": labels,
-                "axis": {"labelAngle": 0, "labelOverlap": True},
+                # half a bar of room at each end, so that 'Never' under the last bar is not cut
+                "scale": {"paddingOuter": 0.5},
+                "axis": {"labelAngle": 0, "labelOverlap": True, "labelSeparation": YEAR_GAP},
             },
             "y": {
                 "field": "share",
