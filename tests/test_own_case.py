@@ -354,7 +354,7 @@ def test_kind_price_and_payers_follow_the_refusion_rules():
     type_into(form.region, "10")
     assert page.current.outcomes[0].prices[0].shares() == pytest.approx((0.4, 0.1, 0.5))
     type_into(form.region, "60")
-    assert "shares can add up to at most 100 %" in page.notice_box.value
+    assert "shares can add up to at most 100%" in page.notice_box.value
     form.price.value = "price.kora_gain_per_year"
     assert page.current.outcomes[0].prices[0].kind == "wider"
     form = page.outcome_forms[0]

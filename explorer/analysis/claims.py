@@ -419,6 +419,7 @@ class PartAnswer:
     supports_here: bool | None  # at the point values (the reader's settings)
     turns_on: tuple[str, ...] = ()  # inputs whose range turns the answer
     against: dict[str, float] | None = None  # what the draws against it have in common
+    draws: int | None = None  # how many draws ``share`` rests on
 
     def text(self, lang: str) -> str:
         """The part's answer in words: the numbers at the point values, and the draws."""
@@ -438,7 +439,14 @@ class PartAnswer:
         if self.status == "by_construction":
             words.append(i18n.t("claim.fitted", lang))
         elif self.share is not None:
-            words.append(i18n.t("claim.draws", lang, share=i18n.percent(self.share, lang)))
+            words.append(
+                i18n.t(
+                    "claim.draws",
+                    lang,
+                    share=i18n.percent(self.share, lang),
+                    draws=i18n.number(self.draws or DRAWS, lang),
+                )
+            )
         if self.against:
             a = self.against
             shown = {k: i18n.percent(v, lang) for k, v in a.items()}
@@ -581,7 +589,7 @@ def _model(part: Part, scenario: Scenario, draws: int, strict: bool = False) -> 
     status = status_of(share, strict)
     turns = _turning_inputs(part, scenario, here) if status == "depends" else ()
     against = _against(ev, supports) if status == "mostly" else None
-    return PartAnswer(part, scenario, status, share, values, here, turns, against)
+    return PartAnswer(part, scenario, status, share, values, here, turns, against, draws)
 
 
 def answer(claim: Claim, scenario: Scenario | None = None, draws: int = DRAWS) -> Answer:

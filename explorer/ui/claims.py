@@ -12,7 +12,7 @@ from explorer.analysis import claims
 from explorer.data import i18n
 from explorer.model.scenario import Scenario
 
-from . import links, page, widgets
+from . import how_sure, links, page, widgets
 
 
 class CheckClaim(page.Page):
@@ -77,6 +77,21 @@ class CheckClaim(page.Page):
             query = links.build(s, lang)
         settings = t("with_settings", case=catalogue.case(s.case).title[lang])
         note = f"<p class='grades'>{html.escape(settings)}</p>" if mine else ""
+        draws = [p.draws for p in answer.parts if p.share is not None]
+        draws_note = (
+            "<p class='grades draws-note'>"
+            + html.escape(
+                t(
+                    "draws_note",
+                    draws=i18n.number(draws[0] or claims.DRAWS, lang),
+                    page=i18n.t("page.how_sure", lang),
+                    page_draws=i18n.number(int(how_sure.DEFAULT_DRAWS), lang),
+                )
+            )
+            + "</p>"
+            if draws
+            else ""
+        )
         verdict_help = i18n.t(f"verdict_help.{answer.verdict}", lang)
         self.body.value = (
             f"<blockquote class='claim-text'>»{html.escape(c.claim[lang])}«</blockquote>"
@@ -85,6 +100,7 @@ class CheckClaim(page.Page):
             f"{html.escape(i18n.t(f'verdict.{answer.verdict}', lang))}</span></h2>"
             f"<p class='verdict-help'>{html.escape(verdict_help)}</p>"
             f"{note}<h3>{html.escape(t('parts'))}</h3><ul class='parts'>{''.join(parts)}</ul>"
+            f"{draws_note}"
             f"<h3>{html.escape(t('evidence'))}</h3><ul class='evidence'>{evidence}</ul>"
             f"<p><a class='open-page' href='{target}.ipynb?{html.escape(query)}'>"
             f"{html.escape(t('open'))}</a></p>"
