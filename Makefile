@@ -75,6 +75,7 @@ test-fast: setup
 benchmark: setup system
 	$(BIN)/python -m benchmarks
 	$(BIN)/python -m benchmarks.pages
+	$(BIN)/python -m benchmarks.readview
 
 sources: setup
 	$(BIN)/python -m explorer sources > docs/sources.md
