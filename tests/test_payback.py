@@ -16,7 +16,7 @@ from explorer import evaluate, model
 from explorer.__main__ import main
 from explorer.analysis import uncertainty
 from explorer.model import cashflow, engine, fields
-from explorer.outputs import payback
+from explorer.model.results import NET_COLUMNS
 from explorer.ui import charts, kpis
 
 #: Relative tolerance of cashflow.payback_index (of the cumulative cost).
@@ -163,8 +163,8 @@ def test_in_the_draws_paying_back_discounted_is_a_npv_of_zero_or_more(s, seed):
 @example(audit())
 def test_a_crossing_that_did_not_last_is_reported_and_is_not_a_payback(s):
     r = evaluate(s)
-    found = payback.crossings(r)
-    for who, plain, pv in payback.BASES:
+    found = r.fell_back
+    for who, plain, pv in NET_COLUMNS:
         for discounted, column in ((False, plain), (True, pv)):
             kpi = f"payback_year{'' if who == 'public' else '_kommune'}"
             year = r.calendar(getattr(r, kpi + ("_discounted" if discounted else "")))
@@ -191,7 +191,7 @@ def test_the_audit_example_does_not_pay_back_and_says_it_touched_zero(capsys):
     assert r.npv < 0 and r.npv_kommune < 0
     assert r.payback_year is None and r.payback_year_discounted is None
     assert r.payback_year_kommune is None and r.payback_year_kommune_discounted is None
-    assert payback.crossings(r)["public", False] == (2013, 2014)
+    assert r.fell_back["public", False] == (2013, 2014)
     assert cashflow.first_above_zero_index(r.yearly["net"], r.yearly["cost"]) == 0
     assert main(["evaluate", "herning", *[f"--set={k}={v}" for k, v in AUDIT.items()]]) == 0
     out = capsys.readouterr().out

@@ -72,6 +72,10 @@ class Run:
         return cls(scenario, batch, *run(batch), *extra)
 
 
+#: Where each payer's yearly net is in ``Result.yearly``: (who, undiscounted, discounted).
+NET_COLUMNS = (("public", "net", "pv_net"), ("kommune", "net_kommune", "pv_net_kommune"))
+
+
 @dataclass(frozen=True)
 class Result(Run):
     """The model's answer for one scenario: KPIs at once, the yearly table on first use.
@@ -139,6 +143,25 @@ class Result(Run):
     def calendar(self, index: int | None) -> int | None:
         """A 0-based year index as a calendar year (None stays None)."""
         return None if index is None else self.scenario.start_year + index
+
+    @cached_property
+    def fell_back(self) -> dict[tuple[str, bool], tuple[int, int]]:
+        """Every cumulative net (public sector, kommune; undiscounted, discounted) that reached
+        0 and fell back before paying back: {(who, discounted): (calendar year above, year back
+        below)}."""
+        y = self.yearly
+        out = {}
+        for who, plain, pv in (
+            ("public", "net", "pv_net"),
+            ("kommune", "net_kommune", "pv_net_kommune"),
+        ):
+            for discounted, column in ((False, plain), (True, pv)):
+                cost = y["cost"] * y["discount_factor"] if discounted else y["cost"]
+                years = cashflow.fell_back(y[column].to_numpy(), cost.to_numpy())
+                if years is not None:
+                    start = self.scenario.start_year
+                    out[who, discounted] = (start + years[0], start + years[1])
+        return out
 
     @cached_property
     def break_even_effect(self) -> float | None:

@@ -5,31 +5,13 @@ say why such a year does not count."""
 from __future__ import annotations
 
 from explorer.data import i18n
-from explorer.model import Result, cashflow
-
-#: Where each basis's yearly net is in ``Result.yearly``: (who, undiscounted, discounted).
-BASES = (("public", "net", "pv_net"), ("kommune", "net_kommune", "pv_net_kommune"))
-
-
-def crossings(r: Result) -> dict[tuple[str, bool], tuple[int, int]]:
-    """Every cumulative net (public sector, kommune; undiscounted, discounted) that reached 0 and
-    fell back before paying back: {(who, discounted): (calendar year above, year back below)}."""
-    y = r.yearly
-    out = {}
-    for who, plain, pv in BASES:
-        for discounted, column in ((False, plain), (True, pv)):
-            cost = y["cost"] * y["discount_factor"] if discounted else y["cost"]
-            years = cashflow.fell_back(y[column], cost)
-            if years is not None:
-                start = r.scenario.start_year
-                out[who, discounted] = (start + years[0], start + years[1])
-    return out
+from explorer.model import Result
 
 
 def fell_back_text(r: Result, who: str, lang: str) -> str:
     """'above zero in 2013, back below from 2014 (undiscounted)' for ``who``'s first crossing
     that did not last (the undiscounted one if both did not), or ''."""
-    found = crossings(r)
+    found = r.fell_back
     for discounted in (False, True):
         if (who, discounted) in found:
             up, down = found[who, discounted]
@@ -47,7 +29,7 @@ def payback_notes(r: Result, lang: str) -> list[str]:
         texts.append(t("payback.only_plain", lang, plain=r.calendar(r.payback_year)))
     # One note per crossing: the bases, then the payers, that share its years are named together.
     bases: dict[tuple[str, tuple[int, int]], list[str]] = {}
-    for (who, discounted), years in crossings(r).items():
+    for (who, discounted), years in r.fell_back.items():
         basis = t("payback.discounted" if discounted else "payback.undiscounted", lang)
         bases.setdefault((who, years), []).append(basis)
     payers: dict[tuple[tuple[int, int], tuple[str, ...]], list[str]] = {}
