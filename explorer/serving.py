@@ -189,7 +189,7 @@ class ReadViewHandler(RequestHandler):
             _plain(self, 404)
             return
         query, notices, _ = readview.canonical(name, self.request.query)
-        origin, views = f"{self.request.protocol}://{self.request.host}", self.views
+        origin, views = self.origin(), self.views
         try:
             if file_name is None:
                 view = views.cached(name, query) or await views.run(views.get, name, query)
@@ -219,6 +219,13 @@ class ReadViewHandler(RequestHandler):
         self.finish(data)
 
     head = get
+
+    def origin(self) -> str:
+        """The scheme and host the reader came by: behind a proxy that ends TLS, the scheme it
+        forwards (X-Forwarded-Proto), so that Share links and downloads say https."""
+        forwarded = self.request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip()
+        scheme = forwarded if forwarded in ("http", "https") else self.request.protocol
+        return f"{scheme}://{self.request.host}"
 
 
 class PageHandler(TornadoVoilaHandler):

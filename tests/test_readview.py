@@ -18,6 +18,7 @@ from explorer import catalogue
 from explorer.data import i18n
 from explorer.data.pages import NAMES as PAGES
 from explorer.ui import bake, readview
+from explorer.ui import explorer as explorer_page
 
 HREF = re.compile(r"""href=(['"])[^'"]*\1""")
 SITE = readview.Site("https://example.org", "/")
@@ -95,7 +96,7 @@ def in_levers(root, target) -> bool:
 
 def test_the_kpis_are_the_live_pages_to_the_krone():
     query = "case=hjoerring&worker_cost=600000&lang=da"
-    live = readview.page_class("explorer")(query, url="")
+    live = explorer_page.Explorer(query, url="")
     _, document = view("explorer", query)
     assert live.kpi_box.value in document
     assert "600.000 kr." in document  # the changed input is listed among the numbers behind it
@@ -164,17 +165,23 @@ def test_the_downloads_of_a_view_carry_its_scenario_and_its_address():
     key = readview.canonical("explorer", query)[0]
     v, document = view("explorer", query)
     table = next(n for n in v.files if n.endswith(".csv"))
-    mime, data = readview.file_bytes(v, table, SITE)
+    mime, data = download(v, table)
     assert mime == "text/csv"
     frame = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig")
     assert frame.iloc[:, 1].dtype.kind in "if"
     assert f"https://example.org/view/explorer?{key}" in data.decode("utf-8-sig")
     png = next(n for n in v.charts if n.endswith(".png"))
-    assert readview.file_bytes(v, png, SITE)[1].startswith(b"\x89PNG")
-    svg = readview.file_bytes(v, png.replace(".png", ".svg"), SITE)[1].decode("utf-8")
+    assert download(v, png)[1].startswith(b"\x89PNG")
+    svg = download(v, png.replace(".png", ".svg"))[1].decode("utf-8")
     assert "100.000" in svg  # the salary that differs from the preset
     assert readview.file_bytes(v, "elsewhere.csv", SITE) is None
     assert f"explorer/file/{table}?" in html.unescape(document)
+
+
+def download(v: readview.View, file_name: str) -> tuple[str, bytes]:
+    found = readview.file_bytes(v, file_name, SITE)
+    assert found is not None, file_name
+    return found
 
 
 def test_a_view_without_levers_says_so_and_charts_are_drawn_for_wide_and_narrow_screens():
@@ -234,6 +241,7 @@ def test_the_caseload_lever_moves_through_the_models_own_answers():
     query = "case=hjoerring&caseload_after=30&lang=en"
     _, document = view("explorer", query)
     found = re.search(r"<script type='application/json' id='lever-data'>(.*?)</script>", document)
+    assert found is not None
     lever = json.loads(found.group(1))
     base = readview.page_class("explorer")(query, url="").current
     assert lever["values"][lever["index"]] == base.caseload_after
@@ -273,5 +281,23 @@ def test_one_cached_view_serves_every_host_name_with_its_own_address():
         packed = v.encoded([], True, origin)
         assert gzip.decompress(packed).decode("utf-8") == v.html((), origin)
     csv = views.file("who_pays", key, "herning-table.csv", "https://a.example")
-    assert b"https://a.example/app/view/who_pays?" in csv[1]
+    assert csv is not None and b"https://a.example/app/view/who_pays?" in csv[1]
     assert views.rendered == 1
+
+
+def test_behind_a_tls_proxy_a_views_links_say_https():
+    from tornado.httputil import HTTPHeaders, HTTPServerRequest
+
+    from explorer import serving
+
+    def origin(headers: dict[str, str]) -> str:
+        request = HTTPServerRequest(
+            method="GET", uri="/view/index", headers=HTTPHeaders({"Host": "news.dk", **headers})
+        )
+        handler = serving.ReadViewHandler.__new__(serving.ReadViewHandler)
+        handler.request = request
+        return handler.origin()
+
+    assert origin({}) == "http://news.dk"
+    assert origin({"X-Forwarded-Proto": "https"}) == "https://news.dk"
+    assert origin({"X-Forwarded-Proto": "javascript"}) == "http://news.dk"
