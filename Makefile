@@ -52,7 +52,8 @@ $(AXE):
 	mkdir -p $(NPM) && cd $(NPM) && npm install --no-audit --no-fund --silent axe-core@4.14.1
 
 app: setup
-	@echo "Serving on http://127.0.0.1:$(PORT)/voila/render/index.ipynb (Ctrl+C stops)"
+	@echo "Serving on http://127.0.0.1:$(PORT)/voila/render/index.ipynb (Ctrl+C stops);" \
+		"read views (no kernel) at http://127.0.0.1:$(PORT)/view/index"
 	$(BIN)/python -m explorer.serving notebooks --no-browser --port=$(PORT) \
 		--Voila.ip=127.0.0.1 --Voila.port_retries=0
 
