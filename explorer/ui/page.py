@@ -57,6 +57,7 @@ def chrome_texts(lang: str) -> dict[str, str]:
         "embed_title",
         "lost",
         "reload",
+        "skip",
     )
     texts = {k: i18n.t(f"chrome.{k}", lang) for k in keys}
     texts.update(other_lang=i18n.t("chrome.other_lang", lang), other_code=other)

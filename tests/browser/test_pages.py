@@ -257,6 +257,14 @@ def test_at_phone_width_the_case_and_the_numbers_come_before_the_levers(open_pag
     assert top(".case-choice") < top(".kpi") < top(".chart") < top(".lever")
     assert page.locator(".results").bounding_box()["width"] > 340
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # a keyboard or screen reader meets the levers first in the page's order: the first Tab
+    # offers a way straight to the numbers
+    page.locator("body").press("Tab")
+    skip = page.locator(".skip-link")
+    expect(skip).to_be_focused()
+    expect(skip).to_have_text("Spring til tallene")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.classList.contains('results')")
 
 
 def text_field(page, css, text):

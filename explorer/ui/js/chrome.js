@@ -24,7 +24,20 @@ function render({ model, el }) {
   lost.className = "connection-lost";
   lost.setAttribute("role", "alert");
   lost.hidden = true;
-  root.append(nav, panel, lost);
+  // First in the tab order: straight to the numbers (on a phone the levers are drawn below the
+  // results, but a keyboard or screen reader still meets them first without this link).
+  const skip = document.createElement("a");
+  skip.className = "skip-link";
+  skip.href = "#";
+  skip.addEventListener("click", (event) => {
+    event.preventDefault();
+    const results = document.querySelector(".app .results");
+    if (!results) return;
+    results.setAttribute("tabindex", "-1");
+    results.focus();
+    results.scrollIntoView({ block: "start" });
+  });
+  root.append(skip, nav, panel, lost);
   el.append(root);
 
   const href = (page, query) => `${page}.ipynb${query ? "?" + query : ""}`;
@@ -44,6 +57,7 @@ function render({ model, el }) {
   const drawNav = () => {
     const t = texts();
     nav.setAttribute("aria-label", t.nav || "");
+    skip.textContent = t.skip || "";
     nav.replaceChildren();
     const list = document.createElement("ul");
     for (const [page, label] of model.get("pages")) {
