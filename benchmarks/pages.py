@@ -284,17 +284,20 @@ class Row:
     def __post_init__(self) -> None:
         print(self.line(), flush=True)
 
+    def shown(self) -> str:
+        if self.value is None:
+            return "n/a"
+        return f"{self.value:,.3g}" if abs(self.value) < 100 else f"{self.value:,.0f}"
+
     def line(self) -> str:
-        value = (
-            "n/a"
-            if self.value is None
-            else f"{self.value:,.3g}"
-            if self.value < 100
-            else (f"{self.value:,.0f}")
-        )
         verdict = "" if self.ok is None else "ok" if self.ok else "MISSED"
-        text = f"{self.measure:<46} {value:>9} {self.unit:<4} {self.goal:<16} {verdict:<6}"
+        text = f"{self.measure:<46} {self.shown():>9} {self.unit:<4} {self.goal:<16} {verdict:<6}"
         return (text + f" {self.note}").rstrip()
+
+    def markdown(self) -> str:
+        verdict = "" if self.ok is None else "ok" if self.ok else "**missed**"
+        value = f"{self.shown()} {self.unit}".strip()
+        return f"| {self.measure} | {value} | {self.goal} | {verdict} | {self.note} |"
 
 
 def goal_row(

@@ -33,7 +33,7 @@ import platform
 import statistics
 import time
 from contextlib import suppress
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import date
 
 import psutil
@@ -45,6 +45,7 @@ from benchmarks.pages import (
     PAGES,
     ROOT,
     VIEWPORT,
+    Row,
     Server,
     chromium_path,
     percentile,
@@ -79,33 +80,6 @@ LOAD_EVENT = """() => {
   const entry = performance.getEntriesByType('navigation')[0];
   return entry && entry.loadEventEnd > 0 ? entry.loadEventEnd : false;
 }"""
-
-
-@dataclass
-class Row:
-    """One figure of the table; printed (as a progress line) when measured."""
-
-    measure: str
-    value: float | None
-    unit: str
-    goal: str = ""
-    ok: bool | None = None
-    note: str = ""
-
-    def __post_init__(self) -> None:
-        print(f"  {self.measure}: {self.shown()} {self.unit} {self.note}".rstrip(), flush=True)
-
-    def shown(self) -> str:
-        if self.value is None:
-            return "n/a"
-        if abs(self.value) >= 1000:
-            return f"{self.value:,.0f}"
-        return f"{self.value:.3g}" if abs(self.value) < 100 else f"{self.value:.0f}"
-
-    def markdown(self) -> str:
-        verdict = "" if self.ok is None else "ok" if self.ok else "**missed**"
-        value = f"{self.shown()} {self.unit}".strip()
-        return f"| {self.measure} | {value} | {self.goal} | {verdict} | {self.note} |"
 
 
 def below(measure: str, value: float | None, unit: str, limit: float, note: str = "") -> Row:

@@ -13,6 +13,16 @@ from servers import ARTIFACTS, CHROMIUM_ARGS, ROOT, Voila, chromium_path
 AXE = ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1440, "height": 1000}
 PHONE = {"width": 390, "height": 844}
+#: Links from the internet at their worst: what the live pages and the read views must answer
+#: with a notice, never a traceback.
+HOSTILE_LINKS = (
+    "caseload_after=" + "9" * 5000,
+    "caseload_after=NaN&cases=inf",
+    "case=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "lang=%F0%9F%98%80&caseload_after=%E2%88%9E",
+    "x" * 3000,
+    "caseload_after=1&caseload_after=2&caseload_after=3",
+)
 
 
 def pytest_collection_modifyitems(items):

@@ -11,7 +11,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import PHONE, charts_drawn, rendered
+from conftest import HOSTILE_LINKS, PHONE, charts_drawn, rendered
 from playwright.sync_api import Page, expect
 from servers import PAGES, Voila
 from tornado.httpclient import HTTPRequest
@@ -306,14 +306,7 @@ def test_another_site_cannot_shut_down_a_readers_kernel(server):
 
 @pytest.mark.parametrize(
     "query",
-    [
-        "caseload_after=" + "9" * 5000,
-        "caseload_after=NaN&cases=inf",
-        "case=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
-        "lang=%F0%9F%98%80&caseload_after=%E2%88%9E",
-        "x" * 3000,
-        "caseload_after=1&caseload_after=2&caseload_after=3",
-    ],
+    HOSTILE_LINKS,
 )
 def test_hostile_link_values_render_with_a_notice(open_page, query):
     page = open_page("explorer", query)
