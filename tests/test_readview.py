@@ -254,6 +254,11 @@ def test_the_caseload_lever_moves_through_the_models_own_answers():
         assert lever["frames"][i] == spec.pop("data")["values"]
         assert lever["specs"][lever["shapes"][i]] == spec
         assert f"caseload_after={lever['values'][i]:g}" in lever["live"][i]
+        assert lever["views"][i] == SITE.absolute("explorer", lever["live"][i].split("?")[1])
+    listed = re.search(r"<div data-name='caseload_after'><dt>[^<]*</dt><dd>([^<]*)</dd>", document)
+    assert (
+        listed is not None and listed.group(1) == f"30 {lever['unit']}" == "30 cases per caseworker"
+    )
     assert lever["runtime"].startswith("../explorer/static/vega-runtime-")
 
 

@@ -110,6 +110,12 @@ def test_no_page_shows_the_other_language_or_a_raw_key(page_class, lang):
     found = sorted({m.group(0).lower() for m in other.finditer(text)})
     assert not found, (lang, found, text[:3000])
     assert not RAW_KEY.findall(text), RAW_KEY.findall(text)
+    assert "(s)" not in text, "a count says 'year' or 'years', not 'year(s)'"
+
+
+def test_a_span_of_years_is_singular_for_one():
+    assert [i18n.years(v, "en") for v in (1, 2.5, 10)] == ["1 year", "2.5 years", "10 years"]
+    assert [i18n.years(v, "da") for v in (1, 2.5)] == ["1 år", "2,5 år"]
 
 
 def test_a_share_that_rounds_to_zero_shows_no_minus_sign():

@@ -127,6 +127,19 @@ def test_hostile_links_give_notices_never_errors(query):
     assert "<script>" not in page.notice_box.value
 
 
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_a_number_with_danish_thousands_dots_is_ignored_with_a_notice_that_says_why(lang):
+    link = links.parse(f"case=herning&worker_cost=600.000&lang={lang}")
+    assert link.scenario.worker_cost == links.parse("case=herning").scenario.worker_cost
+    (notice,) = link.notices
+    assert notice.kind == "grouped" and "worker_cost=600000" in notice.text(lang)
+    # a decimal a link may well carry stays a decimal; one that is out of range is clamped
+    assert links.parse("effect_scale=1.125").scenario.effect_scale == 1.125
+    assert [n.kind for n in links.parse("worker_cost=1.000.000").notices] == ["grouped"]
+    assert [n.kind for n in links.parse("worker_cost=3.000.000").notices] == ["not_number"]
+    assert [n.kind for n in links.parse("worker_cost=3000.000").notices] == ["clamped"]
+
+
 def test_large_values_survive_a_link():
     page = explorer_page.Explorer("case=herning&worker_cost=1000000")
     assert page.current.worker_cost == 1_000_000

@@ -89,6 +89,14 @@ def short(value: float, lang: str = "da", most: int = 2) -> str:
     return format_decimal(value, format=pattern, locale=LOCALES[check_lang(lang)])
 
 
+def years(value: float, lang: str = "da") -> str:
+    """A span of years: '1 år', '2,5 år'; '1 year', '2.5 years'."""
+    shown = short(value, lang)
+    if lang == "da":
+        return f"{shown} år"
+    return f"{shown} year" if value == 1 else f"{shown} years"
+
+
 def dkk(value: float, lang: str = "da") -> str:
     """Whole kroner: '1.234.567 kr.' or 'DKK 1,234,567'."""
     text = number(value, lang)

@@ -20,6 +20,9 @@ from explorer.model import Result
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+#: The font of a chart drawn on the server (vl-convert): the one it measures its labels with,
+#: then the fonts with the same widths, so that a browser showing the SVG cuts no label.
+SERVER_FONT = "'Liberation Sans', Arial, Helvetica, sans-serif"
 #: Okabe & Ito (2008), safe for the common kinds of colour blindness.
 PALETTE = {
     "blue": "#0072B2",
@@ -567,3 +570,12 @@ def for_download(body: dict, description: str | list[str], source: str, link: st
         "config": {**CONFIG, "background": "white"},
         "padding": 12,
     }
+
+
+def for_server(spec: dict) -> dict:
+    """``spec`` to be drawn by vl-convert: in SERVER_FONT wherever it names the page's font."""
+    if isinstance(spec, dict):
+        return {k: for_server(v) for k, v in spec.items()}
+    if isinstance(spec, list):
+        return [for_server(v) for v in spec]
+    return SERVER_FONT if spec == FONT else spec

@@ -153,8 +153,8 @@ def _stock(r: model.Result, o: Outcome, lang: str) -> str:
     return _t(
         "stock",
         lang,
-        duration=i18n.short(o.duration_years, lang),
-        years=last + 1,
+        duration=i18n.years(o.duration_years, lang),
+        years=i18n.years(last + 1, lang),
         stock=i18n.number(r.paths.stock[0, s.outcomes.index(o), last], lang, 0),
         other=_t("other", lang, share=i18n.percent(share, lang)) if share else "",
     )

@@ -10,6 +10,7 @@ settings (``claim``, ``draws``) are passed through for the page to check.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
@@ -27,6 +28,8 @@ DEFAULT_CASE = "herning"
 EXTRA_GROUPS = ("terms", "spreads")
 #: Names a page may carry for itself; the page checks their values.
 PAGE_PARAMS = ("claim", "draws")
+#: A number written with Danish thousands dots ('600.000'): a link's dot is a decimal point.
+GROUPED = re.compile(r"-?[1-9]\d{0,2}(?:\.\d{3})+")
 #: Names Voilà reads itself; never used for the scenario.
 RESERVED = ("template", "theme")
 
@@ -75,6 +78,12 @@ class Link:
 
 def _value(f: Field, name: str, raw: str, lang: str, notices: list[Notice]) -> float | None:
     value = f.from_url(raw)
+    if GROUPED.fullmatch(raw.strip()):
+        grouped = float(raw.strip().replace(".", ""))
+        # '600.000' kroner or '1.000.000': meant as thousands, not to be read as 600 and clamped
+        if f.clamp(grouped) == grouped and (value is None or f.clamp(value) != value):
+            notices.append(Notice("grouped", name, raw, f.to_url(grouped)))
+            return None
     if value is None:
         notices.append(Notice("not_number", name, raw))
         return None

@@ -38,6 +38,8 @@ from . import charts, links, page, vega, widgets
 
 #: Chart widths drawn into the view: the column on a wide screen, and a phone's.
 WIDE, NARROW = 640, 340
+#: Around a chart drawn into the view (Vega's default is 5 on every side).
+PADDING = {"left": 17, "top": 5, "right": 5, "bottom": 5}
 #: Rendered views kept in memory (each some 50-500 kB; the explorer's, with its lever, the most).
 CACHE_SIZE = 256
 _IPYNB_LINK = re.compile(r"""href=(['"])([a-z_]+)\.ipynb(?:\?([^'"]*))?\1""")
@@ -168,7 +170,8 @@ def svg(spec: dict, width: int, lang: str, label: str, prefix: str) -> str:
     """A page chart as inline SVG at ``width`` pixels, its ids made unique in the document."""
     import vl_convert as vlc
 
-    spec = {**spec, "width": width}
+    # room on the left for y labels drawn wider than measured (a browser without the font)
+    spec = charts.for_server({**spec, "width": width, "padding": PADDING})
     text = vlc.vegalite_to_svg(spec, format_locale=charts.FORMAT_LOCALE[lang])
     text = _SVG_ID.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", text)
     attrs = f'<svg role="img" aria-label="{html.escape(label)}" '
@@ -180,7 +183,8 @@ class _Writer:
 
     def __init__(self, p: page.Page, site: Site, query: str):
         self.page, self.site, self.query, self.lang = p, site, query, p.lang
-        self.inputs: list[tuple[str, str]] = []
+        #: (label, value, the lever's name) of every input the page shows
+        self.inputs: list[tuple[str, str, str]] = []
         self.charts: dict[str, dict] = {}
         self.in_levers = False
         self.lever = caseload_frames(p, site) if p.name == "explorer" else None
@@ -231,14 +235,15 @@ class _Writer:
         if isinstance(widget, widgets.Chart):
             return self.chart(widget)
         if isinstance(widget, widgets.Lever):
-            self.inputs.append((self.outcome_label(widget.name) + widget.label, widget.display))
+            label = self.outcome_label(widget.name) + widget.label
+            self.inputs.append((label, _with_unit(widget), widget.name))
         elif isinstance(widget, widgets.Choice) and "case-picker" not in widget.css:
             shown = {k: v for k, v in widget.options}.get(widget.value, widget.value)
             if widget.kind == "toggle":
                 shown = i18n.t("view.yes" if widget.value == "True" else "view.no", self.lang)
-            self.inputs.append((widget.label, shown))
+            self.inputs.append((widget.label, shown, ""))
         elif isinstance(widget, widgets.TextField) and widget.value:
-            self.inputs.append((widget.label, widget.value))
+            self.inputs.append((widget.label, widget.value, ""))
         return ""
 
     def outcome_label(self, name: str) -> str:
@@ -289,7 +294,7 @@ LEVER_SCRIPT_HASH = base64.b64encode(hashlib.sha256(LEVER_SCRIPT.encode()).diges
 def caseload_frames(p: page.Page, site: Site) -> dict[str, Any]:
     """What the explorer's view needs for its caseload lever: for every whole caseload of the
     span the page's sweep chart covers (and the link's own), the KPI cards, the cumulative
-    chart's data and the link to the live page."""
+    chart's data, the link to the live page and the view's own address."""
     from explorer import model
 
     from . import kpis
@@ -299,7 +304,7 @@ def caseload_frames(p: page.Page, site: Site) -> dict[str, Any]:
     lo, hi = fields.bounds(f, fields.values(s))
     start = max(lo, hi / 4)
     values = sorted({*range(math.ceil(start), math.floor(hi) + 1), s.caseload_after})
-    shown, cards, frames, live = [], [], [], []
+    shown, cards, frames, live, views = [], [], [], [], []
     specs: list[dict] = []  # the chart's shapes (a payback marker comes and goes)
     shapes = []
     for v in values:
@@ -313,6 +318,7 @@ def caseload_frames(p: page.Page, site: Site) -> dict[str, Any]:
         shown.append(f.show(v, lang))
         cards.append(kpis.main(r, lang))
         live.append(site.live(p.name, p.query(scenario)))
+        views.append(site.absolute(p.name, p.query(scenario)))
     return {
         "label": f.label[lang],
         "values": values,
@@ -323,6 +329,8 @@ def caseload_frames(p: page.Page, site: Site) -> dict[str, Any]:
         "specs": specs,
         "shapes": shapes,
         "live": live,
+        "views": views,
+        "unit": f.unit_text(lang),
         "locale": charts.FORMAT_LOCALE[lang],
         "runtime": site.runtime(),
     }
@@ -379,13 +387,24 @@ def _head(p: page.Page, site: Site, query: str) -> str:
     )
 
 
-def _tail(p: page.Page, site: Site, query: str, inputs: list[tuple[str, str]]) -> str:
+def _with_unit(lever: widgets.Lever) -> str:
+    """A lever's value with its unit where the number alone does not say it ('10 år')."""
+    if lever.field.unit.format not in ("number", "count"):
+        return lever.display
+    unit = lever.field.unit_text(lever.lang)
+    if lever.lang == "en" and lever.value == 1 and unit.endswith("s"):
+        unit = unit[:-1]  # '1 year'
+    return f"{lever.display} {unit}"
+
+
+def _tail(p: page.Page, site: Site, query: str, inputs: list[tuple[str, str, str]]) -> str:
     lang = p.lang
     parts = []
     if inputs:
         rows = "".join(
-            f"<div><dt>{html.escape(label)}</dt><dd>{html.escape(value)}</dd></div>"
-            for label, value in inputs
+            f"<div data-name='{html.escape(name)}'><dt>{html.escape(label)}</dt>"
+            f"<dd>{html.escape(value)}</dd></div>"
+            for label, value, name in inputs
         )
         parts.append(
             f"<section class='inputs' aria-labelledby='inputs-title'>"
@@ -449,6 +468,7 @@ def file_bytes(view: View, file_name: str, site: Site) -> tuple[str, bytes] | No
         import vl_convert as vlc
 
         spec = json.loads(json.dumps(view.charts[file_name]).replace(ORIGIN, site.origin))
+        spec = charts.for_server(spec)
         locale = charts.FORMAT_LOCALE[view.lang]
         if file_name.endswith(".png"):
             return "image/png", vlc.vegalite_to_png(spec, scale=2, format_locale=locale)

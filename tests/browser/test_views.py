@@ -17,7 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urljoin, urlparse
+from urllib.parse import parse_qs, urljoin, urlparse
 
 import pandas as pd
 import pytest
@@ -115,6 +115,7 @@ def test_a_view_shows_the_live_pages_numbers_for_the_same_link(tab, server, name
     for chart in tab.locator("figure.chart").all():  # a wide screen sees the wide drawing
         expect(chart.locator(".chart-wide svg")).to_be_visible()
         expect(chart.locator(".chart-narrow")).to_be_hidden()
+    assert labels_outside(tab) == []
     open_live(tab, server, name, query)
     same_numbers(tab, view)
 
@@ -140,6 +141,20 @@ def test_at_phone_width_the_numbers_come_first_and_nothing_scrolls_sideways(
         expect(narrow).to_be_visible()
         box = narrow.bounding_box()
         assert box["x"] + box["width"] <= PHONE["width"] + 1, box
+    assert labels_outside(tab) == []
+
+
+#: The texts of the charts drawn on the screen that stick out of it (the server measured them
+#: in its font; the browser draws them in the fonts it has).
+LABELS_OUTSIDE = """() => [...document.querySelectorAll("figure.chart svg text")]
+  .filter((t) => t.getClientRects().length && t.textContent.trim())
+  .map((t) => [t.textContent, t.getBoundingClientRect()])
+  .filter(([, r]) => r.left < 0 || r.right > document.documentElement.clientWidth)
+  .map(([text, r]) => `${text}: ${Math.round(r.left)} to ${Math.round(r.right)} px`)"""
+
+
+def labels_outside(tab) -> list[str]:
+    return tab.evaluate(LABELS_OUTSIDE)
 
 
 # -- accessibility ---------------------------------------------------------------------------------
@@ -196,6 +211,15 @@ def test_a_caseload_moved_in_the_view_opens_the_live_page_at_that_caseload(tab, 
     moved = {s: texts(tab, s) for s in (".kpis", ".kpi")}
     href = link.get_attribute("href")
     assert href != first_href and "caseload_after=" in href
+    caseload = parse_qs(urlparse(href).query)["caseload_after"][0]
+    shared = tab.locator(".read-share .share-url").input_value()
+    assert f"caseload_after={caseload}" in shared
+    assert shared in tab.locator(".read-share .embed-code").input_value()
+    listed = tab.locator(".inputs [data-name='caseload_after'] dd").inner_text()
+    assert listed.startswith(tab.locator(".view-lever output").inner_text())
+    redrawn = tab.locator("figure.chart-cumulative .chart-live svg")
+    expect(redrawn).to_be_visible()
+    assert redrawn.bounding_box()["width"] <= readview.WIDE + 1
     link.click()
     tab.wait_for_url(re.compile(r"/voila/render/explorer\.ipynb\?"), timeout=60_000)
     rendered(tab)

@@ -1,7 +1,9 @@
 // The explorer's read view: the caseload lever without a kernel. The server embeds the KPI cards
 // and the cumulative chart's data for every whole caseload of the lever's span (#lever-data);
 // moving the slider swaps the cards at once and redraws the chart from the page's own Vega-Lite
-// spec with the Vega runtime, fetched on the first move. Other levers: "Change the numbers".
+// spec with the Vega runtime, fetched on the first move; the caseload in the list of inputs, the
+// links to the live page and the Share box's link and embed follow. Other levers: "Change the
+// numbers".
 const data = JSON.parse(document.getElementById("lever-data").textContent);
 const box = document.querySelector(".view-lever");
 const input = box.querySelector("input");
@@ -9,7 +11,10 @@ const output = box.querySelector("output");
 const note = box.querySelector(".view-lever-note");
 const kpis = document.querySelector(".results .kpis");
 const figure = document.querySelector("figure.chart-cumulative");
-const live = [...document.querySelectorAll("a.change-numbers, a.change-link")];
+const live = [...document.querySelectorAll("a.change-numbers, a.change-link, a.live-link")];
+const listed = document.querySelector(".inputs [data-name='caseload_after'] dd");
+const shareUrl = document.querySelector(".read-share .share-url");
+const embedCode = document.querySelector(".read-share .embed-code");
 let runtime = null;
 let drawn = null;
 let wanted = data.index;
@@ -39,6 +44,11 @@ function show(i) {
   kpis.innerHTML = data.kpis[i];
   note.hidden = i === data.index;
   for (const a of live) a.href = data.live[i];
+  if (listed) listed.textContent = `${data.shown[i]} ${data.unit}`;
+  if (shareUrl && embedCode) {
+    embedCode.value = embedCode.value.replace(shareUrl.value, data.views[i]);
+    shareUrl.value = data.views[i];
+  }
   draw(i).catch((error) => console.error("The chart could not be redrawn:", error));
 }
 
