@@ -350,7 +350,7 @@ def test_who_pays_explains_the_pocket_and_the_price_of_the_bond():
 def test_who_pays_bad_terms_in_the_link_are_clamped_with_a_notice():
     page = who_pays.WhoPays("bond_cap=7&lang=en")
     assert page.levers["bond_cap"].value == 0.5
-    assert "bond_cap=7 is outside" in page.notice_box.value
+    assert "bond_cap=7 (Return cap) is outside" in page.notice_box.value
 
 
 def test_how_sure_reacts_and_keeps_spreads_and_draws_in_the_link():
@@ -427,3 +427,14 @@ def test_the_claims_page_reached_from_a_case_opens_on_a_claim_about_it(case):
     assert case in explorer.analysis.claims.claim(page.picker.value).cases()
     chosen = claims.CheckClaim(f"case={case}&claim=treatment_26x&lang=en")
     assert chosen.picker.value == "treatment_26x"  # a named claim still wins
+
+
+def test_casas_gain_per_child_is_said_to_be_a_childs_on_a_case_about_adults():
+    for case, adults in (("herning", False), ("aabenraa", True)):
+        page = how_sure.HowSure(f"case={case}&lang=en&draws=200")
+        assert ("this case is about adults" in page.casa.value) is adults, case
+
+
+def test_a_claim_is_quoted_in_its_languages_own_marks():
+    assert "<blockquote class='claim-text'>»" in claims.CheckClaim("lang=da").body.value
+    assert "<blockquote class='claim-text'>\u201c" in claims.CheckClaim("lang=en").body.value

@@ -89,6 +89,11 @@ def short(value: float, lang: str = "da", most: int = 2) -> str:
     return format_decimal(value, format=pattern, locale=LOCALES[check_lang(lang)])
 
 
+def quoted(text: str, lang: str = "da") -> str:
+    """A quotation in the language's marks: »…« in Danish, “…” in English."""
+    return f"»{text}«" if lang == "da" else f"\u201c{text}\u201d"
+
+
 def years(value: float, lang: str = "da") -> str:
     """A span of years: '1 år', '2,5 år'; '1 year', '2.5 years'."""
     shown = short(value, lang)

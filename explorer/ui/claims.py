@@ -93,8 +93,9 @@ class CheckClaim(page.Page):
             else ""
         )
         verdict_help = i18n.t(f"verdict_help.{answer.verdict}", lang)
+        quote = html.escape(i18n.quoted(c.claim[lang], lang))
         self.body.value = (
-            f"<blockquote class='claim-text'>»{html.escape(c.claim[lang])}«</blockquote>"
+            f"<blockquote class='claim-text'>{quote}</blockquote>"
             f"<p>{_said(c, lang)}</p>"
             f"<h2>{html.escape(t('verdict'))}: <span class='verdict verdict-{answer.verdict}'>"
             f"{html.escape(i18n.t(f'verdict.{answer.verdict}', lang))}</span></h2>"

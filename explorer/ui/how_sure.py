@@ -204,6 +204,9 @@ class HowSure(page.Page):
             share=i18n.percent(share, lang, 1),
             one_in=one_in,
         )
+        case = self.case_file()
+        if case is not None and case.area != "children":  # CASA's gain is a child's
+            text += " " + i18n.t("how_sure.casa_adults", lang)
         self.casa.value = f"<p>{html.escape(i18n.tidy(text))}</p>"
 
 

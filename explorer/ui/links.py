@@ -45,9 +45,14 @@ class Notice:
     lo: str = ""
     hi: str = ""
     other: str = ""  # the scenario field that bounds field ``name`` (both named by their labels)
+    #: The label of the link's field in (Danish, English), said beside its name in the link.
+    labels: tuple[str, str] = ("", "")
 
     def text(self, lang: str) -> str:
         shown = self.raw[:MAX_SHOWN] + ("…" if len(self.raw) > MAX_SHOWN else "")
+        label = self.labels[i18n.LANGS.index(lang)]
+        if label:
+            shown = f"{shown} ({label})"
         name, other = self.name[:MAX_SHOWN], ""
         if self.other:
             name = fields.field("scenario", self.name).label[lang]
@@ -78,22 +83,20 @@ class Link:
 
 def _value(f: Field, name: str, raw: str, lang: str, notices: list[Notice]) -> float | None:
     value = f.from_url(raw)
+    labels = (f.label["da"], f.label["en"])
     if GROUPED.fullmatch(raw.strip()):
         grouped = float(raw.strip().replace(".", ""))
         # '600.000' kroner or '1.000.000': meant as thousands, not to be read as 600 and clamped
         if f.clamp(grouped) == grouped and (value is None or f.clamp(value) != value):
-            notices.append(Notice("grouped", name, raw, f.to_url(grouped)))
+            notices.append(Notice("grouped", name, raw, f.to_url(grouped), labels=labels))
             return None
     if value is None:
-        notices.append(Notice("not_number", name, raw))
+        notices.append(Notice("not_number", name, raw, labels=labels))
         return None
     clamped = f.clamp(value)
     if clamped != value or (f.whole and value != int(value)):
-        notices.append(
-            Notice(
-                "clamped", name, raw, f.show(clamped, lang), f.show(f.lo, lang), f.show(f.hi, lang)
-            )
-        )
+        shown = (f.show(clamped, lang), f.show(f.lo, lang), f.show(f.hi, lang))
+        notices.append(Notice("clamped", name, raw, *shown, labels=labels))
     return clamped
 
 
