@@ -259,10 +259,13 @@ def test_at_phone_width_the_case_and_the_numbers_come_before_the_levers(open_pag
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     # a keyboard or screen reader meets the levers first in the page's order: the first Tab
     # offers a way straight to the numbers
+    kpi = top(".kpi")
     page.locator("body").press("Tab")
     skip = page.locator(".skip-link")
     expect(skip).to_be_focused()
     expect(skip).to_have_text("Spring til tallene")
+    expect(skip).to_be_in_viewport()
+    assert top(".kpi") == kpi, "the focused link lies over the page, moving nothing"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.classList.contains('results')")
 
