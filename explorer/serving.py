@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import gzip
+import html
 import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -88,10 +89,13 @@ def _plain(handler: RequestHandler, status: int) -> None:
         405: ("Det kan man ikke her.", "That is not allowed here."),
     }
     da, en = words.get(status, ("Noget gik galt.", "Something went wrong."))
+    home = html.escape(f"{handler.settings.get('base_url', '/')}view/index")
     handler.finish(
         f"<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'>"
-        f"<title>{status}</title></head><body><h1>{status}</h1><p>{da}</p>"
-        f"<p lang='en'>{en}</p></body></html>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{status}</title></head><body><h1>{status}</h1><p>{da} "
+        f"<a href='{home}?lang=da'>Til forsiden</a></p>"
+        f"<p lang='en'>{en} <a href='{home}?lang=en'>To the front page</a></p></body></html>"
     )
 
 

@@ -383,6 +383,8 @@ def test_an_unknown_page_or_file_is_a_plain_404(server):
         assert status == 404, path
         assert headers["Content-Type"].startswith("text/html")
         assert "<html" in text and "Traceback" not in text and 'File "' not in text
+        home = re.search(r"href='([^']*view/index\?lang=en)'", text)
+        assert home and fetch(urljoin(server.url + path, home.group(1)))[0] == 200, text
 
 
 def test_the_table_download_is_an_attachment_a_danish_spreadsheet_reads(server):
