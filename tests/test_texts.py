@@ -123,3 +123,10 @@ def test_a_share_that_rounds_to_zero_shows_no_minus_sign():
     assert i18n.percent(-0.004, "da") == "0\u00a0%"
     assert i18n.percent(-0.006, "da") == "-1\u00a0%"
     assert i18n.percent(0.125, "en", 1) == "12.5%"
+
+
+def test_a_price_against_paying_itself_says_about_the_same_when_it_rounds_to_nothing():
+    assert i18n.against_self(30_000, "en") == "about the same as financing it itself"
+    assert i18n.against_self(-30_000, "da") == "omtrent det samme som at finansiere selv"
+    assert i18n.against_self(300_000, "en") == "DKK 0.3 m more than financing it itself"
+    assert i18n.against_self(-1_250_000, "da") == "1,2 mio. kr. mindre end at finansiere selv"

@@ -213,9 +213,7 @@ def _bond(ev: Evaluation) -> tuple[np.ndarray, np.ndarray]:
 
 def bond_costs_more(ev: Evaluation) -> Statistic:
     _, price = _bond(ev)
-    return Statistic(
-        {"price": (np.abs(price), "millions"), "more_less": (price, "more_less")}, price > 0
-    )
+    return Statistic({"compared": (price, "against_self")}, price > 0)
 
 
 def kommune_never_loses(ev: Evaluation) -> Statistic:
@@ -274,8 +272,8 @@ def _show(value: float, fmt: str, lang: str) -> str:
         return i18n.t("never", lang) if fmt == "year" else "—"
     if fmt == "millions":
         return i18n.millions(value, lang)
-    if fmt == "more_less":
-        return i18n.t("more" if value > 0 else "less", lang)
+    if fmt == "against_self":
+        return i18n.against_self(value, lang)
     if fmt == "money":
         return i18n.dkk(value, lang)
     if fmt == "share":

@@ -118,6 +118,15 @@ def millions(value: float, lang: str = "da", digits: int = 1) -> str:
     return f"{text} mio. kr." if lang == "da" else f"DKK {text} m"
 
 
+def against_self(value: float, lang: str = "da") -> str:
+    """What a financing costs the kommune beyond paying itself: 'DKK 0.3 m more than financing
+    it itself', '... less ...', or 'about the same' when it rounds to DKK 0.0 m."""
+    amount = millions(abs(value), lang)
+    if millions(0, lang) == amount:
+        return t("against_self.same", lang)
+    return t("against_self.more" if value > 0 else "against_self.less", lang, amount=amount)
+
+
 def percent(value: float, lang: str = "da", digits: int = 0) -> str:
     """'20 %' (da) or '20%' (en); a value that rounds to zero shows no minus sign."""
     value = round(value, digits + 2) + 0.0

@@ -159,8 +159,7 @@ class WhoPays(page.Page):
                     trigger=pct(terms.bond_trigger),
                     paid=m(b.paid.sum()),
                     invested=m(b.invest.sum()),
-                    price=m(abs(row["kommune_extra_cost"])),
-                    more_less=i18n.t("more" if row["kommune_extra_cost"] >= 0 else "less", lang),
+                    compared=i18n.against_self(row["kommune_extra_cost"], lang),
                     irr=investor_return(row, lang),
                 )
             )
