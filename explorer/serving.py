@@ -16,8 +16,10 @@ import functools
 import gzip
 import html
 import os
+import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import tornado.web
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
@@ -332,9 +334,22 @@ class ExplorerVoila(Voila):
         self.listen()
 
 
+def arguments(argv: list[str], here: Path) -> list[str]:
+    """Voilà's arguments, the app's notebooks folder first: the one given, else ``notebooks``
+    beside the launch (any other folder would leave every link to a live page a 404)."""
+    if any(not a.startswith("-") and (here / a).exists() for a in argv):
+        return argv
+    if not (here / "notebooks" / "explorer.ipynb").is_file():
+        raise SystemExit(
+            "python -m explorer.serving NOTEBOOKS [voila options]: NOTEBOOKS is the folder of "
+            f"the app's notebooks (no notebooks/explorer.ipynb in {here})"
+        )
+    return ["notebooks", *argv]
+
+
 def main() -> None:
-    """``python -m explorer.serving notebooks [voila options]``."""
-    ExplorerVoila.launch_instance()
+    """``python -m explorer.serving [notebooks] [voila options]``."""
+    ExplorerVoila.launch_instance(argv=arguments(sys.argv[1:], Path.cwd()))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -116,3 +117,13 @@ def test_module_entry_point_runs_without_traceback():
     assert done.returncode == 2
     assert done.stderr.startswith("error: effect_scale must be from 0 to 3")
     assert "Traceback" not in done.stderr
+
+
+def test_the_launcher_serves_the_apps_notebooks_or_says_which_folder_it_needs(tmp_path):
+    from explorer.serving import arguments
+
+    root = Path(__file__).resolve().parents[1]
+    assert arguments(["--port=8866"], root) == ["notebooks", "--port=8866"]
+    assert arguments(["notebooks", "--no-browser"], root) == ["notebooks", "--no-browser"]
+    with pytest.raises(SystemExit, match="NOTEBOOKS is the folder of the app's notebooks"):
+        arguments(["--port", "8871"], tmp_path)

@@ -172,6 +172,10 @@ def svg(spec: dict, width: int, lang: str, label: str, prefix: str) -> str:
 
     # room on the left for y labels drawn wider than measured (a browser without the font)
     spec = charts.for_server({**spec, "width": width, "padding": PADDING})
+    if width == NARROW:  # fewer, never touching numbers on a phone's x axis
+        narrow = {"tickCount": 3, "labelOverlap": "greedy", "labelSeparation": 8}
+        config = spec.get("config", {})
+        spec["config"] = {**config, "axisX": {**config.get("axisX", {}), **narrow}}
     text = vlc.vegalite_to_svg(spec, format_locale=charts.FORMAT_LOCALE[lang])
     text = _SVG_ID.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", text)
     attrs = f'<svg role="img" aria-label="{html.escape(label)}" '

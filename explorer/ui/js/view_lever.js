@@ -3,8 +3,9 @@
 // moving the slider swaps the cards at once and redraws the chart from the page's own Vega-Lite
 // spec with the Vega runtime, fetched on the first move; the caseload in the list of inputs, the
 // links to the live page and the Share box's link and embed follow. Other levers: "Change the
-// numbers".
+// numbers". What stays at the link's caseload is dimmed while the slider is elsewhere.
 const data = JSON.parse(document.getElementById("lever-data").textContent);
+const view = document.querySelector(".read-view");
 const box = document.querySelector(".view-lever");
 const input = box.querySelector("input");
 const output = box.querySelector("output");
@@ -43,6 +44,7 @@ function show(i) {
   input.setAttribute("aria-valuetext", data.shown[i]);
   kpis.innerHTML = data.kpis[i];
   note.hidden = i === data.index;
+  view.classList.toggle("lever-moved", i !== data.index);
   for (const a of live) a.href = data.live[i];
   if (listed) listed.textContent = `${data.shown[i]} ${data.unit}`;
   if (shareUrl && embedCode) {
