@@ -338,7 +338,8 @@ def test_another_site_embeds_a_view_without_starting_a_kernel(browser, server, a
         after = settled_kernels(server)
     finally:
         context.close()
-    assert len(after) == len(before) and after == before, (before, after)
+    # kernels of earlier tests may end meanwhile (culled); none may begin
+    assert after <= before, f"kernels started: {sorted(after - before)}"
     _status, headers, _body = fetch(server.url + "view/explorer?case=herning&lang=da")
     policy = dict(d.strip().split(" ", 1) for d in headers["Content-Security-Policy"].split(";"))
     assert policy["frame-ancestors"] == "*" and policy["default-src"] == "'none'"
