@@ -94,12 +94,17 @@ def quoted(text: str, lang: str = "da") -> str:
     return f"»{text}«" if lang == "da" else f"\u201c{text}\u201d"
 
 
+def quantity(shown: str, value: float, unit: str, lang: str = "da") -> str:
+    """A shown number and its unit ('10 år', '4 sagsbehandlere'); English units are plural but
+    for one ('1 year')."""
+    if lang == "en" and value == 1 and unit.endswith("s"):
+        unit = unit[:-1]
+    return f"{shown} {unit}"
+
+
 def years(value: float, lang: str = "da") -> str:
     """A span of years: '1 år', '2,5 år'; '1 year', '2.5 years'."""
-    shown = short(value, lang)
-    if lang == "da":
-        return f"{shown} år"
-    return f"{shown} year" if value == 1 else f"{shown} years"
+    return quantity(short(value, lang), value, "år" if lang == "da" else "years", lang)
 
 
 def dkk(value: float, lang: str = "da") -> str:

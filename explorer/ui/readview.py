@@ -395,10 +395,7 @@ def _with_unit(lever: widgets.Lever) -> str:
     """A lever's value with its unit where the number alone does not say it ('10 år')."""
     if lever.field.unit.format not in ("number", "count"):
         return lever.display
-    unit = lever.field.unit_text(lever.lang)
-    if lever.lang == "en" and lever.value == 1 and unit.endswith("s"):
-        unit = unit[:-1]  # '1 year'
-    return f"{lever.display} {unit}"
+    return i18n.quantity(lever.display, lever.value, lever.field.unit_text(lever.lang), lever.lang)
 
 
 def _tail(p: page.Page, site: Site, query: str, inputs: list[tuple[str, str, str]]) -> str:
