@@ -1,29 +1,34 @@
 """Debate claims (data/claims.yaml) and verdicts computed from the model, the sources and the fit.
 
-A claim is split into parts. A *documents* part compares the claim's number with a documented
-figure (or notes that it was not found). A *model* part runs a check on a scenario. If the scenario
-is the case preset itself (the inputs its fit used) and the preset was fitted to the very result the
-check would reproduce, the part is *consistent by construction*; under any other settings, and for
-every other part, the check runs on Monte Carlo draws and the share of draws that support it gives
+A claim quotes its seed's exact words and is split into parts, each testing some of those words.
+A *documents* part compares the claim's number with a documented figure (or notes that it was not
+found); it is shown beside the verdict, never counted in it. A *model* part runs a check on a
+scenario: the verdict is the model's answer under the reader's settings, from the model parts only
+(a claim without one *cannot be checked*, and says why). If the scenario is the case preset itself
+in every lever the check reads (the inputs its fit used) and the preset was fitted to the very
+result the check would reproduce, the part is *consistent by construction*; a lever a check does not
+read (``IGNORES``) never changes its answer. Under any other settings, and for every other part, the
+check runs on Monte Carlo draws and the share of draws that support it gives
 *holds* (at least 9 in 10), *contradicted* (at most 1 in 10) or *depends on assumptions* (the inputs
 whose plausible range turns the answer are named). A claim of "always" or "100 per cent" (strict)
 holds only in 99 draws in 100; if more than half but fewer than 99 in 100 support it, it *holds in
 most draws, not always*, and the part says what the draws against it have in common (weak savings,
 a harmful effect). The claim's verdict follows from its parts' statuses by fixed rules
 (``combine``). Amounts a claim states in an earlier year's kroner are converted to the price year
-before they are compared with the model.
+before they are compared with the model. A vague word (»rigeligt«) is read through an explicit,
+adjustable *reading* (claims.yaml's ``readings``), an assumption the page shows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 import numpy as np
 
-from explorer import catalogue, model
+from explorer import catalogue
 from explorer.analysis import financing, uncertainty
 from explorer.data import files, i18n, pages, yamlfile
 from explorer.data.figures import PRICE_YEAR_KEY, CatalogueError, convert, price_index
@@ -87,7 +92,8 @@ def _years(ev: Evaluation, first: int, last: int) -> np.ndarray:
     return (years >= first) & (years <= last)
 
 
-def net_over_years(ev: Evaluation, first: int, last: int) -> Statistic:
+def net_over_years(ev: Evaluation, first: int, last: int, amount: float = 0.0) -> Statistic:
+    """Savings minus cost over the calendar years first..last (undiscounted) above ``amount``."""
     pick = _years(ev, first, last)
     savings = ev.paths.savings[:, pick].sum(axis=1)
     cost = ev.paths.cost[:, pick].sum(axis=1)
@@ -97,8 +103,18 @@ def net_over_years(ev: Evaluation, first: int, last: int) -> Statistic:
             "cost": (cost, "millions"),
             "net": (savings - cost, "millions"),
         },
-        savings > cost,
+        savings - cost > amount,
     )
+
+
+def state_fall(ev: Evaluation, share: float, first: int, last: int) -> Statistic:
+    """The fall the programme brings in the person-years in the costly state (first outcome) over
+    the calendar years first..last, as a share of those without it, is ``share`` or more."""
+    pick = _years(ev, first, last)
+    without = ev.paths.without[:, 0, pick].sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fall = np.where(without > 0, ev.paths.people[:, 0, pick].sum(axis=1) / without, 0.0)
+    return Statistic({"fall": (fall, "share")}, fall >= share - 1e-9)
 
 
 def _first_exit(ev: Evaluation) -> int:
@@ -116,12 +132,6 @@ def group_fall(ev: Evaluation, share: float) -> Statistic:
         {"moved": (moved, "count"), "share": (moved / cases, "share")},
         moved >= share * cases - 1e-9,
     )
-
-
-def self_supporting_share(ev: Evaluation, share: float) -> Statistic:
-    k = _first_exit(ev)
-    own = 1 - ev.batch.outcome["other_benefit_share"][:, k]
-    return Statistic({"share": (own, "share")}, own >= share)
 
 
 def _calendar(ev: Evaluation, index: np.ndarray, first: int, last: int) -> Statistic:
@@ -151,9 +161,9 @@ def outside_share(ev: Evaluation, at_least: float) -> Statistic:
     return Statistic({"share": (outside, "share")}, outside >= at_least - 1e-9)
 
 
-def budget_saving_per_person(ev: Evaluation, years: int, amount: float) -> Statistic:
-    """Budget saving over ``years`` per person moved off the benefit (first exit outcome), against
-    ``amount`` (in the price year)."""
+def society_saving_per_person(ev: Evaluation, years: int, amount: float) -> Statistic:
+    """Society's saving over ``years`` per person moved off the benefit (first exit outcome):
+    the budgets' saving plus the wider gains, against ``amount`` (in the price year)."""
     k = _first_exit(ev)
     stays = 1 - 1 / ev.batch.outcome["duration_years"][:, k]
     person_years = np.sum([stays**t for t in range(years)], axis=0)
@@ -164,9 +174,10 @@ def budget_saving_per_person(ev: Evaluation, years: int, amount: float) -> Stati
         {
             "budget": (per_person, "money"),
             "wider": (wider, "money"),
+            "society": (per_person + wider, "money"),
             "person_years": (person_years, "number"),
         },
-        per_person >= amount,
+        per_person + wider >= amount,
     )
 
 
@@ -184,41 +195,39 @@ def success_share(ev: Evaluation, one_in: int) -> Statistic:
     )
 
 
-def _bond(ev: Evaluation) -> tuple[np.ndarray, np.ndarray]:
-    """The kommune's present value under the bond and the price of the finance, per draw.
+def _bond(ev: Evaluation) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The kommune's present value under the bond, the price of the finance, what it pays the
+    investor and its own savings in the contract years (undiscounted), per draw.
 
-    One contract for all draws, written as the who-pays page writes it (``financing.bond`` on
-    the point values): its price per krone saved and its reference savings. Each draw then pays
-    by its own measured effect, realised savings and drawn terms."""
-    p, T = ev.paths, ev.scenario.horizon_years
-    terms = ev.terms
-    contract = financing.bond(model.evaluate(ev.scenario), financing.default_terms())
-    term = np.arange(T) < financing.default_terms().bond_years
-    invest = p.cost * term
-    factor = np.ones(ev.batch.size) if ev.batch.factor is None else ev.batch.factor.mean(axis=1)
-    measured = engine.bought_share(ev.batch.scalars) * ev.batch.scalars["effect_scale"] * factor
-    due = financing.outcome_due(
-        contract.price,
-        contract.reference,
-        np.maximum(p.savings_payer[:, 0], 0) * term,
-        terms["bond_outcome_share"],
-        measured >= terms["bond_trigger"],
-    )
-    paid = financing.capped_payments(invest, due, terms["bond_cap"])
-    d = p.discount
-    own = (p.net_kommune * d).sum(axis=1)
-    bond = ((p.net_kommune + invest - paid) * d).sum(axis=1)
-    return bond, own - bond
+    The contract the who-pays page writes (``financing.contract``), fixed before the result: each
+    draw meets the trigger or not by its own measured reduction and pays its drawn share of its
+    own realised savings, up to its drawn cap."""
+    b = financing.contract(ev.paths, financing.default_terms(), ev.terms)
+    own = (ev.paths.net_kommune * ev.paths.discount).sum(axis=1)
+    bond = financing.kommune_pv(ev.paths, b)
+    return bond, own - bond, b.paid.sum(axis=1), b.realised.sum(axis=1)
 
 
 def bond_costs_more(ev: Evaluation) -> Statistic:
-    _, price = _bond(ev)
+    price = _bond(ev)[1]
     return Statistic({"compared": (price, "against_self")}, price > 0)
 
 
 def kommune_never_loses(ev: Evaluation) -> Statistic:
-    bond, _ = _bond(ev)
+    bond = _bond(ev)[0]
     return Statistic({"kommune": (bond, "millions")}, bond >= -1e-6)
+
+
+def kommune_pays_part(ev: Evaluation) -> Statistic:
+    """Under the bond the kommune pays the investor less than it saves in the contract years
+    (undiscounted), or nothing: 'only part of the saving achieved, and only once it is'."""
+    _, _, paid, saved = _bond(ev)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(saved > 0, paid / saved, np.where(paid > 0, np.nan, 0.0))
+    return Statistic(
+        {"paid": (paid, "millions"), "saved": (saved, "millions"), "share": (share, "share")},
+        (paid <= 0) | (paid < saved),
+    )
 
 
 def pays_back(ev: Evaluation) -> Statistic:
@@ -236,21 +245,48 @@ CHECKS: dict[str, Callable[..., Statistic]] = {
     f.__name__: f
     for f in (
         net_over_years,
+        state_fall,
         group_fall,
-        self_supporting_share,
         kommune_yearly_net_turns,
         kommune_pays_back_in,
         outside_share,
-        budget_saving_per_person,
+        society_saving_per_person,
         success_share,
         bond_costs_more,
         kommune_never_loses,
+        kommune_pays_part,
         pays_back,
         returns_times,
     )
 }
 #: Arguments that are amounts of money: a part's ``price_year`` converts them to the price year.
 MONEY_ARGS = ("amount",)
+#: Levers a check's measure does not read: moving one never changes the part's answer (nor makes
+#: a part at the preset's fitted inputs anything but "consistent by construction"). Undiscounted
+#: sums ignore the discount rate; a share of a fall ignores what it costs; a break-even share
+#: ignores the effect it asks about; a per-person saving reads only the price, duration and bias.
+_PAY = ("discount_rate", "worker_cost", "overhead", "one_off_cost")
+IGNORES: dict[str, frozenset[str]] = {
+    "net_over_years": frozenset({"discount_rate"}),
+    "state_fall": frozenset({*_PAY, "optimism_bias"}),
+    "group_fall": frozenset({*_PAY, "optimism_bias"}),
+    "kommune_yearly_net_turns": frozenset({"discount_rate"}),
+    "kommune_pays_back_in": frozenset({"discount_rate"}),
+    "outside_share": frozenset(_PAY),
+    "society_saving_per_person": frozenset(
+        {
+            *_PAY,
+            "effect_scale",
+            "caseload_after",
+            "phase_in_years",
+            "staffing_ramp",
+            "other_cost_per_year",
+            "programme_years",
+            "horizon_years",
+        }
+    ),
+    "success_share": frozenset({"effect_scale", "discount_rate", "phase_in_years"}),
+}
 
 
 # -- claims ---------------------------------------------------------------------------------------
@@ -286,6 +322,36 @@ def _show(value: float, fmt: str, lang: str) -> str:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """How a vague word of a seed is read as a number (an assumption without a source), and the
+    range a reader may move it in: »rigeligt« as savings of at least 1.5 times the cost."""
+
+    name: str
+    value: float
+    lo: float
+    hi: float
+    step: float
+    format: str  # "multiplier" (times the cost) or "share"
+    label: dict[str, str]
+    note: dict[str, str]
+
+    def field(self) -> fields.Field:
+        """The reading as a field, for a lever on the claims page."""
+        return fields.Field(
+            self.name,
+            "reading",
+            fields.Unit(self.name, "", "", self.format),
+            self.lo,
+            self.hi,
+            self.step,
+            False,
+            self.label,
+            self.note,
+            self.value,
+        )
+
+
+@dataclass(frozen=True)
 class Part:
     kind: str  # "documents" or "model"
     says: dict[str, str]
@@ -301,21 +367,30 @@ class Part:
         default_factory=dict
     )  # note placeholder: figure, format
     price_year: int | None = None  # the year of the kroner in the money args (MONEY_ARGS)
+    words: str | None = None  # the seed's words this part tests (a piece of the claim's quote)
 
-    def check_args(self) -> dict[str, Any]:
-        """The check's arguments, amounts converted from ``price_year`` to the price year."""
+    def readings(self) -> tuple[str, ...]:
+        """The readings (claims.yaml's ``readings``) the part's arguments name."""
+        return tuple(v for v in self.args.values() if isinstance(v, str))
+
+    def check_args(self, readings: Mapping[str, float] | None = None) -> dict[str, Any]:
+        """The check's arguments: a reading's name replaced by its value (``readings`` overrides
+        the default), amounts converted from ``price_year`` to the price year."""
+        chosen = {r.name: r.value for r in all_readings()} | dict(readings or {})
+        args = {k: chosen[v] if isinstance(v, str) else v for k, v in self.args.items()}
         if self.price_year is None:
-            return dict(self.args)
+            return args
         figures = catalogue.figures()
         to, index = int(figures[PRICE_YEAR_KEY].value), price_index(figures)
         return {
             k: convert(v, self.price_year, to, index) if k in MONEY_ARGS else v
-            for k, v in self.args.items()
+            for k, v in args.items()
         }
 
-    def args_shown(self, lang: str) -> dict[str, str]:
+    def args_shown(self, lang: str, readings: Mapping[str, float] | None = None) -> dict[str, str]:
         shown = {
-            k: _show(v, ARG_FORMATS.get(k, "number"), lang) for k, v in self.check_args().items()
+            k: _show(v, ARG_FORMATS.get(k, "number"), lang)
+            for k, v in self.check_args(readings).items()
         }
         shown["now"] = str(int(catalogue.figure(PRICE_YEAR_KEY).value))
         if self.price_year is not None:
@@ -364,6 +439,13 @@ class Claim:
     universal: bool = False
     strict: bool = False  # "always", "100 per cent": holds only in (nearly) every draw
     sources: tuple[str, ...] = ()
+    quote: tuple[str, ...] = ()  # the seed's exact words (Danish), one or more passages
+    because: dict[str, str] | None = None  # why the model cannot check it (no model part)
+
+    def readings(self) -> list[Reading]:
+        """The readings the claim's parts use."""
+        names = {n for p in self.parts for n in p.readings()}
+        return [r for r in all_readings() if r.name in names]
 
     @property
     def case(self) -> str | None:
@@ -418,6 +500,7 @@ class PartAnswer:
     turns_on: tuple[str, ...] = ()  # inputs whose range turns the answer
     against: dict[str, float] | None = None  # what the draws against it have in common
     draws: int | None = None  # how many draws ``share`` rests on
+    readings: dict[str, float] = field(default_factory=dict)  # readings that differ from default
 
     def text(self, lang: str) -> str:
         """The part's answer in words: the numbers at the point values, and the draws."""
@@ -433,7 +516,8 @@ class PartAnswer:
                 else f"{_show(fig.value, 'count', lang)} {fig.unit_in(lang)}"
             )
             return i18n.t("claim.documented", lang, value=value, year=fig.year)
-        words = [i18n.t(f"check.{part.check}", lang, **{**part.args_shown(lang), **shown})]
+        args = part.args_shown(lang, self.readings)
+        words = [i18n.t(f"check.{part.check}", lang, **{**args, **shown})]
         if self.status == "by_construction":
             words.append(i18n.t("claim.fitted", lang))
         elif self.share is not None:
@@ -464,14 +548,28 @@ class PartAnswer:
 
 @dataclass(frozen=True)
 class Answer:
+    """The model's verdict and every part's answer; the documents parts are shown beside the
+    verdict, not counted in it."""
+
     claim: Claim
     verdict: str
     parts: tuple[PartAnswer, ...]
 
+    @property
+    def model_parts(self) -> tuple[PartAnswer, ...]:
+        return tuple(p for p in self.parts if p.part.kind == "model")
+
+    @property
+    def documents(self) -> tuple[PartAnswer, ...]:
+        """What the documents report, beside the verdict."""
+        return tuple(p for p in self.parts if p.part.kind == "documents")
+
 
 def combine(statuses: list[str], universal: bool = False) -> str:
-    """A claim's verdict from its parts' statuses."""
+    """A claim's verdict from its model parts' statuses (none: it cannot be checked)."""
     s = set(statuses)
+    if not s:
+        return "cannot_check"
     if universal and s != {"holds"}:
         return "contradicted" if s & {"contradicted", "depends"} else combine(statuses)
     if s == {"holds"}:
@@ -484,10 +582,10 @@ def combine(statuses: list[str], universal: bool = False) -> str:
         return "contradicted"
     if "depends" in s:
         return "depends"
-    if "by_construction" in s:
-        return "by_construction"
     if "contradicted" in s:
         return "contradicted"
+    if "by_construction" in s:
+        return "by_construction"
     return "cannot_check"
 
 
@@ -511,7 +609,9 @@ def _document(part: Part) -> PartAnswer:
     )
 
 
-def _turning_inputs(part: Part, scenario: Scenario, here: bool) -> tuple[str, ...]:
+def _turning_inputs(
+    part: Part, scenario: Scenario, here: bool, args: dict[str, Any]
+) -> tuple[str, ...]:
     """Inputs (and financing terms) that turn the answer when moved one spread down or up."""
     spreads = uncertainty.default_spreads().as_dict()
     inputs = uncertainty.uncertain_inputs(scenario)
@@ -531,16 +631,20 @@ def _turning_inputs(part: Part, scenario: Scenario, here: bool) -> tuple[str, ..
     terms = uncertainty.term_draws(
         {name: zs[f"terms.{name}"] for name, _ in uncertainty.TERM_DRAWS}, spreads
     )
-    stat = CHECKS[str(part.check)](Evaluation.of(scenario, batch, terms), **part.check_args())
+    stat = CHECKS[str(part.check)](Evaluation.of(scenario, batch, terms), **args)
     flips = stat.supports != here
     return tuple(name for i, name in enumerate(names) if flips[2 * i] or flips[2 * i + 1])
 
 
-def fitted_to(scenario: Scenario) -> set[str]:
+def fitted_to(scenario: Scenario, ignores: Iterable[str] = ()) -> set[str]:
     """The documented figures this scenario was fitted to: its preset's targets if it is the
-    preset itself (the inputs the fit used), else none (other settings are checked)."""
+    preset itself (the inputs the fit used) in every lever but those ``ignores`` names (a check
+    that does not read a lever), else none (other settings are checked)."""
     case = catalogue.preset(scenario.case)
-    if case is None or scenario != case.scenario:
+    if case is None:
+        return set()
+    same = scenario.replace(**{name: getattr(case.scenario, name) for name in ignores})
+    if same != case.scenario:
         return set()
     return case.fitted_targets(catalogue.figures())
 
@@ -573,44 +677,59 @@ def _against(ev: Evaluation, supports: np.ndarray) -> dict[str, float] | None:
     return {"harmful": harmful, "most": float(most), "median": float(median)}
 
 
-def _model(part: Part, scenario: Scenario, draws: int, strict: bool = False) -> PartAnswer:
+def _model(
+    part: Part,
+    scenario: Scenario,
+    draws: int,
+    strict: bool = False,
+    readings: Mapping[str, float] | None = None,
+) -> PartAnswer:
     check = CHECKS[str(part.check)]
-    args = part.check_args()
+    args = part.check_args(readings)
+    moved = {n: v for n, v in (readings or {}).items() if n in part.readings()}
     point = check(Evaluation.point(scenario), **args)
     here = bool(point.supports[0])
     values = {k: (float(v[0]), fmt) for k, (v, fmt) in point.values.items()}
-    if fitted_to(scenario) & set(part.rests_on):
-        return PartAnswer(part, scenario, "by_construction", None, values, here)
+    ignores = IGNORES.get(str(part.check), frozenset())
+    if fitted_to(scenario, ignores) & set(part.rests_on):
+        return PartAnswer(part, scenario, "by_construction", None, values, here, readings=moved)
     ev = Evaluation.draws(scenario, draws)
     supports = check(ev, **args).supports
     share = float(np.mean(supports))
     status = status_of(share, strict)
-    turns = _turning_inputs(part, scenario, here) if status == "depends" else ()
+    turns = _turning_inputs(part, scenario, here, args) if status == "depends" else ()
     against = _against(ev, supports) if status == "mostly" else None
-    return PartAnswer(part, scenario, status, share, values, here, turns, against, draws)
+    return PartAnswer(part, scenario, status, share, values, here, turns, against, draws, moved)
 
 
-def answer(claim: Claim, scenario: Scenario | None = None, draws: int = DRAWS) -> Answer:
-    """The claim's verdict; ``scenario`` (of the claim's case) replaces its own, so a reader can
-    see whether the claim still holds with their settings."""
+def answer(
+    claim: Claim,
+    scenario: Scenario | Iterable[Scenario] | None = None,
+    draws: int = DRAWS,
+    readings: Mapping[str, float] | None = None,
+) -> Answer:
+    """The claim's verdict: the model's answer, from its model parts. ``scenario`` (of one of the
+    claim's cases, or one per case) replaces the claim's own for the parts of its case, so a
+    reader sees whether the claim holds with their settings; ``readings`` moves its readings."""
     own = scenario_of(claim.scenario)
-    if scenario is not None and scenario.case not in claim.cases():
-        raise ValueError(
-            f"claim {claim.id!r} is about {', '.join(map(repr, claim.cases()))}, "
-            f"not {scenario.case!r}"
-        )
+    given = [scenario] if isinstance(scenario, Scenario) else list(scenario or [])
+    by_case = {s.case: s for s in given}
+    for s in given:
+        if s.case not in claim.cases():
+            raise ValueError(
+                f"claim {claim.id!r} is about {', '.join(map(repr, claim.cases()))}, not {s.case!r}"
+            )
     parts = []
     for part in claim.parts:
         if part.kind == "documents":
             parts.append(_document(part))
             continue
         spec = scenario_of(part.scenario) if part.scenario else own
-        if scenario is not None and spec is not None and spec.case == scenario.case:
-            spec = scenario
         if spec is None:
             raise ValueError(f"claim {claim.id!r}: a model part needs a scenario")
-        parts.append(_model(part, spec, draws, claim.strict))
-    verdict = combine([p.status for p in parts], claim.universal)
+        spec = by_case.get(spec.case, spec)
+        parts.append(_model(part, spec, draws, claim.strict, readings))
+    verdict = combine([p.status for p in parts if p.part.kind == "model"], claim.universal)
     return Answer(claim, verdict, tuple(parts))
 
 
@@ -629,7 +748,7 @@ def _texts(where: str, value: Any) -> dict[str, str]:
     return dict(value)
 
 
-def _part(where: str, raw: Any, figures) -> Part:
+def _part(where: str, raw: Any, figures, quote: tuple[str, ...], readings: set[str]) -> Part:
     if not isinstance(raw, dict) or raw.get("kind") not in ("documents", "model"):
         raise CatalogueError(f"{where}: kind must be 'documents' or 'model'")
     unknown = set(raw) - {
@@ -645,10 +764,16 @@ def _part(where: str, raw: Any, figures) -> Part:
         "rests_on",
         "show",
         "price_year",
+        "words",
     }
     if unknown:
         raise CatalogueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
     says = _texts(f"{where}, says", raw.get("says"))
+    words = raw.get("words")
+    if words is not None and (
+        not isinstance(words, str) or not any(_plain(words) in _plain(q) for q in quote)
+    ):
+        raise CatalogueError(f"{where}, words: must be words of the claim's quote")
     rests = tuple(raw.get("rests_on") or ())
     for key in ([raw["figure"]] if raw.get("figure") else []) + list(rests):
         if key not in figures:
@@ -670,12 +795,18 @@ def _part(where: str, raw: Any, figures) -> Part:
             raw.get("at_most"),
             note,
             show=show,
+            words=words,
         )
     if raw.get("check") not in CHECKS:
         raise CatalogueError(f"{where}, check: must be one of {', '.join(CHECKS)}")
     args = raw.get("args") or {}
     if not isinstance(args, dict):
         raise CatalogueError(f"{where}, args: must be a mapping")
+    unknown_readings = {v for v in args.values() if isinstance(v, str)} - readings
+    if unknown_readings:
+        raise CatalogueError(f"{where}, args: no reading {', '.join(sorted(unknown_readings))}")
+    if words is None:
+        raise CatalogueError(f"{where}, words: a model part names the seed's words it tests")
     year = raw.get("price_year")
     if year is not None:
         known = price_index(figures)
@@ -696,6 +827,7 @@ def _part(where: str, raw: Any, figures) -> Part:
         scenario=raw.get("scenario"),
         rests_on=rests,
         price_year=year,
+        words=words,
     )
 
 
@@ -714,15 +846,42 @@ def _said(where: str, item: dict) -> tuple[str, dict[str, str], dict[str, str], 
     )
 
 
+def _plain(text: str) -> str:
+    """Text with its spaces and quotation marks evened out, to find a quote in its seed."""
+    for mark in '”“»«"':
+        text = text.replace(mark, '"')
+    return " ".join(text.replace("–", "-").split()).casefold()
+
+
+def _readings(name: str, raw: Any) -> list[Reading]:
+    found = []
+    for key, item in (raw or {}).items():
+        where = f"{name}, reading {key}"
+        try:
+            value, lo, hi, step = (float(item[k]) for k in ("value", "lo", "hi", "step"))
+        except (TypeError, KeyError, ValueError):
+            raise CatalogueError(f"{where}: needs a value, lo, hi and step") from None
+        if not lo <= value <= hi or step <= 0:
+            raise CatalogueError(f"{where}: needs lo <= value <= hi and a step above 0")
+        if item.get("format") not in ("multiplier", "share"):
+            raise CatalogueError(f"{where}, format: must be 'multiplier' or 'share'")
+        label = _texts(f"{where}, label", item.get("label"))
+        note = _texts(f"{where}, note", item.get("note"))
+        found.append(Reading(key, value, lo, hi, step, item["format"], label, note))
+    return found
+
+
 def load_claims(
     path, data: bytes | None = None
-) -> tuple[list[Claim], list[Context], list[Unchecked]]:
+) -> tuple[list[Claim], list[Context], list[Unchecked], list[Reading]]:
     """Read and validate a claims file; errors name the file, the claim and the field."""
     raw = yamlfile.read(path, data)
     name = getattr(path, "name", str(path))
     if not isinstance(raw, dict) or not isinstance(raw.get("claims"), list) or not raw["claims"]:
         raise CatalogueError(f"{name}: needs a list of claims")
     figures = catalogue.figures()
+    readings = _readings(name, raw.get("readings"))
+    reading_names = {r.name for r in readings}
     claims, ids = [], set()
     for number, item in enumerate(raw["claims"], start=1):
         cid = item.get("id") if isinstance(item, dict) else None
@@ -741,17 +900,30 @@ def load_claims(
             scenario_of(item.get("scenario"))
         except (ValueError, KeyError) as error:
             raise CatalogueError(f"{where}, scenario: {error}") from None
+        quote = item.get("quote")
+        quote = tuple([quote] if isinstance(quote, str) else quote or ())
+        if not quote or not all(isinstance(q, str) and q.strip() for q in quote):
+            raise CatalogueError(f"{where}, quote: needs the seed's exact words")
+        read = tuple(
+            _part(f"{where}, part {i + 1}", p, figures, quote, reading_names)
+            for i, p in enumerate(parts)
+        )
+        because = _texts(f"{where}, because", item["because"]) if item.get("because") else None
+        if because is None and not any(p.kind == "model" for p in read):
+            raise CatalogueError(f"{where}, because: a claim without a model part says why")
         claims.append(
             Claim(
                 cid,
                 _texts(f"{where}, claim", item.get("claim")),
                 *_said(where, item),
                 item["page"],
-                tuple(_part(f"{where}, part {i + 1}", p, figures) for i, p in enumerate(parts)),
+                read,
                 item.get("scenario"),
                 bool(item.get("universal", False)),
                 bool(item.get("strict", False)),
                 _keys(where, item, figures),
+                quote,
+                because,
             )
         )
     context = []
@@ -782,7 +954,7 @@ def load_claims(
                 _texts(f"{where}, because", item.get("because")),
             )
         )
-    return claims, context, unchecked
+    return claims, context, unchecked, readings
 
 
 def _keys(where: str, item: dict, figures) -> tuple[str, ...]:
@@ -794,9 +966,11 @@ def _keys(where: str, item: dict, figures) -> tuple[str, ...]:
 
 
 @cache
-def _loaded() -> tuple[tuple[Claim, ...], tuple[Context, ...], tuple[Unchecked, ...]]:
-    claims_, context_, unchecked_ = load_claims(files.data_path("claims.yaml"))
-    return tuple(claims_), tuple(context_), tuple(unchecked_)
+def _loaded() -> tuple[
+    tuple[Claim, ...], tuple[Context, ...], tuple[Unchecked, ...], tuple[Reading, ...]
+]:
+    claims_, context_, unchecked_, readings_ = load_claims(files.data_path("claims.yaml"))
+    return tuple(claims_), tuple(context_), tuple(unchecked_), tuple(readings_)
 
 
 def claims() -> tuple[Claim, ...]:
@@ -812,6 +986,11 @@ def context() -> tuple[Context, ...]:
 def unchecked() -> tuple[Unchecked, ...]:
     """Claims from the debate that the model cannot check, each with the reason."""
     return _loaded()[2]
+
+
+def all_readings() -> tuple[Reading, ...]:
+    """How the claims read their vague words (claims.yaml's ``readings``)."""
+    return _loaded()[3]
 
 
 def claim(claim_id: str) -> Claim:

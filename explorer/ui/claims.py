@@ -33,6 +33,10 @@ class CheckClaim(page.Page):
             css="claim-picker",
         )
         self.picker.observe(self.on_change, "value")
+        #: Levers for the chosen claim's readings (how a vague word is read), by reading name.
+        self.reading_levers: dict[str, widgets.Lever] = {}
+        self.reading_box = w.VBox([])
+        self.reading_box.add_class("claim-readings")
         self.body = widgets.html_box("claim-body")
         self.context = widgets.html_box("claim-context", self.context_html())
         self.own = self.link.scenario != catalogue.load_case(self.link.case)
@@ -47,27 +51,53 @@ class CheckClaim(page.Page):
         head = w.HTML(
             f"<h1>{html.escape(t('title'))}</h1><p class='summary'>{html.escape(t('intro'))}</p>"
         )
-        box = w.VBox([head, self.notice_box, self.picker, self.body, self.context])
+        box = w.VBox(
+            [head, self.notice_box, self.picker, self.reading_box, self.body, self.context]
+        )
         box.add_class("claims-page")
         return box
 
     def page_params(self) -> dict[str, str]:
         return {"claim": self.picker.value}
 
+    def show_readings(self, c: claims.Claim) -> dict[str, float]:
+        """Levers for the claim's readings (kept while the claim stays); their moved values."""
+        wanted = [r.name for r in c.readings()]
+        if wanted != list(self.reading_levers):
+            self.reading_levers = {}
+            for r in c.readings():
+                lever = widgets.Lever(
+                    r.field(),
+                    self.lang,
+                    r.value,
+                    f"<p>{html.escape(r.note[self.lang])}</p>",
+                    name=f"reading.{r.name}",
+                )
+                lever.observe(self.on_change, "value")
+                self.reading_levers[r.name] = lever
+            self.reading_box.children = tuple(self.reading_levers.values())
+        defaults = {r.name: r.value for r in c.readings()}
+        return {n: v.value for n, v in self.reading_levers.items() if v.value != defaults[n]}
+
     def show(self, s: Scenario) -> None:
         lang = self.lang
         t = lambda key, **kw: i18n.t(f"claims_page.{key}", lang, **kw)
         c = claims.claim(self.picker.value)
         mine = self.own and s.case in c.cases()
-        answer = claims.answer(c, s) if mine else claims.default_answer(c.id)
-        parts = []
-        for part in answer.parts:
-            parts.append(
-                f"<li><span class='verdict verdict-{part.status}'>"
-                f"{html.escape(i18n.t(f'verdict.{part.status}', lang))}</span> "
-                f"<b>{html.escape(part.part.says[lang])}</b><br>"
-                f"<span class='answer'>{html.escape(i18n.tidy(part.text(lang)))}</span></li>"
-            )
+        readings = self.show_readings(c)
+        if mine or readings:
+            answer = claims.answer(c, s if mine else None, readings=readings)
+        else:
+            answer = claims.default_answer(c.id)
+        parts = "".join(_part_html(p, lang) for p in answer.model_parts)
+        if c.because:
+            parts += f"<li>{html.escape(t('no_model', because=c.because[lang]))}</li>"
+        documents = "".join(_part_html(p, lang) for p in answer.documents)
+        documents_html = (
+            f"<h3>{html.escape(t('documents'))}</h3><ul class='documents'>{documents}</ul>"
+            if documents
+            else ""
+        )
         evidence = "".join(
             f"<li>{page.source_html(catalogue.figure(k), lang)}</li>" for k in c.evidence()
         )
@@ -100,8 +130,8 @@ class CheckClaim(page.Page):
             f"<h2>{html.escape(t('verdict'))}: <span class='verdict verdict-{answer.verdict}'>"
             f"{html.escape(i18n.t(f'verdict.{answer.verdict}', lang))}</span></h2>"
             f"<p class='verdict-help'>{html.escape(verdict_help)}</p>"
-            f"{note}<h3>{html.escape(t('parts'))}</h3><ul class='parts'>{''.join(parts)}</ul>"
-            f"{draws_note}"
+            f"{note}<h3>{html.escape(t('parts'))}</h3><ul class='parts'>{parts}</ul>"
+            f"{draws_note}{documents_html}"
             f"<h3>{html.escape(t('evidence'))}</h3><ul class='evidence'>{evidence}</ul>"
             f"<p><a class='open-page' href='{target}.ipynb?{html.escape(query)}'>"
             f"{html.escape(t('open'))}</a></p>"
@@ -133,6 +163,18 @@ class CheckClaim(page.Page):
             f"<h2>{html.escape(t('unchecked_title'))}</h2><p>{html.escape(t('unchecked_intro'))}"
             f"</p><ul class='unchecked'>{unchecked}</ul>"
         )
+
+
+def _part_html(part: claims.PartAnswer, lang: str) -> str:
+    """A part: its status, what it says, the seed's words it tests and its answer."""
+    words = part.part.words
+    quoted = f" <q class='seed-words' lang='da'>{html.escape(words)}</q>" if words else ""
+    return (
+        f"<li><span class='verdict verdict-{part.status}'>"
+        f"{html.escape(i18n.t(f'verdict.{part.status}', lang))}</span> "
+        f"<b>{html.escape(part.part.says[lang])}</b>{quoted}<br>"
+        f"<span class='answer'>{html.escape(i18n.tidy(part.text(lang)))}</span></li>"
+    )
 
 
 def _said(c: claims.Claim | claims.Unchecked, lang: str) -> str:
