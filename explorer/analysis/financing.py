@@ -7,15 +7,18 @@ sector's net (savings minus cost), which ``tests/test_financing.py`` checks.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from explorer import catalogue, model
+from explorer import catalogue
 from explorer.model import Result, cashflow, engine, fields
 from explorer.model.fields import spec_field
+from explorer.model.results import EFFECT_RANGE
+from explorer.model.scenario import Scenario
 
 PARTIES = ("kommune", "region", "stat", "investor")
 ARRANGEMENTS = ("self_financed", "state_grant", "conditional_grant", "impact_bond")
@@ -97,79 +100,96 @@ def conditional_grant(result: Result, terms: Terms) -> pd.DataFrame:
     return _table(result, kommune=grant - repay, stat=repay - grant)
 
 
-def documented_return() -> float:
-    """The yearly return the bond pays at the documented effect: what the deal behind the default
-    terms, the Peterborough bond, paid at its documented result (``financing.bond_return``)."""
-    return catalogue.figure("financing.bond_return").value
-
-
-def measured_share(result: Result) -> float:
-    """The measured effect as a share of the documented one: effect scale x the share of the
-    documented effect the programme buys (caseload dose and services)."""
-    return result.scenario.effect_scale * engine.effect_share(result.scenario)
+#: The bond's terms a batch of draws may vary, one value per draw (``contract``).
+DRAWN_TERMS = ("bond_trigger", "bond_outcome_share", "bond_cap")
 
 
 @dataclass(frozen=True)
 class Bond:
-    """One bond: what the investor puts in, the outcome payments due and what it is paid, a year.
-
-    ``price`` is what the kommune pays per krone of its realised savings in the contract years,
-    set when the contract is written so that the programme at the documented effect repays the
-    capital with the documented return (see ``bond``)."""
+    """A bond's yearly flows (years on the last axis; over a batch, a row per scenario): what the
+    investor puts in, the kommune's realised savings in the contract years, the outcome payments
+    due and those paid, the measured reduction and whether it reached the trigger."""
 
     invest: np.ndarray
+    realised: np.ndarray
     due: np.ndarray
     paid: np.ndarray
-    price: float
-    triggered: bool
-    reference: np.ndarray  # the kommune's realised savings in the contract years at effect 1
+    reduction: Any
+    triggered: Any
+
+    def row(self, i: int) -> Bond:
+        return Bond(*(getattr(self, f.name)[i] for f in dataclasses.fields(self)))
 
 
-def _realised(result: Result, term: np.ndarray) -> np.ndarray:
-    return np.maximum(result.yearly["savings_kommune"].to_numpy(), 0) * term
+def contract(paths: engine.Paths, terms: Terms, drawn: dict[str, np.ndarray] | None = None) -> Bond:
+    """The bond on every scenario of a batch, written before the result.
 
-
-def bond(result: Result, terms: Terms, documented: Result | None = None) -> Bond:
-    """The impact bond for a result.
-
-    The investor pays the cost in the contract years. The contract is priced on the programme as
-    set at the documented effect (``documented``, by default the result's scenario with
-    effect_scale 1): at that effect the kommune's realised savings S1 in the contract years, times
-    the price k, repay the investor's capital with the documented return r,
-
-        k = sum_t invest(t) / (1 + r)^t  /  sum_t S1(t) / (1 + r)^t.
-
-    If the measured effect reaches the trigger, the kommune owes k x ((1 - s) x S1(t) + s x S(t))
-    in each contract year, with S the realised savings measured and s the outcome-linked share
-    (``bond_outcome_share``; 1: all of the payment follows the measured effect, as Peterborough's
-    did); below the trigger it owes nothing. Payments stop once the capital is back with the
-    capped return, so the investor never earns more than ``bond_cap``.
+    The investor pays the cost in the contract years (``bond_years``). The measured result is
+    the reduction in person-years in the costly state in those years against the path without
+    the programme, as Peterborough's was the reduction in reconviction events against a matched
+    comparison group. If it reaches ``bond_trigger``, the kommune pays the investor a fixed share
+    (``bond_outcome_share``) of its realised savings in each contract year, and only once they
+    are realised; below the trigger it pays nothing. Payments stop once the capital is back with
+    ``bond_cap`` a year, so the kommune never pays more than its share of what it saved and the
+    investor never earns more than the cap. ``drawn`` gives draws their own trigger, share and
+    cap, (n,) arrays by field.
     """
-    y = result.yearly
-    term = (y["year"] < terms.bond_years).to_numpy()
-    invest = y["cost"].to_numpy() * term
-    if documented is None:
-        s = result.scenario
-        documented = result if s.effect_scale == 1 else model.evaluate(s.replace(effect_scale=1))
-    reference = _realised(documented, term)
-    discount = (1 + documented_return()) ** -np.arange(len(term))
-    value = (reference * discount).sum()
-    price = float((invest * discount).sum() / value) if value > 0 else 0.0
-    triggered = bool(measured_share(result) >= terms.bond_trigger)
-    due = outcome_due(
-        price, reference, _realised(result, term), terms.bond_outcome_share, triggered
-    )
-    paid = capped_payments(invest, due, terms.bond_cap)
-    return Bond(invest, due, paid, price, triggered, reference)
+    values = {name: np.asarray(getattr(terms, name), dtype=float) for name in DRAWN_TERMS}
+    values |= {k: np.asarray(v, dtype=float) for k, v in (drawn or {}).items()}
+    term = np.arange(paths.cost.shape[-1]) < terms.bond_years
+    invest = paths.cost * term
+    realised = np.maximum(paths.savings_payer[:, 0], 0) * term
+    people = (paths.people * term).sum(axis=(1, 2))
+    without = (paths.without * term).sum(axis=(1, 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        reduction = np.where(without > 0, people / without, 0.0)
+    triggered = reduction >= values["bond_trigger"]
+    due = (values["bond_outcome_share"] * triggered)[..., None] * realised
+    paid = capped_payments(invest, due, values["bond_cap"])
+    return Bond(invest, realised, due, paid, reduction, triggered)
 
 
-def outcome_due(price, reference, realised, linked, triggered):
-    """The outcome payments owed a year (years on the last axis; arrays broadcast, so draws can
-    share one contract): price x ((1 - linked) x reference + linked x realised) if triggered."""
-    linked, triggered = np.asarray(linked, dtype=float), np.asarray(triggered, dtype=float)
-    if linked.ndim:
-        linked, triggered = linked[..., None], triggered[..., None]
-    return price * ((1 - linked) * reference + linked * realised) * triggered
+def bond(result: Result, terms: Terms) -> Bond:
+    """The impact bond for one result (see ``contract``)."""
+    return contract(result.paths, terms).row(0)
+
+
+def kommune_pv(paths: engine.Paths, b: Bond) -> np.ndarray:
+    """(n,) the kommune's present value with the bond ``b`` on ``paths``."""
+    return ((paths.net_kommune + b.invest - b.paid) * paths.discount).sum(axis=1)
+
+
+@dataclass(frozen=True)
+class Cliff:
+    """Where the measured reduction reaches the trigger as the effect scale rises: the effect
+    scale, and the kommune's present value with the bond just below it and at it."""
+
+    effect: float
+    below: float
+    above: float
+
+
+def cliff(scenario: Scenario, terms: Terms, tolerance: float = 1e-3) -> Cliff | None:
+    """The cliff at the trigger for ``scenario`` with its other settings, or None if the trigger
+    is met at every effect scale or at none. The reduction rises with the effect scale, so a
+    vectorised bisection finds it (as ``model.break_even_effect`` does)."""
+    one = engine.Batch.of([scenario])
+
+    def at(scales: np.ndarray) -> tuple[engine.Paths, Bond]:
+        paths = engine.run(one.with_values("effect_scale", scales))
+        return paths, contract(paths, terms)
+
+    lo, hi = EFFECT_RANGE
+    _, ends = at(np.array([lo, hi]))
+    if ends.triggered[0] or not ends.triggered[1]:
+        return None
+    while hi - lo > tolerance:
+        grid = np.linspace(lo, hi, 33)
+        first = np.flatnonzero(at(grid)[1].triggered)[0]
+        lo, hi = grid[first - 1], grid[first]
+    paths, b = at(np.array([lo, hi]))
+    below, above = kommune_pv(paths, b)
+    return Cliff(float(hi), float(below), float(above))
 
 
 def impact_bond(result: Result, terms: Terms, priced: Bond | None = None) -> pd.DataFrame:
@@ -191,9 +211,10 @@ def arrangements(
 
 
 def investor_irr(b: Bond) -> float:
-    """The investor's yearly return: -1 when nothing comes back, NaN where no rate exists (it
-    never gets back what it put in, in any year: say so in words, see ``investor_multiple``)."""
-    if b.paid.sum() == 0:
+    """The investor's yearly return: -1 when nothing comes back (to rounding: a billionth of the
+    capital), NaN where no rate exists (it never gets back what it put in, in any year: say so in
+    words, see ``investor_multiple``)."""
+    if b.paid.sum() <= 1e-9 * b.invest.sum():
         return -1.0
     irr = cashflow.irr(b.paid - b.invest)
     return np.nan if irr is None else irr
@@ -201,7 +222,7 @@ def investor_irr(b: Bond) -> float:
 
 def summary(result: Result, terms: Terms) -> pd.DataFrame:
     """Per arrangement: each party's present value, what the kommune pays compared with financing
-    it itself, and for the bond the investor's IRR, multiple and the contract's price."""
+    it itself, and for the bond the investor's IRR and multiple."""
     rate = result.scenario.discount_rate
     b = bond(result, terms)
     rows = []
@@ -209,12 +230,10 @@ def summary(result: Result, terms: Terms) -> pd.DataFrame:
         row: dict[str, Any] = {"arrangement": name}
         for party in PARTIES:
             row[f"pv_{party}"] = float(cashflow.npv(rate, flows[party]))
-        row["investor_irr"] = row["investor_multiple"] = row["bond_price"] = np.nan
-        if name == "impact_bond":
-            row["bond_price"] = b.price
-            if b.invest.sum() > 0:
-                row["investor_multiple"] = b.paid.sum() / b.invest.sum()
-                row["investor_irr"] = investor_irr(b)
+        row["investor_irr"] = row["investor_multiple"] = np.nan
+        if name == "impact_bond" and b.invest.sum() > 0:
+            row["investor_multiple"] = b.paid.sum() / b.invest.sum()
+            row["investor_irr"] = investor_irr(b)
         rows.append(row)
     table = pd.DataFrame(rows)
     own = table.loc[table["arrangement"] == "self_financed", "pv_kommune"].item()

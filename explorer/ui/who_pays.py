@@ -149,15 +149,17 @@ class WhoPays(page.Page):
         ]
         out.append(t("not_savings", years=terms.bond_years))
         b = financing.bond(r, terms)
-        measured = financing.measured_share(r)
         row = self.summary.set_index("arrangement").loc["impact_bond"]
+        reduction, trigger = pct(b.reduction), i18n.percent(terms.bond_trigger, lang, 1)
         if b.triggered:
             out.append(
                 t(
                     "bond_works",
-                    measured=pct(measured),
-                    trigger=pct(terms.bond_trigger),
+                    reduction=reduction,
+                    trigger=trigger,
                     paid=m(b.paid.sum()),
+                    share=pct(b.paid.sum() / max(b.realised.sum(), 1.0)),
+                    realised=m(b.realised.sum()),
                     invested=m(b.invest.sum()),
                     compared=i18n.against_self(row["kommune_extra_cost"], lang),
                     irr=investor_return(row, lang),
@@ -165,20 +167,24 @@ class WhoPays(page.Page):
             )
         else:
             out.append(
-                t(
-                    "bond_fails",
-                    measured=pct(measured),
-                    trigger=pct(terms.bond_trigger),
-                    invested=m(b.invest.sum()),
-                )
+                t("bond_fails", reduction=reduction, trigger=trigger, invested=m(b.invest.sum()))
             )
-        ret = i18n.percent(financing.documented_return(), lang, 1)
-        price = t("price", price=i18n.number(b.price, lang, 2), ret=ret)
-        if b.price > 1:
-            price += t("price_over", years=terms.bond_years)
-        out += [price, t("terms_source")]
-        out.append(t("after"))
+        default = financing.default_terms().bond_outcome_share
+        out.append(t("share", share=pct(terms.bond_outcome_share), default=pct(default)))
+        cliff = financing.cliff(r.scenario, terms)
+        if cliff is not None:
+            effect = i18n.number(cliff.effect, lang, 2)
+            out.append(t("cliff", effect=effect, below=m(cliff.below), above=m(cliff.above)))
         f = catalogue.figure
+        out.append(
+            t(
+                "terms_source",
+                trigger=i18n.percent(f("peterborough.trigger").value, lang, 1),
+                cap=pct(f("peterborough.cap").value),
+                years=int(f("peterborough.term").value),
+            )
+        )
+        out.append(t("after"))
         out.append(
             t(
                 "peterborough",
