@@ -23,6 +23,7 @@ GROUPS = {
     "peterborough": "The Peterborough social impact bond",
     "uncertainty": "Uncertainty (Monte Carlo spreads)",
     "claims": "Figures behind the debate claims",
+    "study": "Studies abroad (the outside check, data/studies.yaml)",
 }
 
 

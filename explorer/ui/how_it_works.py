@@ -8,7 +8,7 @@ import math
 import ipywidgets as w
 
 from explorer import catalogue, model
-from explorer.analysis import calibration
+from explorer.analysis import calibration, external
 from explorer.data import i18n
 from explorer.model import engine
 from explorer.model.scenario import PAYERS, Outcome, Scenario
@@ -27,6 +27,7 @@ class HowItWorks(page.Page):
         self.chain = widgets.html_box("chain")
         self.chart_box = w.VBox()
         self.calibration = widgets.html_box("calibration")
+        self.external = widgets.html_box("external", external_table(self.lang))
 
     def layout(self) -> w.Widget:
         lang = self.lang
@@ -34,7 +35,9 @@ class HowItWorks(page.Page):
         controls.add_class("levers")
         # on a phone the case stays on top and the other levers follow the results
         self.picker.add_class("case-choice")
-        results = w.VBox([self.notice_box, self.chain, self.chart_box, self.calibration])
+        results = w.VBox(
+            [self.notice_box, self.chain, self.chart_box, self.calibration, self.external]
+        )
         results.add_class("results")
         main = w.Box([controls, results])
         main.add_class("main")
@@ -190,6 +193,68 @@ def _result(r: model.Result, lang: str) -> str:
         npv=i18n.millions(r.npv, lang),
         pb=i18n.year_or_never(r.calendar(r.payback_year_discounted), lang),
         pbk=i18n.year_or_never(r.calendar(r.payback_year_kommune_discounted), lang),
+    )
+
+
+def external_table(lang: str) -> str:
+    """The studies abroad: each published result, its tolerance set beforehand, and what the
+    model predicts with each preset's fitted effect in both readings (explorer.analysis.external).
+    The same for every setting of the levers: the check is of the presets as fitted."""
+    t = i18n.t
+    rows = external.table()
+    studies = external.load_studies()
+    names = {p: catalogue.case(p).title[lang].split(":")[0] for p in external.PRESETS}
+    heads = ("result", "published", "tolerance", *external.READINGS)
+    head = "".join(f"<th scope='col'>{html.escape(t(f'external.{c}', lang))}</th>" for c in heads)
+    body = []
+    for key, study_rows in rows.groupby("study", sort=False):
+        body.append(
+            f"<tr class='study'><th scope='rowgroup' colspan='{len(heads)}'>"
+            f"{html.escape(studies[key].name[lang])}. {html.escape(studies[key].short)}</th></tr>"
+        )
+        for figure, group in study_rows.groupby("figure", sort=False):
+            first = group.iloc[0]
+            pub = next(p for p in studies[key].published if p.figure == figure)
+            published = external.shown(first.measure, first.published, lang)
+            if not math.isnan(first.se):
+                se = external.shown(first.measure, first.se, lang, signed=False)
+                published += f" ({t('external.se', lang, se=se)})"
+            low, high = (external.shown(first.measure, v, lang) for v in (first.low, first.high))
+            tolerance = (
+                t("external.not_compared", lang)
+                if first.measure == "none"
+                else t("external.band", lang, low=low, high=high)
+            )
+            cells = [(c, v) for c, v in (("published", published), ("tolerance", tolerance))]
+            for reading in external.READINGS:
+                hits = group[group.reading == reading]
+                cells.append(
+                    (
+                        reading,
+                        "<br>".join(
+                            f"{html.escape(names[h.preset])}: "
+                            f"{html.escape(external.shown(h.measure, h.model, lang))}, "
+                            f"{html.escape(t(f'external.{h.verdict}', lang))}"
+                            for h in hits.itertuples()
+                        )
+                        or "—",
+                    )
+                )
+            body.append(
+                f"<tr><th scope='row'>{html.escape(pub.label(lang))}</th>"
+                + "".join(
+                    f"<td data-label='{html.escape(t(f'external.{c}', lang))}'>"
+                    f"{v if c in external.READINGS else html.escape(v)}</td>"
+                    for c, v in cells
+                )
+                + "</tr>"
+            )
+    return (
+        f"<h3>{html.escape(t('external.title', lang))}</h3>"
+        f"<p>{html.escape(t('external.intro', lang))}</p>"
+        f"<div class='table-wrap'><table class='calibration external'><thead><tr>{head}</tr>"
+        f"</thead><tbody>{''.join(body)}</tbody></table></div>"
+        f"<p class='grades'>{html.escape(t('external.note', lang))}</p>"
     )
 
 
