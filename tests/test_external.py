@@ -76,7 +76,7 @@ def test_the_tolerance_is_fixed_by_the_data_before_any_comparison():
 
 
 def test_the_tolerances_say_what_the_docs_say():
-    """Two standard errors for the trial, 6 to 18 months for the payback 'after about ten months'."""
+    """Two standard errors for the trial; 6 to 18 months for a payback 'after about ten months'."""
     (payback,) = GERMANY.published
     assert payback.band == (6, 18) and payback.value == 10
     days = next(p for p in AUSTRIA.published if p.measure == "days_unemployed")
@@ -111,8 +111,8 @@ def test_first_year_exits_are_the_engines_dose_rule_by_hand(preset):
 
 
 def test_the_effect_as_entered_cannot_move_more_than_those_who_would_stay():
-    """Read as a relative rise in exits, a preset's effect at a base rate of 53 % can exceed what the
-    group allows; the prediction is then everyone who would stay, and no more."""
+    """Read as a relative rise in exits, a preset's effect at a base rate of 53 % can exceed what
+    the group allows; the prediction is then everyone who would stay, and no more."""
     for preset in external.PRESETS:
         source = next(o for o in explorer.load_case(preset).outcomes if o.kind == "exit")
         s = external.scenario(AUSTRIA, preset, "entered")
@@ -243,7 +243,7 @@ def test_a_malformed_study_is_named():
         external.load_studies(text.replace("window: [6, 18]", "note: none"))
     with pytest.raises(yamlfile.DataError, match="must hold the published value"):
         external.load_studies(text.replace("window: [6, 18]", "window: [12, 18]"))
-    with pytest.raises(yamlfile.DataError, match="no figure 'study.at.nowhere'"):
+    with pytest.raises(yamlfile.DataError, match=r"no figure 'study\.at\.nowhere'"):
         external.load_studies(text.replace("study.at.cases", "study.at.nowhere"))
     with pytest.raises(yamlfile.DataError, match="unknown measure"):
         external.load_studies(text.replace("measure: benefits", "measure: happiness"))

@@ -28,7 +28,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -101,6 +101,7 @@ class Study:
     published: tuple[Published, ...]
 
     def __getattr__(self, name: str) -> float:
+        """A study's number as an attribute: ``study.cases``."""
         if name in NUMBERS and name in self.__dict__.get("numbers", {}):
             return self.numbers[name]
         raise AttributeError(name)
@@ -111,7 +112,7 @@ class Study:
         return self.citation.split("),")[0] + ")"
 
 
-def _fail(where: str, problem: str) -> None:
+def _fail(where: str, problem: str) -> NoReturn:
     raise yamlfile.DataError(f"studies.yaml ({where}): {problem}")
 
 
@@ -178,6 +179,12 @@ def load_studies(text: str | None = None) -> dict[str, Study]:
             rows,
         )
     return studies
+
+
+@cache
+def shipped_studies() -> dict[str, Study]:
+    """The shipped studies (``load_studies()``), read once."""
+    return load_studies()
 
 
 def _exit_outcome(s: Scenario) -> Outcome:
@@ -343,7 +350,7 @@ def compare(
 ) -> pd.DataFrame:
     """Every published result beside the model's prediction with each preset's effect in each
     reading, and the verdict; a result the model has no measure for appears once, unjudged."""
-    studies = load_studies() if studies is None else studies
+    studies = shipped_studies() if studies is None else studies
     rows: list[tuple[Any, ...]] = []
     for study in studies.values():
         results = {
@@ -451,7 +458,7 @@ class Evidence:
                 lang,
                 name=catalogue.case(s.name).title[lang].split(":")[0]
                 if s.kind == "fitted"
-                else load_studies()[s.name].short,
+                else shipped_studies()[s.name].short,
             )
             for s in self.sources
         ]
@@ -479,7 +486,7 @@ def pool(sources: tuple[Source, ...]) -> Evidence:
 def evidence() -> Evidence:
     """The evidence-based exit effect per caseload change from the presets and the studies."""
     found = [preset_source(p) for p in PRESETS]
-    found += [s for s in map(study_source, load_studies().values()) if s is not None]
+    found += [s for s in map(study_source, shipped_studies().values()) if s is not None]
     return pool(tuple(found))
 
 
@@ -503,7 +510,7 @@ def shown(measure: str, value: float | None, lang: str = "en", signed: bool = Tr
 def markdown(rows: pd.DataFrame | None = None) -> str:
     """The predicted-versus-published table of docs/model.md (English)."""
     rows = table() if rows is None else rows
-    studies = load_studies()
+    studies = shipped_studies()
     names = {p: catalogue.case(p).title["en"].split(":")[0] for p in PRESETS}
     cols = [(p, r) for r in READINGS for p in PRESETS]
     head = " | ".join(f"{names[p]}, {r}" for p, r in cols)
@@ -552,7 +559,7 @@ def evidence_markdown(e: Evidence | None = None) -> str:
         name = (
             catalogue.case(s.name).title["en"].split(":")[0]
             if s.kind == "fitted"
-            else load_studies()[s.name].short
+            else shipped_studies()[s.name].short
         )
         out.append(f"| {name} | {kinds[s.kind]} | {s.per_log:.3f} | {s.log_sd:.2f} |")
     central, low, high = (100 * m for m in e.moved(2, 1))

@@ -202,7 +202,7 @@ def external_table(lang: str) -> str:
     The same for every setting of the levers: the check is of the presets as fitted."""
     t = i18n.t
     rows = external.table()
-    studies = external.load_studies()
+    studies = external.shipped_studies()
     names = {p: catalogue.case(p).title[lang].split(":")[0] for p in external.PRESETS}
     heads = ("result", "published", "tolerance", *external.READINGS)
     head = "".join(f"<th scope='col'>{html.escape(t(f'external.{c}', lang))}</th>" for c in heads)
