@@ -6,6 +6,7 @@ import dataclasses
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pages import type_into
 
 import explorer
 from explorer.catalogue import owncase
@@ -65,7 +66,9 @@ def test_scenario_links_and_bounds_agree_on_every_relation(pair):
         accepted = False
         assert error.field is f and error.bounds == fields.bounds(f, values)
     assert accepted is ok
-    link = links.parse(f"case=herning&{f.url}={value:g}&{other.url}={bound:g}&lang=en")
+    # the own-case page reads a preset's facts from a link too (a preset's own pages ignore them)
+    query = f"case=herning&{f.url}={value:g}&{other.url}={bound:g}&lang=en"
+    link = links.parse(query, facts=True)
     notices = [n for n in link.notices if n.kind.startswith("bound_")]
     assert bool(notices) is not ok
     s = link.scenario
@@ -111,23 +114,24 @@ def assert_levers_follow_the_bounds(levers, scenario):
     [explorer_page.Explorer, who_pays.WhoPays, how_sure.HowSure, how_it_works.HowItWorks],
 )
 def test_every_page_takes_its_lever_bounds_from_the_relation(page_class):
-    p = page_class("case=hjoerring&caseload_before=25")  # the caseload after (35) is set to 25
-    assert p.levers["caseload_after"].max == 25 == p.current.caseload_after
+    p = page_class("case=hjoerring&caseload_after=95")  # above the caseload before (80): 80
+    assert p.levers["caseload_after"].max == 80 == p.current.caseload_after
     assert_levers_follow_the_bounds(p.levers, p.current)
-    p.on_case({"new": "aabenraa"})  # a new case moves the bounds before its values (30 > 25)
+    p.on_case({"new": "aabenraa"})  # a new case moves the bounds before its values (55 < 80)
     assert p.current.caseload_after == explorer.load_case("aabenraa").caseload_after == 30
+    assert p.levers["caseload_after"].max == 55
     assert_levers_follow_the_bounds(p.levers, p.current)
 
 
 @settings(max_examples=8, deadline=None)
 @given(st.integers(2, 100).map(lambda k: k * 1.0))
 def test_a_moved_caseload_before_moves_the_caseload_after_s_maximum(before):
-    p = explorer_page.Explorer("case=herning&caseload_after=1")
-    p.levers["caseload_before"].value = before
+    p = own_case.OwnCasePage("case=herning&caseload_after=1")
+    type_into(p.form_levers["caseload_before"], f"{before:g}")
     assert p.current.caseload_before == before
-    assert p.levers["caseload_after"].max == before
-    assert p.levers["caseload_before"].min == p.current.caseload_after
-    assert_levers_follow_the_bounds(p.levers, p.current)
+    assert p.form_levers["caseload_after"].max == before
+    assert p.form_levers["caseload_before"].min == p.current.caseload_after
+    assert_levers_follow_the_bounds(p.form_levers, p.current)
 
 
 def test_the_own_case_form_takes_its_bounds_from_the_relations():

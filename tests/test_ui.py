@@ -1,11 +1,11 @@
 """The pages in plain Python (no browser): levers, KPIs, charts, links, notices, case changes."""
 
 import html
-import json
 from urllib.parse import parse_qs
 
 import ipywidgets as w
 import pytest
+from pages import type_into
 
 import explorer
 from explorer import Spreads
@@ -18,10 +18,6 @@ from explorer.ui.page import prepare
 
 def q(page):
     return {k: v[0] for k, v in parse_qs(page.chrome.query).items()}
-
-
-def type_into(lever, text):
-    lever.typed = json.dumps({"text": text, "n": 1})
 
 
 def test_explorer_starts_on_herning_in_danish():
@@ -70,25 +66,26 @@ def test_a_case_change_loads_its_preset_levers_and_clears_old_notices():
     assert page.notice_box.value
     page.picker.value = "aabenraa"
     assert page.current.case == "aabenraa" and page.current.cases == 1008
-    assert "self_support.effect" in page.levers and "institution.effect" not in page.levers
+    assert "self_support.deadweight" in page.levers
+    assert "institution.deadweight" not in page.levers
     assert page.notice_box.value == ""
 
 
 def test_link_values_without_a_lever_survive_a_lever_move():
-    # A discount rate or reference caseload in the link was reset by the first lever move.
-    page = explorer_page.Explorer("case=herning&reference_caseload_before=50&discount_rate=0.02")
+    # A discount rate or max dose in the link was reset by the first lever move.
+    page = explorer_page.Explorer("case=herning&max_dose=3&discount_rate=0.02")
     page.levers["caseload_after"].value = 20
-    assert page.current.reference_caseload_before == 50
+    assert page.current.max_dose == 3
     assert page.current.discount_rate == 0.02
     assert q(page)["discount_rate"] == "0.02"
 
 
 def test_a_link_restores_the_state_and_round_trips():
-    query = "case=aabenraa&caseload_after=25&horizon_years=8&self_support.effect=1.5&lang=en"
+    query = "case=aabenraa&caseload_after=25&horizon_years=8&self_support.deadweight=0.2&lang=en"
     page = explorer_page.Explorer(query)
     s = page.current
     assert (s.case, s.caseload_after, s.horizon_years) == ("aabenraa", 25, 8)
-    assert s.outcome("self_support").effect == 1.5
+    assert s.outcome("self_support").deadweight == 0.2
     again = explorer_page.Explorer(page.chrome.query)
     assert again.current == s and again.lang == "en"
 
@@ -365,7 +362,9 @@ def test_how_sure_reacts_and_keeps_spreads_and_draws_in_the_link():
 def test_claim_page_shows_parts_verdict_sources_and_the_page_that_answers_it():
     page = claims.CheckClaim("claim=bonds_cost_more&lang=en")
     body = page.body.value
-    assert "Depends on assumptions" in body and "The answer turns on:" in body
+    verdict = claims.claims.default_answer("bonds_cost_more").verdict  # the model's, computed
+    heading = body.split("</h2>")[0]
+    assert f"verdict-{verdict}" in heading and i18n.t(f"verdict.{verdict}", "en") in heading
     assert "who_pays.ipynb?case=aabenraa" in body
     assert "rather than London and Peterborough" in body  # the quote; its sources below it
     for key in ("peterborough.trigger", "peterborough.investor_return", "impact60.return"):

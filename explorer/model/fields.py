@@ -28,9 +28,15 @@ from explorer.data import figures, files, i18n, yamlfile
 LANGS = ("da", "en")
 LOCALES = {"da": "da_DK", "en": "en_GB"}
 GROUPS = ("scenario", "outcome", "price", "terms", "spreads", "page")
+#: What a field is to a reader of a preset: a lever to move, a fact of the case, or a page's own.
+ROLES = ("lever", "fact", "page")
+#: A group's role where a field says none (fields.yaml's ``role:`` overrides it in scenario and
+#: outcome).
+GROUP_ROLES = {"price": "fact", "page": "page"}
 FORMATS = ("count", "number", "money", "share", "multiplier", "year", "flag")
-#: A number as a link writes it: plain decimal notation, no exponent, no grouping.
-URL_NUMBER = re.compile(r"-?\d{1,17}(?:\.\d{1,340})?")
+#: A number as a link writes it: plain decimal notation in ASCII digits (a fullwidth '２５' is not
+#: one), no exponent, no grouping. Any number of digits: a huge value is clamped with a notice.
+URL_NUMBER = re.compile(r"-?[0-9]{1,400}(?:\.[0-9]{1,340})?")
 
 
 class FieldError(ValueError):
@@ -137,6 +143,11 @@ class Field:
     max_field: Bound | None = None  # at most (or, strict, below) this field's value
     min_field: Bound | None = None  # at least (or, strict, above) it: the other side of a max
     pair: str = ""  # a page field that is the other side of this scenario field
+    role: str = "lever"  # ROLES: a lever a preset's reader moves, a case fact, or a page field
+
+    @property
+    def is_fact(self) -> bool:
+        return self.role == "fact"
 
     # -- texts ---------------------------------------------------------------------------------
     def unit_text(self, lang: str) -> str:
@@ -279,7 +290,7 @@ def _field(name: str, group: str, field_name: str, body: Any, units: dict[str, U
     if not isinstance(body, dict):
         raise yamlfile.DataError(f"{where}: must be a mapping")
     keys = {"unit", "lo", "hi", "step", "whole", "default", "label", "help", "url"}
-    unknown = set(body) - keys - {"max", "below", "pair"}
+    unknown = set(body) - keys - {"max", "below", "pair", "role"}
     if unknown:
         raise yamlfile.DataError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
     if body.get("unit") not in units:
@@ -307,6 +318,10 @@ def _field(name: str, group: str, field_name: str, body: Any, units: dict[str, U
     pair = body.get("pair", "")
     if not isinstance(pair, str) or (pair and group != "page"):
         raise yamlfile.DataError(f"{where}, pair: a page field names a scenario field")
+    allowed = (GROUP_ROLES[group],) if group in GROUP_ROLES else ROLES[:2]
+    role = body.get("role", allowed[0])
+    if role not in allowed:
+        raise yamlfile.DataError(f"{where}, role: one of {', '.join(allowed)}; got {role!r}")
     return Field(
         field_name,
         group,
@@ -321,6 +336,7 @@ def _field(name: str, group: str, field_name: str, body: Any, units: dict[str, U
         url,
         None if relation is None else Bound(relation, strict="below" in body),
         pair=pair,
+        role=role,
     )
 
 
@@ -427,8 +443,8 @@ def markdown() -> str:
     """The table of every input for docs/model.md (``python -m explorer fields``)."""
 
     lines = [
-        "| group | field | in a link | range | step | unit | default | meaning |",
-        "|---|---|---|---|---|---|---|---|",
+        "| group | field | role | in a link | range | step | unit | default | meaning |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for group_name, members in spec().items():
         for f in members.values():
@@ -443,7 +459,7 @@ def markdown() -> str:
             if group_name == "price":
                 url = "—"
             lines.append(
-                f"| {group_name} | `{f.name}` | {url} | {f.show(f.lo, 'en')} to "
+                f"| {group_name} | `{f.name}` | {f.role} | {url} | {f.show(f.lo, 'en')} to "
                 f"{f.show(f.hi, 'en')}{relation_text(f)} | {f.show(f.step, 'en')} | {f.unit.en} | "
                 f"{default} | {f.help['en']} |"
             )

@@ -168,7 +168,11 @@ class CheckClaim(page.Page):
 def _part_html(part: claims.PartAnswer, lang: str) -> str:
     """A part: its status, what it says, the seed's words it tests and its answer."""
     words = part.part.words
-    quoted = f" <q class='seed-words' lang='da'>{html.escape(words)}</q>" if words else ""
+    quoted = (
+        f" <span class='seed-words' lang='da'>{html.escape(i18n.quoted(words, lang))}</span>"
+        if words
+        else ""
+    )
     return (
         f"<li><span class='verdict verdict-{part.status}'>"
         f"{html.escape(i18n.t(f'verdict.{part.status}', lang))}</span> "

@@ -15,9 +15,8 @@ from explorer.model.scenario import Scenario, caseload_after_for
 
 from . import charts, kpis, page, widgets
 
-MAIN = ("cases", "worker_cost", "horizon_years", "effect_scale", "phase_in_years")
+MAIN = ("worker_cost", "horizon_years", "effect_scale", "phase_in_years")
 ADVANCED = (
-    "caseload_before",
     "overhead",
     "optimism_bias",
     "staffing_ramp",
@@ -26,7 +25,8 @@ ADVANCED = (
     "other_cost_per_year",
     "max_dose",
 )
-OUTCOME = ("base_rate", "effect", "deadweight", "duration_years", "other_benefit_share")
+#: The levers of each outcome: its other fields are facts of the case (fields.yaml's ``role``).
+OUTCOME = tuple(n for n, f in fields.group("outcome").items() if not f.is_fact)
 SWEEP_POINTS = 30
 
 
@@ -42,8 +42,7 @@ class Explorer(page.Page):
         self.extra.unobserve(self.on_change, "value")
         self.extra.observe(self.on_extra, "value")
         for name in MAIN + ADVANCED:
-            hi = max(5_000, s.cases * 2) if name == "cases" else None
-            self.lever(name, getattr(s, name), hi=hi)
+            self.lever(name, getattr(s, name))
         self.discount = kpis.discount_choice(lang, s.discount_rate)
         self.discount.observe(self.on_change, "value")
         self.wider = widgets.Choice(
@@ -55,6 +54,7 @@ class Explorer(page.Page):
         self.wider.observe(self.on_change, "value")
         self.outcome_box = w.VBox()
         self.build_outcome_levers()
+        self.facts = widgets.html_box("case-facts")
         self.summary = widgets.html_box("summary")
         self.kpi_box = widgets.html_box("kpis")
         self.fitted = widgets.html_box("fitted-note")
@@ -73,26 +73,14 @@ class Explorer(page.Page):
         for o in self.base.outcomes:
             boxes.append(w.HTML(f"<h4>{html.escape(o.label(self.lang))}</h4>"))
             for attr in OUTCOME:
-                hi = min(5.0, o.max_effect) if attr == "effect" else None
-                if attr == "effect" and o.kind == "entry":
-                    hi = 1.0
-                if attr == "other_benefit_share" and o.kind == "entry":
-                    continue
-                boxes.append(
-                    self.lever(
-                        f"{o.key}.{attr}",
-                        getattr(o, attr),
-                        group="outcome",
-                        hi=hi,
-                    )
-                )
+                boxes.append(self.lever(f"{o.key}.{attr}", getattr(o, attr), group="outcome"))
         self.outcome_box.children = boxes
 
     def layout(self) -> w.Widget:
         lang = self.lang
         advanced = widgets.Disclosure(
             i18n.t("more_settings", lang),
-            [self.levers[n] for n in ADVANCED] + [self.outcome_box],
+            [self.levers[n] for n in ADVANCED] + [self.outcome_box, self.facts],
             "more-settings",
         )
         controls = w.VBox(
@@ -146,7 +134,6 @@ class Explorer(page.Page):
         s = self.base
         self._quiet = True
         try:
-            self.levers["cases"].max = max(self.levers["cases"].max, s.cases * 2)
             for name, lever in self.levers.items():
                 if "." not in name:
                     lever.set(getattr(s, name))
@@ -180,6 +167,11 @@ class Explorer(page.Page):
             self.chart("sweep", charts.npv_by_caseload(table, s.caseload_after, r.npv, lang), s),
         ]
         self.calibration.value = kpis.calibration_table(documented, lang)
+        own = f"own_case.ipynb?{html.escape(self.query(s))}"
+        self.facts.value = (
+            f"<p>{html.escape(i18n.t('explorer.facts', lang, case=case.title[lang]))} "
+            f"<a href='{own}'>{html.escape(i18n.t('explorer.facts_link', lang))}</a></p>"
+        )
         self.sources.value = kpis.sources_table(case, s, lang)
         if self.claims_panel.is_open:
             self.show_claims()

@@ -29,7 +29,7 @@ EXTRA_GROUPS = ("terms", "spreads")
 #: Names a page may carry for itself; the page checks their values.
 PAGE_PARAMS = ("claim", "draws")
 #: A number written with Danish thousands dots ('600.000'): a link's dot is a decimal point.
-GROUPED = re.compile(r"-?[1-9]\d{0,2}(?:\.\d{3})+")
+GROUPED = re.compile(r"-?[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
 #: Names Voilà reads itself; never used for the scenario.
 RESERVED = ("template", "theme")
 
@@ -94,14 +94,22 @@ def _value(f: Field, name: str, raw: str, lang: str, notices: list[Notice]) -> f
         notices.append(Notice("not_number", name, raw, labels=labels))
         return None
     clamped = f.clamp(value)
-    if clamped != value or (f.whole and value != int(value)):
+    if f.whole and f.lo <= value <= f.hi and value != int(value):
+        shown = (f.show(clamped, lang), f.show(f.lo, lang), f.show(f.hi, lang))
+        notices.append(Notice("not_whole", name, raw, *shown, labels=labels))
+    elif clamped != value:
         shown = (f.show(clamped, lang), f.show(f.lo, lang), f.show(f.hi, lang))
         notices.append(Notice("clamped", name, raw, *shown, labels=labels))
     return clamped
 
 
-def parse(query: str) -> Link:
-    """Read a query string (without '?'); never raises on bad input."""
+def parse(query: str, facts: bool = False) -> Link:
+    """Read a query string (without '?'); never raises on bad input.
+
+    A link to a preset moves its levers only: a case fact (fields.yaml's ``role: fact``: cases,
+    base rates, the fitted effect, the reference change...) is ignored with a notice, so the
+    preset's name never labels a changed fact. ``facts``: the own-case page, where the reader's
+    case starts from the preset and says it is no longer the documented one, reads them too."""
     notices: list[Notice] = []
     if not isinstance(query, str):
         query = ""
@@ -143,7 +151,12 @@ def parse(query: str) -> Link:
     for name, raw in params.items():
         key, dot, attr = name.partition(".")
         group = next((g for g, members in extra_fields.items() if name in members), None)
-        if name in PAGE_PARAMS:
+        spec = scenario_fields.get(name) or (outcome_fields.get(attr) if dot else None)
+        if spec is not None and spec.is_fact and not facts and (not dot or key in keys):
+            title = catalogue.case(case).title[lang]
+            labels = (spec.label["da"], spec.label["en"])
+            notices.append(Notice("case_fact", name, raw, title, labels=labels))
+        elif name in PAGE_PARAMS:
             page[name] = raw[:200]
         elif name in scenario_fields and name not in RESERVED:
             value = _value(scenario_fields[name], name, raw, lang, notices)

@@ -44,7 +44,12 @@ STAFFING = (
     "programme_years",
     "horizon_years",
 )
-REFERENCE = ("reference_caseload_before", "reference_caseload_after", "reference_other_cost")
+REFERENCE = (
+    "reference_caseload_before",
+    "reference_caseload_after",
+    "reference_other_cost",
+    "trend",
+)
 #: The own value each reference takes when it is emptied (the effect measured at the own change).
 OWN_OF = {ref: name for name, ref in owncase.FOLLOWS.items()}
 OUTCOME_LEVERS = ("effect", "deadweight", "duration_years", "other_benefit_share")

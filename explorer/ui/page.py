@@ -90,7 +90,7 @@ class Page:
     def __init__(self, query: str = "", url: str | None = None):
         """The page for a link's query; ``url`` is the page's own address (default: the one
         Voilà tells the kernel)."""
-        self.link = links.parse(query)
+        self.link = links.parse(query, facts=self.reads_own_query)
         self.lang = self.link.lang
         self.base = self.link.scenario
         self.extras: dict[str, dict[str, Any]] = {g: dict(v) for g, v in self.link.extras.items()}
