@@ -20,20 +20,34 @@ def test_prevented_entries_by_hand(entry_case):
     # Staff: 100/25 - 100/50 = 2 extra at 500,000 x 1.2 overhead; half in place in year 0.
     # Caseload reached in year 0: 1 / (1/50 + 0.5 (1/25 - 1/50)) = 33.3: dose log(1.5)/log(2).
     # Moved share at the reference change after deadweight: 0.5 x 0.8 = 0.4; at dose d 1 - 0.6^d.
-    # Entries at risk: 100 cases x 0.1 = 10 a year; an avoided placement lasts 2 years (half stay).
+    # A closed group of 100 cases, entry rate 0.1 a year, no trend; a placement lasts 2 years
+    # (half stay). Without the change 10 enter in year 0 and 0.1 x (100 - 10) = 9 in year 1:
+    # 14 in care at its end (5 + 9). With it, entries come from those not in care; the moved
+    # share is taken off them, and those kept out stay at risk (0.1 of them enter the next year).
     y = evaluate(entry_case).yearly
     assert y["cost"].tolist() == pytest.approx([2 * 600_000 * 0.5 + 100_000, 1_200_000, 1_200_000])
     dose0 = math.log(1.5) / math.log(2)
     assert y["dose"].tolist() == pytest.approx([dose0, 1, 1])
-    moved = [10 * (1 - 0.6**dose0), 4, 4]
+    base = [10, 10 * 0.5 + 9, 14 * 0.5 + 0.1 * (100 - 14)]  # in care without, at each year's end
+    assert y["without_placement"].tolist() == pytest.approx(
+        [base[0] / 2, (base[0] + base[1]) / 2, (base[1] + base[2]) / 2]
+    )
+    moved0 = 10 * (1 - 0.6**dose0)
+    end = [moved0]
+    at_risk = [10]
+    moved = [moved0]
+    for t in (1, 2):
+        free = 100 - (base[t - 1] - end[t - 1])  # not in care with the change
+        at_risk.append(0.1 * free)
+        moved.append(0.4 * at_risk[t])
+        end.append(end[t - 1] * 0.5 - 0.1 * end[t - 1] + moved[t])
+    assert y["at_risk_placement"].tolist() == pytest.approx(at_risk)
     assert y["new_placement"].tolist() == pytest.approx(moved)
-    end = [moved[0], moved[0] * 0.5 + 4, (moved[0] * 0.5 + 4) * 0.5 + 4]
     people = [end[0] / 2, (end[0] + end[1]) / 2, (end[1] + end[2]) / 2]
     assert y["people_placement"].tolist() == pytest.approx(people)
     assert y["savings"].tolist() == pytest.approx([200_000 * p for p in people])
     assert y["savings_kommune"].tolist() == pytest.approx([150_000 * p for p in people])
     assert y["savings_stat"].tolist() == pytest.approx([50_000 * p for p in people])
-    assert y["at_risk_placement"].tolist() == pytest.approx([10, 10, 10])
     assert y["calendar_year"].tolist() == [2020, 2021, 2022]
 
 
@@ -185,9 +199,10 @@ def test_deadweight_takes_its_share_off_the_moved_share():
     s = explorer.load_case("herning").replace(caseload_after=24)
     gross = evaluate(s.replace_outcome("institution", deadweight=0)).yearly
     net = evaluate(s.replace_outcome("institution", deadweight=0.25)).yearly
-    assert net["new_institution"].tolist() == pytest.approx(
-        (0.75 * gross["new_institution"]).tolist()
-    )
+    # of the entries at risk each year (fewer kept out means fewer at risk again)
+    share = net["new_institution"] / net["at_risk_institution"]
+    gross_share = gross["new_institution"] / gross["at_risk_institution"]
+    assert share.tolist() == pytest.approx((0.75 * gross_share).tolist())
 
 
 def test_sweep_matches_evaluate_point_by_point():

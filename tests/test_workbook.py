@@ -506,7 +506,17 @@ def test_each_outcomes_columns_stand_together_in_the_order_of_the_steps():
     # time: strength, the stock flows, counting, prices.
     s = two_outcomes()
     keys = list(workbook._years(s, "en").columns)
-    chain = ["strength", "pool", "new", "stock", "people", "counted", "savings", "wider"]
+    chain = [
+        "strength",
+        "without_stock",
+        "pool",
+        "new",
+        "stock",
+        "people",
+        "counted",
+        "savings",
+        "wider",
+    ]
     block = [f"{column}_{o.key}" for o in s.outcomes for column in chain]
     start = keys.index(block[0])
     assert keys[start : start + len(block)] == block

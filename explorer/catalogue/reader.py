@@ -37,7 +37,6 @@ CASE_KEYS = {
     "outcomes",
     "documented",
     "area",
-    "trend",
     "no_held_out",
 }
 AREAS = ("children", "jobs", "other")
@@ -62,6 +61,9 @@ class Documented:
     months: int | None = None  # or the first months of the start year
     label: dict[str, str] | None = None
     at_least: bool = False  # the documents say "more than": a lower bound
+    #: How far the model may be from it and still match, as a share of it, stated before any
+    #: comparison: half a unit of the figure's last stated digit ("DKK 9.7 m": 0.05 / 9.7).
+    tolerance: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,6 @@ class Case:
     notes: dict[str, str]  # an own value's free-text source, by the same names
     documented: tuple[Documented, ...] = ()
     area: str = "other"
-    trend: str | None = None  # figure key: the yearly national fall without the programme
     no_held_out: dict[str, str] | None = None  # why no documented result was left out of the fit
 
     @property
@@ -245,6 +246,15 @@ class _Reader:
             if row.get("measure") not in MEASURES:
                 self.fail(what, f"measure must be one of {', '.join(MEASURES)}")
             label = self.labels(f"{what}.label", row["label"]) if "label" in row else None
+            tolerance = row.get("tolerance", 0.0)
+            if (
+                not isinstance(tolerance, (int, float))
+                or isinstance(tolerance, bool)
+                or not 0 <= tolerance < 1
+            ):
+                self.fail(
+                    f"{what}.tolerance", f"must be a share from 0 to below 1; got {tolerance!r}"
+                )
             rows.append(
                 Documented(
                     row["figure"],
@@ -254,6 +264,7 @@ class _Reader:
                     row.get("months"),
                     label,
                     row.get("at_least", False) is True,
+                    float(tolerance),
                 )
             )
         return tuple(rows)
@@ -312,9 +323,6 @@ class _Reader:
             self.fail(error.field.name, str(error))
         except ValueError as error:
             self.fail("levers", str(error))
-        trend = spec.get("trend")
-        if trend is not None and (not isinstance(trend, str) or trend not in self.figures):
-            self.fail("trend", "needs a figure key of figures.csv")
         no_held_out = (
             self.labels("no_held_out", spec["no_held_out"], 1000) if "no_held_out" in spec else None
         )
@@ -327,7 +335,6 @@ class _Reader:
             dict(self.notes),
             self.documented(spec.get("documented")),
             area,
-            trend,
             no_held_out,
         )
 

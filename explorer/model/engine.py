@@ -378,28 +378,42 @@ def outcome_steps(batch: Batch, steps: np.ndarray) -> np.ndarray:
 
 def stock_flows(batch: Batch, m: np.ndarray) -> tuple[np.ndarray, ...]:
     """(n, K, T) each, from the share ``m`` moved: at risk, person-years without the change, people
-    moved in the year,
-    person-years out and people out at the year's end (section 3, "The bounds")."""
+    moved in the year, person-years out and people out at the year's end (section 3, "The
+    counterfactual" and "The bounds").
+
+    The group is closed. Without the programme the costly state follows the case's one
+    counterfactual: the base flows and the ``trend``. Entries (rate ``base_rate × (1 - trend)^t``)
+    come only from those not already in the state, exits only from those in it, and a spell ends
+    after ``duration_years`` on average. With the programme the same flows run with the moved
+    share taken off (entries) or added (exits), so nobody is in a state more often than the group
+    has people, and those kept out of a placement stay at risk of one."""
     rate, group = batch.outcome["base_rate"], batch.scalars["cases"][:, None]  # (n, K), (n, 1)
-    entries = group * rate  # (n, K)
+    level = 1.0 - batch.scalars["trend"][:, None]  # (n, 1) the trend's yearly factor
     stays = 1.0 - 1.0 / batch.outcome["duration_years"]
     exits = batch.exits[None, :]
     at_risk, without, new, people, stock = (np.empty(m.shape) for _ in range(5))
     out = np.zeros(m.shape[:2])  # people out of the costly state thanks to the change
-    base = np.zeros(m.shape[:2])  # entries' person-stock without the change
+    base = np.zeros(m.shape[:2])  # entries: people in the state without the change
     for year in range(m.shape[2]):
-        kept = out * stays  # returns (or ended spells) come first
-        on = group - kept  # exits: people on the benefit after returns
-        pool_up = np.where(exits, on * (1 - rate), entries)
-        pool_down = np.where(exits, on * rate, np.minimum(entries, group - entries))
+        # exits: the group on the benefit without the change falls with the trend at each year's
+        # start, and so do the people the change moved off it (they would have left anyway)
+        start = np.where(exits, out * level, out)  # out of the state at the year's start
+        kept = start * stays  # returns (or ended spells) come first
+        group_t = group * level**year  # exits: on the benefit without the change
+        on = group_t - kept
+        entry_rate = rate * level**year
+        free = group - (base - out)  # entries: not in the state with the change, at the start
+        pool_up = np.where(exits, on * (1 - rate), entry_rate * free)
+        pool_down = np.where(exits, on * rate, np.minimum(entry_rate, 1 - entry_rate) * free)
         mt = m[:, :, year]
         moved = mt * np.where(mt >= 0, pool_up, pool_down)
-        end = kept + moved
-        base_end = base * stays + entries
-        at_risk[:, :, year] = np.where(exits, on, entries)
-        without[:, :, year] = np.where(exits, group, (base + base_end) / 2)
+        # entries: the path without the change takes its own entries, those kept out re-enter
+        end = np.where(exits, kept + moved, kept - entry_rate * out + moved)
+        base_end = base * stays + entry_rate * (group - base)
+        at_risk[:, :, year] = np.where(exits, on, entry_rate * free)
+        without[:, :, year] = np.where(exits, group_t, (base + base_end) / 2)
         new[:, :, year] = moved
-        people[:, :, year] = (out + end) / 2  # mid-year convention
+        people[:, :, year] = (start + end) / 2  # mid-year convention
         stock[:, :, year] = end
         out, base = end, base_end
     return at_risk, without, new, people, stock

@@ -193,6 +193,7 @@ class Scenario:
     other_cost_per_year: float = spec_field("scenario", "other_cost_per_year")
     services_share: float = spec_field("scenario", "services_share")
     reference_other_cost: float = spec_field("scenario", "reference_other_cost")
+    trend: float = spec_field("scenario", "trend")
     programme_years: int = spec_field("scenario", "programme_years")
     reference_caseload_before: float = spec_field("scenario", "reference_caseload_before")
     reference_caseload_after: float = spec_field("scenario", "reference_caseload_after")

@@ -611,24 +611,60 @@ def _strength(y: _Years, k: int, o: Outcome) -> None:
 
 @_by_outcome
 def _stock_flows(y: _Years, k: int, o: Outcome) -> None:
-    """engine.stock_flows: returns come first (kept), then the year's moves.
+    """engine.stock_flows: a closed group. Without the change the costly state follows the trend
+    (exits: the group on the benefit; entries: the people in the state, entering at
+    base_rate × (1 - trend)^t from those not in it); returns come first (kept), then the year's
+    moves; those kept out of a placement stay at risk of one.
 
     Steps are never negative here (only Monte Carlo draws of a harmful effect make them so),
     so the movable pool is always the one for moves out of the costly state."""
     at, p, key, label = y.at, y.paths, o.key, o.label(y.lang)
     exit_kind = _quote(i18n.t("kind.exit", y.lang))
+    stays = f"(1-1/{key}_duration_years)"
 
-    def kept(t: int) -> str:
-        return f"{at(f'stock_{key}', t - 1)}*(1-1/{key}_duration_years)"
+    def entry_rate(t: int) -> str:
+        return f"{key}_base_rate*(1-trend)^{t}"
+
+    def prev(column: str, t: int) -> str:
+        return "0" if t == 0 else at(f"{column}_{key}", t - 1)
+
+    def start(t: int) -> str:  # out at the year's start: exits fall with the trend
+        return f"{prev('stock', t)}*IF({key}_kind={exit_kind},1-trend,1)"
+
+    def kept(t: int) -> str:  # returns (or ended spells) come first
+        return f"{start(t)}*{stays}"
 
     def on(t: int) -> str:  # exits: the group on the benefit after returns
-        return "cases" if t == 0 else f"(cases-{kept(t)})"
+        return f"(cases*(1-trend)^{t}-{kept(t)})"
 
+    def free(t: int) -> str:  # entries: not in the state with the change
+        return f"(cases-{prev('without_stock', t)}+{prev('stock', t)})"
+
+    if o.kind == "exit":
+        base = y.scenario.cases * (1 - y.scenario.trend) ** np.arange(ROWS)
+    else:  # the engine's mid-year person-years are the mean of two year-ends
+        base = np.empty(ROWS)
+        for t, mid in enumerate(p.without[0, k]):
+            base[t] = 2 * mid - (base[t - 1] if t else 0.0)
+    y.add(
+        f"without_stock_{key}",
+        y.head(f"workbook.without_{o.kind}", y.people, outcome=label),
+        "#,##0.0",
+        lambda t: (
+            f"IF({key}_kind={exit_kind},cases*(1-trend)^{t},"
+            f"{prev('without_stock', t)}*{stays}"
+            f"+{entry_rate(t)}*(cases-{prev('without_stock', t)}))"
+        ),
+        base,
+        outcome=k,
+    )
     y.add(
         f"pool_{key}",
         y.head("workbook.pool", y.people, outcome=label),
         "#,##0.0",
-        lambda t: f"IF({key}_kind={exit_kind},{on(t)}*(1-{key}_base_rate),cases*{key}_base_rate)",
+        lambda t: (
+            f"IF({key}_kind={exit_kind},{on(t)}*(1-{key}_base_rate),{entry_rate(t)}*{free(t)})"
+        ),
         p.at_risk[0, k] * (1 - o.base_rate) if o.kind == "exit" else p.at_risk[0, k],
         outcome=k,
     )
@@ -644,7 +680,12 @@ def _stock_flows(y: _Years, k: int, o: Outcome) -> None:
         f"stock_{key}",
         y.head("workbook.stock", y.people, outcome=label),
         "#,##0.0",
-        lambda t: at(f"new_{key}", t) if t == 0 else f"{kept(t)}+{at(f'new_{key}', t)}",
+        lambda t: (
+            at(f"new_{key}", t)
+            if t == 0
+            else f"{kept(t)}-IF({key}_kind={exit_kind},0,{entry_rate(t)}*{prev('stock', t)})"
+            f"+{at(f'new_{key}', t)}"
+        ),
         p.stock[0, k],
         outcome=k,
     )
@@ -652,11 +693,7 @@ def _stock_flows(y: _Years, k: int, o: Outcome) -> None:
         f"people_{key}",
         y.head("column.people", y.person_years, outcome=label),
         "#,##0.0",
-        lambda t: (
-            f"{at(f'stock_{key}', t)}/2"
-            if t == 0
-            else f"({at(f'stock_{key}', t - 1)}+{at(f'stock_{key}', t)})/2"
-        ),
+        lambda t: f"({start(t)}+{at(f'stock_{key}', t)})/2",
         p.people[0, k],
         outcome=k,
     )
