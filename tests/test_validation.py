@@ -194,3 +194,29 @@ def test_a_fraction_of_a_whole_field_is_told_so_and_a_huge_number_is_clamped():
     huge = links.parse("case=herning&caseload_after=" + "9" * 23 + "&lang=en")
     assert huge.scenario.caseload_after == explorer.load_case("herning").caseload_before
     assert next(n.kind for n in huge.notices) == "clamped"  # then to the caseload before
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_held_out_check_is_said_wherever_a_presets_numbers_appear(lang):
+    """Aabenraa's only held-out check misses and Herning has none: the explorer said so, but who
+    pays, the claims, the downloads (table and charts) rest on the same presets."""
+    from explorer.outputs import export
+    from explorer.ui import claims, who_pays
+
+    for case in PRESETS:
+        s = explorer.load_case(case)
+        checks = export.held_out_checks(s, lang)
+        assert checks, case
+        texts = [text for text, _ in checks]
+        page = who_pays.WhoPays(f"case={case}&lang={lang}")
+        table = export.header_lines(evaluate(s), lang)
+        chart = export.description(s, lang)
+        for text in texts:
+            assert text in page.fitted.value.replace("&#x27;", "'").replace("&quot;", '"')
+            assert text in table and text in chart
+    verdicts = dict(export.held_out_checks(explorer.load_case("aabenraa"), lang))
+    assert list(verdicts.values()) == ["model_below"]
+    (none,) = export.held_out_checks(explorer.load_case("herning"), lang)
+    assert none[1] == "none"
+    body = claims.CheckClaim(f"claim=aabenraa_halved&lang={lang}").body.value
+    assert "held-out-model_below" in body

@@ -21,6 +21,7 @@ import math
 import pandas as pd
 
 from explorer import catalogue
+from explorer.analysis import calibration
 from explorer.catalogue.reader import Case
 from explorer.data import i18n
 from explorer.model import Result, fields
@@ -154,6 +155,46 @@ def fitted_line(scenario: Scenario, lang: str = "da", case: Case | None = None) 
     return i18n.t("export.fitted", lang, inputs=", ".join(inputs))
 
 
+def held_out_checks(
+    s: Scenario, lang: str = "da", case: Case | None = None, table: pd.DataFrame | None = None
+) -> list[tuple[str, str]]:
+    """The out-of-sample checks of the preset behind ``s``, as (text, verdict): each documented
+    result the fit did not use against the model with ``s``, within its tolerance stated
+    beforehand, or why there is none (verdict 'none'). Empty for a case with no fitted figure.
+    ``table``: the case's calibration table for ``s``, when at hand."""
+    case = case or catalogue.preset(s.case)
+    if case is None or not case.fitted(catalogue.figures()):
+        return []
+    rows = calibration.held_out(case, s, table)
+    if rows.empty:
+        reason = (case.no_held_out or {}).get(lang, i18n.t("calibration.none_held_out", lang))
+        return [(reason, "none")]
+    out = []
+    for row in rows.itertuples():
+        money = catalogue.figure(row.figure).is_money
+
+        def shown(value: float, money: bool = money) -> str:
+            if pd.isna(value):
+                return "—"
+            return i18n.millions(value, lang) if money else i18n.number(value, lang)
+
+        text = i18n.t(
+            "calibration.held_out_kpi",
+            lang,
+            label=getattr(row, "label_" + lang),
+            documented=(i18n.t("calibration.more_than", lang) + " " if row.at_least else "")
+            + shown(row.documented),
+            model=shown(row.model),
+            difference=i18n.percent(row.difference, lang, 0),
+            tolerance=i18n.t("calibration.lower_bound", lang)
+            if row.at_least
+            else i18n.t("calibration.tolerance", lang, share=i18n.percent(row.tolerance, lang, 1)),
+            verdict=i18n.t(f"calibration.verdict.{row.verdict}", lang),
+        )
+        out.append((text, str(row.verdict)))
+    return out
+
+
 def header_lines(
     result: Result, lang: str = "da", link: str | None = None, case: Case | None = None
 ) -> list[str]:
@@ -171,6 +212,7 @@ def header_lines(
     fitted = fitted_line(s, lang, case)
     if fitted:
         lines.append(fitted)
+    lines += [text for text, _ in held_out_checks(s, lang, case)]
     lines += [
         i18n.t("amounts_note", lang, year=catalogue.price_year()),
         i18n.t("export.deadweight", lang),
@@ -210,6 +252,7 @@ def description(s: Scenario, lang: str = "da", case: Case | None = None) -> list
     fitted = fitted_line(s, lang, case)
     if fitted:
         lines.append(fitted)
+    lines += [text for text, _ in held_out_checks(s, lang, case)]
     return lines
 
 

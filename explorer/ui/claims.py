@@ -12,7 +12,7 @@ from explorer.analysis import claims
 from explorer.data import i18n
 from explorer.model.scenario import Scenario
 
-from . import how_sure, links, page, widgets
+from . import how_sure, kpis, links, page, widgets
 
 
 class CheckClaim(page.Page):
@@ -122,6 +122,15 @@ class CheckClaim(page.Page):
             if draws
             else ""
         )
+        checks = "".join(
+            kpis.held_out_note(
+                catalogue.case(name),
+                s if mine and s.case == name else catalogue.load_case(name),
+                lang,
+            )
+            for name in c.cases()
+        )
+        checks_html = f"<h3>{html.escape(t('held_out'))}</h3>{checks}" if checks else ""
         verdict_help = i18n.t(f"verdict_help.{answer.verdict}", lang)
         quote = html.escape(i18n.quoted(c.claim[lang], lang))
         self.body.value = (
@@ -131,7 +140,7 @@ class CheckClaim(page.Page):
             f"{html.escape(i18n.t(f'verdict.{answer.verdict}', lang))}</span></h2>"
             f"<p class='verdict-help'>{html.escape(verdict_help)}</p>"
             f"{note}<h3>{html.escape(t('parts'))}</h3><ul class='parts'>{parts}</ul>"
-            f"{draws_note}{documents_html}"
+            f"{draws_note}{documents_html}{checks_html}"
             f"<h3>{html.escape(t('evidence'))}</h3><ul class='evidence'>{evidence}</ul>"
             f"<p><a class='open-page' href='{target}.ipynb?{html.escape(query)}'>"
             f"{html.escape(t('open'))}</a></p>"

@@ -7,12 +7,12 @@ import html
 import pandas as pd
 
 from explorer import catalogue
-from explorer.analysis import calibration, claims, uncertainty
+from explorer.analysis import claims, uncertainty
 from explorer.catalogue.reader import Case
 from explorer.data import i18n
 from explorer.model import Result, fields
 from explorer.model.scenario import Scenario
-from explorer.outputs import sources
+from explorer.outputs import export, sources
 from explorer.outputs.payback import fell_back_text, payback_notes
 
 from . import glossary, widgets
@@ -242,28 +242,9 @@ def fitted_note(s: Scenario, lang: str, table: pd.DataFrame | None = None) -> st
 
 def held_out_note(case: Case, s: Scenario, lang: str, table: pd.DataFrame | None = None) -> str:
     """The out-of-sample verdict: each held-out documented result against the model."""
-    rows = calibration.held_out(case, s, table)
-    if rows.empty:
-        reason = (case.no_held_out or {}).get(lang, i18n.t("calibration.none_held_out", lang))
-        return f"<p class='held-out'>{html.escape(reason)}</p>"
-    items = []
-    for row in rows.itertuples():
-        money = catalogue.figure(row.figure).is_money
-        items.append(
-            i18n.t(
-                "calibration.held_out_kpi",
-                lang,
-                label=getattr(row, "label_" + lang),
-                documented=(i18n.t("calibration.more_than", lang) + " " if row.at_least else "")
-                + _value(row.documented, money, lang),
-                model=_value(row.model, money, lang),
-                difference=i18n.percent(row.difference, lang, 0),
-                verdict=i18n.t(f"calibration.verdict.{row.verdict}", lang),
-            )
-        )
     return "".join(
-        f"<p class='held-out held-out-{v}'>{html.escape(text)}</p>"
-        for text, v in zip(items, rows["verdict"])
+        f"<p class='held-out held-out-{verdict}'>{html.escape(text)}</p>"
+        for text, verdict in export.held_out_checks(s, lang, case, table)
     )
 
 

@@ -33,6 +33,7 @@ class WhoPays(page.Page):
         for name in financing.fields.of(Terms):
             self.lever(name, getattr(terms, name), group="terms")
         self.kpi_box = widgets.html_box("kpis")
+        self.fitted = widgets.html_box("fitted-note")
         self.words = widgets.html_box("plain-words")
         self.table = widgets.html_box("arrangements-table")
         self.chart_box = w.VBox()
@@ -52,6 +53,7 @@ class WhoPays(page.Page):
             [
                 self.notice_box,
                 self.kpi_box,
+                self.fitted,
                 self.words,
                 self.chart_box,
                 self.table,
@@ -77,6 +79,7 @@ class WhoPays(page.Page):
     def show(self, s: Scenario) -> None:
         lang = self.lang
         self.result = r = model.evaluate(s)
+        self.fitted.value = kpis.fitted_note(s, lang)
         terms = self.terms()
         self.summary = financing.summary(r, terms)
         names = {k: i18n.t(f"who_pays.names.{k}", lang) for k in financing.ARRANGEMENTS}
