@@ -61,3 +61,14 @@ def test_readme_lists_every_registered_page_by_its_danish_title():
     assert listed == [
         (i18n.t(f"page.{p.name}", "da"), p.notebook) for p in registry.PAGES if p.name != "index"
     ]
+
+
+def test_the_readmes_headline_table_is_the_models():
+    """Regression: the README's table showed the model before a refit (Aabenraa savings 223.3 m
+    where the model said 146.3 m). The table is written by the model and compared here."""
+    from explorer.outputs import summary
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    copy = readme.split("<!-- headline: python -m explorer.outputs.summary -->\n", 1)[1]
+    copy = copy.split("<!-- /headline -->", 1)[0]
+    assert copy.strip() == summary.table().strip()
