@@ -27,13 +27,16 @@ check that the numbers in figures.csv are what the fit gives.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from explorer import catalogue, model
 from explorer.catalogue.reader import Case, Documented
-from explorer.model import fields
+from explorer.model import engine, fields
+from explorer.model.results import Run
 from explorer.model.scenario import Scenario
 
 COLUMNS = (
@@ -51,71 +54,95 @@ COLUMNS = (
 ROLES = ("fitted", "held_out", "input")
 
 
-def _fallen(scenario: Scenario, years: float) -> float:
+def _fallen(trend: np.ndarray, years: float) -> np.ndarray:
     """Share of the costly state gone after ``years`` of the case's trend alone."""
-    return 1.0 - (1.0 - scenario.trend) ** years
+    return 1.0 - (1.0 - trend) ** years
 
 
-def _window(result: model.Result, row: Documented) -> tuple[np.ndarray, np.ndarray]:
+def _window(run: Run, row: Documented) -> tuple[np.ndarray, np.ndarray]:
     """The year indexes a row covers and the share of each year it counts."""
     if row.months is not None:
         return np.array([0]), np.array([row.months / 12])
-    years = result.yearly["calendar_year"].to_numpy()
+    years = run.scenario.start_year + np.arange(run.scenario.horizon_years)
     index = np.flatnonzero((years >= row.first) & (years <= row.last))
     return index, np.ones(len(index))
 
 
-def _exit(result: model.Result) -> int | None:
-    return next((k for k, o in enumerate(result.scenario.outcomes) if o.kind == "exit"), None)
+def _exit(run: Run) -> int | None:
+    return next((k for k, o in enumerate(run.scenario.outcomes) if o.kind == "exit"), None)
 
 
-def _kept(scenario: Scenario) -> np.ndarray:
-    """(K,) share of people-years that count as savings (after other benefits and optimism)."""
-    return np.array(
-        [(1 - o.other_benefit_share) * (1 - scenario.optimism_bias) for o in scenario.outcomes]
+def _kept(batch: engine.Batch) -> np.ndarray:
+    """(n, K) share of people-years that count as savings (after other benefits and optimism)."""
+    return (1 - batch.outcome["other_benefit_share"]) * (
+        1 - batch.scalars["optimism_bias"][:, None]
     )
 
 
-def parts(result: model.Result, row: Documented, case: Case) -> tuple[float, float]:
-    """(without, programme): the documented measure without the programme, and the model's
-    effect on it. NaN where the model has no such measure."""
-    s, p = result.scenario, result.paths
+def _level(run: Run) -> np.ndarray:
+    """(n, K, T) the engine's path without the programme at the level before the start: the
+    same stock flows with no trend."""
+    batch = run.batch
+    if not batch.scalars["trend"].any():
+        return run.paths.without
+    flat = replace(batch, scalars={**batch.scalars, "trend": np.zeros(batch.size)})
+    return engine.stock_flows(flat, np.zeros(run.paths.without.shape))[1]
+
+
+def parts_of(run: Run, row: Documented) -> tuple[np.ndarray, np.ndarray]:
+    """(without, programme), one value per row of ``run``'s batch (one scenario or many Monte
+    Carlo draws): the documented measure without the programme, and the model's effect on it.
+    NaN where the model has no such measure. The one rule behind ``parts`` and the draws'."""
+    b, p, s = run.batch, run.paths, run.scenario
+    nan = np.full(b.size, math.nan)
     if row.measure == "cost":
-        index, share = _window(result, row)
-        return 0.0, float((p.cost[0, index] * share).sum())
+        index, share = _window(run, row)
+        return np.zeros(b.size), (p.cost[:, index] * share).sum(axis=1)
     if row.measure == "savings_kommune":
-        index, share = _window(result, row)
-        programme = float((p.savings_payer[0, 0, index] * share).sum())
+        index, share = _window(run, row)
+        programme = (p.savings_payer[:, 0, index] * share).sum(axis=1)
         # A before-and-after count sees the fall that would have happened anyway: the engine's
         # path without the programme at the level before the start (no trend) less the path
         # itself, which falls with the case's trend (the same path the forecast uses).
-        kommune = np.array([o.price_by_payer()[0] for o in s.outcomes]) * _kept(s)
-        level = p.without if s.trend == 0 else model.evaluate(s.replace(trend=0)).paths.without
-        fallen = ((level - p.without)[0][:, index] * kommune[:, None]).sum(axis=0)
-        return float((fallen * share).sum()), programme
-    k = _exit(result)
+        kommune = b.price[:, :, 0] * _kept(b)
+        fallen = ((_level(run) - p.without)[:, :, index] * kommune[:, :, None]).sum(axis=1)
+        return (fallen * share).sum(axis=1), programme
+    k = _exit(run)
     if k is None:
-        return math.nan, math.nan
+        return nan, nan
+    cases = b.scalars["cases"]
     if row.measure == "cohort_after":
         months = row.months or 12
         year = months // 12 - 1
         if months % 12 or year >= s.horizon_years:
-            return math.nan, math.nan
-        rate = s.outcomes[k].base_rate
-        without = s.cases * (1 - rate) ** (months / 12)
-        return without, -float(p.stock[0, k, year])
+            return nan, nan
+        without = cases * (1 - b.outcome["base_rate"][:, k]) ** (months / 12)
+        return without, -p.stock[:, k, year]
     if row.measure == "people_off":
         year = row.last - s.start_year if row.last is not None else -1
         if not 0 <= year < s.horizon_years:
-            return math.nan, math.nan
-        return float(s.cases * _fallen(s, year + 1)), float(p.stock[0, k, year])
+            return nan, nan
+        return cases * _fallen(b.scalars["trend"], year + 1), p.stock[:, k, year]
     raise ValueError(f"unknown measure {row.measure!r}")
+
+
+def parts(result: model.Result, row: Documented, case: Case) -> tuple[float, float]:
+    """(without, programme) of one scenario's result (``parts_of`` for a batch of one)."""
+    without, programme = parts_of(result, row)
+    return float(without[0]), float(programme[0])
 
 
 def measure(result: model.Result, row: Documented, case: Case) -> float:
     """What the documented measurement would show in the model: without + programme."""
     without, programme = parts(result, row, case)
     return without + programme
+
+
+def measures(run: Run, rows: Sequence[Documented]) -> np.ndarray:
+    """(n, len(rows)): what each documented measurement would show in the model, for every row
+    of ``run``'s batch (the Monte Carlo draws' calibration)."""
+    columns = [np.add(*parts_of(run, row)) for row in rows]
+    return np.stack(columns, axis=1) if columns else np.empty((run.batch.size, 0))
 
 
 def documented_value(key: str) -> float:
