@@ -174,7 +174,8 @@ def test_the_forecast_without_the_programme_follows_the_case_trend():
     s = explorer.load_case("hjoerring")
     without = evaluate(s).paths.without[0, 0]
     years = np.arange(s.horizon_years)
-    assert without == pytest.approx(s.cases * (1 - s.trend) ** years)
+    start = s.cases * (1 - s.trend) ** years  # on support at each year's start; mid-year:
+    assert without == pytest.approx(start * (1 + (1 - s.trend)) / 2)
     flat = evaluate(s.replace(trend=0)).paths.without[0, 0]
     assert flat == pytest.approx(np.full(s.horizon_years, s.cases))
 

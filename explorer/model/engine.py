@@ -383,8 +383,8 @@ def stock_flows(batch: Batch, m: np.ndarray) -> tuple[np.ndarray, ...]:
 
     The group is closed. Without the programme the costly state follows the case's one
     counterfactual: the base flows and the ``trend``. Entries (rate ``base_rate × (1 - trend)^t``)
-    come only from those not already in the state, exits only from those in it, and a spell ends
-    after ``duration_years`` on average. With the programme the same flows run with the moved
+    come only from those not already in the state, exits only from those in it (a group that
+    falls by ``trend`` over each year), and a spell ends after ``duration_years`` on average. With the programme the same flows run with the moved
     share taken off (entries) or added (exits), so nobody is in a state more often than the group
     has people, and those kept out of a placement stay at risk of one."""
     rate, group = batch.outcome["base_rate"], batch.scalars["cases"][:, None]  # (n, K), (n, 1)
@@ -395,11 +395,8 @@ def stock_flows(batch: Batch, m: np.ndarray) -> tuple[np.ndarray, ...]:
     out = np.zeros(m.shape[:2])  # people out of the costly state thanks to the change
     base = np.zeros(m.shape[:2])  # entries: people in the state without the change
     for year in range(m.shape[2]):
-        # exits: the group on the benefit without the change falls with the trend at each year's
-        # start, and so do the people the change moved off it (they would have left anyway)
-        start = np.where(exits, out * level, out)  # out of the state at the year's start
-        kept = start * stays  # returns (or ended spells) come first
-        group_t = group * level**year  # exits: on the benefit without the change
+        kept = out * stays  # returns (or ended spells) come first
+        group_t = group * level**year  # exits: on the benefit without the change, at the start
         on = group_t - kept
         entry_rate = rate * level**year
         free = group - (base - out)  # entries: not in the state with the change, at the start
@@ -407,13 +404,15 @@ def stock_flows(batch: Batch, m: np.ndarray) -> tuple[np.ndarray, ...]:
         pool_down = np.where(exits, on * rate, np.minimum(entry_rate, 1 - entry_rate) * free)
         mt = m[:, :, year]
         moved = mt * np.where(mt >= 0, pool_up, pool_down)
-        # entries: the path without the change takes its own entries, those kept out re-enter
-        end = np.where(exits, kept + moved, kept - entry_rate * out + moved)
+        # exits: over the year the trend thins the group on the benefit without the change, and
+        # those the change moved off it as much (they would have left with it anyway); entries:
+        # the path without the change takes its own entries, and those kept out may enter later
+        end = np.where(exits, (kept + moved) * level, kept - entry_rate * out + moved)
         base_end = base * stays + entry_rate * (group - base)
         at_risk[:, :, year] = np.where(exits, on, entry_rate * free)
-        without[:, :, year] = np.where(exits, group_t, (base + base_end) / 2)
+        without[:, :, year] = np.where(exits, group_t * (1 + level) / 2, (base + base_end) / 2)
         new[:, :, year] = moved
-        people[:, :, year] = (start + end) / 2  # mid-year convention
+        people[:, :, year] = (out + end) / 2  # mid-year convention
         stock[:, :, year] = end
         out, base = end, base_end
     return at_risk, without, new, people, stock

@@ -612,9 +612,10 @@ def _strength(y: _Years, k: int, o: Outcome) -> None:
 @_by_outcome
 def _stock_flows(y: _Years, k: int, o: Outcome) -> None:
     """engine.stock_flows: a closed group. Without the change the costly state follows the trend
-    (exits: the group on the benefit; entries: the people in the state, entering at
-    base_rate × (1 - trend)^t from those not in it); returns come first (kept), then the year's
-    moves; those kept out of a placement stay at risk of one.
+    (exits: the group on the benefit, and those moved off it, thin by it over each year;
+    entries: the people in the state, entering at base_rate × (1 - trend)^t from those not in
+    it); returns come first (kept), then the year's moves; those kept out of a placement stay
+    at risk of one.
 
     Steps are never negative here (only Monte Carlo draws of a harmful effect make them so),
     so the movable pool is always the one for moves out of the costly state."""
@@ -628,11 +629,8 @@ def _stock_flows(y: _Years, k: int, o: Outcome) -> None:
     def prev(column: str, t: int) -> str:
         return "0" if t == 0 else at(f"{column}_{key}", t - 1)
 
-    def start(t: int) -> str:  # out at the year's start: exits fall with the trend
-        return f"{prev('stock', t)}*IF({key}_kind={exit_kind},1-trend,1)"
-
     def kept(t: int) -> str:  # returns (or ended spells) come first
-        return f"{start(t)}*{stays}"
+        return f"{prev('stock', t)}*{stays}"
 
     def on(t: int) -> str:  # exits: the group on the benefit after returns
         return f"(cases*(1-trend)^{t}-{kept(t)})"
@@ -681,10 +679,8 @@ def _stock_flows(y: _Years, k: int, o: Outcome) -> None:
         y.head("workbook.stock", y.people, outcome=label),
         "#,##0.0",
         lambda t: (
-            at(f"new_{key}", t)
-            if t == 0
-            else f"{kept(t)}-IF({key}_kind={exit_kind},0,{entry_rate(t)}*{prev('stock', t)})"
-            f"+{at(f'new_{key}', t)}"
+            f"IF({key}_kind={exit_kind},({kept(t)}+{at(f'new_{key}', t)})*(1-trend),"
+            f"{kept(t)}-{entry_rate(t)}*{prev('stock', t)}+{at(f'new_{key}', t)})"
         ),
         p.stock[0, k],
         outcome=k,
@@ -693,7 +689,7 @@ def _stock_flows(y: _Years, k: int, o: Outcome) -> None:
         f"people_{key}",
         y.head("column.people", y.person_years, outcome=label),
         "#,##0.0",
-        lambda t: f"({start(t)}+{at(f'stock_{key}', t)})/2",
+        lambda t: f"({prev('stock', t)}+{at(f'stock_{key}', t)})/2",
         p.people[0, k],
         outcome=k,
     )
