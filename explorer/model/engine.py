@@ -384,9 +384,10 @@ def stock_flows(batch: Batch, m: np.ndarray) -> tuple[np.ndarray, ...]:
     The group is closed. Without the programme the costly state follows the case's one
     counterfactual: the base flows and the ``trend``. Entries (rate ``base_rate × (1 - trend)^t``)
     come only from those not already in the state, exits only from those in it (a group that
-    falls by ``trend`` over each year), and a spell ends after ``duration_years`` on average. With the programme the same flows run with the moved
-    share taken off (entries) or added (exits), so nobody is in a state more often than the group
-    has people, and those kept out of a placement stay at risk of one."""
+    falls by ``trend`` over each year), and a spell ends after ``duration_years`` on average.
+    With the programme the same flows run with the moved share taken off (entries) or added
+    (exits), so nobody is in a state more often than the group has people, and those kept out of
+    a placement stay at risk of one."""
     rate, group = batch.outcome["base_rate"], batch.scalars["cases"][:, None]  # (n, K), (n, 1)
     level = 1.0 - batch.scalars["trend"][:, None]  # (n, 1) the trend's yearly factor
     stays = 1.0 - 1.0 / batch.outcome["duration_years"]
