@@ -152,10 +152,10 @@ def test_in_the_draws_paying_back_discounted_is_a_npv_of_zero_or_more(s, seed):
     assert (paid[clear] == (sim.npv[clear] >= 0)).all()
     assert not paid[pv_cost == 0].any()
     # the page's two chances, in one story: the NPV card is the discounted payback's chance
-    assert sim.p_payback_discounted == pytest.approx(sim.p_npv_positive, abs=np.mean(~clear))
+    assert sim.p_payback_discounted == pytest.approx(sim.p_npv_positive, abs=sim.share(~clear))
     undiscounted_end = sim.cumulative_net[:, -1] >= -TOL * np.cumsum(sim.paths.cost, axis=1)[:, -1]
     has_cost = sim.paths.cost.sum(axis=1) > 0
-    assert sim.p_payback == pytest.approx(np.mean(undiscounted_end & has_cost))
+    assert sim.p_payback == pytest.approx(sim.share(undiscounted_end & has_cost))  # weighted
 
 
 @settings(max_examples=100, deadline=None)

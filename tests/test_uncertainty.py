@@ -179,9 +179,11 @@ def test_inputs_drawn_one_way_only_are_named_and_the_skew_is_stated(s, seed):
 
 def test_herning_states_why_its_median_lies_above_the_point_estimate():
     """Regression: Herning's median NPV lay about 20 % above the point estimate without a word;
-    its duration sits at the lowest the model allows, so its draws can only lengthen it."""
+    its duration sits at the lowest the model allows, so its draws can only lengthen it. Drawn
+    without its documented results (held against them, the draws' median is near the point)."""
     s = explorer.load_case("herning")
-    sim, point = uncertainty.simulate(s, 5000, seed=0), explorer.evaluate(s).npv
+    bare = replace(catalogue.case("herning"), documented=())
+    sim, point = uncertainty.simulate(s, 5000, seed=0, case=bare), explorer.evaluate(s).npv
     assert sim.median_npv > 1.1 * point > 0
     [(item, side)] = uncertainty.inputs_at_bound(s)
     assert (item.name, side, s.outcome("institution").duration_years) == (

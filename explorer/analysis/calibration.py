@@ -63,8 +63,10 @@ def _window(run: Run, row: Documented) -> tuple[np.ndarray, np.ndarray]:
     """The year indexes a row covers and the share of each year it counts."""
     if row.months is not None:
         return np.array([0]), np.array([row.months / 12])
-    years = run.scenario.start_year + np.arange(run.scenario.horizon_years)
-    index = np.flatnonzero((years >= row.first) & (years <= row.last))
+    years = run.scenario.start_year + np.arange(run.batch.horizon)
+    first = years[0] if row.first is None else row.first  # no bound: the run's first or last
+    last = years[-1] if row.last is None else row.last
+    index = np.flatnonzero((years >= first) & (years <= last))
     return index, np.ones(len(index))
 
 
@@ -89,10 +91,13 @@ def _level(run: Run) -> np.ndarray:
     return engine.stock_flows(flat, np.zeros(run.paths.without.shape))[1]
 
 
-def parts_of(run: Run, row: Documented) -> tuple[np.ndarray, np.ndarray]:
+def parts_of(
+    run: Run, row: Documented, level: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """(without, programme), one value per row of ``run``'s batch (one scenario or many Monte
     Carlo draws): the documented measure without the programme, and the model's effect on it.
-    NaN where the model has no such measure. The one rule behind ``parts`` and the draws'."""
+    NaN where the model has no such measure. The one rule behind ``parts`` and the draws'.
+    ``level``: ``_level(run)``, when the caller has it."""
     b, p, s = run.batch, run.paths, run.scenario
     nan = np.full(b.size, math.nan)
     if row.measure == "cost":
@@ -105,7 +110,8 @@ def parts_of(run: Run, row: Documented) -> tuple[np.ndarray, np.ndarray]:
         # path without the programme at the level before the start (no trend) less the path
         # itself, which falls with the case's trend (the same path the forecast uses).
         kommune = b.price[:, :, 0] * _kept(b)
-        fallen = ((_level(run) - p.without)[:, :, index] * kommune[:, :, None]).sum(axis=1)
+        level = _level(run) if level is None else level
+        fallen = ((level - p.without)[:, :, index] * kommune[:, :, None]).sum(axis=1)
         return (fallen * share).sum(axis=1), programme
     k = _exit(run)
     if k is None:
@@ -114,16 +120,29 @@ def parts_of(run: Run, row: Documented) -> tuple[np.ndarray, np.ndarray]:
     if row.measure == "cohort_after":
         months = row.months or 12
         year = months // 12 - 1
-        if months % 12 or year >= s.horizon_years:
+        if months % 12 or year >= b.horizon:
             return nan, nan
         without = cases * (1 - b.outcome["base_rate"][:, k]) ** (months / 12)
-        return without, -p.stock[:, k, year]
+        # the cohort has no newcomers: the trend (a net fall of the whole group, newcomers
+        # included) does not thin it; its own exits anyway are the base rate, in ``without``
+        kept = p.stock[:, k, year] / (1 - b.scalars["trend"]) ** (year + 1)
+        return without, -kept
     if row.measure == "people_off":
         year = row.last - s.start_year if row.last is not None else -1
-        if not 0 <= year < s.horizon_years:
+        if not 0 <= year < b.horizon:
             return nan, nan
         return cases * _fallen(b.scalars["trend"], year + 1), p.stock[:, k, year]
     raise ValueError(f"unknown measure {row.measure!r}")
+
+
+def years_read(scenario: Scenario, row: Documented) -> int:
+    """How many years from the start a documented row reads: a run of the scenario this many
+    years long (or its horizon, if shorter) gives the row's parts."""
+    if row.months is not None:
+        return max(row.months // 12, 1)
+    if row.last is None:
+        return scenario.horizon_years
+    return min(max(row.last - scenario.start_year + 1, 1), scenario.horizon_years)
 
 
 def parts(result: model.Result, row: Documented, case: Case) -> tuple[float, float]:
@@ -141,7 +160,8 @@ def measure(result: model.Result, row: Documented, case: Case) -> float:
 def measures(run: Run, rows: Sequence[Documented]) -> np.ndarray:
     """(n, len(rows)): what each documented measurement would show in the model, for every row
     of ``run``'s batch (the Monte Carlo draws' calibration)."""
-    columns = [np.add(*parts_of(run, row)) for row in rows]
+    level = _level(run) if any(r.measure == "savings_kommune" for r in rows) else None
+    columns = [np.add(*parts_of(run, row, level)) for row in rows]
     return np.stack(columns, axis=1) if columns else np.empty((run.batch.size, 0))
 
 

@@ -8,7 +8,8 @@ scenario: the verdict is the model's answer under the reader's settings, from th
 in every lever the check reads (the inputs its fit used) and the preset was fitted to the very
 result the check would reproduce, the part is *consistent by construction*; a lever a check does not
 read (``IGNORES``) never changes its answer. Under any other settings, and for every other part, the
-check runs on Monte Carlo draws and the share of draws that support it gives
+check runs on Monte Carlo draws, weighted by the documented results (``uncertainty``), and the
+weighted share of draws that support it gives
 *holds* (at least 9 in 10), *contradicted* (at most 1 in 10) or *depends on assumptions* (the inputs
 whose plausible range turns the answer are named). A claim of "always" or "100 per cent" (strict)
 holds only in 99 draws in 100; if more than half but fewer than 99 in 100 support it, it *holds in
@@ -57,9 +58,12 @@ STRICT, MOST = 0.99, 0.5
 # -- evaluations: a scenario's results as arrays over one point or many draws ---------------------
 @dataclass(frozen=True)
 class Evaluation(Run):
-    """A run with financing terms per row (for the bond checks); ``of(scenario, batch, terms)``."""
+    """A run with financing terms per row (for the bond checks); ``of(scenario, batch, terms)``.
+    ``weights``: the draws' weights by the documented results (``uncertainty.simulate``); None
+    counts every row alike."""
 
     terms: dict[str, np.ndarray]
+    weights: np.ndarray | None = None
 
     @classmethod
     def point(cls, scenario: Scenario) -> Evaluation:
@@ -71,7 +75,7 @@ class Evaluation(Run):
         rng = np.random.default_rng(seed + 1)
         z = {name: rng.standard_normal(n) for name, _ in uncertainty.TERM_DRAWS}
         terms = uncertainty.term_draws(z, uncertainty.default_spreads().as_dict())
-        return cls(scenario, sim.batch, sim.paths, sim.kpis, terms)
+        return cls(scenario, sim.batch, sim.paths, sim.kpis, terms, sim.weights)
 
 
 def _default_terms(n: int) -> dict[str, np.ndarray]:
@@ -662,18 +666,20 @@ def _against(ev: Evaluation, supports: np.ndarray) -> dict[str, float] | None:
     """What the draws against a part have in common: the share of them with a harmful effect and,
     where any saves, their savings as a share of the savings at the point values (the most and
     the median)."""
-    against = ~supports
+    weights = np.ones(ev.batch.size) if ev.weights is None else ev.weights
+    against = ~supports & (weights > 0)
     if not against.any():
         return None
     factor = np.ones(ev.batch.size) if ev.batch.factor is None else ev.batch.factor.mean(axis=1)
     savings = ev.paths.savings[against].sum(axis=1)
-    harmful = float(np.mean(factor[against] < 0))
+    harmful = float(np.average(factor[against] < 0, weights=weights[against]))
     if savings.max() <= 0:
         return {"harmful": harmful}
     point = float(Evaluation.point(ev.scenario).paths.savings.sum())
     if point <= 0:
         return None
-    most, median = savings.max() / point, np.median(savings) / point
+    median = uncertainty.weighted_quantile(savings, 0.5, weights[against]) / point
+    most = savings.max() / point
     return {"harmful": harmful, "most": float(most), "median": float(median)}
 
 
@@ -695,7 +701,7 @@ def _model(
         return PartAnswer(part, scenario, "by_construction", None, values, here, readings=moved)
     ev = Evaluation.draws(scenario, draws)
     supports = check(ev, **args).supports
-    share = float(np.mean(supports))
+    share = float(np.average(supports, weights=ev.weights))
     status = status_of(share, strict)
     turns = _turning_inputs(part, scenario, here, args) if status == "depends" else ()
     against = _against(ev, supports) if status == "mostly" else None

@@ -6,20 +6,38 @@ log-normal factors with median 1; each outcome's effect as a normal multiplier c
 weak or fitted effect can be zero or harmful; deadweight and shares as normal steps around their
 value. Inputs with the same source figure share one draw, so they move together. Every draw stays
 within the model's bounds (the engine cannot move more people than are at risk), so an input whose
-value sits at a bound is drawn to one side only (``inputs_at_bound``). Seeded.
+value sits at a bound is drawn to one side only (``inputs_at_bound``). Seeded: each source figure
+has its own stream of the seed, so a figure is drawn alike in every scenario of its case.
+
+The draws are **conditioned on what was observed** (approximate Bayesian calibration, Vanni et
+al. 2011): every draw runs the case as documented and computes the documented results its fitted
+figures were fitted to (calibration's rows with role 'fitted', by ``calibration.measures``), and
+is weighted by its agreement with them, a Gaussian likelihood (importance weights). A documented
+result is known to within the spread of its own evidence grade (the same ``Spreads``: an H figure
+to 10 %, an M figure to 20 %), as a share of it, and never more closely than half a unit of its
+last stated digit (the only precision left when that spread is set to 0). Its stated digits alone
+would be too strict a yardstick for a yearly model: a count of 499 people stated to the person
+would keep only the few draws within a person or two of it. So a fitted effect is drawn jointly
+with the base rate it was fitted on: draws whose effect and base rate together contradict the
+documents count little. The chances, the median, the fan, the payback years and the tornado use
+the weights; ``Simulation.effective_draws`` (Kish: (Σw)² / Σw²) says how many equally weighted
+draws they are worth. A case with no documented result (an own case) is not weighted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
+from decimal import Decimal
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from explorer import catalogue, model
-from explorer.analysis import financing
-from explorer.catalogue.reader import Case
+from explorer.analysis import calibration, financing
+from explorer.catalogue.reader import Case, Documented
 from explorer.model import engine, fields
 from explorer.model.fields import spec_field
 from explorer.model.results import Run
@@ -250,9 +268,167 @@ def _apply_draws(
     return batch
 
 
+def weighted_quantile(values: np.ndarray, q: float | np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Quantiles ``q`` (0 to 1) of ``values`` along its first axis, each row counted by its
+    weight. The sorted values sit at the weight before them over the total less the last one's,
+    which with equal weights is numpy's default rule (``np.quantile``'s linear), and quantiles
+    between them are interpolated. Rows of weight 0 do not count."""
+    keep = np.asarray(weights, dtype=float) > 0
+    x, w = np.asarray(values, dtype=float)[keep], np.asarray(weights, dtype=float)[keep]
+    qs = np.atleast_1d(np.asarray(q, dtype=float))
+    flat = x.reshape(len(x), -1)
+    if len(x) == 1:
+        out = np.repeat(flat, len(qs), axis=0)
+    else:
+        order = np.argsort(flat, axis=0)
+        ws = w[order]
+        before = np.cumsum(ws, axis=0) - ws
+        at = before / before[-1]
+        xs = np.take_along_axis(flat, order, axis=0)
+        out = np.stack([np.interp(qs, at[:, c], xs[:, c]) for c in range(flat.shape[1])], axis=1)
+    out = out.reshape((len(qs), *x.shape[1:]))
+    return out if np.ndim(q) else out[0]
+
+
+def effective_draws(weights: np.ndarray) -> float:
+    """Kish's effective number of draws, (Σw)² / Σw²: how many equally weighted draws the
+    weighted ones are worth (all of them when the weights are equal, 1 when one draw has all)."""
+    w = np.asarray(weights, dtype=float)
+    return float(w.sum() ** 2 / (w**2).sum())
+
+
+def stated_precision(value: float) -> float:
+    """Half a unit of the last stated digit of ``value``, as a share of it: 0.5 / 499 for 499,
+    0.05 / 3.7 for 3,700,000 (DKK 3.7 m)."""
+    exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
+    return 0.5 * 10.0 ** int(exponent) / abs(value) if value else 0.0
+
+
+@dataclass(frozen=True)
+class Target:
+    """A documented result the draws are held against: the row, its value in the price year and
+    one standard deviation of how far a draw may be from it (see the module's docstring)."""
+
+    row: Documented
+    documented: float
+    sd: float
+
+
+def targets(case: Case | None, spreads: Spreads | dict[str, float] | None = None) -> list[Target]:
+    """The documented results a case's fitted figures were fitted to, each with its precision:
+    the spread of its evidence grade as a share of it, at least its stated digits' half unit."""
+    if case is None:
+        return []
+    spreads = _spreads(spreads)
+    out = []
+    for row in case.documented:
+        if calibration.role(case, row) != "fitted":
+            continue
+        figure = catalogue.figure(row.figure)
+        value = calibration.documented_value(row.figure)
+        share = max(spreads[figure.grade], stated_precision(figure.value))
+        out.append(Target(row, value, share * abs(value)))
+    return out
+
+
+def likelihood_weights(values: np.ndarray, documented: Iterable[Target]) -> np.ndarray:
+    """(n,) each draw's weight from its model values (n, m) of the documented results: the
+    Gaussian likelihood exp(-½ Σ ((model - documented) / sd)²), scaled so the best draw has 1. A
+    documented lower bound ('more than') is met by any value above it."""
+    rows = list(documented)
+    doc = np.array([t.documented for t in rows])
+    sd = np.array([t.sd for t in rows])
+    z = (np.asarray(values, dtype=float) - doc) / sd
+    z = np.where(np.array([t.row.at_least for t in rows]), np.minimum(z, 0.0), z)
+    log = -0.5 * (z**2).sum(axis=1)
+    return np.exp(log - log.max())
+
+
+@dataclass(frozen=True)
+class Conditioning:
+    """How the draws were weighted: the documented results (``targets``), each draw's model value
+    of them (draws, results) in the case as documented, and the draws' weights."""
+
+    targets: tuple[Target, ...]
+    values: np.ndarray
+    weights: np.ndarray
+
+    @classmethod
+    def none(cls, draws: int) -> Conditioning:
+        """Every draw weighted 1: nothing documented to hold them against."""
+        return cls((), np.empty((draws, 0)), np.ones(draws))
+
+    @property
+    def conditioned(self) -> bool:
+        return bool(self.targets)
+
+    @property
+    def effective_draws(self) -> float:
+        return effective_draws(self.weights)
+
+
+def normals(sources: Iterable[str], draws: int, seed: int) -> dict[str, np.ndarray]:
+    """Standard normal draws per source figure, each from its own stream of ``seed``: a figure
+    gets the same draws whichever other figures a scenario draws."""
+    return {
+        s: np.random.default_rng([seed, zlib.crc32(s.encode())]).standard_normal(draws)
+        for s in sorted(set(sources))
+    }
+
+
+def conditioning(
+    case: Case | None, draws: int, seed: int, spreads: Spreads | dict[str, float] | None = None
+) -> Conditioning:
+    """The draws' weights (``draws`` and ``seed`` as in ``simulate``): each draw of the case as
+    documented is held against the documented results its figures were fitted to."""
+    spreads = _spreads(spreads)
+    found = targets(case, spreads)
+    if case is None or not found:
+        return Conditioning.none(draws)
+    s = case.scenario
+    z = normals((i.source for i in uncertain_inputs(s, case)), draws, seed)
+    batch = _apply_draws(s, engine.Batch.of([s]).grow(draws), z, spreads, case)
+    # the years the documented results read are enough: a year's flows do not look ahead
+    batch = replace(batch, horizon=max(calibration.years_read(s, t.row) for t in found))
+    run = Run(s, batch, engine.run(batch), {})  # the paths alone: no KPIs needed
+    values = calibration.measures(run, [t.row for t in found])
+    known = ~np.isnan(values).any(axis=0)
+    found = [t for t, ok in zip(found, known) if ok]
+    if not found:
+        return Conditioning.none(draws)
+    values = values[:, known]
+    return Conditioning(tuple(found), values, likelihood_weights(values, found))
+
+
+@lru_cache(maxsize=64)
+def _preset_conditioning(
+    name: str, scenario: Scenario, spreads: tuple[tuple[str, float], ...], draws: int, seed: int
+) -> Conditioning:
+    """``conditioning`` of a catalogue preset, kept: a lever does not change it."""
+    return conditioning(catalogue.preset(name), draws, seed, dict(spreads))
+
+
 @dataclass(frozen=True)
 class Simulation(Run):
-    """Monte Carlo draws of one scenario: NPV, payback years and cumulative net per draw."""
+    """Monte Carlo draws of one scenario: NPV, payback years and cumulative net per draw, the
+    standard normal draws ``z`` by source figure, and how the draws are weighted."""
+
+    z: dict[str, np.ndarray]
+    conditioning: Conditioning
+
+    @property
+    def weights(self) -> np.ndarray:
+        """(draws,) each draw's weight (all 1 when nothing documented conditions them)."""
+        return self.conditioning.weights
+
+    @property
+    def effective_draws(self) -> float:
+        """Kish's effective number of draws of the weighted draws (``effective_draws``)."""
+        return self.conditioning.effective_draws
+
+    def share(self, which: np.ndarray) -> float:
+        """The weighted share of the draws where ``which`` is true."""
+        return float(np.average(which, weights=self.weights))
 
     @property
     def npv(self) -> np.ndarray:
@@ -279,39 +455,39 @@ class Simulation(Run):
     @property
     def p_payback(self) -> float:
         """Probability of paying back within the horizon, undiscounted (public sector)."""
-        return float(np.mean(~np.isnan(self.payback_year)))
+        return self.share(~np.isnan(self.payback_year))
 
     @property
     def p_payback_discounted(self) -> float:
         """Probability of paying back within the horizon on discounted flows: a draw pays back
         when its cumulative present value stays at or above 0 to the horizon, which is a net
         present value of 0 or more (where some cost is paid)."""
-        return float(np.mean(~np.isnan(self.payback_year_discounted)))
+        return self.share(~np.isnan(self.payback_year_discounted))
 
     @property
     def p_npv_positive(self) -> float:
         """Probability that the net present value is positive (WSIPP's 'chance benefits exceed
         costs'); apart from draws with an NPV of exactly 0, ``p_payback_discounted``."""
-        return float(np.mean(self.npv > 0))
+        return self.share(self.npv > 0)
 
     @property
     def median_npv(self) -> float:
-        return float(np.median(self.npv))
+        return float(weighted_quantile(self.npv, 0.5, self.weights))
 
     def bands(self) -> pd.DataFrame:
-        """Percentiles (5, 25, 50, 75, 95) of the cumulative net per year."""
-        q = np.percentile(self.cumulative_net, PERCENTILES, axis=0)
+        """Weighted percentiles (5, 25, 50, 75, 95) of the cumulative net per year."""
+        q = weighted_quantile(self.cumulative_net, np.array(PERCENTILES) / 100, self.weights)
         table = pd.DataFrame({f"p{p}": q[i] for i, p in enumerate(PERCENTILES)})
         table.insert(0, "year", np.arange(self.cumulative_net.shape[1]))
         table.insert(1, "calendar_year", self.scenario.start_year + table["year"])
         return table
 
     def payback_distribution(self) -> pd.Series:
-        """Share of draws paying back (undiscounted) in each year; index -1 for 'not within the
-        horizon'."""
+        """Weighted share of draws paying back (undiscounted) in each year; index -1 for 'not
+        within the horizon'."""
         years = np.where(np.isnan(self.payback_year), -1, self.payback_year).astype(int)
         index = [*list(range(self.scenario.horizon_years)), -1]
-        return pd.Series([np.mean(years == y) for y in index], index=index)
+        return pd.Series([self.share(years == y) for y in index], index=index)
 
 
 def simulate(
@@ -321,18 +497,26 @@ def simulate(
     spreads: Spreads | dict[str, float] | None = None,
     case: Case | None = None,
 ) -> Simulation:
-    """Draw every uncertain input around its value and run all draws in one engine call;
-    ``case`` grades the inputs of a case outside the catalogue (see ``uncertain_inputs``)."""
+    """Draw every uncertain input around its value and run all draws in one engine call, each
+    weighted by how well it reproduces the documented results of the scenario's case (see the
+    module's docstring); ``case`` grades and conditions the inputs of a case outside the catalogue
+    (see ``uncertain_inputs``)."""
     if not isinstance(scenario, Scenario):
         raise TypeError(f"simulate takes a Scenario; got {type(scenario).__name__}")
     if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= 100_000:
         raise ValueError(f"draws must be a whole number from 1 to 100000; got {draws!r}")
     spreads = _spreads(spreads)
-    rng = np.random.default_rng(seed)
-    sources = sorted({i.source for i in uncertain_inputs(scenario, case)})
-    z = {source: rng.standard_normal(draws) for source in sources}
+    inputs = uncertain_inputs(scenario, case)
+    z = normals((i.source for i in inputs), draws, seed)
     batch = _apply_draws(scenario, engine.Batch.of([scenario]).grow(draws), z, spreads, case)
-    return Simulation.of(scenario, batch)
+    if case is not None:
+        weights = conditioning(case, draws, seed, spreads)
+    elif (preset := catalogue.preset(scenario.case)) is not None:
+        key = tuple(sorted(spreads.items()))
+        weights = _preset_conditioning(preset.name, preset.scenario, key, draws, seed)
+    else:
+        weights = Conditioning.none(draws)
+    return Simulation.of(scenario, batch, z, weights)
 
 
 def _spreads(spreads: Spreads | dict[str, float] | None) -> dict[str, float]:
@@ -343,19 +527,44 @@ def _spreads(spreads: Spreads | dict[str, float] | None) -> dict[str, float]:
     return Spreads(**{**default_spreads().as_dict(), **spreads}).as_dict()
 
 
+def tornado_moves(inputs: list[Input], sim: Simulation | None = None) -> np.ndarray:
+    """(inputs, inputs): the standard normal step of every input (columns) when each input
+    (rows) moves one spread up. Without conditioned draws, each alone by 1. With ``sim``'s
+    conditioned draws, each by its standard deviation in the weighted draws, and every input of
+    another figure follows by its weighted regression on it (the covariance over that deviation):
+    a fitted effect moves with the base rate it was fitted on, as the documents tie them."""
+    n = len(inputs)
+    if sim is None or not sim.conditioning.conditioned:
+        return np.eye(n)
+    w = sim.weights
+    z = np.stack([sim.z[item.source] for item in inputs])  # (inputs, draws)
+    centred = z - np.average(z, axis=1, weights=w)[:, None]
+    cov = (centred * w) @ centred.T / w.sum()
+    sd = np.sqrt(np.diag(cov))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        moves = np.where(sd[:, None] > 0, cov / sd[:, None], 0.0)
+    sources = np.array([item.source for item in inputs])
+    same = sources[:, None] == sources[None, :]
+    return np.where(same, np.diag(sd), moves)
+
+
 def tornado(
-    scenario: Scenario, spreads: Spreads | dict[str, float] | None = None, case: Case | None = None
+    scenario: Scenario,
+    spreads: Spreads | dict[str, float] | None = None,
+    case: Case | None = None,
+    sim: Simulation | None = None,
 ) -> pd.DataFrame:
-    """NPV when each input moves, one at a time, one spread down and up (plus the discount-rate
-    presets). Largest swing first."""
+    """NPV when each input moves one spread down and up, one at a time (plus the discount-rate
+    presets); with ``sim``'s conditioned draws, by ``tornado_moves``. Largest swing first."""
     spreads = _spreads(spreads)
     inputs = uncertain_inputs(scenario, case)
+    moves = tornado_moves(inputs, sim)
     n = 2 * len(inputs)
     batch = engine.Batch.of([scenario]).grow(n)
     rows = []
-    for i, item in enumerate(inputs):
+    for j, item in enumerate(inputs):
         z = np.zeros(n)
-        z[2 * i], z[2 * i + 1] = -1.0, 1.0
+        z[0::2], z[1::2] = -moves[:, j], moves[:, j]
         scale = value_scale(scenario, item.name) if item.draw == "step" else 1.0
         batch = item.apply(batch, factors(item.draw, z, spreads[item.grade], scale))
         rows.append((item.name, item.grade))

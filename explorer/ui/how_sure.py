@@ -1,4 +1,5 @@
-"""How sure are we: Monte Carlo fan, chance of paying back, tornado and break-even answers."""
+"""How sure are we: Monte Carlo fan, chance of paying back, tornado and break-even answers, on
+draws weighted by the documented results (the effective number of draws beside the chances)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import html
 
 import ipywidgets as w
 
-from explorer import model
+from explorer import catalogue, model
 from explorer.analysis import claims, uncertainty
 from explorer.analysis.uncertainty import Spreads
 from explorer.data import figures, i18n
@@ -133,6 +134,7 @@ class HowSure(page.Page):
             + "".join(
                 [
                     kpis.chance_cards(sim, lang),
+                    effective_card(sim, lang),
                     kpis.card(
                         "median_npv",
                         i18n.millions(sim.median_npv, lang),
@@ -145,6 +147,7 @@ class HowSure(page.Page):
             + "</div>"
             + kpis.median_note(sim, r.npv, lang, spreads)
             + f"<p class='grades chance-note'>{html.escape(t('chance_note'))}</p>"
+            + conditioning_note(sim, lang)
         )
         self.intro.value = (
             f"<p class='summary'>{html.escape(t('intro', draws=i18n.number(sim.draws, lang)))}</p>"
@@ -176,7 +179,7 @@ class HowSure(page.Page):
             else t("caseloads_none")
         )
         self.breakeven.value = f"<p>{html.escape(words)}</p>"
-        tornado = uncertainty.tornado(s, spreads)
+        tornado = uncertainty.tornado(s, spreads, sim=sim)
         labels = {name: claims.input_label(s, name, lang) for name in tornado["input"]}
         self.chart_box.children = [
             self.chart("fan", charts.fan(sim.bands(), lang), s),
@@ -208,6 +211,48 @@ class HowSure(page.Page):
         if case is not None and case.area != "children":  # CASA's gain is a child's
             text += " " + i18n.t("how_sure.casa_adults", lang)
         self.casa.value = f"<p>{html.escape(i18n.tidy(text))}</p>"
+
+
+def effective_card(sim: uncertainty.Simulation, lang: str) -> str:
+    """The effective number of draws (Kish), beside the chances it rests on."""
+    draws = i18n.number(sim.draws, lang)
+    sub = "effective_sub" if sim.conditioning.conditioned else "effective_sub_none"
+    return kpis.card(
+        "effective_draws",
+        i18n.number(round(sim.effective_draws), lang),
+        i18n.t(f"how_sure.{sub}", lang, draws=draws),
+        lang,
+        title=i18n.t("how_sure.effective_draws", lang),
+    )
+
+
+def _target(target: uncertainty.Target, lang: str) -> str:
+    """A documented result and its precision: 'Saved in 2014 (DKK 4.4 m ± DKK 0.4 m)'."""
+    row, figure = target.row, catalogue.figure(target.row.figure)
+    label = (row.label or {}).get(lang) or figure.note_in(lang)
+    if figure.is_money:
+        value = f"{i18n.millions(target.documented, lang)} ± {i18n.millions(target.sd, lang)}"
+    else:
+        shown = f"{i18n.number(target.documented, lang)} ± {i18n.number(target.sd, lang)}"
+        value = f"{shown} {figure.unit_in(lang)}"
+    return f"{label} ({value})"
+
+
+def conditioning_note(sim: uncertainty.Simulation, lang: str) -> str:
+    """What the draws were weighted by and what their effective number means; or that a case
+    with no documented result counts every draw alike."""
+    c, draws = sim.conditioning, i18n.number(sim.draws, lang)
+    if not c.conditioned:
+        text = i18n.t("how_sure.unconditioned", lang, draws=draws)
+    else:
+        text = i18n.t(
+            "how_sure.conditioned",
+            lang,
+            targets="; ".join(_target(target, lang) for target in c.targets),
+            effective=i18n.number(round(sim.effective_draws), lang),
+            draws=draws,
+        )
+    return f"<p class='grades conditioning-note'>{html.escape(text)}</p>"
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
