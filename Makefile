@@ -11,7 +11,7 @@ NPM    := .cache/npm
 AXE    := $(NPM)/node_modules/axe-core/axe.min.js
 TEMPLATE := $(wildcard share/jupyter/voila/templates/explorer/*)
 
-.PHONY: app test test-fast lint setup system chromium nginx libreoffice node benchmark sources \
+.PHONY: app test test-fast lint setup system chromium nginx libreoffice node benchmark sources docs \
 	lock clean
 
 setup: $(STAMP)
@@ -80,6 +80,11 @@ benchmark: setup system
 
 sources: setup
 	$(BIN)/python -m explorer sources > docs/sources.md
+
+# The tables the model writes in README.md and docs/model.md (headline, calibration, claims,
+# studies abroad); tests/test_project.py fails when a copy there differs.
+docs: sources
+	$(BIN)/python -m explorer.outputs.summary --write
 
 # Refresh the lock files after changing the ranges in pyproject.toml.
 lock: setup

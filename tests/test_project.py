@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+import explorer
 from explorer.data import i18n
 from explorer.data import pages as registry
 from explorer.outputs import sources
@@ -72,3 +73,46 @@ def test_the_readmes_headline_table_is_the_models():
     copy = readme.split("<!-- headline: python -m explorer.outputs.summary -->\n", 1)[1]
     copy = copy.split("<!-- /headline -->", 1)[0]
     assert copy.strip() == summary.table().strip()
+
+
+def test_the_docs_calibration_table_is_the_models():
+    from explorer.outputs import summary
+
+    docs = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    copy = docs.split("<!-- calibration: python -m explorer.outputs.summary -->\n", 1)[1]
+    copy = copy.split("<!-- /calibration -->", 1)[0]
+    assert copy.strip() == summary.calibration_markdown().strip()
+
+
+def test_the_docs_worked_examples_are_the_models():
+    """The numbers docs/model.md works through by hand for Herning and Aabenraa (section 3)."""
+    docs = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    h = explorer.load_case("herning")
+    m = h.outcomes[0].effect
+    y = explorer.evaluate(h).yearly
+    shown = [
+        f"`m = {m:.4f}`",
+        f"`1 − {1 - m:.4f}² = {1 - (1 - m) ** 2:.3f}`",
+        f"a dose of 0.415 moves {1 - (1 - m) ** 0.415:.3f}",
+        f"`{m:.4f} × 5.53 = {m * 5.53:.2f}` avoided",
+        f"{y['people_institution'][0]:.2f} person-years at mid-year",
+        f"{y['at_risk_institution'][1]:.2f} at risk, {y['new_institution'][1]:.2f} avoided",
+        f"{y['people_institution'][1]:.2f} person-years are counted",
+    ]
+    a = explorer.load_case("aabenraa").outcomes[0]
+    moved = a.moved_share()
+    shown += [
+        f"`m = {a.effect:.4f} × {a.base_rate} / {1 - a.base_rate:.3f} = {moved:.3f}`",
+        f"`max_effect = (1 − base_rate) / (base_rate × (1 − deadweight)) = {a.max_effect:.2f}`",
+    ]
+    for text in shown:
+        assert text in docs, text
+
+
+def test_the_docs_claims_table_is_the_models():
+    from explorer.outputs import summary
+
+    docs = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    copy = docs.split("<!-- claims: python -m explorer.outputs.summary -->\n", 1)[1]
+    copy = copy.split("<!-- /claims -->", 1)[0]
+    assert copy.strip() == summary.claims_markdown().strip()
