@@ -301,7 +301,9 @@ def test_chart_specs_are_valid_vega_lite():
     page = explorer_page.Explorer("")
     sure = how_sure.HowSure("draws=1000")
     pays = who_pays.WhoPays("")
-    for chart in [*page.charts.values(), *sure.charts.values(), *pays.charts.values()]:
+    how = how_it_works.HowItWorks("case=aabenraa")
+    pages = (page, sure, pays, how)
+    for chart in [c for p in pages for c in p.charts.values()]:
         alt.Chart.from_dict(chart.spec, validate=True)
         alt.VConcatChart.from_dict(chart.export_spec, validate=True)
 

@@ -221,3 +221,20 @@ def test_the_held_out_check_is_said_wherever_a_presets_numbers_appear(lang):
     assert none[1] == "none"
     body = claims.CheckClaim(f"claim=aabenraa_halved&lang={lang}").body.value
     assert "held-out-model_below" in body
+
+
+@pytest.mark.parametrize("case", PRESETS)
+def test_how_it_works_draws_the_one_counterfactual_as_a_path(case):
+    from explorer.ui import charts, how_it_works
+
+    page = how_it_works.HowItWorks(f"case={case}&lang=en")
+    body = page.chart_inputs["path"][0]
+    y = evaluate(explorer.load_case(case)).yearly
+    o = explorer.load_case(case).outcomes[0]
+    rows = body["data"]["values"]
+    without = [r["value"] for r in rows if r["series"].endswith("without the programme")]
+    with_ = [r["value"] for r in rows if r["series"].endswith("with the programme")]
+    assert without == pytest.approx(y[f"without_{o.key}"].tolist())
+    assert with_ == pytest.approx((y[f"without_{o.key}"] - y[f"people_{o.key}"]).tolist())
+    assert all(a <= b + EPS for a, b in zip(with_, without))
+    assert charts.for_page(body)  # a chart the page can draw

@@ -180,6 +180,57 @@ def cumulative_net(result: Result, lang: str) -> dict:
     return {"data": {"values": rows}, "layer": layers, "title": t("cumulative_title", lang)}
 
 
+def counterfactual_path(result: Result, lang: str) -> dict:
+    """Each outcome's person-years in the costly state on the case's one path without the
+    programme (its base flows and trend) and with it: the gap is what the programme saves."""
+    y, s = result.yearly, result.scenario
+    rows, domain, colours, dashes = [], [], [], []
+    hues = [PALETTE["vermillion"], PALETTE["blue"], PALETTE["purple"], PALETTE["green"]]
+    for k, o in enumerate(s.outcomes):
+        label = o.label(lang)
+        without = y[f"without_{o.key}"]
+        paths = {
+            t("without", lang, outcome=label): without,
+            t("with", lang, outcome=label): without - y[f"people_{o.key}"],
+        }
+        for (name, values), dash in zip(paths.items(), ([6, 4], [1, 0])):
+            domain.append(name)
+            colours.append(hues[k % len(hues)])
+            dashes.append(dash)
+            rows += [
+                {"year": int(year), "series": name, "value": float(v)}
+                for year, v in zip(y["calendar_year"], values)
+            ]
+    colour = _colour(domain, colours, t("path", lang))
+    return {
+        "data": {"values": rows},
+        "mark": {"type": "line", "point": True, "strokeWidth": 2.5},
+        "encoding": {
+            "x": _year_x(lang),
+            "y": {
+                "field": "value",
+                "type": "quantitative",
+                "title": t("person_years", lang),
+                "axis": {"format": ",.0f"},
+                "scale": {"zero": True},
+            },
+            "color": colour,
+            "strokeDash": {
+                "field": "series",
+                "type": "nominal",
+                "title": t("path", lang),
+                "scale": {"domain": domain, "range": dashes},
+            },
+            "tooltip": [
+                {"field": "series", "title": t("path", lang)},
+                {"field": "year", "title": t("year", lang)},
+                {"field": "value", "title": t("person_years", lang), "format": ",.1f"},
+            ],
+        },
+        "title": t("path_title", lang),
+    }
+
+
 def yearly_flows(result: Result, lang: str) -> dict:
     """Costs (below zero) and savings by outcome (above zero), stacked per year."""
     y, s = result.yearly, result.scenario

@@ -57,7 +57,10 @@ class HowItWorks(page.Page):
         self.chain.value = "".join(
             f"<div class='step'>{html.escape(i18n.tidy(p))}</div>" for p in steps(r, lang)
         )
-        self.chart_box.children = [self.chart("cumulative", charts.cumulative_net(r, lang), s)]
+        self.chart_box.children = [
+            self.chart("path", charts.counterfactual_path(r, lang), s),
+            self.chart("cumulative", charts.cumulative_net(r, lang), s),
+        ]
         self.calibration.value = (
             kpis.calibration_table(calibration.table(s.case, result=r), lang)
             if s.case in catalogue.cases()
