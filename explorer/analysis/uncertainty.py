@@ -38,6 +38,7 @@ import pandas as pd
 from explorer import catalogue, model
 from explorer.analysis import calibration, financing
 from explorer.catalogue.reader import Case, Documented
+from explorer.data import i18n
 from explorer.model import engine, fields
 from explorer.model.fields import spec_field
 from explorer.model.results import Run
@@ -525,6 +526,31 @@ def _spreads(spreads: Spreads | dict[str, float] | None) -> dict[str, float]:
     if isinstance(spreads, Spreads):
         return spreads.as_dict()
     return Spreads(**{**default_spreads().as_dict(), **spreads}).as_dict()
+
+
+def markdown(draws: int = 10_000, seed: int = 0) -> str:
+    """docs/model.md's table (section 7): each preset's chances on the same draws unconditioned
+    (every weight 1) and conditioned, with the effective number of draws and the median NPV."""
+    out = [
+        "| case | P(payback) unconditioned | P(payback) conditioned | P(NPV > 0) unconditioned "
+        "| P(NPV > 0) conditioned | effective draws | point NPV | median NPV unconditioned "
+        "| median NPV conditioned |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name in catalogue.cases():
+        s = catalogue.load_case(name)
+        sim = simulate(s, draws, seed)
+        flat = replace(sim, conditioning=Conditioning.none(draws))
+        npv = [model.evaluate(s).npv, flat.median_npv, sim.median_npv]
+        cells = [
+            catalogue.case(name).title["en"].split(":")[0],
+            *(f"{p:.3f}" for p in (flat.p_payback, sim.p_payback)),
+            *(f"{p:.3f}" for p in (flat.p_npv_positive, sim.p_npv_positive)),
+            i18n.number(round(sim.effective_draws), "en"),
+            *(i18n.millions(v, "en", 2) for v in npv),
+        ]
+        out.append(f"| {' | '.join(cells)} |")
+    return "\n".join(out)
 
 
 def tornado_moves(inputs: list[Input], sim: Simulation | None = None) -> np.ndarray:
