@@ -5,7 +5,9 @@
 >>> r = explorer.evaluate(s)
 >>> r.payback_year, round(r.npv)  # doctest: +SKIP
 
-``import explorer`` loads the model only: no widgets, no charts.
+``explorer.load_case("my_case.yaml")`` reads a case file with the own-case page's checks and
+words (a figure of another kind, an effect away from its measured change are refused, naming the
+field). ``import explorer`` loads the model only: no widgets, no charts.
 """
 
 from explorer.analysis.uncertainty import Simulation, Spreads, simulate

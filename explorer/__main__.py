@@ -19,6 +19,7 @@ from pathlib import Path
 
 from explorer import catalogue, model
 from explorer.analysis import calibration, claims
+from explorer.catalogue.owncase import OwnCaseError
 from explorer.data import i18n
 from explorer.data.figures import CatalogueError
 from explorer.data.yamlfile import DataError
@@ -162,6 +163,7 @@ def report(result: model.Result, title: str, lang: str) -> str:
 
 
 def _case(name: str) -> catalogue.Case:
+    """A preset, or the case in a file read with the own-case page's checks."""
     if name.endswith((".yaml", ".yml")):
         return catalogue.read_case_file(Path(name))
     try:
@@ -257,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
                     "--xlsx",
                     lambda p: p.write_bytes(workbook.xlsx_bytes(result, args.lang)),
                 )
-    except CommandLineError as error:
+    except (CommandLineError, OwnCaseError) as error:  # a bad argument or case file
         print(f"error: {error}", file=sys.stderr)
         return 2
     except (CatalogueError, DataError) as error:

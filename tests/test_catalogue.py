@@ -6,6 +6,7 @@ import pytest
 
 import explorer
 from explorer import catalogue
+from explorer.catalogue import owncase
 from explorer.catalogue.reader import load_cases
 from explorer.data import files, yamlfile
 from explorer.data.figures import COLUMNS, CatalogueError, load_figures
@@ -278,3 +279,90 @@ def test_a_case_file_without_references_measured_its_effect_at_its_own_change(tm
     assert (s.reference_caseload_before, s.reference_caseload_after) == (45, 30)
     assert s.reference_other_cost == 1_000_000
     assert explorer.evaluate(s).paths.dose[0].tolist() == pytest.approx([1.0] * s.horizon_years)
+
+
+# -- one reading path for case files (issue 25, section 9) ---------------------------------------
+def own_case_file(kind="exit", effect="0.3", duration="1", amount="price.kontanthjaelp_30plus"):
+    """A reader's case file with one outcome; each argument is written as the file gives it."""
+    return f"""
+mine:
+  name: {{da: "Min sag", en: "My case"}}
+  summary: {{da: "Et eksempel.", en: "An example."}}
+  levers: {{cases: 300, caseload_before: 40, caseload_after: 25}}
+  outcomes:
+    - key: jobs
+      kind: {kind}
+      label: {{da: "Job", en: "Jobs"}}
+      base_rate: 0.2
+      effect: {effect}
+      duration_years: {duration}
+      prices:
+        - label: {{da: "Ydelse", en: "Benefit"}}
+          amount: {amount}
+          payers: {{kommune: 1}}
+"""
+
+
+#: The audit's examples, each with the words its refusal must hold: the field, the figure, and
+#: what the field allows instead (its kind, or the change the effect was measured at).
+WRONG_FILES = {
+    "a caseload as a duration": (
+        own_case_file(duration="herning.caseload_after"),
+        ("'Jobs', Duration", "herning.caseload_after", "cases per caseworker", "(years)"),
+    ),
+    "a headcount as a price": (
+        own_case_file(amount="herning.cases"),
+        ("'Jobs', Price", "herning.cases", "active cases", "DKK per person per year"),
+    ),
+    "a refusion share as an effect": (
+        own_case_file(effect="refusion.weeks_5_26"),
+        (
+            "'Jobs', Effect at the reference change",
+            "refusion.weeks_5_26",
+            "state share of benefit",
+            "relative rise in exits",
+        ),
+    ),
+    "an effect at another reference change": (
+        own_case_file(kind="entry", effect="herning.institution_effect"),
+        ("'Jobs'", "herning.institution_effect", "measured at caseloads 48 → 24", "40 → 25"),
+    ),
+}
+
+
+@pytest.mark.parametrize("example", WRONG_FILES)
+def test_load_case_refuses_what_the_own_case_page_refuses_naming_the_field(example, tmp_path):
+    """Regression: load_case read a caseload as a duration, a headcount as a price, a refusion
+    share as an effect and an effect at a change it was not measured at, without a word."""
+    text, words = WRONG_FILES[example]
+    path = tmp_path / "mine.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogueError) as raised:
+        explorer.load_case(path)
+    message = str(raised.value)
+    for word in words:
+        assert word in message
+    with pytest.raises(owncase.OwnCaseError) as page:  # the page's own words, in both languages
+        owncase.from_yaml(text.encode("utf-8"), "mine.yaml")
+    assert page.value.text("en") == message
+    assert raised.value.text("da") == page.value.text("da") != message
+
+
+def test_a_case_file_that_the_checks_accept_loads_as_the_readers_own_case(tmp_path):
+    path = tmp_path / "herning.yaml"
+    path.write_text(own_case_file().replace("mine:", "herning:"), encoding="utf-8")
+    case = catalogue.read_case_file(path)
+    assert case.name == "own" and case.scenario.case == "own"  # never a preset's name
+    assert explorer.load_case(path) == case.scenario
+    assert case.title["en"] == "My case" and case.sources["jobs.price.0"] == (
+        "price.kontanthjaelp_30plus"
+    )
+
+
+@pytest.mark.parametrize("name", catalogue.cases())
+def test_each_preset_passes_the_own_case_checks(name):
+    """The presets are read by the plain reader (they define which figures a place takes), then
+    held to the checks every other case file meets."""
+    own = owncase.from_preset(name)
+    own.check()
+    assert own.case().scenario.replace(case=name) == catalogue.load_case(name)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import test_catalogue
 
 import explorer
 from explorer.__main__ import main
@@ -131,3 +132,30 @@ def test_the_launcher_serves_the_apps_notebooks_or_says_which_folder_it_needs(tm
     assert arguments(["notebooks", "--no-browser"], root) == ["notebooks", "--no-browser"]
     with pytest.raises(SystemExit, match="NOTEBOOKS is the folder of the app's notebooks"):
         arguments(["--port", "8871"], tmp_path)
+
+
+@pytest.mark.parametrize("example", test_catalogue.WRONG_FILES)
+def test_a_case_file_the_page_refuses_is_refused_naming_the_field(example, tmp_path, capsys):
+    """Regression: ``evaluate file.yaml`` computed a caseload as a duration, a headcount as a
+    price, a refusion share as an effect, an effect at a change it was not measured at."""
+    text, words = test_catalogue.WRONG_FILES[example]
+    path = tmp_path / "mine.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["evaluate", str(path), "--lang", "en"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert "Traceback" not in captured.err
+    assert all(word in captured.err for word in words)
+    assert main(["calibrate", str(path)]) == 2
+
+
+def test_a_refused_case_file_ends_the_module_without_a_traceback(tmp_path):
+    text = test_catalogue.WRONG_FILES["a caseload as a duration"][0]
+    path = tmp_path / "mine.yaml"
+    path.write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "explorer", "evaluate", str(path)], capture_output=True, text=True
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("error: 'Jobs', Duration: the catalogue figure")
+    assert "Traceback" not in done.stderr

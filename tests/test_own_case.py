@@ -18,7 +18,8 @@ from dataclasses import replace
 import pytest
 import test_properties
 import test_texts
-from hypothesis import HealthCheck, assume, given, settings
+import yaml
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from pages import type_into
 
@@ -1013,3 +1014,102 @@ def test_a_catalogue_effect_is_used_only_at_the_change_it_was_measured_at():
     levers = {**own.levers, "reference_caseload_before": Value(figure="herning.caseload_before")}
     levers["reference_caseload_after"] = Value(figure="herning.caseload_after")
     replace(own, levers=levers, outcomes=(o,)).case()  # at its own reference it is used
+
+
+# -- one reading path: load_case, the command line, an upload and a link agree (issue 25) ---------
+def written(place, valid, wild):
+    """A value as a case file may write it: mostly a number in range (``valid``), else a number
+    out of range (``wild``), a catalogue figure of the place's kind, or any catalogue figure."""
+    other = st.one_of(wild, st.sampled_from(FIGURES))
+    kind = owncase.figures_for(place)
+    if kind:
+        other = st.one_of(other, st.sampled_from(kind))
+    return st.integers(0, 9).flatmap(lambda i: valid if i < 7 else other)
+
+
+@st.composite
+def case_files(draw):
+    """A hand-written case file's one case: plausible values, wrong-kind figures, references at
+    other changes and numbers out of range, as a reader might write them."""
+    before = draw(written(("scenario", "caseload_before"), st.integers(20, 120), st.just(10)))
+    after = st.integers(1, 20) if isinstance(before, str) else st.integers(1, before)
+    levers = {
+        "cases": draw(written(("scenario", "cases"), st.integers(1, 5000), st.just(0))),
+        "caseload_before": before,
+        "caseload_after": draw(written(("scenario", "caseload_after"), after, st.just(300))),
+    }
+    for name in ("reference_caseload_before", "reference_caseload_after", "other_cost_per_year"):
+        if draw(st.booleans()):
+            levers[name] = draw(
+                written(("scenario", name), st.integers(1, 100), st.integers(-10, 0))
+            )
+    kind = draw(st.sampled_from(["entry", "exit"]))
+    payers = draw(
+        st.sampled_from([{"kommune": 1}, {"stat": {"refusion_from_week": 30}, "kommune": "rest"}])
+    )
+    outcome = {
+        "key": "jobs",
+        "kind": kind,
+        "label": {"da": "Job", "en": "Jobs"},
+        "base_rate": draw(
+            written(("outcome", kind, "base_rate"), st.floats(0, 0.9), st.floats(1, 2))
+        ),
+        "effect": draw(written(("outcome", kind, "effect"), st.floats(0, 1), st.floats(1, 6))),
+        "prices": [
+            {
+                "label": {"da": "Pris", "en": "Price"},
+                "amount": draw(written(("price", "amount"), st.integers(0, 600_000), st.just(9e6))),
+                "payers": payers,
+            }
+        ],
+    }
+    if draw(st.booleans()):
+        outcome["duration_years"] = draw(
+            written(("outcome", kind, "duration_years"), st.floats(1, 30), st.floats(31, 99))
+        )
+    return {
+        "name": {"da": "Min sag", "en": "My case"},
+        "summary": {"da": "Et eksempel.", "en": "An example."},
+        "levers": levers,
+        "outcomes": [outcome],
+    }
+
+
+def refusal(read) -> OwnCaseError | None:
+    """None if ``read()`` accepts the case, else its refusal."""
+    try:
+        read()
+    except OwnCaseError as error:
+        return error
+    return None
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case_files())
+def test_a_case_file_load_case_accepts_the_page_accepts_and_the_other_way_round(
+    tmp_path_factory, body
+):
+    """load_case, the command line, the page's upload and its link code read a case file on one
+    path: each accepts it exactly when the others do, and refuses it in the same words."""
+    data = yaml.safe_dump({"mine": body}, allow_unicode=True, sort_keys=False).encode("utf-8")
+    path = tmp_path_factory.mktemp("case") / "mine.yaml"
+    path.write_bytes(data)
+    by_api = refusal(lambda: explorer.load_case(path))
+    page = own_case.OwnCasePage("lang=en")
+    upload(page, data, "mine.yaml")
+    by_upload = html.unescape(page.notice_box.value) if page.notices else None
+    by_link = refusal(lambda: owncase.decode(code_of(body)))
+    assert (by_api is None) == (by_upload is None) == (by_link is None), (by_api, by_upload)
+    event("accepted" if by_api is None else f"refused: {by_api.problem}")
+    if by_api is None:  # the page opened the case and computes what load_case computes
+        assert page.answers.layout.display is None and not page.errors
+        same_kpis(page.current, explorer.load_case(path))
+        assert command_line(["evaluate", str(path)]) == 0
+    else:
+        assert by_upload is not None and by_link is not None and by_link.cause is not None
+        assert by_api.text("en") in by_upload
+        # the link names no file and its case 'own'; the rest of the refusal is the same
+        assert by_link.cause.problem == by_api.problem
+        if by_api.problem != "invalid":
+            assert by_link.cause.text("en") == by_api.text("en")
+        assert command_line(["evaluate", str(path)]) == 2

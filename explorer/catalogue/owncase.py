@@ -31,7 +31,13 @@ from typing import Any
 import yaml
 
 from explorer import catalogue
-from explorer.catalogue.reader import OUTCOME_DEFAULTS, OUTCOME_VALUES, Case, read_cases
+from explorer.catalogue.reader import (
+    OUTCOME_DEFAULTS,
+    OUTCOME_VALUES,
+    REFERENCES,
+    Case,
+    read_cases,
+)
 from explorer.data import files, i18n, yamlfile
 from explorer.data.figures import CatalogueError
 from explorer.model import fields
@@ -81,6 +87,7 @@ FOLLOWS = {
     "other_cost_per_year": "reference_other_cost",
 }
 REFERENCE_PAIR = ("reference_caseload_before", "reference_caseload_after")
+REFERENCE_PAIR_OWN = ("caseload_before", "caseload_after")
 #: What the services' share of the effect by its rule depends on.
 RULE_INPUTS = (
     "cases",
@@ -92,7 +99,7 @@ RULE_INPUTS = (
 )
 
 
-class OwnCaseError(ValueError):
+class OwnCaseError(CatalogueError):
     """A case, file or code that cannot be used. ``str()`` is English; ``text(lang)`` is for a
     page. After the page's sentence comes the ``cause`` (a refusal it wraps) or the ``detail``
     (the case reader's own English words). Numbers in ``values`` are written the page's way; a
@@ -294,10 +301,25 @@ class OwnCase:
         return out
 
     def lever(self, name: str) -> Value:
-        """A Scenario field's value, or the default a case file without it takes."""
+        """A Scenario field's value, or what a case file without it takes: a reference the file
+        does not name follows the case's own value as the case reader has it (``REFERENCES``),
+        else the field's default."""
         if name in self.levers:
             return self.levers[name]
+        own = REFERENCES.get(name)
+        if own in self.levers and (name == "reference_other_cost" or self._changes()):
+            return self.levers[own]
         return default_lever(name)
+
+    def _changes(self) -> bool:
+        """True if the case names both caseloads (or they have catalogue defaults) and the
+        caseload falls: then the case reader measures the effect at the case's own change."""
+        named = [
+            n in self.levers or isinstance(fields.field("scenario", n).default, str)
+            for n in REFERENCE_PAIR_OWN
+        ]
+        before, after = (self.lever(n).resolve() for n in REFERENCE_PAIR_OWN)
+        return all(named) and after < before
 
     def case(self) -> Case:
         """The case with its scenario (``case="own"``) and sources; the form's mistakes are
@@ -750,15 +772,37 @@ def _read_case(content: Any, source: str) -> Case:
     return next(iter(found.values()))
 
 
-def read(content: Any, source: str) -> OwnCase:
-    """The own case in a case file's content (one case); ``source`` names it in errors."""
+def _checked(content: Any, source: str) -> tuple[OwnCase, Case]:
+    """The own case in a case file's content (one case) and the case reader's case of it, after
+    every check the page makes; ``source`` names it in errors."""
     _inspect(content, source)
     if not isinstance(content, dict) or len(content) != 1:
         raise OwnCaseError("one_case", source=source)
-    _read_case(content, source)
-    own = OwnCase.of(next(iter(content.values())))
+    body = next(iter(content.values()))
+    try:
+        case = _read_case(content, source)
+    except OwnCaseError:
+        _check_kinds(body)  # a figure of another kind says more than the range it breaks
+        raise
+    own = OwnCase.of(body)
     own.check()
-    return own
+    return own, case
+
+
+def _check_kinds(body: Any) -> None:
+    """Refuse a catalogue figure of another kind in a case the reader refused, where the case
+    is whole enough to tell (else the reader's reason stands)."""
+    try:
+        check_figures(OwnCase.of(body))
+    except OwnCaseError:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError):
+        return
+
+
+def read(content: Any, source: str) -> OwnCase:
+    """The own case in a case file's content (one case); ``source`` names it in errors."""
+    return _checked(content, source)[0]
 
 
 class _Dumper(yaml.SafeDumper):
@@ -791,18 +835,47 @@ def to_yaml(case: OwnCase, lang: str = "da") -> str:
     return head + body
 
 
-def from_yaml(data: bytes, name: str = "case.yaml") -> OwnCase:
-    """The own case in a case file's bytes, checked by the strict YAML and case readers."""
-    name = Path(str(name)).name[:80] or "case.yaml"
+def _content(data: bytes, name: str) -> Any:
+    """A case file's content, read by the strict YAML reader within the page's limits."""
     if len(data) > MAX_FILE:
         raise OwnCaseError("file_too_large", source=name, most=MAX_FILE // 1000)
     if yamlfile.too_deep(bytes(data).decode("utf-8", "replace"), MAX_DEPTH):
         raise OwnCaseError("too_deep", where=name)
     try:
-        content = yamlfile.read(name, bytes(data))
+        return yamlfile.read(name, bytes(data))
     except yamlfile.DataError as error:
         raise OwnCaseError("file", detail=str(error)) from None
-    return read(content, name)
+
+
+def _file_name(name: Path | str) -> str:
+    return Path(str(name)).name[:80] or "case.yaml"
+
+
+def from_yaml(data: bytes, name: str = "case.yaml") -> OwnCase:
+    """The own case in a case file's bytes, checked by the strict YAML and case readers."""
+    name = _file_name(name)
+    return read(_content(data, name), name)
+
+
+def read_case_file(path: Path | str, data: bytes | None = None) -> Case:
+    """The case in a case file (or in ``data`` named as that file), read and checked as the page
+    reads an upload: the same limits, figure kinds, references and relations, the same messages.
+    ``explorer.load_case("my_case.yaml")`` and ``python -m explorer evaluate my_case.yaml`` read
+    a file this way. The case is the reader's own: its name is ``own``, never a preset's."""
+    path = Path(str(path))
+    name = _file_name(path)
+    if data is None:
+        try:
+            with path.open("rb") as file:
+                data = file.read(MAX_FILE + 1)
+        except FileNotFoundError:
+            raise OwnCaseError("file", detail=f"{name}: file not found ({path})") from None
+        except OSError as error:
+            raise OwnCaseError(
+                "file", detail=f"{name}: cannot be read ({error.strerror})"
+            ) from None
+    _, case = _checked(_content(data, name), name)
+    return replace(case, name=OWN, scenario=case.scenario.replace(case=OWN))
 
 
 def encode(case: OwnCase) -> str:

@@ -1,6 +1,7 @@
-"""The case presets (data/cases.yaml) and reading a case file.
+"""The case presets (data/cases.yaml), read by the plain case reader.
 
-``load_case`` also reads a reader's own case file: ``load_case("my_case.yaml")``.
+``load_case`` also reads a reader's own case file, ``load_case("my_case.yaml")``, with the
+own-case page's checks (``owncase.read_case_file``).
 """
 
 from __future__ import annotations
@@ -8,9 +9,10 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from explorer.catalogue.owncase import read_case_file
 from explorer.catalogue.reader import Case, load_cases
 from explorer.data import files
-from explorer.data.figures import CatalogueError, figures
+from explorer.data.figures import figures
 from explorer.model.scenario import Scenario
 
 
@@ -35,16 +37,6 @@ def case(name: str) -> Case:
 def preset(name: str) -> Case | None:
     """The case preset of this name, or None for a case outside the catalogue (an own case)."""
     return _cases().get(name)
-
-
-def read_case_file(path: Path | str, data: bytes | None = None) -> Case:
-    """The one case in a case file (the format of data/cases.yaml)."""
-    found = load_cases(Path(path), figures(), data)
-    if len(found) != 1:
-        raise CatalogueError(
-            f"{Path(path).name}: holds {len(found)} cases; load_case reads a file with one"
-        )
-    return next(iter(found.values()))
 
 
 def load_case(name: str | Path) -> Scenario:
