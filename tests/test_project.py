@@ -99,6 +99,15 @@ def test_the_docs_worked_examples_are_the_models():
         f"{y['at_risk_institution'][1]:.2f} at risk, {y['new_institution'][1]:.2f} avoided",
         f"{y['people_institution'][1]:.2f} person-years are counted",
     ]
+    place = explorer.figure("price.institution_placement").in_prices
+    kommune, _, state = h.outcomes[0].price_by_payer()
+    money = [f"{v:,.0f}" for v in (place, kommune, state)]
+    shown += [
+        f"DKK {money[0]} in 2024 prices",
+        f"saves the kommune DKK {money[1]} and\nthe state DKK {money[2]}",
+        f"In 2014 savings are DKK {y['savings'][1] / 1e6:.2f} m (kommune "
+        f"{y['savings_kommune'][1] / 1e6:.2f} m, state {y['savings_stat'][1] / 1e6:.2f} m)",
+    ]
     a = explorer.load_case("aabenraa").outcomes[0]
     moved = a.moved_share()
     shown += [
