@@ -453,7 +453,9 @@ def test_the_conditioned_chances_in_docs_model_are_the_models():
     text = (Path(__file__).resolve().parent.parent / "docs" / "model.md").read_text("utf-8")
     copy = text.split("<!-- chances: explorer.analysis.uncertainty.markdown() -->\n", 1)[1]
     copy = copy.split("<!-- /chances -->", 1)[0]
-    assert copy.strip() == uncertainty.markdown().strip()
+    assert copy.strip() == uncertainty.markdown().strip(), (
+        "stale: put uncertainty.markdown() between the chances markers of docs/model.md"
+    )
     table = uncertainty.markdown().splitlines()
     assert len(table) == 2 + len(catalogue.cases())
     sim = uncertainty.simulate(explorer.load_case("aabenraa"), 10_000, seed=0)
