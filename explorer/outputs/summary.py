@@ -20,7 +20,7 @@ from explorer.data import i18n
 DRAWS = 10_000
 HEAD = (
     "| case (2024 prices) | total cost | savings after deadweight | NPV at 3.5 % "
-    "| pays back (public sector) | chance of paying back |\n"
+    "| pays back (public sector) | chance of paying back (effective draws) |\n"
     "|---|---|---|---|---|---|"
 )
 
@@ -35,10 +35,13 @@ def row(name: str) -> str:
     r = model.evaluate(s)
     plain, discounted = _year(r, r.payback_year), _year(r, r.payback_year_discounted)
     pays = plain if plain == discounted else f"{plain} ({discounted} discounted)"
-    chance = uncertainty.simulate(s, draws=DRAWS, seed=0).p_payback
+    sim = uncertainty.simulate(s, draws=DRAWS, seed=0)
+    chance = (
+        f"{i18n.percent(sim.p_payback, 'en', 0)} ({i18n.number(round(sim.effective_draws), 'en')})"
+    )
     money = [i18n.millions(v, "en") for v in (r.total_cost, r.total_savings, r.npv)]
     title = catalogue.case(name).title["en"].split(":")[0]
-    return f"| {title} | {' | '.join(money)} | {pays} | {i18n.percent(chance, 'en', 0)} |"
+    return f"| {title} | {' | '.join(money)} | {pays} | {chance} |"
 
 
 def table() -> str:
@@ -126,6 +129,7 @@ def write(root: Path) -> None:
     for marker, made in (
         ("calibration", calibration_markdown()),
         ("claims", claims_markdown()),
+        ("chances", uncertainty.markdown()),
         ("external-table", external.markdown()),
         ("external-evidence", external.evidence_markdown()),
     ):
