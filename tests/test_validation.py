@@ -202,18 +202,23 @@ def test_the_held_out_check_is_said_wherever_a_presets_numbers_appear(lang):
     """Aabenraa's only held-out check misses and Herning has none: the explorer said so, but who
     pays, the claims, the downloads (table and charts) rest on the same presets."""
     from explorer.outputs import export
-    from explorer.ui import claims, who_pays
+    from explorer.ui import claims, how_sure, who_pays
 
     for case in PRESETS:
         s = explorer.load_case(case)
         checks = export.held_out_checks(s, lang)
         assert checks, case
         texts = [text for text, _ in checks]
-        page = who_pays.WhoPays(f"case={case}&lang={lang}")
+        pages = [
+            who_pays.WhoPays(f"case={case}&lang={lang}"),
+            how_sure.HowSure(f"case={case}&lang={lang}&draws=1000"),
+        ]
         table = export.header_lines(evaluate(s), lang)
         chart = export.description(s, lang)
         for text in texts:
-            assert text in page.fitted.value.replace("&#x27;", "'").replace("&quot;", '"')
+            for page in pages:
+                shown = page.fitted.value.replace("&#x27;", "'").replace("&quot;", '"')
+                assert text in shown, type(page).__name__
             assert text in table and text in chart
     verdicts = dict(export.held_out_checks(explorer.load_case("aabenraa"), lang))
     assert list(verdicts.values()) == ["model_below"]

@@ -58,6 +58,7 @@ class HowSure(page.Page):
         )
         self.draws.observe(self.on_change, "value")
         self.kpi_box = widgets.html_box("kpis")
+        self.fitted = widgets.html_box("fitted-note")
         self.breakeven = widgets.html_box("breakeven")
         self.intro = widgets.html_box("summary")
         self.chart_box = w.VBox()
@@ -102,6 +103,7 @@ class HowSure(page.Page):
             [
                 self.notice_box,
                 self.kpi_box,
+                self.fitted,
                 self.breakeven,
                 self.chart_box,
                 self.download_bar(lambda: self.result),
@@ -162,9 +164,11 @@ class HowSure(page.Page):
             self.show_rest(s, spreads)
 
     def show_rest(self, s: Scenario, spreads: Spreads) -> None:
-        """Break-even words, charts and the CASA answer for scenario ``s``."""
+        """The fit and its held-out check, break-even words, charts and the CASA answer for
+        scenario ``s``."""
         self._rest = None
         lang, sim, r = self.lang, self.sim, self.result
+        self.fitted.value = kpis.fitted_note(s, lang)
         t = lambda key, **kw: i18n.t(f"how_sure.{key}", lang, **kw)
         be = r.break_even_effect
         words = (
