@@ -243,3 +243,33 @@ def test_how_it_works_draws_the_one_counterfactual_as_a_path(case):
     assert with_ == pytest.approx((y[f"without_{o.key}"] - y[f"people_{o.key}"]).tolist())
     assert all(a <= b + EPS for a, b in zip(with_, without))
     assert charts.for_page(body)  # a chart the page can draw
+
+
+@settings(max_examples=200, deadline=None)
+@given(groups(), st.floats(-1, -0.01))
+def test_a_harmful_draw_keeps_the_group_closed(s, factor):
+    """Regression: a harmful draw (effect multiplier below 0) kept more people on the benefit
+    than the group has (Aabenraa 1,155 of 1,008 at -1; up to 116 times the group over 20
+    years): those kept on are at most those who would have left anyway."""
+    from dataclasses import replace
+
+    from explorer.model import engine
+
+    batch = engine.Batch.of([s])
+    p = engine.run(replace(batch, factor=np.full((1, len(s.outcomes)), factor)))
+    group = s.cases * (1 + EPS)
+    assert (np.abs(p.people) <= group + EPS).all()
+    assert (np.abs(p.stock) <= group + EPS).all()
+    assert (p.without - p.people <= 2 * group + EPS).all()
+    assert np.isfinite(p.net).all()
+
+
+def test_the_reviews_harmful_aabenraa_draw_stays_within_its_group():
+    from dataclasses import replace
+
+    from explorer.model import engine
+
+    s = explorer.load_case("aabenraa").replace(horizon_years=20, programme_years=20)
+    p = engine.run(replace(engine.Batch.of([s]), factor=np.array([[-1.0]])))
+    assert (p.without - p.people).max() <= 2 * s.cases
+    assert (-p.people).max() <= s.cases

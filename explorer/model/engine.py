@@ -408,7 +408,12 @@ def stock_flows(batch: Batch, m: np.ndarray) -> tuple[np.ndarray, ...]:
         # exits: over the year the trend thins the group on the benefit without the change, and
         # those the change moved off it as much (they would have left with it anyway); entries:
         # the path without the change takes its own entries, and those kept out may enter later
-        end = np.where(exits, (kept + moved) * level, kept - entry_rate * out + moved)
+        # a harmful draw keeps people on the benefit who would have left: at most those who
+        # would have left anyway and still be off it (a duration's worth of exits, or the group)
+        kept_on = np.minimum(rate * batch.outcome["duration_years"], 1.0) * group_t * level
+        end = np.where(
+            exits, np.maximum((kept + moved) * level, -kept_on), kept - entry_rate * out + moved
+        )
         base_end = base * stays + entry_rate * (group - base)
         at_risk[:, :, year] = np.where(exits, on, entry_rate * free)
         without[:, :, year] = np.where(exits, group_t * (1 + level) / 2, (base + base_end) / 2)
