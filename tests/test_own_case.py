@@ -26,10 +26,10 @@ from pages import type_into
 import explorer
 from explorer import catalogue, model
 from explorer.__main__ import main as command_line
-from explorer.analysis import uncertainty
+from explorer.analysis import external, uncertainty
 from explorer.catalogue import owncase
 from explorer.catalogue.owncase import OwnCase, OwnCaseError, Value
-from explorer.data import files
+from explorer.data import files, i18n
 from explorer.outputs import workbook
 from explorer.ui import own_case
 
@@ -768,7 +768,8 @@ def test_the_audits_link_with_a_refusion_share_as_effect_is_refused_naming_the_f
 def test_a_new_kind_keeps_no_figure_of_the_old_kind():
     herning = owncase.from_preset("herning")
     exit = owncase.with_kind(herning.outcomes[0], "exit")
-    assert exit.values["effect"] == Value(0.0)
+    assert owncase.is_evidence(exit.values["effect"])  # filled in from the evidence on the page
+    assert owncase.with_kind(exit, "entry").values["effect"] == Value(0.0)  # none for prevention
     assert exit.values["base_rate"] == Value(figure="dk.kontanthjaelp_exit_rate")
     assert exit.values["deadweight"] == Value(figure="herning.deadweight")  # a share of either
     replace(herning, outcomes=(exit,)).case()
@@ -1113,3 +1114,81 @@ def test_a_case_file_load_case_accepts_the_page_accepts_and_the_other_way_round(
         if by_api.problem != "invalid":
             assert by_link.cause.text("en") == by_api.text("en")
         assert command_line(["evaluate", str(path)]) == 2
+
+
+# -- an exit effect not entered is the evidence's (issue 25, section 6) ----------------------------
+def evidence_words(lang):
+    """How the form says an effect is the evidence-based one."""
+    return explorer.data.i18n.t("external.evidence", lang, sources="")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(CASELOADS, CASELOADS, st.integers(1, 99), st.sampled_from(["da", "en"]))
+def test_an_exit_outcome_with_no_effect_entered_takes_the_evidence_based_effect(a, b, count, lang):
+    before, after = max(a, b), min(a, b)
+    assume(20 < before < 200 and after < before)
+    page = own_case.OwnCasePage(f"lang={lang}")
+    page.outcome_forms[0].kind.value = "exit"
+    for name, value in [("caseload_before", before), ("caseload_after", after)]:
+        type_into(page.form_levers[name], f"{value}".replace(".", "," if lang == "da" else "."))
+    form = page.outcome_forms[0]
+    type_into(form.count, str(count))
+    s = page.current
+    o = s.outcomes[0]
+    assert (s.caseload_before, s.caseload_after, o.base_rate) == (before, after, count / 100)
+    central, low, high = external.evidence().effect(before, after, o.base_rate)
+    assert o.effect == pytest.approx(central, rel=1e-12) and low <= o.effect <= high
+    # the form says where it is from and how far it may be off, in the page's language
+    shown = f"{i18n.number(low, lang, 2)} "
+    for text in (form.note.placeholder, form.levers["effect"].info_title):
+        assert text.startswith(evidence_words(lang)) and shown in text
+        assert external.evidence().label(lang) in text
+    assert form.note.value == "" and form.no_effect.value == ""
+    # the answers use it
+    assert o.effect > 0 and model.evaluate(s).total_savings > 0
+    assert i18n.t("break_even.no_effect", lang) not in page.kpi_box.value
+
+
+def test_the_evidence_effect_travels_in_the_file_and_link_and_gives_way_to_the_readers(tmp_path):
+    page = own_case.OwnCasePage("lang=en")
+    page.outcome_forms[0].kind.value = "exit"
+    s = page.current
+    evidence = s.outcomes[0].effect
+    assert evidence > 0
+    path = tmp_path / "mine.yaml"
+    path.write_bytes(page.files["yaml"].make()[1])
+    case = catalogue.read_case_file(path)
+    assert case.scenario.outcomes[0].effect == evidence
+    assert case.notes["outcome_1.effect"].startswith(evidence_words("en"))
+    assert own_case.OwnCasePage(page.chrome.query).current == s
+    form = page.outcome_forms[0]
+    type_into(form.levers["effect"], "0.5")  # the reader's own figure replaces it
+    assert page.current.outcomes[0].effect == 0.5
+    assert form.levers["effect"].info_title == "Your own figure"
+    form.note.value = "Our pilot"
+    type_into(form.levers["effect"], "")  # emptied, the evidence is back, without that note
+    assert page.current.outcomes[0].effect == evidence and form.note.value == ""
+    assert form.levers["effect"].info_title.startswith(evidence_words("en"))
+    form.note.value = "Checked against our own pilot"  # a note makes the figure the reader's
+    assert page.own.outcomes[0].values["effect"] == Value(evidence, note=form.note.value)
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_an_entry_outcome_with_no_effect_still_asks_for_the_readers_figure(lang):
+    page = own_case.OwnCasePage(f"lang={lang}")
+    form = page.outcome_forms[0]
+    assert form.spec.kind == "entry" and page.current.outcomes[0].effect == 0
+    asks = own_case.t("outcome.no_evidence", lang)
+    assert html.escape(asks) in form.no_effect.value
+    assert ("no evidence" if lang == "en" else "ingen evidens") in asks
+    assert not form.note.placeholder.startswith(evidence_words(lang))
+    type_into(form.levers["effect"], "")
+    assert form.levers["effect"].error.startswith(form.levers["effect"].field.label[lang])
+    assert ("no evidence" if lang == "en" else "ingen evidens") in form.levers["effect"].error
+    assert page.current.outcomes[0].effect == 0
+    # an exit outcome with the evidence's effect, made a prevention outcome, asks again
+    form.kind.value = "exit"
+    assert page.current.outcomes[0].effect > 0
+    page.outcome_forms[0].kind.value = "entry"
+    assert page.current.outcomes[0].effect == 0
+    assert html.escape(asks) in page.outcome_forms[0].no_effect.value

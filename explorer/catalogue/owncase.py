@@ -22,7 +22,7 @@ import json
 import math
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -604,6 +604,45 @@ def carried(before: OwnCase, after: OwnCase, lang: str) -> OwnCase:
     return out
 
 
+# -- an effect the reader did not enter ------------------------------------------------------------
+#: The evidence-based exit effect at a reference change (before, after) and a base rate, with its
+#: sources and spread in the note. It is pooled in ``explorer.analysis.external``, a layer above
+#: the catalogue, so the page passes it in.
+EvidenceEffect = Callable[[float, float, float], Value]
+
+
+def evidence_starts() -> tuple[str, ...]:
+    """How the note of an evidence-based effect begins, in each language."""
+    return tuple(i18n.t("external.evidence", lang, sources="") for lang in i18n.LANGS)
+
+
+def is_evidence(value: Value) -> bool:
+    """True for an evidence-based effect (its note says so), not a number the reader entered."""
+    return not value.figure and value.note.startswith(evidence_starts())
+
+
+def unentered(kind: str) -> Value:
+    """An outcome's effect before the reader enters one: for exits the evidence-based effect
+    (``with_evidence`` gives its value), for prevention none, as there is no such evidence."""
+    return Value(note=evidence_starts()[0]) if kind == "exit" else Value(0.0)
+
+
+def with_evidence(own: OwnCase, effect: EvidenceEffect) -> OwnCase:
+    """The case with each exit outcome's evidence-based effect (see ``is_evidence``) set to
+    ``effect`` at the case's reference change and the outcome's base rate."""
+    before, after = (own.lever(n).resolve() for n in REFERENCE_PAIR)
+    outcomes = tuple(
+        replace(
+            o,
+            values={**o.values, "effect": effect(before, after, o.value("base_rate").resolve())},
+        )
+        if o.kind == "exit" and is_evidence(o.value("effect"))
+        else o
+        for o in own.outcomes
+    )
+    return replace(own, outcomes=outcomes)
+
+
 # -- new cases -------------------------------------------------------------------------------------
 def price_label(figure: str) -> dict[str, str]:
     """A catalogue price's name in both languages."""
@@ -671,12 +710,13 @@ def default_label(kind: str) -> dict[str, str]:
 
 
 def new_outcome(kind: str, key: str) -> OutcomeSpec:
-    """An outcome with the catalogue's defaults for its kind and no effect until one is given."""
+    """An outcome with the catalogue's defaults for its kind and the effect before one is
+    entered (``unentered``)."""
     return OutcomeSpec(
         key,
         kind,
         default_label(kind),
-        {"base_rate": Value(figure=RATE_DEFAULTS[kind]), "effect": Value(0.0)},
+        {"base_rate": Value(figure=RATE_DEFAULTS[kind]), "effect": unentered(kind)},
         (standard_price(Value(figure=PRICE_DEFAULTS[kind])),),
     )
 
@@ -688,6 +728,8 @@ def with_kind(o: OutcomeSpec, kind: str) -> OutcomeSpec:
     values = dict(o.values)
     if o.value("base_rate") == old.values["base_rate"]:
         values["base_rate"] = new.values["base_rate"]
+    if is_evidence(o.value("effect")) or o.value("effect") == old.values["effect"]:
+        values["effect"] = new.values["effect"]  # evidence there is for exits only
     units = place_units()
     for name, value in o.values.items():  # a figure of the old kind is no figure of the new
         if value.figure and catalogue.figure(value.figure).unit not in units.get(

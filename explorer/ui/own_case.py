@@ -5,6 +5,9 @@ The form edits an :class:`~explorer.catalogue.owncase.OwnCase`; the answers come
 other pages use (KPI cards, charts, the Monte Carlo draws). The link carries the whole case
 (``case=own&c=v1.…``); a link to a preset (``case=herning&caseload_after=22``, say from the
 explorer) starts the form from that preset with the link's changes; no case, an empty form.
+An exit outcome with no effect entered takes the evidence-based effect per caseload change
+(``explorer.analysis.external``), which the form labels with its sources and range; there is no
+such evidence for prevention, so there the form asks for the reader's figure.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from urllib.parse import parse_qsl, urlencode
 import ipywidgets as w
 
 from explorer import catalogue, model
-from explorer.analysis import uncertainty
+from explorer.analysis import external, uncertainty
 from explorer.catalogue import owncase
 from explorer.catalogue.owncase import OWN, OutcomeSpec, OwnCase, OwnCaseError, Value
 from explorer.catalogue.reader import AREAS, OUTCOME_DEFAULTS, Case
@@ -107,7 +110,9 @@ class FormLever(widgets.Lever):
     shows it, else the reader's own number. ``scale`` shows the value in the form's terms (a
     count a year is a rate times the cases). An emptied field takes its ``default``: a figure
     key, or a function giving the value (a reference takes the reader's own value); a field
-    without one says that it needs the reader's number."""
+    without one says that it needs the reader's number (``need``: why, a key of texts)."""
+
+    need = "error.required"
 
     def __init__(
         self,
@@ -162,7 +167,7 @@ class FormLever(widgets.Lever):
         """Why an emptied field without a default is refused, with its range."""
         f, lang = self.field, self.lang
         return t(
-            "error.required",
+            self.need,
             lang,
             field=f.label[lang],
             lo=f.show(self.min, lang),
@@ -194,6 +199,23 @@ def split_query(query: str) -> tuple[str | None, str | None, str]:
     if code is None and case != OWN:
         return None, case, query
     return code, None, urlencode([(k, v) for k, v in pairs if k not in ("c", "case")])
+
+
+def evidence_effect(before: float, after: float, rate: float, lang: str) -> Value:
+    """The evidence-based exit effect (``external.evidence``) at a reference change and base rate,
+    its sources and 90 % range in the note; none without a fall in the caseload."""
+    e = external.evidence()
+    central, low, high = (
+        e.effect(before, after, rate) if after < before and 0 < rate < 1 else (0.0, 0.0, 0.0)
+    )
+    note = t(
+        "evidence_note",
+        lang,
+        label=e.label(lang),
+        low=i18n.number(low, lang, 2),
+        high=i18n.number(high, lang, 2),
+    )
+    return Value(number=central, note=note)
 
 
 def price_options(lang: str, current: owncase.PriceSpec) -> list[tuple[str, str]]:
@@ -249,14 +271,21 @@ class OutcomeForm:
                 f"{key}.{name}",
                 fields.field("outcome", name),
                 spec.value(name),
-                default=OUTCOME_DEFAULTS.get(name, ""),
+                default=self.effect_default()
+                if name == "effect"
+                else OUTCOME_DEFAULTS.get(name, ""),
                 hi=1.0 if name == "effect" and spec.kind == "entry" else None,
             )
             for name in OUTCOME_LEVERS
             if name != "other_benefit_share" or spec.kind == "exit"
         }
+        if spec.kind == "entry":
+            self.levers["effect"].need = "error.no_evidence"
+        effect = spec.value("effect")
         self.note = owner.text_field(
-            t("outcome.note", lang), spec.value("effect").note, owncase.TEXT_LIMITS["note"]
+            t("outcome.note", lang),
+            "" if owncase.is_evidence(effect) else effect.note,
+            owncase.TEXT_LIMITS["note"],
         )
         self.note.placeholder = t("outcome.note_placeholder", lang)
         self.no_effect = widgets.html_box("grades")
@@ -335,6 +364,21 @@ class OutcomeForm:
             )
         return out
 
+    def effect_default(self) -> str | Callable[[], Value]:
+        """What an emptied effect takes: for exits the evidence-based effect, for prevention
+        nothing (the reader is asked for a figure)."""
+        return self.evidence if self.spec.kind == "exit" else ""
+
+    def evidence(self) -> Value:
+        """The evidence-based effect an emptied exit effect takes; the note of the reader's own
+        figure goes with that figure."""
+        quiet, self.owner._quiet = self.owner._quiet, True
+        try:
+            self.note.value = ""
+        finally:
+            self.owner._quiet = quiet
+        return owncase.unentered("exit")
+
     def weeks_value(self) -> Value:
         rules = [
             s.value for s in self.spec.prices[0].payers.values() if s.rule == "refusion_from_week"
@@ -350,8 +394,11 @@ class OutcomeForm:
         spec, lang = self.spec, self.owner.lang
         values = dict(spec.values, base_rate=self.count.read())
         values.update({name: lever.read() for name, lever in self.levers.items()})
-        if not values["effect"].figure:
-            values["effect"] = replace(values["effect"], note=self.note.value.strip())
+        effect, note = values["effect"], self.note.value.strip()
+        if not effect.figure and not (
+            owncase.is_evidence(effect) and not note
+        ):  # the reader's own figure, with the reader's note
+            values["effect"] = replace(effect, note=note)
         return replace(
             spec,
             label=renamed(spec.label, self.label.value.strip(), lang),
@@ -427,12 +474,14 @@ class OutcomeForm:
             lever.hold(spec.value(name))
         effect = spec.value("effect")
         self.note.disabled = bool(effect.figure)
-        self.note.placeholder = t(
-            "outcome.note_figure" if effect.figure else "outcome.note_placeholder", lang
-        )
-        self.no_effect.value = (
-            "" if outcome.effect else f"<p>{html.escape(t('outcome.no_effect', lang))}</p>"
-        )
+        if owncase.is_evidence(effect):  # the evidence's sources and range, until a note is typed
+            self.note.placeholder = effect.note
+        else:
+            self.note.placeholder = t(
+                "outcome.note_figure" if effect.figure else "outcome.note_placeholder", lang
+            )
+        missing = "outcome.no_evidence" if spec.kind == "entry" else "outcome.no_effect"
+        self.no_effect.value = "" if outcome.effect else f"<p>{html.escape(t(missing, lang))}</p>"
         self.amount.hold(spec.prices[0].amount)
         built = outcome.prices[0]
         self.weeks.hold(self.weeks_value())
@@ -646,6 +695,9 @@ class OwnCasePage(page.Page):
             parts.append(page.source_html(f, lang))
         elif value.note in owncase.rule_notes():  # the page's language, in full
             lever.info_title = t("services_rule_note", lang)
+        elif owncase.is_evidence(value):
+            lever.info_title = value.note
+            parts.append(f"<p>{html.escape(value.note)}</p>")
         else:
             lever.info_title = (
                 t("source.own_note", lang, note=value.note[:80])
@@ -671,7 +723,10 @@ class OwnCasePage(page.Page):
             levers=levers,
             outcomes=tuple(f.read() for f in self.outcome_forms),
         )
-        return owncase.carried(own, read, lang)
+        return owncase.with_evidence(
+            owncase.carried(own, read, lang),
+            lambda before, after, rate: evidence_effect(before, after, rate, lang),
+        )
 
     def sync_form(self, built: Case) -> None:
         """Show the case as the model read it (values, provenance, limits) without recomputing."""
