@@ -273,3 +273,14 @@ def test_the_reviews_harmful_aabenraa_draw_stays_within_its_group():
     p = engine.run(replace(engine.Batch.of([s]), factor=np.array([[-1.0]])))
     assert (p.without - p.people).max() <= 2 * s.cases
     assert (-p.people).max() <= s.cases
+
+
+def test_extra_caseworkers_in_a_link_set_the_caseload_they_pair_with():
+    """Regression: the fields table listed extra_workers as a link parameter, yet a link with it
+    was told 'not a known setting'."""
+    link = links.parse("case=herning&extra_workers=8&lang=en")
+    assert not link.notices
+    assert link.scenario.extra_workers == pytest.approx(8)
+    assert link.scenario.caseload_after == pytest.approx(192 / (192 / 48 + 8))
+    both = links.parse("case=herning&extra_workers=8&caseload_after=30")
+    assert both.scenario.caseload_after == 30  # the caseload itself wins

@@ -19,7 +19,7 @@ from explorer.catalogue.owncase import OWN
 from explorer.data import i18n
 from explorer.model import fields
 from explorer.model.fields import Field
-from explorer.model.scenario import Scenario
+from explorer.model.scenario import Scenario, caseload_after_for
 
 MAX_QUERY = 4_000
 MAX_SHOWN = 40
@@ -143,6 +143,9 @@ def parse(query: str, facts: bool = False) -> Link:
         group: {f.url: f for f in fields.group(group).values()} for group in EXTRA_GROUPS
     }
     outcome_fields = {f.url: f for f in fields.group("outcome").values()}
+    #: page fields that are the other side of a scenario field (extra caseworkers)
+    paired = {f.url: f for f in fields.group("page").values() if f.pair}
+    pairs: dict[str, float] = {}
     keys = {o.key for o in base.outcomes}
     changes: dict[str, float] = {}
     outcome_changes: dict[str, dict[str, float]] = {}
@@ -158,6 +161,10 @@ def parse(query: str, facts: bool = False) -> Link:
             notices.append(Notice("case_fact", name, raw, title, labels=labels))
         elif name in PAGE_PARAMS:
             page[name] = raw[:200]
+        elif name in paired:
+            value = _value(paired[name], name, raw, lang, notices)
+            if value is not None:
+                pairs[paired[name].pair] = value
         elif name in scenario_fields and name not in RESERVED:
             value = _value(scenario_fields[name], name, raw, lang, notices)
             if value is not None:
@@ -172,6 +179,11 @@ def parse(query: str, facts: bool = False) -> Link:
                 outcome_changes.setdefault(key, {})[outcome_fields[attr].name] = value
         else:
             notices.append(Notice("unknown", name))
+    for field_name, extra in pairs.items():  # the scenario field itself, if given, wins
+        if field_name not in changes:
+            cases = changes.get("cases", base.cases)
+            before = changes.get("caseload_before", base.caseload_before)
+            changes[field_name] = caseload_after_for(cases, before, extra)
     scenario = _apply(base, changes, outcome_changes, lang, notices)
     return Link(case, lang, scenario, extras, page, notices)
 
