@@ -19,7 +19,7 @@ from pathlib import Path
 
 from explorer import catalogue, model
 from explorer.analysis import calibration, claims
-from explorer.catalogue.owncase import OwnCaseError
+from explorer.catalogue.owncase import OWN, OwnCaseError
 from explorer.data import i18n
 from explorer.data.figures import CatalogueError
 from explorer.data.yamlfile import DataError
@@ -90,6 +90,18 @@ def apply_settings(scenario: Scenario, settings: list[str]) -> Scenario:
         return scenario.replace(outcomes=outcomes, **changes)
     except (ValueError, KeyError) as error:
         raise CommandLineError(str(error).strip("'\"")) from None
+
+
+def changed_facts(settings: list[str]) -> list[str]:
+    """The ``--set`` names that change a case fact (fields.yaml's ``role: fact``)."""
+    out = []
+    for text in settings:
+        name = text.partition("=")[0]
+        _, dot, attr = name.rpartition(".")
+        spec = fields.group("outcome").get(attr) if dot else fields.of(Scenario).get(name)
+        if spec is not None and spec.is_fact:
+            out.append(name)
+    return out
 
 
 def _replace(outcome, changes):
@@ -243,8 +255,16 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{c.id}: {i18n.t(f'verdict.{a.verdict}', args.lang)}")
         else:
             case = _case(args.case)
-            result = model.evaluate(apply_settings(case.scenario, args.set))
-            print(report(result, case.title[args.lang], args.lang))
+            scenario = apply_settings(case.scenario, args.set)
+            title = case.title[args.lang]
+            facts = changed_facts(args.set) if catalogue.preset(case.name) else []
+            if facts:  # no longer the documented case: the preset's name never labels it
+                scenario = scenario.replace(case=OWN)
+                title = i18n.t("export.own_from", args.lang, case=title)
+                names = ", ".join(facts)
+                print(i18n.t("export.facts_changed", args.lang, names=names), file=sys.stderr)
+            result = model.evaluate(scenario)
+            print(report(result, title, args.lang))
             if args.csv:
                 _write(
                     args.csv,

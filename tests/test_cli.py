@@ -159,3 +159,17 @@ def test_a_refused_case_file_ends_the_module_without_a_traceback(tmp_path):
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.startswith("error: 'Jobs', Duration: the catalogue figure")
     assert "Traceback" not in done.stderr
+
+
+def test_a_changed_case_fact_is_no_longer_labelled_with_the_presets_name(capsys):
+    """Regression: `evaluate aabenraa --set services_share=1 --set reference_other_cost=100000`
+    printed 'Aabenraa: ...' with a BCR of 320 and no notice."""
+    args = ["evaluate", "aabenraa", "--set", "services_share=1", "--lang", "en"]
+    args += ["--set", "reference_other_cost=100000", "--set", "caseload_after=55"]
+    assert main(args) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("Your own intervention, starting from Aabenraa")
+    assert "services_share, reference_other_cost" in err
+    assert main(["evaluate", "aabenraa", "--set", "caseload_after=25", "--lang", "en"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("Aabenraa") and not err  # a lever keeps the documented case

@@ -26,7 +26,7 @@ HEAD = (
 
 
 def _year(r: model.Result, index: float | None) -> str:
-    return "never" if index is None else str(r.calendar(index))
+    return "never" if index is None else str(r.calendar(int(index)))
 
 
 def row(name: str) -> str:

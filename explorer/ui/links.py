@@ -145,7 +145,7 @@ def parse(query: str, facts: bool = False) -> Link:
     outcome_fields = {f.url: f for f in fields.group("outcome").values()}
     #: page fields that are the other side of a scenario field (extra caseworkers)
     paired = {f.url: f for f in fields.group("page").values() if f.pair}
-    pairs: dict[str, float] = {}
+    paired_values: dict[str, float] = {}
     keys = {o.key for o in base.outcomes}
     changes: dict[str, float] = {}
     outcome_changes: dict[str, dict[str, float]] = {}
@@ -164,7 +164,7 @@ def parse(query: str, facts: bool = False) -> Link:
         elif name in paired:
             value = _value(paired[name], name, raw, lang, notices)
             if value is not None:
-                pairs[paired[name].pair] = value
+                paired_values[paired[name].pair] = value
         elif name in scenario_fields and name not in RESERVED:
             value = _value(scenario_fields[name], name, raw, lang, notices)
             if value is not None:
@@ -179,7 +179,7 @@ def parse(query: str, facts: bool = False) -> Link:
                 outcome_changes.setdefault(key, {})[outcome_fields[attr].name] = value
         else:
             notices.append(Notice("unknown", name))
-    for field_name, extra in pairs.items():  # the scenario field itself, if given, wins
+    for field_name, extra in paired_values.items():  # the scenario field itself wins
         if field_name not in changes:
             cases = changes.get("cases", base.cases)
             before = changes.get("caseload_before", base.caseload_before)
