@@ -108,7 +108,34 @@ def test_the_docs_worked_examples_are_the_models():
         f"In 2014 savings are DKK {y['savings'][1] / 1e6:.2f} m (kommune "
         f"{y['savings_kommune'][1] / 1e6:.2f} m, state {y['savings_stat'][1] / 1e6:.2f} m)",
     ]
-    a = explorer.load_case("aabenraa").outcomes[0]
+    r = explorer.evaluate(h)
+    worker = explorer.figure("dk.worker_salary").in_prices
+
+    def m(value: float, digits: int = 2) -> str:
+        return f"{value / 1e6:.{digits}f}".replace("-", "−")
+
+    npv = {rate: explorer.evaluate(h.replace(discount_rate=rate)).npv for rate in (0, 0.04)}
+    sweep = [m(explorer.evaluate(h.replace(caseload_after=c)).npv) for c in (36, 30, 24, 16, 12)]
+    ramp = explorer.evaluate(h.replace(caseload_after=12, staffing_ramp=0.05)).npv
+    shown += [
+        f"DKK {worker:,.0f} in 2024 prices",
+        f"costs DKK {h.cost_per_worker:,.0f} and four",
+        f"net {m(y['net'][0])} m in 2013, +{m(y['net'][1])} m in 2014",
+        f"cumulative net +{m(y['cumulative_net'][1])} m in 2014",
+        f"NPV DKK {m(r.npv)} m at 3.5 % ({m(npv[0])} m at 0 %, {m(npv[0.04])} m at 4 %)",
+        f"kommune alone {m(r.npv_kommune)} m",
+        f"benefit-cost ratio {r.benefit_cost_ratio:.2f}",
+        f"break-even effect {r.break_even_effect:.3f}",
+        f"36 → NPV {sweep[0]} m, 30 → {sweep[1]} m, 24 → {sweep[2]} m, 16 → {sweep[3]} m,",
+        f"12 → {sweep[4]} m.",
+        f"(NPV {m(ramp, 1)} m)",
+    ]
+    aab = explorer.load_case("aabenraa")
+    bcr = [
+        explorer.evaluate(x).benefit_cost_ratio for x in (aab, aab.replace(other_cost_per_year=0))
+    ]
+    shown.append(f"goes from {bcr[0]:.2f} to {bcr[1]:.2f}")
+    a = aab.outcomes[0]
     moved = a.moved_share()
     shown += [
         f"`m = {a.effect:.4f} × {a.base_rate} / {1 - a.base_rate:.3f} = {moved:.3f}`",
@@ -125,3 +152,12 @@ def test_the_docs_claims_table_is_the_models():
     copy = docs.split("<!-- claims: python -m explorer.outputs.summary -->\n", 1)[1]
     copy = copy.split("<!-- /claims -->", 1)[0]
     assert copy.strip() == summary.claims_markdown().strip()
+
+
+def test_the_docs_inputs_table_is_the_field_specs():
+    from explorer.model import fields
+
+    docs = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    copy = docs.split("<!-- fields: python -m explorer fields -->\n", 1)[1]
+    copy = copy.split("<!-- /fields -->", 1)[0]
+    assert copy.strip() == fields.markdown().strip()

@@ -1,5 +1,5 @@
 """The presets at a glance, written by the model: the README's headline table and the
-calibration and claims tables of docs/model.md (sections 9 and 10).
+calibration, claims and inputs tables of docs/model.md (sections 9, 10 and 11).
 
 ``python -m explorer.outputs.summary`` prints them, ``--write`` puts them (and the studies' tables
 of section 13) between their markers in README.md and docs/model.md (``make docs``);
@@ -15,6 +15,7 @@ from pathlib import Path
 from explorer import catalogue, model
 from explorer.analysis import calibration, claims, external, uncertainty
 from explorer.data import i18n
+from explorer.model import fields
 
 #: The draws behind the chance of paying back (seeded: the same table every time).
 DRAWS = 10_000
@@ -130,6 +131,7 @@ def write(root: Path) -> None:
         ("calibration", calibration_markdown()),
         ("claims", claims_markdown()),
         ("chances", uncertainty.markdown()),
+        ("fields", fields.markdown()),
         ("external-table", external.markdown()),
         ("external-evidence", external.evidence_markdown()),
     ):
