@@ -2,6 +2,8 @@
 the kommune pays at most its share of the savings it realised in the contract years, nothing
 below the trigger, and the investor never earns more than the cap."""
 
+import html
+
 import numpy as np
 import numpy_financial as npf
 import pytest
@@ -315,3 +317,167 @@ def test_one_contract_over_draws_is_the_bond_of_each_draw():
         terms = default_terms().replace(bond_outcome_share=shares[i], bond_cap=drawn["bond_cap"][i])
         one = financing.bond(explorer.evaluate(s.replace(effect_scale=scales[i])), terms)
         assert np.allclose(both.paid[i], one.paid) and both.triggered[i] == one.triggered
+
+
+# -- the investor's participation: a contract an investor would sign ----------------------------
+#: The investor's return at the share it needs is its documented return to this tolerance on the
+#: rate (a ten-thousandth of a percentage point): the share is found to 1e-10 by bisection.
+RATE_TOLERANCE = 1e-6
+
+
+def worth_at(b, share, cap, rate):
+    """The investor's flows at ``share`` of ``b``'s realised savings (any share, also above 1),
+    worth at ``rate``."""
+    paid = capped_payments(b.invest, share * b.realised * b.triggered, cap)
+    return cashflow.npv(rate, paid - b.invest)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_at_the_participation_share_the_investor_earns_its_documented_return(case):
+    """Golden: at the preset, at the documented effect, the share an investor needs returns its
+    capital plus Peterborough's 3 % a year, and a smaller share would not; where it is more than
+    all the savings the signed share is all of them, and returns less."""
+    terms, target = default_terms(), explorer.figure("peterborough.investor_return").value
+    p = financing.participation(explorer.load_case(case), terms)
+    assert p.target == target and 0 < p.needed < np.inf
+    r = result(case)
+    b = financing.bond(r, terms)
+    assert worth_at(b, p.needed, terms.bond_cap, target) == pytest.approx(0, abs=1)
+    assert worth_at(b, p.needed - 1e-6, terms.bond_cap, target) < 0
+    row = financing.summary(r, terms).set_index("arrangement").loc["signed_bond"]
+    assert row["bond_share"] == p.share == min(p.needed, 1)
+    if p.needed <= 1:
+        assert row["investor_irr"] == pytest.approx(target, abs=RATE_TOLERANCE)
+        assert p.irr == pytest.approx(target, abs=RATE_TOLERANCE)
+    else:
+        assert p.exceeds_savings and row["investor_irr"] < target
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    case=st.sampled_from(CASES),
+    years=st.integers(1, 20),
+    trigger=st.floats(0, 0.5),
+    cap=st.floats(0, 0.5),
+)
+def test_the_participation_share_is_the_least_that_returns_the_investor_s_return(
+    case, years, trigger, cap
+):
+    """Over the contract's terms: the needed share makes the investor's flows at the documented
+    effect worth nothing at its documented return (its IRR is that return), less would leave it
+    short; it is infinite only where no share reaches the return (the trigger is missed, or the
+    cap is below the return)."""
+    terms = default_terms().replace(bond_years=years, bond_trigger=trigger, bond_cap=cap)
+    target = financing.investor_return()
+    p = financing.participation(explorer.load_case(case), terms)
+    b = financing.bond(result(case), terms)
+    scale = max(b.invest.sum(), 1.0)
+    if np.isinf(p.needed):
+        assert not b.triggered or worth_at(b, 1e3, cap, target) < 0
+        assert p.share == 1
+        return
+    assert worth_at(b, p.needed, cap, target) == pytest.approx(0, abs=1e-6 * scale)
+    if p.needed > 1e-6:
+        assert worth_at(b, p.needed * (1 - 1e-6), cap, target) < 1e-9 * scale
+    assert p.share == min(p.needed, 1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    case=st.sampled_from(CASES),
+    scale=st.floats(0, 3),
+    after=st.floats(0.3, 1),
+    rate=st.floats(0, 0.06),
+    horizon=st.integers(8, 20),
+    cost=st.floats(300_000, 900_000),
+)
+def test_the_participation_share_is_fixed_when_the_reader_moves_levers(
+    case, scale, after, rate, horizon, cost
+):
+    """Judged before the result, at the preset: moving the effect, the caseload, the discount
+    rate, the horizon or the salary leaves the signed bond's share where it was."""
+    s = explorer.load_case(case)
+    moved = s.replace(
+        effect_scale=scale,
+        caseload_after=after * s.caseload_before,
+        discount_rate=rate,
+        horizon_years=horizon,
+        worker_cost=cost,
+    )
+    terms = default_terms()
+    assert financing.participation(moved, terms) == financing.participation(s, terms)
+    table = financing.summary(explorer.evaluate(moved), terms).set_index("arrangement")
+    assert table.loc["signed_bond", "bond_share"] == financing.participation(s, terms).share
+
+
+@settings(max_examples=60, deadline=None)
+@given(**LEVERS, trigger=st.floats(0, 0.5))
+def test_the_signed_bond_never_takes_more_than_its_share_of_realised_savings(
+    case, scale, after, share, cap, trigger
+):
+    """The bond an investor signs pays at most its share of the kommune's realised savings in
+    each contract year, never more than the savings, nothing after the contract, nothing below
+    the trigger; money is conserved."""
+    r = lever_result(case, scale, after)
+    terms = default_terms().replace(bond_outcome_share=share, bond_cap=cap, bond_trigger=trigger)
+    signed = financing.signed_terms(r.scenario, terms)
+    b = financing.bond(r, signed)
+    tolerance = 1e-6 * max(b.invest.sum(), 1)
+    saved = realised(r, signed)
+    assert signed.bond_outcome_share <= 1
+    assert (b.paid <= signed.bond_outcome_share * saved + tolerance).all()
+    assert (b.paid <= saved + tolerance).all()
+    assert (b.paid[~contract_years(r, signed)] == 0).all()
+    if not b.triggered:
+        assert (b.paid == 0).all()
+    flows = financing.arrangements(r, terms)["signed_bond"]
+    assert np.allclose(flows[list(PARTIES)].sum(axis=1), r.yearly["net"], atol=1e-3)
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_who_pays_shows_the_share_an_investor_needs_and_its_return(case, lang):
+    """Beside the assumed share: the share an investor needs, the investor's IRR and multiple
+    at the reader's settings (in the text and the table), what the trigger is measured against
+    and how much of the documented effect meets it, in both languages."""
+    i18n = explorer.data.i18n
+    page = who_pays.WhoPays(f"case={case}&lang={lang}")
+    words, table = html.unescape(page.words.value), html.unescape(page.table.value)
+    p = financing.participation(page.current, page.terms())
+    row = page.summary.set_index("arrangement").loc["signed_bond"]
+    assert i18n.percent(p.needed, lang, 1) in words
+    irr = i18n.percent(row["investor_irr"], lang, 1)
+    assert irr in words and irr in table
+    assert i18n.percent(row["investor_multiple"], lang) in words
+    assert i18n.t("who_pays.names.signed_bond", lang) in table
+    assert i18n.t("who_pays.row_share", lang, share=i18n.percent(p.share, lang)) in table
+    seen = {"en": "the model's path without the programme", "da": "modellens forløb uden"}[lang]
+    assert seen in words
+    at = financing.trigger_effect(page.current, page.terms())
+    assert at is not None and i18n.percent(at, lang) + " " in words
+    both = {"en": "cannot both hold", "da": "ikke begge holde"}[lang]
+    assert (both in words) == p.exceeds_savings
+    moved = who_pays.WhoPays(f"case={case}&effect_scale=0.6&caseload_after=30&lang={lang}")
+    assert i18n.percent(p.needed, lang, 1) in html.unescape(moved.words.value)  # held
+    kpi = moved.summary.set_index("arrangement").loc["signed_bond", "kommune_extra_cost"]
+    assert i18n.millions(kpi, lang) in html.unescape(moved.kpi_box.value)
+
+
+def test_the_bond_claims_judge_a_contract_an_investor_signs():
+    """The bond checks use the share an investor needs (capped at all the savings) at the point
+    values, and their draws move it only over the contracts an investor signs and the seed
+    allows; the verdict's words name the share in both languages."""
+    from explorer.analysis import claims
+
+    for case in CASES:
+        s = explorer.load_case(case)
+        p = financing.participation(s, default_terms())
+        point = claims.kommune_never_loses(claims.Evaluation.point(s))
+        assert point.values["contract_share"][0][0] == p.share
+        draws = claims.contract_shares(claims.Evaluation.draws(s, 300))[0]
+        assert (draws >= p.share - 1e-12).all() and (draws <= 1).all()
+    answer = claims.default_answer("kommune_zero_risk")
+    for part in answer.model_parts:
+        share = financing.participation(part.scenario, default_terms()).share
+        for lang in ("da", "en"):
+            assert explorer.data.i18n.percent(share, lang) in part.text(lang)

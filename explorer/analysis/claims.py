@@ -199,38 +199,65 @@ def success_share(ev: Evaluation, one_in: int) -> Statistic:
     )
 
 
-def _bond(ev: Evaluation) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The kommune's present value under the bond, the price of the finance, what it pays the
-    investor and its own savings in the contract years (undiscounted), per draw.
+def contract_shares(ev: Evaluation) -> tuple[np.ndarray, float]:
+    """The share of its savings each draw's contract pays the investor, one an investor signs,
+    and the share the investor needs.
 
-    The contract the who-pays page writes (``financing.contract``), fixed before the result: each
-    draw meets the trigger or not by its own measured reduction and pays its drawn share of its
-    own realised savings, up to its drawn cap."""
-    b = financing.contract(ev.paths, financing.default_terms(), ev.terms)
+    At the point values it is the share an investor needs to get its capital back plus its
+    documented return at the preset's documented effect (``financing.participation``), judged
+    before the result and capped at all the savings ('only part of the saving achieved'). Where
+    in the contracts an investor signs and the seed allows (from that share to all the savings) a
+    real contract would land is not documented: the draws move the share there with the spread
+    of an assumption (the drawn share's step from the assumed one), so a verdict that turns on
+    it is 'depends' and names the share."""
+    terms = financing.default_terms()
+    signed = financing.participation(ev.scenario, terms)
+    moved = ev.terms["bond_outcome_share"] - terms.bond_outcome_share
+    return np.clip(signed.share + moved, signed.share, 1.0), signed.needed
+
+
+def _bond(ev: Evaluation) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict]:
+    """The kommune's present value under the bond, the price of the finance, what it pays the
+    investor and its own savings in the contract years (undiscounted), per draw, and the
+    contract's share and the share the investor needs (as a check's values).
+
+    The contract an investor signs (``contract_shares``), fixed before the result: each draw
+    meets the trigger or not by its own measured reduction and pays the share of its own
+    realised savings, up to its drawn cap."""
+    shares, needed = contract_shares(ev)
+    b = financing.contract(
+        ev.paths, financing.default_terms(), {**ev.terms, "bond_outcome_share": shares}
+    )
     own = (ev.paths.net_kommune * ev.paths.discount).sum(axis=1)
     bond = financing.kommune_pv(ev.paths, b)
-    return bond, own - bond, b.paid.sum(axis=1), b.realised.sum(axis=1)
+    terms = {"contract_share": (shares, "share"), "needed": (np.full_like(shares, needed), "share")}
+    return bond, own - bond, b.paid.sum(axis=1), b.realised.sum(axis=1), terms
 
 
 def bond_costs_more(ev: Evaluation) -> Statistic:
-    price = _bond(ev)[1]
-    return Statistic({"compared": (price, "against_self")}, price > 0)
+    _, price, _, _, terms = _bond(ev)
+    return Statistic({"compared": (price, "against_self"), **terms}, price > 0)
 
 
 def kommune_never_loses(ev: Evaluation) -> Statistic:
-    bond = _bond(ev)[0]
-    return Statistic({"kommune": (bond, "millions")}, bond >= -1e-6)
+    bond, _, _, _, terms = _bond(ev)
+    return Statistic({"kommune": (bond, "millions"), **terms}, bond >= -1e-6)
 
 
 def kommune_pays_part(ev: Evaluation) -> Statistic:
     """Under the bond the kommune pays the investor less than it saves in the contract years
     (undiscounted), or nothing: 'only part of the saving achieved, and only once it is'."""
-    _, _, paid, saved = _bond(ev)
+    _, _, paid, saved, terms = _bond(ev)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(saved > 0, paid / saved, np.where(paid > 0, np.nan, 0.0))
     return Statistic(
-        {"paid": (paid, "millions"), "saved": (saved, "millions"), "share": (share, "share")},
-        (paid <= 0) | (paid < saved),
+        {
+            "paid": (paid, "millions"),
+            "saved": (saved, "millions"),
+            "share": (share, "share"),
+            **terms,
+        },
+        (paid <= 0) | (paid < saved * (1 - 1e-9)),
     )
 
 

@@ -8,6 +8,8 @@ sector's net (savings minus cost), which ``tests/test_financing.py`` checks.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import math
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -17,11 +19,13 @@ import pandas as pd
 from explorer import catalogue
 from explorer.model import Result, cashflow, engine, fields
 from explorer.model.fields import spec_field
-from explorer.model.results import EFFECT_RANGE
+from explorer.model.results import EFFECT_RANGE, evaluate
 from explorer.model.scenario import Scenario
 
 PARTIES = ("kommune", "region", "stat", "investor")
-ARRANGEMENTS = ("self_financed", "state_grant", "conditional_grant", "impact_bond")
+#: ``impact_bond`` pays the share the terms state (by default an assumption, grade A);
+#: ``signed_bond`` the share an investor needs to sign (``participation``), the rest alike.
+ARRANGEMENTS = ("self_financed", "state_grant", "conditional_grant", "impact_bond", "signed_bond")
 
 
 @dataclass(frozen=True)
@@ -199,14 +203,17 @@ def impact_bond(result: Result, terms: Terms, priced: Bond | None = None) -> pd.
 
 
 def arrangements(
-    result: Result, terms: Terms, priced: Bond | None = None
+    result: Result, terms: Terms, priced: Bond | None = None, signed: Terms | None = None
 ) -> dict[str, pd.DataFrame]:
-    """Every arrangement's yearly flows per party."""
+    """Every arrangement's yearly flows per party; ``signed``: the terms of the bond an investor
+    signs (default ``signed_terms(result.scenario, terms)``)."""
+    signed = signed_terms(result.scenario, terms) if signed is None else signed
     return {
         "self_financed": self_financed(result, terms),
         "state_grant": state_grant(result, terms),
         "conditional_grant": conditional_grant(result, terms),
         "impact_bond": impact_bond(result, terms, priced),
+        "signed_bond": impact_bond(result, signed),
     }
 
 
@@ -220,20 +227,28 @@ def investor_irr(b: Bond) -> float:
     return np.nan if irr is None else irr
 
 
-def summary(result: Result, terms: Terms) -> pd.DataFrame:
+def summary(result: Result, terms: Terms, signed: Terms | None = None) -> pd.DataFrame:
     """Per arrangement: each party's present value, what the kommune pays compared with financing
-    it itself, and for the bond the investor's IRR and multiple."""
+    it itself, and for the bonds the share of the savings paid (``bond_share``) and the
+    investor's IRR and multiple. ``signed``: as for ``arrangements``."""
     rate = result.scenario.discount_rate
-    b = bond(result, terms)
+    signed = signed_terms(result.scenario, terms) if signed is None else signed
+    bonds = {
+        "impact_bond": (bond(result, terms), terms),
+        "signed_bond": (bond(result, signed), signed),
+    }
     rows = []
-    for name, flows in arrangements(result, terms, b).items():
+    for name, flows in arrangements(result, terms, bonds["impact_bond"][0], signed).items():
         row: dict[str, Any] = {"arrangement": name}
         for party in PARTIES:
             row[f"pv_{party}"] = float(cashflow.npv(rate, flows[party]))
-        row["investor_irr"] = row["investor_multiple"] = np.nan
-        if name == "impact_bond" and b.invest.sum() > 0:
-            row["investor_multiple"] = b.paid.sum() / b.invest.sum()
-            row["investor_irr"] = investor_irr(b)
+        row["bond_share"] = row["investor_irr"] = row["investor_multiple"] = np.nan
+        if name in bonds:
+            b, written = bonds[name]
+            row["bond_share"] = written.bond_outcome_share
+            if b.invest.sum() > 0:
+                row["investor_multiple"] = b.paid.sum() / b.invest.sum()
+                row["investor_irr"] = investor_irr(b)
         rows.append(row)
     table = pd.DataFrame(rows)
     own = table.loc[table["arrangement"] == "self_financed", "pv_kommune"].item()
@@ -241,6 +256,104 @@ def summary(result: Result, terms: Terms) -> pd.DataFrame:
     # the same programme itself. The savings are the programme's in every arrangement.
     table["kommune_extra_cost"] = own - table["pv_kommune"]
     return table
+
+
+# -- the investor's participation: a contract an investor signs --------------------------------
+def investor_return() -> float:
+    """The return an investor asks of a bond: what Peterborough's investors got, their capital
+    back plus about 3 % a year (``peterborough.investor_return``)."""
+    return catalogue.figure("peterborough.investor_return").value
+
+
+def ex_ante(scenario: Scenario) -> Scenario:
+    """What an investor prices before the result: the scenario's preset as documented (its
+    documented effect and its own levers), whatever the reader has moved since; an own case as
+    entered, at its effect scale of 1."""
+    case = catalogue.preset(scenario.case)
+    return case.scenario if case is not None else scenario.replace(effect_scale=1.0)
+
+
+@dataclass(frozen=True)
+class Participation:
+    """The share of its realised savings in the contract years the kommune must pay for the
+    investor to get its capital back plus ``target`` a year at the documented effect
+    (``needed``: above 1 where that is more than all it saves, infinite where no share will do:
+    the documented effect misses the trigger), the contract's share an investor signs and the
+    seed allows (``share``: ``needed`` capped at 1: 'only part of the saving achieved'), and what
+    the investor gets at that share at the documented effect (``irr``, ``multiple``)."""
+
+    needed: float
+    share: float
+    target: float
+    irr: float
+    multiple: float
+
+    @property
+    def exceeds_savings(self) -> bool:
+        """The investor needs more than the kommune saves: it cannot get its return from 'only
+        part of the saving achieved'."""
+        return self.needed > 1
+
+
+def needed_share(b: Bond, cap: float, target: float, tolerance: float = 1e-10) -> float:
+    """The least share of ``b``'s realised savings at which the investor's flows are worth
+    nothing at ``target`` (its IRR is ``target``), with ``b``'s trigger and the ``cap``; infinite
+    if none is. Below the cap the payments are the share times the savings, so the worth rises
+    with the share; a vectorised bisection over a grid finds where it turns (as ``cliff``)."""
+    if not b.triggered or b.invest.sum() <= 0:
+        return math.inf if b.invest.sum() > 0 else 0.0
+    factors = (1 + target) ** -np.arange(b.invest.shape[-1], dtype=float)
+
+    def worth(shares: np.ndarray) -> np.ndarray:
+        invest = np.broadcast_to(b.invest, (len(shares), len(b.invest)))
+        paid = capped_payments(invest, shares[:, None] * b.realised, cap)
+        return ((paid - invest) * factors).sum(axis=1)
+
+    lo, hi = 0.0, 1.0
+    while worth(np.array([hi]))[0] < 0:
+        if hi >= 1e3:
+            return math.inf
+        lo, hi = hi, 2 * hi
+    while hi - lo > tolerance:
+        grid = np.linspace(lo, hi, 33)
+        first = int(np.flatnonzero(worth(grid) >= 0)[0])
+        lo, hi = grid[max(first - 1, 0)], grid[first]
+        if first == 0:
+            break
+    return float(hi)
+
+
+def participation(scenario: Scenario, terms: Terms) -> Participation:
+    """The investor's participation constraint, judged before the result: at ``ex_ante(scenario)``
+    with the contract's trigger, cap and term from ``terms``. It depends on the reader's settings
+    only through those terms, so it stays fixed as the reader moves the effect, the caseload or
+    any other lever of the scenario."""
+    return _participation(ex_ante(scenario), terms.bond_years, terms.bond_trigger, terms.bond_cap)
+
+
+@functools.lru_cache(maxsize=256)
+def _participation(scenario: Scenario, years: int, trigger: float, cap: float) -> Participation:
+    terms = Terms(bond_years=years, bond_trigger=trigger, bond_cap=cap)
+    target = investor_return()
+    result = evaluate(scenario)
+    b = bond(result, terms)
+    needed = needed_share(b, cap, target)
+    share = min(needed, 1.0)
+    at = bond(result, terms.replace(bond_outcome_share=share))
+    multiple = at.paid.sum() / at.invest.sum() if at.invest.sum() > 0 else math.nan
+    return Participation(needed, share, target, investor_irr(at), multiple)
+
+
+def signed_terms(scenario: Scenario, terms: Terms) -> Terms:
+    """``terms`` with the share of the bond an investor signs (``participation``)."""
+    return terms.replace(bond_outcome_share=participation(scenario, terms).share)
+
+
+def trigger_effect(scenario: Scenario, terms: Terms) -> float | None:
+    """The effect scale at which the measured fall reaches the trigger at ``ex_ante(scenario)``:
+    the trigger as a share of the documented effect (None: met at every effect or at none)."""
+    found = cliff(ex_ante(scenario), terms)
+    return None if found is None else found.effect
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,8 @@ class WhoPays(page.Page):
         y = r.yearly
         total = y[["savings_kommune", "savings_region", "savings_stat"]].sum().sum()
         share = y["savings_kommune"].sum() / total if total > 0 else math.nan
-        bond = self.summary.set_index("arrangement").loc["impact_bond"]
+        # the price of the bond an investor signs: the other is only as good as its assumed share
+        bond = self.summary.set_index("arrangement").loc["signed_bond"]
         price = bond["kommune_extra_cost"]
         self.kpi_box.value = (
             "<div class='kpi-grid'>"
@@ -174,6 +175,8 @@ class WhoPays(page.Page):
             )
         default = financing.default_terms().bond_outcome_share
         out.append(t("share", share=pct(terms.bond_outcome_share), default=pct(default)))
+        out += self.participation(r, terms)
+        out.append(self.trigger_words(r, terms))
         cliff = financing.cliff(r.scenario, terms)
         if cliff is not None:
             effect = i18n.number(cliff.effect, lang, 2)
@@ -201,6 +204,49 @@ class WhoPays(page.Page):
         )
         return [i18n.tidy(p) for p in out]
 
+    def participation(self, r: model.Result, terms: Terms) -> list[str]:
+        """The share an investor needs, judged before the result and then held, beside the share
+        set here, each with the investor's return at the reader's settings."""
+        lang = self.lang
+        pct = lambda v: i18n.percent(v, lang)
+        t = lambda key, **kw: i18n.t(f"who_pays.{key}", lang, **kw)
+        p = financing.participation(r.scenario, terms)
+        table = self.summary.set_index("arrangement")
+        ret = pct(p.target)
+        if math.isinf(p.needed):
+            return [t("participation_none", ret=ret)]
+        out = [
+            t(
+                "participation",
+                needed=i18n.percent(p.needed, lang, 1),
+                ret=ret,
+                signed=investor_return(table.loc["signed_bond"], lang, back=True),
+                share=pct(terms.bond_outcome_share),
+                here=investor_return(table.loc["impact_bond"], lang, back=True),
+            )
+        ]
+        if p.exceeds_savings:
+            out.append(
+                t(
+                    "participation_exceeds",
+                    needed=i18n.percent(p.needed, lang, 1),
+                    ret=ret,
+                    irr=i18n.percent(p.irr, lang, 1),
+                )
+            )
+        return out
+
+    def trigger_words(self, r: model.Result, terms: Terms) -> str:
+        """What the trigger is measured against, and how much of the documented effect meets it."""
+        lang = self.lang
+        trigger = i18n.percent(terms.bond_trigger, lang, 1)
+        at = financing.trigger_effect(r.scenario, terms)
+        if at is None:
+            met = financing.bond(model.evaluate(financing.ex_ante(r.scenario)), terms).triggered
+            key = "trigger_always" if met else "trigger_never"
+            return i18n.t(f"who_pays.{key}", lang, trigger=trigger)
+        return i18n.t("who_pays.trigger", lang, trigger=trigger, effect=i18n.percent(at, lang))
+
     def table_html(self, names: dict[str, str]) -> str:
         lang = self.lang
         cols = (
@@ -219,9 +265,15 @@ class WhoPays(page.Page):
         m = lambda value: i18n.number(round(value / 1e6, 1) + 0.0, lang, 1)
         rows = []
         for row in self.summary.itertuples():
-            cells = [f"<th scope='row'>{html.escape(names[row.arrangement])}</th>"]
+            name = html.escape(names[row.arrangement])
+            if not pd.isna(row.bond_share):
+                share = i18n.percent(row.bond_share, lang)
+                words = i18n.t("who_pays.row_share", lang, share=share)
+                name += f"<br><span class='bond-share'>{html.escape(words)}</span>"
+            cells = [f"<th scope='row'>{name}</th>"]
             cells += [cell(c, m(getattr(row, c))) for c in ("pv_kommune", "pv_stat", "pv_investor")]
-            irr = "—" if row.arrangement != "impact_bond" else investor_return(row, lang, cell=True)
+            bond = row.arrangement in ("impact_bond", "signed_bond")
+            irr = investor_return(row, lang, cell=True) if bond else "—"
             cells.append(cell("investor_irr", html.escape(irr)))
             cells.append(cell("kommune_extra_cost", m(row.kommune_extra_cost)))
             rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -232,9 +284,10 @@ class WhoPays(page.Page):
         )
 
 
-def investor_return(row, lang: str, cell: bool = False) -> str:
+def investor_return(row, lang: str, cell: bool = False, back: bool = False) -> str:
     """The bond investor's yearly return from a summary row, or in words why there is none; a
-    table ``cell`` gives the rate alone."""
+    table ``cell`` gives the rate alone, ``back`` adds what the investor gets back (its
+    multiple)."""
     multiple, irr = row.investor_multiple, row.investor_irr
     if pd.isna(multiple):
         return i18n.t("who_pays.irr_no_capital", lang)
@@ -242,6 +295,8 @@ def investor_return(row, lang: str, cell: bool = False) -> str:
         key = "irr_cell_none" if cell else "irr_none"
         return i18n.t(f"who_pays.{key}", lang, share=i18n.percent(multiple, lang))
     rate = i18n.percent(irr, lang, 1)
+    if back and not cell:
+        return i18n.t("who_pays.irr_back", lang, rate=rate, share=i18n.percent(multiple, lang))
     return rate if cell else i18n.t("who_pays.irr", lang, rate=rate)
 
 
