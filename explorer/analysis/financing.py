@@ -396,3 +396,45 @@ def peterborough() -> Peterborough:
         cap=f("peterborough.cap").value,
         payment_per_point=f("peterborough.payment_per_point").value,
     )
+
+
+def markdown() -> str:
+    """docs/model.md's table (section 6): per preset at its documented settings, the share of its
+    realised savings an investor needs, the share of the bond it signs and what that returns it,
+    what the assumed share returns it, the kommune's price of the signed bond and the effect at
+    which the trigger is met, as a share of the documented effect."""
+    terms = default_terms()
+    assumed = terms.bond_outcome_share
+    out = [
+        "| case | share needed | share signed | investor at it: IRR (multiple) "
+        f"| investor at the assumed {assumed:.0%}: IRR (multiple) "
+        "| kommune's price of the signed bond (present value, against paying itself) "
+        "| trigger met at, of the documented effect |",
+        "|---|---|---|---|---|---|---|",
+    ]
+
+    def investor(row) -> str:
+        irr = row["investor_irr"]
+        rate = "none" if pd.isna(irr) or irr <= -1 else f"{irr:.1%}"
+        return f"{rate} ({row['investor_multiple']:.2f})"
+
+    for name in catalogue.cases():
+        s = catalogue.load_case(name)
+        p = participation(s, terms)
+        table = summary(evaluate(s), terms).set_index("arrangement")
+        at = trigger_effect(s, terms)
+        cells = [
+            catalogue.case(name).title["en"].split(":")[0],
+            f"{p.needed:.1%}",
+            f"{p.share:.1%}",
+            investor(table.loc["signed_bond"]),
+            investor(table.loc["impact_bond"]),
+            f"{round(table.loc['signed_bond', 'kommune_extra_cost'] / 1e6, 1) + 0.0:+.1f} m",
+            "—" if at is None else f"{at:.0%}",
+        ]
+        out.append(f"| {' | '.join(cells)} |")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(markdown())
