@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from explorer import catalogue, model
-from explorer.analysis import calibration, claims, external, uncertainty
+from explorer.analysis import calibration, claims, external, financing, uncertainty
 from explorer.data import i18n
 from explorer.model import fields
 
@@ -132,6 +132,7 @@ def write(root: Path) -> None:
         ("claims", claims_markdown()),
         ("chances", uncertainty.markdown()),
         ("fields", fields.markdown()),
+        ("bonds", financing.markdown()),
         ("external-table", external.markdown()),
         ("external-evidence", external.evidence_markdown()),
     ):
