@@ -189,8 +189,9 @@ def test_herning_states_why_its_median_lies_above_the_point_estimate():
         uncertainty.simulate(s, 5000, seed=0, case=bare("herning")),
         explorer.evaluate(s).npv,
     )
-    assert abs(held - point) <= kpis.SKEW_NOTE * point  # held against KORA's savings: close
     assert sim.median_npv > 1.1 * point > 0
+    # held against KORA's savings (to their precision, model error included): far closer
+    assert abs(held - point) <= 0.5 * (sim.median_npv - point)
     [(item, side)] = uncertainty.inputs_at_bound(s)
     assert (item.name, side, s.outcome("institution").duration_years) == (
         "institution.duration_years",
@@ -235,26 +236,28 @@ def test_aabenraa_weighted_draws_reproduce_the_documented_cohort():
     """Regression: the draws took the fitted exit effect apart from the base exit rate it was
     fitted on, so the implied 'still on the benefit after a year' ran from about 100 to 770
     against the documented 499. Tolerance, stated first: the weighted median lies within the
-    target's precision (one standard deviation: the spread of its grade H times 499), and the
-    weighted 5-95 % range is less than half the unweighted one."""
+    target's precision (one standard deviation by the error model: an H figure's 10 % and the
+    model's 20 % in quadrature, times 499), and the weighted 5-95 % range is narrower than the
+    unweighted one by at least a fifth."""
     s = explorer.load_case("aabenraa")
     sim = uncertainty.simulate(s, 5000, seed=0)
     j, target = cohort_target(sim)
     assert target.documented == explorer.figure(target.row.figure).value == 499
-    assert target.sd == pytest.approx(uncertainty.default_spreads().H * 499)
+    assert target.sd == pytest.approx(np.hypot(0.1, 0.2) * 499)
     values = sim.conditioning.values[:, j]
     assert abs(uncertainty.weighted_quantile(values, 0.5, sim.weights) - 499) <= target.sd
     lo, hi = uncertainty.weighted_quantile(values, [0.05, 0.95], sim.weights)
     flat_lo, flat_hi = np.percentile(values, [5, 95])
-    assert hi - lo < 0.5 * (flat_hi - flat_lo)
-    assert flat_lo < 499 - 2 * target.sd and flat_hi > 499 + 2 * target.sd  # wide unweighted
+    assert hi - lo < 0.8 * (flat_hi - flat_lo)
+    assert flat_lo < 499 - target.sd and flat_hi > 499 + target.sd  # wide unweighted
 
 
 @pytest.mark.parametrize("case", PRESETS)
 def test_each_preset_is_held_against_the_results_it_was_fitted_to(case):
     """Each preset's draws are weighted by every documented result with role 'fitted', and the
     weighted draws lie closer to them than the unweighted ones (mean squared standardised
-    distance)."""
+    distance): by half where the results were observed, less where the only one is an
+    expectation (Hjørring's, held to an expectation's wide precision)."""
     sim = uncertainty.simulate(explorer.load_case(case), 2000, seed=0)
     table = calibration.table(case)
     fitted = set(table.loc[table["role"] == "fitted", "figure"])
@@ -263,8 +266,10 @@ def test_each_preset_is_held_against_the_results_it_was_fitted_to(case):
     doc = np.array([t.documented for t in c.targets])
     sd = np.array([t.sd for t in c.targets])
     distance = (((c.values - doc) / sd) ** 2).sum(axis=1)
-    assert np.average(distance, weights=sim.weights) < 0.5 * distance.mean()
-    assert 1 < sim.effective_draws < 0.9 * sim.draws
+    observed = not any(t.expectation for t in c.targets)
+    closer = 0.5 if observed else 0.8
+    assert np.average(distance, weights=sim.weights) < closer * distance.mean()
+    assert 1 < sim.effective_draws < (0.9 if observed else 0.99) * sim.draws
 
 
 @pytest.mark.parametrize("case", PRESETS)
@@ -278,8 +283,7 @@ def test_the_draws_measure_the_documented_results_by_calibrations_own_rule(case)
     table = calibration.table(case).set_index("figure")
     for j, t in enumerate(sim.conditioning.targets):
         assert np.allclose(sim.conditioning.values[:, j], table.loc[t.row.figure, "model"])
-        stated = uncertainty.stated_precision(explorer.figure(t.row.figure).value)
-        assert t.sd == pytest.approx(stated * t.documented)
+        assert t.sd == pytest.approx(calibration.precision(t.row).share * t.documented)
     assert np.allclose(sim.weights, 1) and sim.effective_draws == pytest.approx(5)
     drawn = uncertainty.simulate(s, 300, seed=2)  # the preset itself: its own draws are the case's
     rows = [t.row for t in drawn.conditioning.targets]
@@ -291,8 +295,10 @@ def test_stated_precision_is_half_a_unit_of_the_last_stated_digit():
     assert uncertainty.stated_precision(3_700_000) == pytest.approx(0.05 / 3.7)
     assert uncertainty.stated_precision(312_700_000) == pytest.approx(0.05 / 312.7)
     assert uncertainty.stated_precision(0.9648) == pytest.approx(0.00005 / 0.9648)
-    h0 = uncertainty.targets(catalogue.case("aabenraa"), {"H": 0})
-    assert [t.sd for t in h0] == [pytest.approx(0.5)]  # 499 known to the person, no better
+    # a document and a model known exactly leave the digits' half unit: 499 to the person
+    digits = calibration.Precision(0.0, 0.0, uncertainty.stated_precision(499))
+    assert digits.share * 499 == pytest.approx(0.5)
+    assert calibration.Precision(0.1, 0.2, 0.3).share == 0.3  # never closer than the digits
 
 
 def test_an_own_case_without_documents_is_not_weighted_and_says_so():
@@ -320,7 +326,7 @@ def test_how_sure_shows_the_effective_draws_beside_the_chances(lang):
     assert chances < card < kpis_html.index("kpi-median-npv")  # beside the chances
     assert shown in kpis_html[card:] and i18n.number(sim.draws, lang) in kpis_html[card:]
     note = {"da": "De 1.008 fra start", "en": "Of the 1,008 at the start"}[lang]
-    assert note in kpis_html and "499 ± 50" in kpis_html
+    assert note in kpis_html and "499 ± 112" in kpis_html  # 499 × √(10 %² + 20 %²)
 
 
 def test_a_draw_far_from_a_documented_result_weighs_next_to_nothing():
@@ -334,7 +340,7 @@ def test_a_draw_far_from_a_documented_result_weighs_next_to_nothing():
     sim = uncertainty.simulate(explorer.load_case("aabenraa"), 5000, seed=0)
     j, target = cohort_target(sim)
     far = np.abs(sim.conditioning.values[:, j] - 499) > 4 * target.sd
-    assert far.sum() > 500 and sim.weights[far].max() < np.exp(-7)
+    assert far.sum() > 100 and sim.weights[far].max() < np.exp(-7)
 
 
 @settings(max_examples=20, deadline=None)
@@ -463,3 +469,117 @@ def test_the_conditioned_chances_in_docs_model_are_the_models():
         explorer.load_case("aabenraa"), 10_000, seed=0, case=bare("aabenraa")
     )
     assert f"| {flat.p_payback:.3f} | {sim.p_payback:.3f} |" in table[3]
+
+
+# -- one error model: the yardstick is the documents', not the spread levers' -------------------
+#: Spreads a reader can set: each grade alone at either end of its lever, and every grade at 2.
+EXTREMES = [
+    *({grade: value} for grade in "HMLAF" for value in (0.0, 2.0)),
+    {"H": 0.02},
+    dict.fromkeys("HMLAF", 2.0),
+]
+
+
+@pytest.mark.parametrize("case", PRESETS)
+def test_the_spread_levers_do_not_move_the_weights_yardstick(case):
+    """Regression: the grade spreads were both the inputs' width and the documented results'
+    precision, so 'trust M sources more' (Hjørring, M = 0) left 8 effective draws of 10,000 and a
+    100 % chance of paying back, and Herning at H = 0.02 left 158. Now each draw's weight is the
+    likelihood of its own values under the documents' fixed precision, whatever the spreads: a
+    grade none of whose inputs the documented results read leaves the weights exactly as they
+    were (Herning's H), and the review's settings keep well above the floor."""
+    s = explorer.load_case(case)
+    yardstick = uncertainty.targets(catalogue.case(case))
+    base = uncertainty.simulate(s, 2000, seed=0)
+    unchanged = 0
+    for spreads in EXTREMES:
+        sim = uncertainty.simulate(s, 2000, seed=0, spreads=spreads)
+        c = sim.conditioning
+        assert [t.sd for t in c.targets] == [t.sd for t in yardstick]
+        assert np.allclose(c.weights, uncertainty.likelihood_weights(c.values, yardstick))
+        if np.allclose(c.values, base.conditioning.values):
+            assert np.array_equal(c.weights, base.weights)
+            unchanged += 1
+    if case == "herning":
+        assert unchanged >= 2  # H = 0, H = 2 and H = 0.02: no H input is read by KORA's savings
+    review = {"herning": {"H": 0.02}, "hjoerring": {"M": 0.0}, "aabenraa": {"H": 0.0}}[case]
+    sim = uncertainty.simulate(s, 10_000, seed=0, spreads=review)
+    assert sim.effective_draws > 10 * uncertainty.min_effective_draws()
+    assert sim.p_payback < 0.99
+
+
+@pytest.mark.parametrize("case", PRESETS)
+@pytest.mark.parametrize("draws", [5000, 10_000])  # the page's default and the README's
+def test_effective_draws_stay_above_the_floor_or_the_page_says_so(case, draws):
+    """At default spreads every preset keeps at least ``min_effective_draws()`` (200, stated in
+    figures.csv) effective draws at the page's and the README's number of draws; at any extreme
+    of the spread levers, either it does too or How sure says plainly that the conditioning is
+    weak (and not otherwise)."""
+    s = explorer.load_case(case)
+    floor = uncertainty.min_effective_draws()
+    assert floor == explorer.figure("uncertainty.min_effective_draws").value == 200
+    default = uncertainty.simulate(s, draws, seed=0)
+    assert default.effective_draws >= floor and not default.weak
+    assert how_sure.weak_note(default, "en") == ""
+    for spreads in EXTREMES:
+        sim = uncertainty.simulate(s, draws, seed=0, spreads=spreads)
+        note = how_sure.weak_note(sim, "en")
+        assert bool(note) == (sim.effective_draws < floor) == sim.weak
+        if note:
+            assert (
+                i18n.number(round(sim.effective_draws), "en") in note and "fewer than 200" in note
+            )
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.sampled_from(PRESETS),
+    st.sampled_from([1000, 5000]),
+    st.dictionaries(st.sampled_from("HMLAF"), st.sampled_from([0.0, 0.1, 0.5, 1.0, 2.0])),
+)
+def test_the_page_flags_weak_conditioning_exactly_below_the_floor(case, draws, spreads):
+    query = "&".join(f"{k}={v}" for k, v in spreads.items())
+    page = how_sure.HowSure(f"case={case}&draws={draws}&lang=da&{query}")
+    weak = page.sim.effective_draws < uncertainty.min_effective_draws()
+    assert ("weak-conditioning" in page.kpi_box.value) == weak == page.sim.weak
+    if weak:
+        assert "Svag betingning" in page.kpi_box.value
+
+
+def test_the_weak_flag_on_the_page_in_both_languages():
+    query = "case=herning&H=2&M=2&L=2&A=2&F=2&draws=1000"
+    for lang, words in (("en", "Weak conditioning"), ("da", "Svag betingning")):
+        page = how_sure.HowSure(f"{query}&lang={lang}")
+        assert page.sim.effective_draws < 200
+        box = page.kpi_box.value
+        assert box.index("weak-conditioning") < box.index("kpi-p-payback")  # above the chances
+        assert words in box
+
+
+def test_a_forecast_is_labelled_and_not_held_at_full_weight():
+    """Hjørring's 'expected savings 2015-19' is the ministry's January 2018 expectation, not a
+    result: cases.yaml marks it, the error model holds it to an expectation's precision (50 %,
+    not its grade M's 20 %), the page labels it in both languages, and its draws are far less
+    concentrated than if it were an observed result."""
+    case = catalogue.case("hjoerring")
+    [row] = [r for r in case.documented if r.kind == "expectation"]
+    assert row.figure == "hjoerring.documented.expected_savings_2015_2019"
+    [target] = uncertainty.targets(case)
+    assert target.row == row and target.expectation
+    loose = calibration.precision(row).share
+    assert loose == pytest.approx(np.hypot(0.5, 0.2))
+    observed = calibration.precision(replace(row, kind="observed")).share
+    assert observed == pytest.approx(np.hypot(0.2, 0.2)) and loose > 1.5 * observed
+    sim = uncertainty.simulate(explorer.load_case("hjoerring"), 5000, seed=0)
+    as_result = replace(
+        case, documented=tuple(replace(r, kind="observed") for r in case.documented)
+    )
+    held = uncertainty.simulate(case.scenario, 5000, seed=0, case=as_result)
+    assert sim.effective_draws > held.effective_draws
+    assert "an expectation, not a measured result" in how_sure.conditioning_note(sim, "en")
+    assert "en forventning, ikke et målt resultat" in how_sure.conditioning_note(sim, "da")
+    assert all(
+        not t.expectation
+        for name in ("herning", "aabenraa")
+        for t in uncertainty.targets(catalogue.case(name))
+    )

@@ -201,6 +201,8 @@ def test_a_fraction_of_a_whole_field_is_told_so_and_a_huge_number_is_clamped():
 def test_the_held_out_check_is_said_wherever_a_presets_numbers_appear(lang):
     """Aabenraa's only held-out check misses and Herning has none: the explorer said so, but who
     pays, the claims, the downloads (table and charts) rest on the same presets."""
+    from explorer.analysis import calibration
+    from explorer.data import i18n
     from explorer.outputs import export
     from explorer.ui import claims, how_sure, who_pays
 
@@ -222,6 +224,18 @@ def test_the_held_out_check_is_said_wherever_a_presets_numbers_appear(lang):
             assert text in table and text in chart
     verdicts = dict(export.held_out_checks(explorer.load_case("aabenraa"), lang))
     assert list(verdicts.values()) == ["model_below"]
+    # beside each total, the programme's own part; Hjørring's bound the trend alone reaches
+    part = {"da": "heraf programmet", "en": "of which the programme"}[lang]
+    for case in ("aabenraa", "hjoerring"):
+        s = explorer.load_case(case)
+        [row] = calibration.held_out(case).itertuples()
+        money = explorer.figure(row.figure).is_money
+        shown = (i18n.millions if money else i18n.number)(row.programme, lang)
+        [(text, _)] = export.held_out_checks(s, lang)
+        assert f"{part} {shown}" in text
+    [(hjoerring, verdict)] = export.held_out_checks(explorer.load_case("hjoerring"), lang)
+    alone = {"da": "forløbet uden programmet (784) ville også bestå", "en": "(784) would pass too"}
+    assert verdict == "matches" and alone[lang] in hjoerring
     (none,) = export.held_out_checks(explorer.load_case("herning"), lang)
     assert none[1] == "none"
     body = claims.CheckClaim(f"claim=aabenraa_halved&lang={lang}").body.value

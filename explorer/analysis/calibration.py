@@ -20,6 +20,15 @@ The presets' effects are fitted to these rows (grade F), so their deadweight is 
 already taken off here, and taking it off again would count it twice. Rows not used in the fit
 are **held out**: they check the fitted model against a result it was not fitted to.
 
+**One error model** (``precision``) says how closely each documented result is known, as a share
+of it (one standard deviation), and serves both the Monte Carlo conditioning (uncertainty.targets)
+and the held-out checks (their tolerance), stated in figures.csv before any comparison: the
+precision of a documented figure of its evidence grade (``uncertainty.precision_H``, ``_M``,
+``_L``; an expectation, ``kind: expectation``, takes ``uncertainty.precision_expectation``
+instead) and the model's own error (``uncertainty.model_error``) in quadrature, never closer than
+half a unit of its last stated digit. It comes from the documents, not from the reader's spread
+levers, which move only the drawn inputs.
+
 ``fit(case)`` recomputes the fitted values (``python -m explorer calibrate CASE``), so anyone can
 check that the numbers in figures.csv are what the fit gives.
 """
@@ -28,7 +37,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -52,6 +62,58 @@ COLUMNS = (
     "label_en",
 )
 ROLES = ("fitted", "held_out", "input")
+
+
+def stated_precision(value: float) -> float:
+    """Half a unit of the last stated digit of ``value``, as a share of it: 0.5 / 499 for 499,
+    0.05 / 3.7 for 3,700,000 (DKK 3.7 m)."""
+    exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
+    return 0.5 * 10.0 ** int(exponent) / abs(value) if value else 0.0
+
+
+@dataclass(frozen=True)
+class Precision:
+    """How closely a documented result is known, as shares of it (one standard deviation): the
+    document's own precision (by its evidence grade, or an expectation's), the model's error and
+    its stated digits' half unit. ``share`` is what the conditioning and the checks use."""
+
+    documented: float
+    model: float
+    stated: float
+    expectation: bool = False
+
+    @property
+    def share(self) -> float:
+        """The document's precision and the model's error in quadrature, at least the digits'."""
+        return max(math.hypot(self.documented, self.model), self.stated)
+
+
+def model_error() -> float:
+    """The model's own error for a documented result (``uncertainty.model_error``)."""
+    return catalogue.figure("uncertainty.model_error").value
+
+
+def document_precision(grade: str, expectation: bool = False) -> float:
+    """The precision of a documented figure of evidence ``grade`` (or of an expectation)."""
+    key = "expectation" if expectation else grade
+    figures = catalogue.figures()
+    if f"uncertainty.precision_{key}" not in figures:
+        raise ValueError(f"a documented result of grade {grade} has no stated precision")
+    return figures[f"uncertainty.precision_{key}"].value
+
+
+def precision(row: Documented) -> Precision:
+    """The one error model's precision of a documented result (see the module's docstring). A
+    lower bound's digits are the bound itself ("more than 1,000" is not 1,000 ± 500), so only
+    a value's digits set a floor."""
+    figure = catalogue.figure(row.figure)
+    expectation = row.kind == "expectation"
+    return Precision(
+        document_precision(figure.grade, expectation),
+        model_error(),
+        0.0 if row.at_least else stated_precision(figure.value),
+        expectation,
+    )
 
 
 def _fallen(trend: np.ndarray, years: float) -> np.ndarray:
@@ -215,28 +277,37 @@ def table(
 def held_out(
     case: Case | str, scenario: Scenario | None = None, rows: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """The rows no input was fitted to or derived from, with a verdict against the row's own
-    tolerance, stated before the comparison: 'matches', 'model_above' or 'model_below'. A
-    documented lower bound ("more than 1,000") is met by the model at or above it, and missed
-    below it. ``rows``: the case's ``table`` when it is at hand."""
+    """The rows no input was fitted to or derived from, with a verdict within the row's tolerance:
+    its precision by the one error model (``precision``), stated in figures.csv before the
+    comparison. 'matches', 'model_above' or 'model_below'; a documented lower bound ("more than
+    1,000") is met by the model at or above it less its precision. Beside the verdict: the
+    programme's own part of the model's value (``programme``) and whether the path without the
+    programme alone would pass the check too (``without_passes``): then the check cannot tell
+    the programme's effect from what happens anyway. ``rows``: the case's ``table`` at hand."""
     case = catalogue.case(case) if isinstance(case, str) else case
     rows = table(case, scenario) if rows is None else rows
     spec = {r.figure: r for r in case.documented}
     rows = rows[rows["role"] == "held_out"].copy()
     rows["at_least"] = [spec[f].at_least for f in rows["figure"]]
-    rows["tolerance"] = [spec[f].tolerance for f in rows["figure"]]
+    rows["tolerance"] = [precision(spec[f]).share for f in rows["figure"]]
+    rows["programme"] = rows["model"] - rows["without"]
     rows["verdict"] = [verdict(d, spec[f]) for f, d in zip(rows["figure"], rows["difference"])]
+    alone = (rows["without"] - rows["documented"]) / rows["documented"]
+    rows["without_passes"] = [
+        verdict(d, spec[f]) == "matches" for f, d in zip(rows["figure"], alone)
+    ]
     return rows
 
 
 def verdict(difference: float, row: Documented) -> str:
     """'matches', 'model_above' or 'model_below' for a relative difference from a documented
-    figure, within the row's tolerance (a lower bound: above it, or within it below)."""
+    figure, within the row's precision (a lower bound: above it, or within it below)."""
+    tolerance = precision(row).share
     if math.isnan(difference):
         return "model_below"
-    if difference < -row.tolerance:
+    if difference < -tolerance:
         return "model_below"
-    if difference > row.tolerance and not row.at_least:
+    if difference > tolerance and not row.at_least:
         return "model_above"
     return "matches"
 

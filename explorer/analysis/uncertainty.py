@@ -12,16 +12,19 @@ has its own stream of the seed, so a figure is drawn alike in every scenario of 
 The draws are **conditioned on what was observed** (approximate Bayesian calibration, Vanni et
 al. 2011): every draw runs the case as documented and computes the documented results its fitted
 figures were fitted to (calibration's rows with role 'fitted', by ``calibration.measures``), and
-is weighted by its agreement with them, a Gaussian likelihood (importance weights). A documented
-result is known to within the spread of its own evidence grade (the same ``Spreads``: an H figure
-to 10 %, an M figure to 20 %), as a share of it, and never more closely than half a unit of its
-last stated digit (the only precision left when that spread is set to 0). Its stated digits alone
-would be too strict a yardstick for a yearly model: a count of 499 people stated to the person
-would keep only the few draws within a person or two of it. So a fitted effect is drawn jointly
-with the base rate it was fitted on: draws whose effect and base rate together contradict the
-documents count little. The chances, the median, the fan, the payback years and the tornado use
-the weights; ``Simulation.effective_draws`` (Kish: (Σw)² / Σw²) says how many equally weighted
-draws they are worth. A case with no documented result (an own case) is not weighted.
+is weighted by its agreement with them, a Gaussian likelihood (importance weights). How closely a
+documented result is known is calibration's one error model (``calibration.precision``), the
+same the held-out checks use as their tolerance: the precision of a documented figure of its
+evidence grade, or of an expectation (a forecast, counted far more loosely), and the model's own
+error, in quadrature, never closer than its stated digits. It is fixed in figures.csv, not by the
+``Spreads``: the reader's spread levers widen or narrow the drawn inputs, never the yardstick, so
+"trust H sources more" cannot collapse the weights onto a handful of draws. A fitted effect is
+drawn jointly with the base rate it was fitted on: draws whose effect and base rate together
+contradict the documents count little. The chances, the median, the fan, the payback years and
+the tornado use the weights; ``Simulation.effective_draws`` (Kish: (Σw)² / Σw²) says how many
+equally weighted draws they are worth, and below ``min_effective_draws()`` the conditioning is
+``weak`` and every place that shows the chances says so. A case with no documented result (an own
+case) is not weighted.
 """
 
 from __future__ import annotations
@@ -29,7 +32,6 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
-from decimal import Decimal
 from functools import lru_cache
 
 import numpy as np
@@ -37,6 +39,7 @@ import pandas as pd
 
 from explorer import catalogue, model
 from explorer.analysis import calibration, financing
+from explorer.analysis.calibration import stated_precision  # noqa: F401  (one rule, kept here)
 from explorer.catalogue.reader import Case, Documented
 from explorer.data import i18n
 from explorer.model import engine, fields
@@ -298,38 +301,42 @@ def effective_draws(weights: np.ndarray) -> float:
     return float(w.sum() ** 2 / (w**2).sum())
 
 
-def stated_precision(value: float) -> float:
-    """Half a unit of the last stated digit of ``value``, as a share of it: 0.5 / 499 for 499,
-    0.05 / 3.7 for 3,700,000 (DKK 3.7 m)."""
-    exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
-    return 0.5 * 10.0 ** int(exponent) / abs(value) if value else 0.0
+def min_effective_draws() -> float:
+    """Below this many effective draws the conditioning is weak and the chances say so
+    (``uncertainty.min_effective_draws`` in figures.csv)."""
+    return catalogue.figure("uncertainty.min_effective_draws").value
 
 
 @dataclass(frozen=True)
 class Target:
-    """A documented result the draws are held against: the row, its value in the price year and
-    one standard deviation of how far a draw may be from it (see the module's docstring)."""
+    """A documented result the draws are held against: the row, its value in the price year,
+    its precision by calibration's error model and one standard deviation of how far a draw may
+    be from it (see the module's docstring)."""
 
     row: Documented
     documented: float
-    sd: float
+    precision: calibration.Precision
+
+    @property
+    def sd(self) -> float:
+        return self.precision.share * abs(self.documented)
+
+    @property
+    def expectation(self) -> bool:
+        """A forecast, not a measured result: held to an expectation's wide precision."""
+        return self.precision.expectation
 
 
-def targets(case: Case | None, spreads: Spreads | dict[str, float] | None = None) -> list[Target]:
-    """The documented results a case's fitted figures were fitted to, each with its precision:
-    the spread of its evidence grade as a share of it, at least its stated digits' half unit."""
+def targets(case: Case | None) -> list[Target]:
+    """The documented results a case's fitted figures were fitted to, each with its precision by
+    calibration's one error model (the held-out checks' tolerance): never the reader's spreads."""
     if case is None:
         return []
-    spreads = _spreads(spreads)
-    out = []
-    for row in case.documented:
-        if calibration.role(case, row) != "fitted":
-            continue
-        figure = catalogue.figure(row.figure)
-        value = calibration.documented_value(row.figure)
-        share = max(spreads[figure.grade], stated_precision(figure.value))
-        out.append(Target(row, value, share * abs(value)))
-    return out
+    return [
+        Target(row, calibration.documented_value(row.figure), calibration.precision(row))
+        for row in case.documented
+        if calibration.role(case, row) == "fitted"
+    ]
 
 
 def likelihood_weights(values: np.ndarray, documented: Iterable[Target]) -> np.ndarray:
@@ -367,6 +374,12 @@ class Conditioning:
     def effective_draws(self) -> float:
         return effective_draws(self.weights)
 
+    @property
+    def weak(self) -> bool:
+        """Conditioned on fewer effective draws than ``min_effective_draws()``: a handful of
+        heavy draws decide the chances."""
+        return self.conditioned and self.effective_draws < min_effective_draws()
+
 
 def normals(sources: Iterable[str], draws: int, seed: int) -> dict[str, np.ndarray]:
     """Standard normal draws per source figure, each from its own stream of ``seed``: a figure
@@ -381,9 +394,10 @@ def conditioning(
     case: Case | None, draws: int, seed: int, spreads: Spreads | dict[str, float] | None = None
 ) -> Conditioning:
     """The draws' weights (``draws`` and ``seed`` as in ``simulate``): each draw of the case as
-    documented is held against the documented results its figures were fitted to."""
+    documented (its inputs drawn with ``spreads``) is held against the documented results its
+    figures were fitted to, each to its precision by the error model."""
     spreads = _spreads(spreads)
-    found = targets(case, spreads)
+    found = targets(case)
     if case is None or not found:
         return Conditioning.none(draws)
     s = case.scenario
@@ -426,6 +440,11 @@ class Simulation(Run):
     def effective_draws(self) -> float:
         """Kish's effective number of draws of the weighted draws (``effective_draws``)."""
         return self.conditioning.effective_draws
+
+    @property
+    def weak(self) -> bool:
+        """The conditioning rests on fewer than ``min_effective_draws()`` effective draws."""
+        return self.conditioning.weak
 
     def share(self, which: np.ndarray) -> float:
         """The weighted share of the draws where ``which`` is true."""
@@ -530,7 +549,8 @@ def _spreads(spreads: Spreads | dict[str, float] | None) -> dict[str, float]:
 
 def markdown(draws: int = 10_000, seed: int = 0) -> str:
     """docs/model.md's table (section 7): each preset's chances on the same draws unconditioned
-    (every weight 1) and conditioned, with the effective number of draws and the median NPV."""
+    (every weight 1) and conditioned, with the effective number of draws (said to be weak below
+    ``min_effective_draws()``) and the median NPV."""
     out = [
         "| case | P(payback) unconditioned | P(payback) conditioned | P(NPV > 0) unconditioned "
         "| P(NPV > 0) conditioned | effective draws | point NPV | median NPV unconditioned "
@@ -546,7 +566,8 @@ def markdown(draws: int = 10_000, seed: int = 0) -> str:
             catalogue.case(name).title["en"].split(":")[0],
             *(f"{p:.3f}" for p in (flat.p_payback, sim.p_payback)),
             *(f"{p:.3f}" for p in (flat.p_npv_positive, sim.p_npv_positive)),
-            i18n.number(round(sim.effective_draws), "en"),
+            i18n.number(round(sim.effective_draws), "en")
+            + (f" (weak: below {min_effective_draws():.0f})" if sim.weak else ""),
             *(i18n.millions(v, "en", 2) for v in npv),
         ]
         out.append(f"| {' | '.join(cells)} |")

@@ -29,6 +29,9 @@ OUTCOME_DEFAULTS = {
     name: f.default for name, f in fields.group("outcome").items() if isinstance(f.default, str)
 }
 MEASURES = ("savings_kommune", "cost", "cohort_after", "people_off")
+#: What a documented result is: something that happened, or an expectation (a forecast made
+#: before the period it covers ended), which the error model counts far more loosely.
+DOCUMENTED_KINDS = ("observed", "expectation")
 CASE_KEYS = {
     "name",
     "summary",
@@ -61,9 +64,9 @@ class Documented:
     months: int | None = None  # or the first months of the start year
     label: dict[str, str] | None = None
     at_least: bool = False  # the documents say "more than": a lower bound
-    #: How far the model may be from it and still match, as a share of it, stated before any
-    #: comparison: half a unit of the figure's last stated digit ("DKK 9.7 m": 0.05 / 9.7).
-    tolerance: float = 0.0
+    #: "observed" or "expectation"; how closely either is known is the error model's
+    #: (calibration.precision), the same for the conditioning and the held-out checks.
+    kind: str = "observed"
 
 
 @dataclass(frozen=True)
@@ -246,15 +249,9 @@ class _Reader:
             if row.get("measure") not in MEASURES:
                 self.fail(what, f"measure must be one of {', '.join(MEASURES)}")
             label = self.labels(f"{what}.label", row["label"]) if "label" in row else None
-            tolerance = row.get("tolerance", 0.0)
-            if (
-                not isinstance(tolerance, (int, float))
-                or isinstance(tolerance, bool)
-                or not 0 <= tolerance < 1
-            ):
-                self.fail(
-                    f"{what}.tolerance", f"must be a share from 0 to below 1; got {tolerance!r}"
-                )
+            kind = row.get("kind", "observed")
+            if kind not in DOCUMENTED_KINDS:
+                self.fail(f"{what}.kind", f"must be one of {', '.join(DOCUMENTED_KINDS)}")
             rows.append(
                 Documented(
                     row["figure"],
@@ -264,7 +261,7 @@ class _Reader:
                     row.get("months"),
                     label,
                     row.get("at_least", False) is True,
-                    float(tolerance),
+                    kind,
                 )
             )
         return tuple(rows)

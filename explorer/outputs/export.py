@@ -160,8 +160,11 @@ def held_out_checks(
 ) -> list[tuple[str, str]]:
     """The out-of-sample checks of the preset behind ``s``, as (text, verdict): each documented
     result the fit did not use against the model with ``s``, within its tolerance stated
-    beforehand, or why there is none (verdict 'none'). Empty for a case with no fitted figure.
-    ``table``: the case's calibration table for ``s``, when at hand."""
+    beforehand (its precision by calibration's one error model), with the programme's own part
+    of the model's value beside it and, where the model passes, whether the path without the
+    programme would pass too (then the check cannot tell the programme's effect); or why there
+    is none (verdict 'none'). Empty for a case with no fitted figure. ``table``: the case's
+    calibration table for ``s``, when at hand."""
     case = case or catalogue.preset(s.case)
     if case is None or not case.fitted(catalogue.figures()):
         return []
@@ -178,6 +181,11 @@ def held_out_checks(
                 return "—"
             return i18n.millions(value, lang) if money else i18n.number(value, lang)
 
+        share = i18n.percent(row.tolerance, lang, 1)
+        alone = ""
+        if row.verdict == "matches":
+            key = "alone_passes" if row.without_passes else "programme_needed"
+            alone = i18n.t(f"calibration.{key}", lang, without=shown(row.without))
         text = i18n.t(
             "calibration.held_out_kpi",
             lang,
@@ -185,11 +193,15 @@ def held_out_checks(
             documented=(i18n.t("calibration.more_than", lang) + " " if row.at_least else "")
             + shown(row.documented),
             model=shown(row.model),
+            programme=shown(row.programme),
             difference=i18n.percent(row.difference, lang, 0),
-            tolerance=i18n.t("calibration.lower_bound", lang)
-            if row.at_least
-            else i18n.t("calibration.tolerance", lang, share=i18n.percent(row.tolerance, lang, 1)),
+            tolerance=i18n.t(
+                "calibration.lower_bound" if row.at_least else "calibration.tolerance",
+                lang,
+                share=share,
+            ),
             verdict=i18n.t(f"calibration.verdict.{row.verdict}", lang),
+            alone=alone,
         )
         out.append((text, str(row.verdict)))
     return out

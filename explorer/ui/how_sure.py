@@ -1,5 +1,6 @@
 """How sure are we: Monte Carlo fan, chance of paying back, tornado and break-even answers, on
-draws weighted by the documented results (the effective number of draws beside the chances)."""
+draws weighted by the documented results (the effective number of draws beside the chances, and
+a plain warning above them when the conditioning is weak)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import html
 import ipywidgets as w
 
 from explorer import catalogue, model
-from explorer.analysis import claims, uncertainty
+from explorer.analysis import calibration, claims, uncertainty
 from explorer.analysis.uncertainty import Spreads
 from explorer.data import figures, i18n
 from explorer.model import fields
@@ -132,7 +133,8 @@ class HowSure(page.Page):
         self.sim = sim = uncertainty.simulate(s, int(self.draws.value), seed=0, spreads=spreads)
         self.result = r = model.evaluate(s)
         self.kpi_box.value = (
-            "<div class='kpi-grid'>"
+            weak_note(sim, lang)
+            + "<div class='kpi-grid'>"
             + "".join(
                 [
                     kpis.chance_cards(sim, lang),
@@ -231,7 +233,8 @@ def effective_card(sim: uncertainty.Simulation, lang: str) -> str:
 
 
 def _target(target: uncertainty.Target, lang: str) -> str:
-    """A documented result and its precision: 'Saved in 2014 (DKK 4.4 m ± DKK 0.4 m)'."""
+    """A documented result and its precision: 'Saved in 2014 (DKK 4.4 m ± DKK 1.0 m)'; an
+    expectation says it is one."""
     row, figure = target.row, catalogue.figure(target.row.figure)
     label = (row.label or {}).get(lang) or figure.note_in(lang)
     if figure.is_money:
@@ -239,7 +242,24 @@ def _target(target: uncertainty.Target, lang: str) -> str:
     else:
         shown = f"{i18n.number(target.documented, lang)} ± {i18n.number(target.sd, lang)}"
         value = f"{shown} {figure.unit_in(lang)}"
+    if target.expectation:
+        value += "; " + i18n.t("how_sure.expectation", lang)
     return f"{label} ({value})"
+
+
+def weak_note(sim: uncertainty.Simulation, lang: str) -> str:
+    """A plain warning above the chances when they rest on fewer effective draws than
+    ``uncertainty.min_effective_draws()``; nothing otherwise."""
+    if not sim.weak:
+        return ""
+    text = i18n.t(
+        "how_sure.weak",
+        lang,
+        effective=i18n.number(round(sim.effective_draws), lang),
+        draws=i18n.number(sim.draws, lang),
+        floor=i18n.number(uncertainty.min_effective_draws(), lang),
+    )
+    return f"<p class='notice weak-conditioning' role='status'>{html.escape(text)}</p>"
 
 
 def conditioning_note(sim: uncertainty.Simulation, lang: str) -> str:
@@ -255,6 +275,11 @@ def conditioning_note(sim: uncertainty.Simulation, lang: str) -> str:
             targets="; ".join(_target(target, lang) for target in c.targets),
             effective=i18n.number(round(sim.effective_draws), lang),
             draws=draws,
+            h=i18n.percent(calibration.document_precision("H"), lang),
+            m=i18n.percent(calibration.document_precision("M"), lang),
+            expectation=i18n.percent(calibration.document_precision("", True), lang),
+            model=i18n.percent(calibration.model_error(), lang),
+            floor=i18n.number(uncertainty.min_effective_draws(), lang),
         )
     return f"<p class='grades conditioning-note'>{html.escape(text)}</p>"
 
