@@ -51,8 +51,9 @@ def test_calibrate_and_claims_commands(capsys):
     assert "herning.institution_effect" in capsys.readouterr().out
     assert main(["claims", "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    # the model's own answer: the fitted fall in placements (62 %) is short of the claimed 80 %
-    assert "herning_saved: Contradicted" in out
+    # the model's own answer: both kommuner saved millions as their sources count it (Herning's by
+    # construction), but the fitted fall in placements (62 %) is short of the claimed 80 %
+    assert "herning_saved: Holds in part" in out
     assert out.count("\n") == len(claims.claims())  # one line a claim
 
 

@@ -6,12 +6,16 @@ found); it is shown beside the verdict, never counted in it. A *model* part runs
 scenario: the verdict is the model's answer under the reader's settings, from the model parts only
 (a claim without one *cannot be checked*, and says why). If the scenario is the case preset itself
 in every lever the check reads (the inputs its fit used) and the preset was fitted to the very
-result the check would reproduce, the part is *consistent by construction*; a lever a check does not
-read (``IGNORES``) never changes its answer. Under any other settings, and for every other part, the
-check runs on Monte Carlo draws, weighted by the documented results (``uncertainty``), and the
-weighted share of draws that support it gives
-*holds* (at least 9 in 10), *contradicted* (at most 1 in 10) or *depends on assumptions* (the inputs
-whose plausible range turns the answer are named). A claim of "always" or "100 per cent" (strict)
+result the check would reproduce, the part is *consistent by construction*, and it names what,
+beside the fit, turns it. Each check declares the levers it reads (``READS``: a check on calendar
+years reads the horizon and the programme's years only up to its last year); a lever outside them
+never changes its answer. Under any other settings, and for every other part, the check runs on
+Monte Carlo draws, weighted by the documented results (``uncertainty``), and the weighted share of
+draws that support it gives *holds* (at least 9 in 10), *contradicted* (at most 1 in 10) or
+*depends on assumptions* (the inputs whose plausible range turns the answer are named). A part
+whose check reads a fitted figure or an assumption names it (``Rest``). A check reads a quantity
+calibration has a rule for by that rule (``calibration.parts_of``), and takes one perspective:
+society's gain counts no transfers. A claim of "always" or "100 per cent" (strict)
 holds only in 99 draws in 100; if more than half but fewer than 99 in 100 support it, it *holds in
 most draws, not always*, and the part says what the draws against it have in common (weak savings,
 a harmful effect). The claim's verdict follows from its parts' statuses by fixed rules
@@ -30,7 +34,8 @@ from typing import Any
 import numpy as np
 
 from explorer import catalogue
-from explorer.analysis import financing, uncertainty
+from explorer.analysis import calibration, financing, uncertainty
+from explorer.catalogue.reader import Documented
 from explorer.data import files, i18n, pages, yamlfile
 from explorer.data.figures import PRICE_YEAR_KEY, CatalogueError, convert, price_index
 from explorer.model import engine, fields
@@ -128,12 +133,36 @@ def _first_exit(ev: Evaluation) -> int:
     return int(exits[0])
 
 
+def savings_over_years(ev: Evaluation, first: int, last: int, amount: float = 0.0) -> Statistic:
+    """The programme's savings over the calendar years first..last (undiscounted, before what it
+    costs) above ``amount``: what the seeds' sources count as 'saved'."""
+    pick = _years(ev, first, last)
+    savings = ev.paths.savings[:, pick].sum(axis=1)
+    return Statistic({"savings": (savings, "millions")}, savings > amount)
+
+
+def _cohort_row(ev: Evaluation) -> Documented:
+    """The case's documented count of its starting group still on the benefit a year later, or a
+    row of that measure (twelve months) if the case documents none."""
+    case = catalogue.case(ev.scenario.case)
+    rows = [r for r in case.documented if r.measure == "cohort_after" and r.months == 12]
+    return rows[0] if rows else Documented("", "cohort_after", months=12)
+
+
 def group_fall(ev: Evaluation, share: float) -> Statistic:
-    k = _first_exit(ev)
-    moved = ev.paths.stock[:, k, 0]
+    """The programme moved at least ``share`` of the starting group off the benefit in a year,
+    beyond its own exits anyway: calibration's rule for a cohort count (``parts_of``), the one
+    the fit uses, so the check and the fit read the same number."""
+    without, programme = calibration.parts_of(ev, _cohort_row(ev))
+    moved = -programme
     cases = ev.batch.scalars["cases"]
     return Statistic(
-        {"moved": (moved, "count"), "share": (moved / cases, "share")},
+        {
+            "moved": (moved, "count"),
+            "share": (moved / cases, "share"),
+            "anyway": (cases - without, "count"),
+            "left": (cases - without + moved, "count"),
+        },
         moved >= share * cases - 1e-9,
     )
 
@@ -166,22 +195,18 @@ def outside_share(ev: Evaluation, at_least: float) -> Statistic:
 
 
 def society_saving_per_person(ev: Evaluation, years: int, amount: float) -> Statistic:
-    """Society's saving over ``years`` per person moved off the benefit (first exit outcome):
-    the budgets' saving plus the wider gains, against ``amount`` (in the price year)."""
+    """Society's gain over ``years`` per person moved off the benefit (first exit outcome),
+    against ``amount`` (in the price year). One perspective, society's: the wider gain per
+    person-year (income and taxes, KORA) over the person-years the case's duration keeps a person
+    off. The benefit saved is a transfer from one pocket to another, so it is not counted."""
     k = _first_exit(ev)
     stays = 1 - 1 / ev.batch.outcome["duration_years"][:, k]
     person_years = np.sum([stays**t for t in range(years)], axis=0)
     keep = 1 - ev.batch.scalars["optimism_bias"]
-    per_person = person_years * ev.batch.price[:, k, :].sum(axis=1) * keep
-    wider = person_years * ev.batch.wider[:, k] * keep
+    society = person_years * ev.batch.wider[:, k] * keep
     return Statistic(
-        {
-            "budget": (per_person, "money"),
-            "wider": (wider, "money"),
-            "society": (per_person + wider, "money"),
-            "person_years": (person_years, "number"),
-        },
-        per_person + wider >= amount,
+        {"society": (society, "money"), "person_years": (person_years, "number")},
+        society >= amount,
     )
 
 
@@ -276,6 +301,7 @@ CHECKS: dict[str, Callable[..., Statistic]] = {
     f.__name__: f
     for f in (
         net_over_years,
+        savings_over_years,
         state_fall,
         group_fall,
         kommune_yearly_net_turns,
@@ -292,32 +318,85 @@ CHECKS: dict[str, Callable[..., Statistic]] = {
 }
 #: Arguments that are amounts of money: a part's ``price_year`` converts them to the price year.
 MONEY_ARGS = ("amount",)
-#: Levers a check's measure does not read: moving one never changes the part's answer (nor makes
-#: a part at the preset's fitted inputs anything but "consistent by construction"). Undiscounted
-#: sums ignore the discount rate; a share of a fall ignores what it costs; a break-even share
-#: ignores the effect it asks about; a per-person saving reads only the price, duration and bias.
+#: The levers of a scenario (the rest are facts of the case, always read).
+LEVERS = tuple(n for n, f in fields.group("scenario").items() if f.role == "lever")
+#: Levers that set how many calendar years a run has, or has the programme, from its start.
+YEAR_LEVERS = ("horizon_years", "programme_years")
+
+
+@dataclass(frozen=True)
+class Reads:
+    """The levers a check reads; a lever outside them never changes its answer, nor makes a part
+    at the preset's fitted inputs anything but "consistent by construction".
+
+    ``window``: the check reads only the calendar years up to its ``last`` argument (the run's first
+    year if it has none), so the horizon and the programme's years count only where they end
+    before that year. The dose cap (``max_dose``) counts only where it caps the scenario's dose.
+    """
+
+    levers: frozenset[str]
+    window: bool = False
+
+    def seen(self, scenario: Scenario, args: Mapping[str, Any]) -> dict[str, float]:
+        """The levers as the check sees them at ``scenario``: the ones it reads, a year lever cut
+        to the check's window, the dose cap cut to the dose."""
+        years = int(args.get("last", scenario.start_year)) - scenario.start_year + 1
+        dose = engine.log_dose(
+            scenario.caseload_before,
+            scenario.caseload_after,
+            scenario.reference_caseload_before,
+            scenario.reference_caseload_after,
+        )
+        out = {}
+        for name in self.levers:
+            value = getattr(scenario, name)
+            if self.window and name in YEAR_LEVERS:
+                value = min(value, max(years, 0))
+            elif name == "max_dose":
+                value = min(value, float(dose))
+            out[name] = value
+        return out
+
+
+def _reads(*, but: Iterable[str] = (), only: Iterable[str] | None = None, window=False) -> Reads:
+    levers = set(LEVERS if only is None else only) - set(but)
+    return Reads(frozenset(levers | (set(YEAR_LEVERS) if window else set())), window)
+
+
+#: What moves the people a programme moves (and so its savings).
+_PEOPLE = (
+    "caseload_after",
+    "effect_scale",
+    "phase_in_years",
+    "staffing_ramp",
+    "other_cost_per_year",  # the services' part of the effect
+    "max_dose",
+)
+#: What sets its cost.
+_COST = ("caseload_after", "worker_cost", "overhead", "one_off_cost", "other_cost_per_year")
 _PAY = ("discount_rate", "worker_cost", "overhead", "one_off_cost")
-IGNORES: dict[str, frozenset[str]] = {
-    "net_over_years": frozenset({"discount_rate"}),
-    "state_fall": frozenset({*_PAY, "optimism_bias"}),
-    "group_fall": frozenset({*_PAY, "optimism_bias"}),
-    "kommune_yearly_net_turns": frozenset({"discount_rate"}),
-    "kommune_pays_back_in": frozenset({"discount_rate"}),
-    "outside_share": frozenset(_PAY),
-    "society_saving_per_person": frozenset(
-        {
-            *_PAY,
-            "effect_scale",
-            "caseload_after",
-            "phase_in_years",
-            "staffing_ramp",
-            "other_cost_per_year",
-            "programme_years",
-            "horizon_years",
-        }
+#: The levers each check reads (a check not named here reads every lever). Undiscounted sums
+#: ignore the discount rate, and a sum over calendar years the years after it; a share of a fall
+#: ignores what it costs; a break-even share ignores the effect it asks about; a per-person gain
+#: reads only the duration and the bias.
+READS: dict[str, Reads] = {
+    "net_over_years": _reads(
+        only={*_PEOPLE, *_COST, "staffing_ramp", "optimism_bias"}, window=True
     ),
-    "success_share": frozenset({"effect_scale", "discount_rate", "phase_in_years"}),
+    "savings_over_years": _reads(only={*_PEOPLE, "optimism_bias"}, window=True),
+    "state_fall": _reads(only=_PEOPLE, window=True),
+    "group_fall": _reads(only=_PEOPLE, window=True),
+    "kommune_yearly_net_turns": _reads(but={"discount_rate"}),
+    "kommune_pays_back_in": _reads(but={"discount_rate"}),
+    "outside_share": _reads(but=_PAY),
+    "society_saving_per_person": _reads(only={"optimism_bias"}),
+    "success_share": _reads(but={"effect_scale", "discount_rate", "phase_in_years"}),
 }
+
+
+def reads(check: str) -> Reads:
+    """The levers ``check`` reads (``READS``; every lever if it names none)."""
+    return READS.get(check, _reads())
 
 
 # -- claims ---------------------------------------------------------------------------------------
@@ -399,6 +478,8 @@ class Part:
     )  # note placeholder: figure, format
     price_year: int | None = None  # the year of the kroner in the money args (MONEY_ARGS)
     words: str | None = None  # the seed's words this part tests (a piece of the claim's quote)
+    #: what of the part's test comes from the same source as the claim (a partly circular check)
+    circular: dict[str, str] | None = None
 
     def readings(self) -> tuple[str, ...]:
         """The readings (claims.yaml's ``readings``) the part's arguments name."""
@@ -532,6 +613,8 @@ class PartAnswer:
     against: dict[str, float] | None = None  # what the draws against it have in common
     draws: int | None = None  # how many draws ``share`` rests on
     readings: dict[str, float] = field(default_factory=dict)  # readings that differ from default
+    #: the fitted figures and assumptions among the inputs the check reads (``Rest``)
+    rests: tuple[Rest, ...] = ()
 
     def text(self, lang: str) -> str:
         """The part's answer in words: the numbers at the point values, and the draws."""
@@ -566,14 +649,40 @@ class PartAnswer:
             words.append(
                 i18n.t("claim.against" if "most" in a else "claim.against_none", lang, **shown)
             )
+        if self.rests and self.scenario is not None and self.status != "by_construction":
+            words.append(self._rests_text(self.scenario, lang))
+        if part.circular:
+            words.append(part.circular[lang])
         if self.turns_on and self.scenario is not None:
-            words.append(
-                i18n.t(
-                    "claim.turns_on",
-                    lang,
-                    inputs=", ".join(input_label(self.scenario, n, lang) for n in self.turns_on),
-                )
+            beside = self.status == "by_construction"
+            grades = (
+                {i.name: i.grade for i in uncertainty.uncertain_inputs(self.scenario)}
+                if beside
+                else {}
             )
+            names = [
+                input_label(self.scenario, n, lang)
+                + (f" ({i18n.t('claim.grade', lang, grade=grades[n])})" if n in grades else "")
+                for n in self.turns_on
+            ]
+            key = "claim.beside_fit" if beside else "claim.turns_on"
+            words.append(i18n.t(key, lang, inputs=", ".join(names)))
+        return " ".join(words)
+
+    def _rests_text(self, scenario: Scenario, lang: str) -> str:
+        """What the answer rests on that no measurement settles, and whether it turns it."""
+        words = [
+            i18n.t(
+                "claim.rests", lang, inputs="; ".join(r.text(scenario, lang) for r in self.rests)
+            )
+        ]
+        if self.status == "depends":
+            return words[0]  # the inputs that turn it are named after
+        turning = [input_label(scenario, r.name, lang) for r in self.rests if r.turns]
+        if turning:
+            words.append(i18n.t("claim.rests_turn", lang, inputs=", ".join(turning)))
+        else:
+            words.append(i18n.t("claim.rests_hold", lang))
         return " ".join(words)
 
 
@@ -589,6 +698,12 @@ class Answer:
     @property
     def model_parts(self) -> tuple[PartAnswer, ...]:
         return tuple(p for p in self.parts if p.part.kind == "model")
+
+    @property
+    def by_construction(self) -> tuple[PartAnswer, ...]:
+        """The model parts the model was fitted to reproduce: not counted in a verdict that other
+        parts decide (``combine``), and shown as such."""
+        return tuple(p for p in self.model_parts if p.status == "by_construction")
 
     @property
     def documents(self) -> tuple[PartAnswer, ...]:
@@ -640,10 +755,11 @@ def _document(part: Part) -> PartAnswer:
     )
 
 
-def _turning_inputs(
-    part: Part, scenario: Scenario, here: bool, args: dict[str, Any]
-) -> tuple[str, ...]:
-    """Inputs (and financing terms) that turn the answer when moved one spread down or up."""
+def _sensitivity(
+    part: Part, scenario: Scenario, point: Statistic, args: dict[str, Any]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The uncertain inputs (and financing terms) the check reads, and those that turn its answer,
+    each moved one spread down and up from the point values (the others held)."""
     spreads = uncertainty.default_spreads().as_dict()
     inputs = uncertainty.uncertain_inputs(scenario)
     names = [item.name for item in inputs] + [f"terms.{name}" for name, _ in uncertainty.TERM_DRAWS]
@@ -663,19 +779,85 @@ def _turning_inputs(
         {name: zs[f"terms.{name}"] for name, _ in uncertainty.TERM_DRAWS}, spreads
     )
     stat = CHECKS[str(part.check)](Evaluation.of(scenario, batch, terms), **args)
+    here = bool(point.supports[0])
+    moves = np.zeros(n, dtype=bool)
+    for key, (values, _) in stat.values.items():
+        at = point.values[key][0][0]
+        moves |= ~np.isclose(values, at, rtol=1e-9, atol=1e-9, equal_nan=True)
     flips = stat.supports != here
-    return tuple(name for i, name in enumerate(names) if flips[2 * i] or flips[2 * i + 1])
+    pick = lambda hit: tuple(name for i, name in enumerate(names) if hit[2 * i] or hit[2 * i + 1])
+    return pick(moves | flips), pick(flips)
 
 
-def fitted_to(scenario: Scenario, ignores: Iterable[str] = ()) -> set[str]:
+def _turning_inputs(
+    part: Part, scenario: Scenario, here: bool, args: dict[str, Any]
+) -> tuple[str, ...]:
+    """Inputs (and financing terms) that turn the answer when moved one spread down or up."""
+    point = CHECKS[str(part.check)](Evaluation.point(scenario), **args)
+    return _sensitivity(part, scenario, point, args)[1]
+
+
+@dataclass(frozen=True)
+class Rest:
+    """An input a part's answer rests on that no measurement settles: a fitted figure (grade F,
+    and the documented results it was fitted to) or an assumption (grade A)."""
+
+    name: str  # the input ("institution.effect")
+    figure: str  # its figure key
+    grade: str  # "F" or "A"
+    turns: bool  # moved one spread down or up, it turns the answer
+
+    def text(self, scenario: Scenario, lang: str) -> str:
+        label = input_label(scenario, self.name, lang)
+        fig = catalogue.figure(self.figure)
+        if self.grade == "F":
+            case = catalogue.case(scenario.case)
+            labels = {r.figure: (r.label or {}).get(lang) for r in case.documented}
+            targets = [labels.get(k) or catalogue.figure(k).note_in(lang) for k in fig.fitted_to]
+            return i18n.t("claim.rest_fitted", lang, label=label, targets="; ".join(targets))
+        value = i18n.quantity(
+            _show(fig.in_prices, "number", lang), fig.in_prices, fig.unit_in(lang), lang
+        )
+        return i18n.t("claim.rest_assumed", lang, label=label, value=value)
+
+
+RESTING_GRADES = ("F", "A")
+
+
+def _rests(
+    scenario: Scenario, read: Iterable[str], flips: Iterable[str], fitted: Iterable[str] = ()
+) -> tuple[Rest, ...]:
+    """The fitted figures and assumptions among the inputs a check reads (``_sensitivity``);
+    ``fitted``: the results a part at the preset reproduces (its fitted figure is then the
+    construction itself, not a rest)."""
+    inputs = {i.name: i for i in uncertainty.uncertain_inputs(scenario)}
+    targets = set(fitted)
+    out = []
+    figures = catalogue.figures()
+    for name in read:
+        item = inputs.get(name)
+        if item is None or item.grade not in RESTING_GRADES or item.source not in figures:
+            continue
+        if targets and set(catalogue.figure(item.source).fitted_to) & targets:
+            continue
+        out.append(Rest(name, item.source, item.grade, name in set(flips)))
+    return tuple(out)
+
+
+def fitted_to(scenario: Scenario, part: Part | None = None) -> set[str]:
     """The documented figures this scenario was fitted to: its preset's targets if it is the
-    preset itself (the inputs the fit used) in every lever but those ``ignores`` names (a check
-    that does not read a lever), else none (other settings are checked)."""
+    preset itself (the inputs the fit used) in every lever ``part``'s check reads, as the check
+    sees it (``Reads.seen``: a year lever only up to the check's last year), else none (other
+    settings are checked). Without a part, every lever counts."""
     case = catalogue.preset(scenario.case)
     if case is None:
         return set()
-    same = scenario.replace(**{name: getattr(case.scenario, name) for name in ignores})
-    if same != case.scenario:
+    read = reads(str(part.check)) if part is not None else _reads()
+    args = part.check_args() if part is not None else {}
+    unread = {n: getattr(case.scenario, n) for n in LEVERS if n not in read.levers}
+    if scenario.replace(**unread).replace(
+        **{n: getattr(case.scenario, n) for n in read.levers}
+    ) != (case.scenario) or read.seen(scenario, args) != read.seen(case.scenario, args):
         return set()
     return case.fitted_targets(catalogue.figures())
 
@@ -723,16 +905,41 @@ def _model(
     point = check(Evaluation.point(scenario), **args)
     here = bool(point.supports[0])
     values = {k: (float(v[0]), fmt) for k, (v, fmt) in point.values.items()}
-    ignores = IGNORES.get(str(part.check), frozenset())
-    if fitted_to(scenario, ignores) & set(part.rests_on):
-        return PartAnswer(part, scenario, "by_construction", None, values, here, readings=moved)
+    read, flips = _sensitivity(part, scenario, point, args)
+    fitted = fitted_to(scenario, part) & set(part.rests_on)
+    if fitted:
+        # by construction: beside the fit, what the answer turns on is every other input it reads
+        beside = tuple(n for n in read if n not in _fitted_inputs(scenario, fitted))
+        return PartAnswer(
+            part,
+            scenario,
+            "by_construction",
+            None,
+            values,
+            here,
+            beside,
+            readings=moved,
+            rests=_rests(scenario, read, flips, fitted),
+        )
     ev = Evaluation.draws(scenario, draws)
     supports = check(ev, **args).supports
     share = float(np.average(supports, weights=ev.weights))
     status = status_of(share, strict)
-    turns = _turning_inputs(part, scenario, here, args) if status == "depends" else ()
+    turns = flips if status == "depends" else ()
     against = _against(ev, supports) if status == "mostly" else None
-    return PartAnswer(part, scenario, status, share, values, here, turns, against, draws, moved)
+    rests = _rests(scenario, read, flips)
+    return PartAnswer(
+        part, scenario, status, share, values, here, turns, against, draws, moved, rests
+    )
+
+
+def _fitted_inputs(scenario: Scenario, targets: set[str]) -> set[str]:
+    """The inputs of ``scenario`` whose figure was fitted to one of ``targets``."""
+    return {
+        i.name
+        for i in uncertainty.uncertain_inputs(scenario)
+        if i.source in catalogue.figures() and set(catalogue.figure(i.source).fitted_to) & targets
+    }
 
 
 def answer(
@@ -798,6 +1005,7 @@ def _part(where: str, raw: Any, figures, quote: tuple[str, ...], readings: set[s
         "show",
         "price_year",
         "words",
+        "circular",
     }
     if unknown:
         raise CatalogueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
@@ -861,6 +1069,7 @@ def _part(where: str, raw: Any, figures, quote: tuple[str, ...], readings: set[s
         rests_on=rests,
         price_year=year,
         words=words,
+        circular=_texts(f"{where}, circular", raw["circular"]) if raw.get("circular") else None,
     )
 
 

@@ -132,6 +132,9 @@ class CheckClaim(page.Page):
         )
         checks_html = f"<h3>{html.escape(t('held_out'))}</h3>{checks}" if checks else ""
         verdict_help = i18n.t(f"verdict_help.{answer.verdict}", lang)
+        if answer.by_construction and answer.verdict != "by_construction":
+            fitted = "; ".join(p.part.says[lang] for p in answer.by_construction)
+            verdict_help += " " + t("by_construction_parts", parts=fitted)
         quote = html.escape(i18n.quoted(c.claim[lang], lang))
         self.body.value = (
             f"<blockquote class='claim-text'>{quote}</blockquote>"
