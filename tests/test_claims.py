@@ -74,7 +74,6 @@ def test_every_verdict_is_one_of_the_verdicts_and_follows_from_its_model_parts()
 #: Checks whose support says the investment saves money or moves people: at zero effect the
 #: model cannot support them.
 SAVING_CHECKS = {
-    "net_over_years",
     "savings_over_years",
     "state_fall",
     "group_fall",

@@ -101,21 +101,6 @@ def _years(ev: Evaluation, first: int, last: int) -> np.ndarray:
     return (years >= first) & (years <= last)
 
 
-def net_over_years(ev: Evaluation, first: int, last: int, amount: float = 0.0) -> Statistic:
-    """Savings minus cost over the calendar years first..last (undiscounted) above ``amount``."""
-    pick = _years(ev, first, last)
-    savings = ev.paths.savings[:, pick].sum(axis=1)
-    cost = ev.paths.cost[:, pick].sum(axis=1)
-    return Statistic(
-        {
-            "savings": (savings, "millions"),
-            "cost": (cost, "millions"),
-            "net": (savings - cost, "millions"),
-        },
-        savings - cost > amount,
-    )
-
-
 def state_fall(ev: Evaluation, share: float, first: int, last: int) -> Statistic:
     """The fall the programme brings in the person-years in the costly state (first outcome) over
     the calendar years first..last, as a share of those without it, is ``share`` or more."""
@@ -300,7 +285,6 @@ def returns_times(ev: Evaluation, times: float) -> Statistic:
 CHECKS: dict[str, Callable[..., Statistic]] = {
     f.__name__: f
     for f in (
-        net_over_years,
         savings_over_years,
         state_fall,
         group_fall,
@@ -372,17 +356,12 @@ _PEOPLE = (
     "other_cost_per_year",  # the services' part of the effect
     "max_dose",
 )
-#: What sets its cost.
-_COST = ("caseload_after", "worker_cost", "overhead", "one_off_cost", "other_cost_per_year")
 _PAY = ("discount_rate", "worker_cost", "overhead", "one_off_cost")
 #: The levers each check reads (a check not named here reads every lever). Undiscounted sums
 #: ignore the discount rate, and a sum over calendar years the years after it; a share of a fall
 #: ignores what it costs; a break-even share ignores the effect it asks about; a per-person gain
 #: reads only the duration and the bias.
 READS: dict[str, Reads] = {
-    "net_over_years": _reads(
-        only={*_PEOPLE, *_COST, "staffing_ramp", "optimism_bias"}, window=True
-    ),
     "savings_over_years": _reads(only={*_PEOPLE, "optimism_bias"}, window=True),
     "state_fall": _reads(only=_PEOPLE, window=True),
     "group_fall": _reads(only=_PEOPLE, window=True),
