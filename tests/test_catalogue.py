@@ -345,7 +345,9 @@ def test_load_case_refuses_what_the_own_case_page_refuses_naming_the_field(examp
     with pytest.raises(owncase.OwnCaseError) as page:  # the page's own words, in both languages
         owncase.from_yaml(text.encode("utf-8"), "mine.yaml")
     assert page.value.text("en") == message
-    assert raised.value.text("da") == page.value.text("da") != message
+    refused = raised.value
+    assert isinstance(refused, owncase.OwnCaseError)
+    assert refused.text("da") == page.value.text("da") != message
 
 
 def test_a_case_file_that_the_checks_accept_loads_as_the_readers_own_case(tmp_path):

@@ -284,6 +284,7 @@ def test_a_presets_source_is_its_fitted_effect_at_its_own_change(preset):
 
 def test_the_trials_source_reproduces_its_published_exits():
     source = external.study_source(AUSTRIA)
+    assert source is not None
     pub = next(p for p in AUSTRIA.published if p.measure == "exits_first_year")
     moved = 1 - (AUSTRIA.caseload_after / AUSTRIA.caseload_before) ** source.per_log
     assert moved * (1 - AUSTRIA.base_rate) == pytest.approx(pub.value)

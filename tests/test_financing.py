@@ -478,6 +478,7 @@ def test_the_bond_claims_judge_a_contract_an_investor_signs():
         assert (draws >= p.share - 1e-12).all() and (draws <= 1).all()
     answer = claims.default_answer("kommune_zero_risk")
     for part in answer.model_parts:
+        assert part.scenario is not None
         share = financing.participation(part.scenario, default_terms()).share
         for lang in ("da", "en"):
             assert explorer.data.i18n.percent(share, lang) in part.text(lang)

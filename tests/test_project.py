@@ -111,24 +111,24 @@ def test_the_docs_worked_examples_are_the_models():
     r = explorer.evaluate(h)
     worker = explorer.figure("dk.worker_salary").in_prices
 
-    def m(value: float, digits: int = 2) -> str:
+    def mio(value: float, digits: int = 2) -> str:
         return f"{value / 1e6:.{digits}f}".replace("-", "−")
 
     npv = {rate: explorer.evaluate(h.replace(discount_rate=rate)).npv for rate in (0, 0.04)}
-    sweep = [m(explorer.evaluate(h.replace(caseload_after=c)).npv) for c in (36, 30, 24, 16, 12)]
+    sweep = [mio(explorer.evaluate(h.replace(caseload_after=c)).npv) for c in (36, 30, 24, 16, 12)]
     ramp = explorer.evaluate(h.replace(caseload_after=12, staffing_ramp=0.05)).npv
     shown += [
         f"DKK {worker:,.0f} in 2024 prices",
         f"costs DKK {h.cost_per_worker:,.0f} and four",
-        f"net {m(y['net'][0])} m in 2013, +{m(y['net'][1])} m in 2014",
-        f"cumulative net +{m(y['cumulative_net'][1])} m in 2014",
-        f"NPV DKK {m(r.npv)} m at 3.5 % ({m(npv[0])} m at 0 %, {m(npv[0.04])} m at 4 %)",
-        f"kommune alone {m(r.npv_kommune)} m",
+        f"net {mio(y['net'][0])} m in 2013, +{mio(y['net'][1])} m in 2014",
+        f"cumulative net +{mio(y['cumulative_net'][1])} m in 2014",
+        f"NPV DKK {mio(r.npv)} m at 3.5 % ({mio(npv[0])} m at 0 %, {mio(npv[0.04])} m at 4 %)",
+        f"kommune alone {mio(r.npv_kommune)} m",
         f"benefit-cost ratio {r.benefit_cost_ratio:.2f}",
         f"break-even effect {r.break_even_effect:.3f}",
         f"36 → NPV {sweep[0]} m, 30 → {sweep[1]} m, 24 → {sweep[2]} m, 16 → {sweep[3]} m,",
         f"12 → {sweep[4]} m.",
-        f"(NPV {m(ramp, 1)} m)",
+        f"(NPV {mio(ramp, 1)} m)",
     ]
     aab = explorer.load_case("aabenraa")
     bcr = [

@@ -246,7 +246,7 @@ def test_aabenraa_weighted_draws_reproduce_the_documented_cohort():
     assert target.sd == pytest.approx(np.hypot(0.1, 0.2) * 499)
     values = sim.conditioning.values[:, j]
     assert abs(uncertainty.weighted_quantile(values, 0.5, sim.weights) - 499) <= target.sd
-    lo, hi = uncertainty.weighted_quantile(values, [0.05, 0.95], sim.weights)
+    lo, hi = uncertainty.weighted_quantile(values, np.array([0.05, 0.95]), sim.weights)
     flat_lo, flat_hi = np.percentile(values, [5, 95])
     assert hi - lo < 0.8 * (flat_hi - flat_lo)
     assert flat_lo < 499 - target.sd and flat_hi > 499 + target.sd  # wide unweighted
@@ -446,6 +446,7 @@ def test_the_claims_count_their_draws_by_the_same_weights():
             if part.share is None:
                 continue
             check = claims.CHECKS[str(part.part.check)]
+            assert part.scenario is not None
             drawn = claims.Evaluation.draws(part.scenario, 500)
             supports = check(drawn, **part.part.check_args(None)).supports
             assert part.share == pytest.approx(np.average(supports, weights=drawn.weights))

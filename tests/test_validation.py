@@ -211,7 +211,7 @@ def test_the_held_out_check_is_said_wherever_a_presets_numbers_appear(lang):
         checks = export.held_out_checks(s, lang)
         assert checks, case
         texts = [text for text, _ in checks]
-        pages = [
+        pages: list = [
             who_pays.WhoPays(f"case={case}&lang={lang}"),
             how_sure.HowSure(f"case={case}&lang={lang}&draws=1000"),
         ]
