@@ -610,6 +610,9 @@ class PartAnswer:
             )
             return i18n.t("claim.documented", lang, value=value, year=fig.year)
         args = part.args_shown(lang, self.readings)
+        if "first" in args and "last" in args:  # '2016', or '2013–2015'
+            first, last = args["first"], args["last"]
+            args["span"] = first if first == last else f"{first}–{last}"
         words = [i18n.t(f"check.{part.check}", lang, **{**args, **shown})]
         if self.status == "by_construction":
             words.append(i18n.t("claim.fitted", lang))

@@ -191,7 +191,12 @@ def held_out_checks(
             lang,
             label=getattr(row, "label_" + lang),
             documented=(i18n.t("calibration.more_than", lang) + " " if row.at_least else "")
-            + shown(row.documented),
+            + shown(row.documented)
+            + (
+                f" ({i18n.t('calibration.in_prices', lang, year=catalogue.price_year())})"
+                if money
+                else ""
+            ),
             model=shown(row.model),
             programme=shown(row.programme),
             difference=i18n.percent(row.difference, lang, 0),

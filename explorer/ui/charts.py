@@ -185,7 +185,12 @@ def counterfactual_path(result: Result, lang: str) -> dict:
     programme (its base flows and trend) and with it: the gap is what the programme saves."""
     y, s = result.yearly, result.scenario
     rows, domain, colours, dashes = [], [], [], []
-    hues = [PALETTE["vermillion"], PALETTE["blue"], PALETTE["purple"], PALETTE["green"]]
+    #: without (warm) and with (cool) the programme, one pair of hues for each outcome
+    hues = [
+        (PALETTE["vermillion"], PALETTE["blue"]),
+        (PALETTE["orange"], PALETTE["green"]),
+        (PALETTE["purple"], PALETTE["sky"]),
+    ]
     for k, o in enumerate(s.outcomes):
         label = o.label(lang)
         without = y[f"without_{o.key}"]
@@ -193,15 +198,16 @@ def counterfactual_path(result: Result, lang: str) -> dict:
             t("without", lang, outcome=label): without,
             t("with", lang, outcome=label): without - y[f"people_{o.key}"],
         }
-        for (name, values), dash in zip(paths.items(), ([6, 4], [1, 0])):
+        for (name, values), dash, hue in zip(paths.items(), ([6, 4], [1, 0]), hues[k % len(hues)]):
             domain.append(name)
-            colours.append(hues[k % len(hues)])
+            colours.append(hue)
             dashes.append(dash)
             rows += [
                 {"year": int(year), "series": name, "value": float(v)}
                 for year, v in zip(y["calendar_year"], values)
             ]
     colour = _colour(domain, colours, t("path", lang))
+    colour["legend"] = {"symbolType": "stroke", "symbolStrokeWidth": 2.5}  # shows the dash too
     return {
         "data": {"values": rows},
         "mark": {"type": "line", "point": True, "strokeWidth": 2.5},

@@ -122,13 +122,19 @@ class CheckClaim(page.Page):
             if draws
             else ""
         )
-        checks = "".join(
-            kpis.held_out_note(
+        notes = {
+            name: kpis.held_out_note(
                 catalogue.case(name),
                 s if mine and s.case == name else catalogue.load_case(name),
                 lang,
             )
             for name in c.cases()
+        }
+        checks = "".join(  # each under its case's name: a claim may rest on several
+            f"<p class='held-out-case'><b>{html.escape(catalogue.case(name).title[lang])}</b></p>"
+            + note
+            for name, note in notes.items()
+            if note
         )
         checks_html = f"<h3>{html.escape(t('held_out'))}</h3>{checks}" if checks else ""
         verdict_help = i18n.t(f"verdict_help.{answer.verdict}", lang)

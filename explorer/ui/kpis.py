@@ -202,12 +202,16 @@ def card(key: str, value: str, sub: str, lang: str, title: str | None = None) ->
     )
 
 
-def _documented(key: str, lang: str) -> str:
+def _documented(case: Case, key: str, lang: str) -> str:
+    """A documented result by the label its case gives it (its years), and its value."""
     f = catalogue.figure(key)
+    label = next((r.label for r in case.documented if r.figure == key and r.label), None)
     if f.is_money:
         year = i18n.t("calibration.in_prices", lang, year=catalogue.price_year())
-        return f"{i18n.millions(f.in_prices, lang)} ({f.year}; {year})"
-    return f"{i18n.number(f.value, lang)} {f.unit_in(lang)} ({f.year})"
+        value = f"{i18n.millions(f.in_prices, lang)} ({year})"
+    else:
+        value = f"{i18n.number(f.value, lang)} {f.unit_in(lang)}"
+    return f"{fields.lower(label[lang])}: {value}" if label else f"{value} ({f.year})"
 
 
 def fitted_note(s: Scenario, lang: str, table: pd.DataFrame | None = None) -> str:
@@ -228,9 +232,9 @@ def fitted_note(s: Scenario, lang: str, table: pd.DataFrame | None = None) -> st
         "calibration.fitted_kpi",
         lang,
         inputs=", ".join(inputs),
-        targets=" og ".join(_documented(k, lang) for k in targets)
+        targets=" og ".join(_documented(case, k, lang) for k in targets)
         if lang == "da"
-        else " and ".join(_documented(k, lang) for k in targets),
+        else " and ".join(_documented(case, k, lang) for k in targets),
     )
     if s != case.scenario:
         text += " " + i18n.t("calibration.your_settings", lang)

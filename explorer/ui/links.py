@@ -156,7 +156,7 @@ def parse(query: str, facts: bool = False) -> Link:
         group = next((g for g, members in extra_fields.items() if name in members), None)
         spec = scenario_fields.get(name) or (outcome_fields.get(attr) if dot else None)
         if spec is not None and spec.is_fact and not facts and (not dot or key in keys):
-            title = catalogue.case(case).title[lang]
+            title = catalogue.case(case).title[lang].split(":")[0]
             labels = (spec.label["da"], spec.label["en"])
             notices.append(Notice("case_fact", name, raw, title, labels=labels))
         elif name in PAGE_PARAMS:
@@ -184,6 +184,10 @@ def parse(query: str, facts: bool = False) -> Link:
             cases = changes.get("cases", base.cases)
             before = changes.get("caseload_before", base.caseload_before)
             changes[field_name] = caseload_after_for(cases, before, extra)
+    if any(n.kind == "case_fact" for n in notices):  # once, after the facts it was for
+        notices.append(
+            Notice("case_fact_hint", used=catalogue.case(case).title[lang].split(":")[0])
+        )
     scenario = _apply(base, changes, outcome_changes, lang, notices)
     return Link(case, lang, scenario, extras, page, notices)
 

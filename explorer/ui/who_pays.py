@@ -165,6 +165,7 @@ class WhoPays(page.Page):
                     share=pct(b.paid.sum() / max(b.realised.sum(), 1.0)),
                     realised=m(b.realised.sum()),
                     invested=m(b.invest.sum()),
+                    assumed=pct(terms.bond_outcome_share),
                     compared=i18n.against_self(row["kommune_extra_cost"], lang),
                     irr=investor_return(row, lang),
                 )
