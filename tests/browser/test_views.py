@@ -217,7 +217,7 @@ def test_a_caseload_moved_in_the_view_opens_the_live_page_at_that_caseload(tab, 
     assert shared in tab.locator(".read-share .embed-code").input_value()
     listed = tab.locator(".inputs [data-name='caseload_after'] dd").inner_text()
     assert listed.startswith(tab.locator(".view-lever output").inner_text())
-    stale = tab.locator(".inputs [data-name='cases']")  # still the link's, and dimmed
+    stale = tab.locator(".inputs [data-name='worker_cost']")  # still the link's, and dimmed
     expect(stale).to_have_css("opacity", "0.45")
     expect(tab.locator(".inputs [data-name='caseload_after']")).to_have_css("opacity", "1")
     redrawn = tab.locator("figure.chart-cumulative .chart-live svg")
