@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml requirements/test.lock $(TEMPLATE)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements/test.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
-	$(BIN)/python -m explorer.ui.vega
+	$(BIN)/python -m explorer.ui.live.vega
 	touch $(STAMP)
 
 # Debian's packages the tests drive for real: Chromium (browser tests), nginx (the reverse-proxy

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 
 from explorer import catalogue
-from explorer.ui import how_sure
+from explorer.ui.pages import how_sure
 
 GOAL = 50e-3
 MOVES = 16

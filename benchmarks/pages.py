@@ -51,7 +51,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from servers import CHROMIUM_ARGS, Voila, chromium_path  # noqa: E402
 
-from explorer.ui.page import PAGES  # noqa: E402
+from explorer.ui.live.page import PAGES  # noqa: E402
 
 COMMAND = ".venv/bin/python -m benchmarks.pages"
 BASELINE = Path(__file__).resolve().parent / "baseline"

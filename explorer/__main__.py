@@ -197,7 +197,7 @@ def _write(path: str, option: str, write) -> None:
 def bake_site(folder: str, base_url: str) -> None:
     from urllib.parse import urlsplit
 
-    from explorer.ui import bake
+    from explorer.ui.views import bake
 
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:

@@ -32,7 +32,8 @@ from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from explorer.data.pages import NAMES as PAGES
-from explorer.ui import readview, vega
+from explorer.ui.live import vega
+from explorer.ui.views import readview
 
 
 class CappedKernelManager(AsyncMappingKernelManager):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from explorer.data.pages import Page
-from explorer.ui import readview
+from explorer.ui.views import readview
 
 
 def page_class(entry: Page) -> type:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import psutil
 
-from explorer.ui.page import PAGES
+from explorer.ui.live.page import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"

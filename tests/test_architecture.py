@@ -6,6 +6,10 @@ financing, calibration, claims), ``outputs`` (table, workbook, sources), ``ui`` 
 ``serving`` (the launcher). A module may import its own layer and the layers below, never a
 layer above; no import, not even one inside a function, closes a circle; and nothing below the
 pages imports widgets, charts or Voilà.
+
+Inside ``ui`` the same rule holds for its four folders, lowest first: ``content`` (what a page
+shows: charts, KPI cards, the glossary, links; no widgets), ``live`` (widgets and the Page base
+under Voilà), ``pages`` (one module a page) and ``views`` (a page as HTML and files).
 """
 
 import ast
@@ -18,6 +22,7 @@ LAYERS = ("data", "model", "catalogue", "analysis", "outputs", "ui", "serving")
 #: The package's own entry points may use every layer.
 TOP = ("explorer", "explorer.__main__")
 PAGE_ONLY = ("ipywidgets", "anywidget", "altair", "voila", "jupyter_server", "IPython")
+UI_LAYERS = ("content", "live", "pages", "views")
 
 
 def modules() -> dict[str, Path]:
@@ -107,11 +112,40 @@ def test_nothing_below_the_pages_imports_widgets_charts_or_voila(below):
             assert target.split(".")[0] not in PAGE_ONLY, f"{name} imports {target}"
 
 
+def ui_layer(name: str) -> int | None:
+    parts = name.split(".")
+    if parts[:2] != ["explorer", "ui"] or len(parts) < 3:
+        return None
+    return UI_LAYERS.index(parts[2]) if parts[2] in UI_LAYERS else -1
+
+
+def test_every_ui_module_is_in_a_ui_layer():
+    for name in modules():
+        assert ui_layer(name) != -1, f"{name}: put it in one of explorer/ui/{UI_LAYERS}"
+
+
+def test_no_ui_module_imports_a_ui_layer_above_its_own():
+    for name, targets in graph().items():
+        here = ui_layer(name)
+        if here is None:
+            continue
+        for target in targets:
+            there = ui_layer(target)
+            assert there is None or there <= here, f"{name} imports {target}, a ui layer above"
+
+
+def test_what_a_page_shows_imports_no_widgets():
+    for name, path in modules().items():
+        if name.startswith("explorer.ui.content"):
+            for target in imports(name, path):
+                assert target.split(".")[0] not in PAGE_ONLY, f"{name} imports {target}"
+
+
 def test_the_contract_catches_what_it_forbids(tmp_path):
     """The checks above can fail: a model module that imports a page is seen."""
     path = tmp_path / "engine.py"
-    path.write_text("from explorer.ui import page\nimport ipywidgets\n", encoding="utf-8")
-    seen = imports("explorer.model.engine", path, {"explorer.ui.page"})
-    assert "explorer.ui.page" in seen and "ipywidgets" in seen
-    ui, model = layer("explorer.ui.page"), layer("explorer.model.engine")
+    path.write_text("from explorer.ui.live import page\nimport ipywidgets\n", encoding="utf-8")
+    seen = imports("explorer.model.engine", path, {"explorer.ui.live.page"})
+    assert "explorer.ui.live.page" in seen and "ipywidgets" in seen
+    ui, model = layer("explorer.ui.live.page"), layer("explorer.model.engine")
     assert ui is not None and model is not None and ui > model

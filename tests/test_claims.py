@@ -511,7 +511,7 @@ def test_herning_saved_reads_saved_as_its_sources_count_it():
     aabenraa = a.parts[2]
     assert aabenraa.values["savings"][0] > aabenraa.part.check_args()["amount"]
     assert [p.part.check for p in a.by_construction] == ["savings_over_years"]
-    from explorer.ui import claims as page
+    from explorer.ui.pages import claims as page
 
     body = page.CheckClaim("claim=herning_saved&lang=en").body.value.split("</h2>", 1)[1]
     shown = html.unescape(body.split("</p>", 1)[0])
@@ -662,7 +662,7 @@ def test_a_malformed_claims_file_is_named(tmp_path):
 
 # -- the claims page ------------------------------------------------------------------------------
 def test_the_claims_page_shows_the_verdict_the_documents_beside_it_and_the_reading():
-    from explorer.ui import claims as page
+    from explorer.ui.pages import claims as page
 
     kora = page.CheckClaim("claim=kora_700k&lang=en").body.value
     verdict, rest = kora.split("</h2>", 1)

@@ -430,7 +430,7 @@ def test_binder_serves_voila_with_the_project_settings():
     post_build = binder / "postBuild"
     assert os.access(post_build, os.X_OK)
     text = post_build.read_text(encoding="utf-8")
-    assert "pip install --no-deps ." in text and "python -m explorer.ui.vega" in text
+    assert "pip install --no-deps ." in text and "python -m explorer.ui.live.vega" in text
     server = json.loads((binder / "jupyter_server_config.json").read_text(encoding="utf-8"))
     ours = voila_settings()["VoilaConfiguration"]
     for key in (
@@ -448,7 +448,7 @@ def test_container_files_agree_with_the_project():
     for needed in (
         "requirements/app.lock",
         "pip install --no-deps",
-        "python -m explorer.ui.vega",
+        "python -m explorer.ui.live.vega",
         "EXPOSE 8866",
         "HEALTHCHECK",
         "explorer.serving notebooks",

@@ -220,7 +220,7 @@ def test_the_tables_in_the_docs_are_the_models_output():
 
 @pytest.mark.parametrize("lang", i18n.LANGS)
 def test_how_it_works_shows_predicted_against_published(lang):
-    from explorer.ui import how_it_works
+    from explorer.ui.pages import how_it_works
 
     page = how_it_works.HowItWorks(f"case=aabenraa&lang={lang}")
     shown = page.external.value

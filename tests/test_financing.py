@@ -14,7 +14,7 @@ import explorer
 from explorer.analysis import financing
 from explorer.analysis.financing import PARTIES, Terms, capped_payments, default_terms
 from explorer.model import cashflow, engine
-from explorer.ui import who_pays
+from explorer.ui.pages import who_pays
 
 
 def result(case="aabenraa", **changes):

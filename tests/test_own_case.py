@@ -31,7 +31,7 @@ from explorer.catalogue import owncase
 from explorer.catalogue.owncase import OwnCase, OwnCaseError, Value
 from explorer.data import files, i18n
 from explorer.outputs import workbook
-from explorer.ui import own_case
+from explorer.ui.pages import own_case
 
 #: A link code written by the first version of the page; it must keep opening.
 V1_CODE = (
@@ -415,9 +415,9 @@ def test_the_draws_grade_catalogue_figures_by_their_source_and_own_numbers_as_as
 
 @pytest.mark.parametrize("page_name", ["explorer", "who_pays", "how_sure"])
 def test_an_own_case_link_on_another_page_says_where_it_opens(page_name):
-    from explorer.ui import page as page_module
+    from explorer.ui.live import page as page_module
 
-    module = __import__(f"explorer.ui.{page_name}", fromlist=["app"])
+    module = __import__(f"explorer.ui.pages.{page_name}", fromlist=["app"])
     code = owncase.encode(owncase.blank())
     widget = module.app(f"case=own&c={code}&lang=en")
     shown = " ".join(test_texts.visible_text(widget))

@@ -17,7 +17,7 @@ from explorer.__main__ import main
 from explorer.analysis import uncertainty
 from explorer.model import cashflow, engine, fields
 from explorer.model.results import NET_COLUMNS
-from explorer.ui import charts, kpis
+from explorer.ui.content import charts, kpis
 
 #: Relative tolerance of cashflow.payback_index (of the cumulative cost).
 TOL = 1e-9

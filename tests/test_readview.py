@@ -1,6 +1,6 @@
-"""The read view (explorer/ui/readview.py) and the baked site (explorer/ui/bake.py), in plain
-Python: the same numbers as the live page, one cache entry per scenario, notices for bad links,
-downloads that carry their scenario, and a baked site whose every link resolves."""
+"""The read view (explorer/ui/views/readview.py) and the baked site (explorer/ui/views/bake.py),
+in plain Python: the same numbers as the live page, one cache entry per scenario, notices for bad
+links, downloads that carry their scenario, and a baked site whose every link resolves."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ import pytest
 from explorer import catalogue
 from explorer.data import i18n
 from explorer.data.pages import NAMES as PAGES
-from explorer.ui import bake, readview
-from explorer.ui import explorer as explorer_page
+from explorer.ui.pages import explorer as explorer_page
+from explorer.ui.views import bake, readview
 
 HREF = re.compile(r"""href=(['"])[^'"]*\1""")
 SITE = readview.Site("https://example.org", "/")
@@ -236,7 +236,7 @@ def test_a_baked_view_sends_other_scenarios_and_changes_to_the_launcher(baked):
 
 def test_the_caseload_lever_moves_through_the_models_own_answers():
     from explorer import model
-    from explorer.ui import charts, kpis
+    from explorer.ui.content import charts, kpis
 
     query = "case=hjoerring&caseload_after=30&lang=en"
     _, document = view("explorer", query)
@@ -263,7 +263,7 @@ def test_the_caseload_lever_moves_through_the_models_own_answers():
 
 
 def test_the_own_case_view_reads_the_case_its_link_carries():
-    from explorer.ui import own_case
+    from explorer.ui.pages import own_case
 
     live = own_case.OwnCasePage("lang=en")
     live.start_choice.value = "aabenraa"

@@ -29,7 +29,7 @@ from explorer.data import pages as registry
 from explorer.model import engine, fields
 from explorer.model.scenario import Scenario
 from explorer.outputs import workbook
-from explorer.ui import widgets
+from explorer.ui.live import widgets
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS = fields.of(Scenario)
@@ -208,7 +208,9 @@ def test_every_page_has_its_class_and_a_two_cell_notebook_that_runs_it(entry):
     notebook = json.loads((ROOT / "notebooks" / entry.notebook).read_text(encoding="utf-8"))
     code = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
     assert len(code) == 2, entry.notebook
-    assert f"from explorer.ui import page, {entry.name}" in code[0], code[0]
+    assert code[0].startswith(
+        f"from explorer.ui.live import page\nfrom explorer.ui.pages import {entry.name}\n"
+    ), code[0]
     assert code[1].strip() == f"{entry.name}.app()", code[1]
 
 

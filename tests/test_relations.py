@@ -14,8 +14,9 @@ from explorer.data import yamlfile
 from explorer.model import fields
 from explorer.model.fields import FieldError
 from explorer.model.scenario import Outcome, Price, Scenario, caseload_after_for, extra_workers_for
-from explorer.ui import explorer as explorer_page
-from explorer.ui import how_it_works, how_sure, links, own_case, who_pays
+from explorer.ui.content import links
+from explorer.ui.pages import explorer as explorer_page
+from explorer.ui.pages import how_it_works, how_sure, own_case, who_pays
 
 SCENARIO = fields.of(Scenario)
 RELATIONS = [f for f in SCENARIO.values() if f.max_field is not None]

@@ -1,4 +1,5 @@
-"""The page's kernel reads the reader's request from Voilà's query socket (explorer.ui.request)."""
+"""The page's kernel reads the reader's request from Voilà's query socket
+(explorer.ui.live.request)."""
 
 import asyncio
 import json
@@ -9,7 +10,7 @@ import tornado.web
 import tornado.websocket
 from servers import free_port
 
-from explorer.ui import request, widgets
+from explorer.ui.live import request, widgets
 
 
 class QuerySocket(tornado.websocket.WebSocketHandler):

@@ -12,7 +12,7 @@ from pages import page_class
 from explorer.data import i18n
 from explorer.data import pages as registry
 from explorer.data.figures import figures as explorer_figures
-from explorer.ui import widgets
+from explorer.ui.live import widgets
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [page_class(p) for p in registry.PAGES]

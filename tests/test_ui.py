@@ -11,9 +11,10 @@ import explorer
 from explorer import Spreads
 from explorer.data import i18n
 from explorer.model.scenario import Scenario
-from explorer.ui import charts, claims, how_it_works, how_sure, index, links, who_pays
-from explorer.ui import explorer as explorer_page
-from explorer.ui.page import prepare
+from explorer.ui.content import charts, links
+from explorer.ui.live.page import prepare
+from explorer.ui.pages import claims, how_it_works, how_sure, index, who_pays
+from explorer.ui.pages import explorer as explorer_page
 
 
 def q(page):
@@ -192,7 +193,7 @@ def test_the_documented_versus_model_table_is_what_the_page_shows():
 
 def test_how_it_works_shows_the_calibration_with_the_path_without_the_programme():
     from explorer.analysis import calibration
-    from explorer.ui import how_it_works
+    from explorer.ui.pages import how_it_works
 
     page = how_it_works.HowItWorks("case=aabenraa&lang=en")
     table = calibration.table("aabenraa")

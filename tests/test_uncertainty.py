@@ -17,7 +17,8 @@ from explorer.catalogue import owncase
 from explorer.catalogue.reader import Case
 from explorer.data import i18n
 from explorer.model import engine
-from explorer.ui import how_sure, kpis
+from explorer.ui.content import kpis
+from explorer.ui.pages import how_sure
 
 
 def test_simulation_is_seeded_and_reproducible():

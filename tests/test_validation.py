@@ -12,7 +12,7 @@ import explorer
 from explorer import evaluate
 from explorer.model import fields
 from explorer.model.scenario import Outcome, Price, Scenario
-from explorer.ui import links
+from explorer.ui.content import links
 
 PRESETS = explorer.cases()
 FACTS = [f for f in fields.group("scenario").values() if f.is_fact]
@@ -204,7 +204,7 @@ def test_the_held_out_check_is_said_wherever_a_presets_numbers_appear(lang):
     from explorer.analysis import calibration
     from explorer.data import i18n
     from explorer.outputs import export
-    from explorer.ui import claims, how_sure, who_pays
+    from explorer.ui.pages import claims, how_sure, who_pays
 
     for case in PRESETS:
         s = explorer.load_case(case)
@@ -244,7 +244,8 @@ def test_the_held_out_check_is_said_wherever_a_presets_numbers_appear(lang):
 
 @pytest.mark.parametrize("case", PRESETS)
 def test_how_it_works_draws_the_one_counterfactual_as_a_path(case):
-    from explorer.ui import charts, how_it_works
+    from explorer.ui.content import charts
+    from explorer.ui.pages import how_it_works
 
     page = how_it_works.HowItWorks(f"case={case}&lang=en")
     body = page.chart_inputs["path"][0]

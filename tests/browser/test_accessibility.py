@@ -4,7 +4,7 @@ critical violation, the document says its language, and the disclosures open fro
 import pytest
 from playwright.sync_api import expect
 
-from explorer.ui.page import PAGES
+from explorer.ui.live.page import PAGES
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])

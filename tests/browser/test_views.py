@@ -26,7 +26,7 @@ from playwright.sync_api import expect
 from servers import PAGES
 
 import explorer
-from explorer.ui import readview
+from explorer.ui.views import readview
 
 LANGS = ("da", "en")
 #: A scenario other than the landing defaults: another case, a moved lever.

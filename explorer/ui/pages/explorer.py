@@ -12,8 +12,8 @@ from explorer.analysis import calibration, claims
 from explorer.data import i18n
 from explorer.model import fields
 from explorer.model.scenario import Scenario, caseload_after_for
-
-from . import charts, kpis, page, widgets
+from explorer.ui.content import charts, kpis
+from explorer.ui.live import page, widgets
 
 MAIN = ("worker_cost", "horizon_years", "effect_scale", "phase_in_years")
 ADVANCED = (
@@ -43,7 +43,7 @@ class Explorer(page.Page):
         self.extra.observe(self.on_extra, "value")
         for name in MAIN + ADVANCED:
             self.lever(name, getattr(s, name))
-        self.discount = kpis.discount_choice(lang, s.discount_rate)
+        self.discount = discount_choice(lang, s.discount_rate)
         self.discount.observe(self.on_change, "value")
         self.wider = widgets.Choice(
             fields_label("wider_gains", lang),
@@ -137,7 +137,7 @@ class Explorer(page.Page):
             for name, lever in self.levers.items():
                 if "." not in name:
                     lever.set(getattr(s, name))
-            self.discount.value = kpis.discount_value(self.discount, s.discount_rate)
+            self.discount.value = discount_value(self.discount, s.discount_rate)
             self.wider.value = str(s.wider_gains)
         finally:
             self._quiet = False
@@ -201,3 +201,18 @@ def fields_label(name: str, lang: str) -> str:
 
 def app(query: str | None = None) -> w.Widget:
     return page.app(Explorer, query)
+
+
+def discount_choice(lang: str, rate: float) -> widgets.Choice:
+    """The discount rate as a choice of the sourced presets (and the link's rate, if other)."""
+    label = fields.field("scenario", "discount_rate").label[lang]
+    return widgets.Choice(
+        label, kpis.discount_options(lang, rate), repr(float(rate)), css="lever-discount"
+    )
+
+
+def discount_value(choice: widgets.Choice, rate: float) -> str:
+    key = repr(float(rate))
+    if key not in [k for k, _ in choice.options]:
+        choice.options = [*choice.options, [key, key]]
+    return key

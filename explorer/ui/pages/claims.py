@@ -11,8 +11,9 @@ from explorer import catalogue, model
 from explorer.analysis import claims
 from explorer.data import i18n
 from explorer.model.scenario import Scenario
-
-from . import how_sure, kpis, links, page, widgets
+from explorer.ui.content import kpis, links
+from explorer.ui.live import page, widgets
+from explorer.ui.pages import how_sure
 
 
 class CheckClaim(page.Page):

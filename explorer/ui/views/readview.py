@@ -7,7 +7,7 @@ text boxes as they are, charts as inline SVG drawn from the same Vega-Lite specs
 plain links. A "change the numbers" link opens the live page with the same query.
 
 Where the view's links point is the ``Site``'s business: the launcher serves views at
-``/view/<page>?<query>`` (``explorer.serving``); ``explorer.ui.bake`` writes them as files.
+``/view/<page>?<query>`` (``explorer.serving``); ``explorer.ui.views.bake`` writes them as files.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ import ipywidgets as w
 from explorer.data import files, i18n
 from explorer.data.pages import NAMES as PAGES
 from explorer.model import fields
-
-from . import charts, links, page, vega, widgets
+from explorer.ui.content import charts, links
+from explorer.ui.live import page, vega, widgets
 
 #: Chart widths drawn into the view: the column on a wide screen, and a phone's.
 WIDE, NARROW = 640, 340
@@ -50,7 +50,7 @@ def page_class(name: str) -> type[page.Page]:
     """The ``Page`` subclass named ``name`` in ``explorer/ui/<name>.py``."""
     if name not in PAGES:
         raise LookupError(name)
-    module = importlib.import_module(f"explorer.ui.{name}")
+    module = importlib.import_module(f"explorer.ui.pages.{name}")
     found = [
         v
         for v in vars(module).values()
@@ -154,7 +154,9 @@ class View:
 @cache
 def stylesheet() -> str:
     """The pages' stylesheet and the read view's own rules."""
-    return page.stylesheet() + files.package_path("ui", "readview.css").read_text(encoding="utf-8")
+    return page.stylesheet() + files.package_path("ui", "views", "readview.css").read_text(
+        encoding="utf-8"
+    )
 
 
 def _classes(widget: w.Widget) -> str:
@@ -290,7 +292,7 @@ class _Writer:
 
 
 # -- the caseload lever without a kernel ---------------------------------------------------------
-LEVER_SCRIPT = files.package_path("ui", "js", "view_lever.js").read_text(encoding="utf-8")
+LEVER_SCRIPT = files.package_path("ui", "views", "view_lever.js").read_text(encoding="utf-8")
 #: The read views' policy for that one script (a hash: nothing else inline may run).
 LEVER_SCRIPT_HASH = base64.b64encode(hashlib.sha256(LEVER_SCRIPT.encode()).digest()).decode()
 
@@ -300,8 +302,7 @@ def caseload_frames(p: page.Page, site: Site) -> dict[str, Any]:
     span the page's sweep chart covers (and the link's own), the KPI cards, the cumulative
     chart's data, the link to the live page and the view's own address."""
     from explorer import model
-
-    from . import kpis
+    from explorer.ui.content import kpis
 
     s, lang = p.current, p.lang
     f = fields.field("scenario", "caseload_after")

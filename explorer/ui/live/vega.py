@@ -2,7 +2,8 @@
 
 Building the bundle takes vl-convert a second or two and a hundred megabytes, so a kernel never
 does it when the file is already there: ``make setup`` (and the container build) run
-``python -m explorer.ui.vega`` to write it, and the first process that finds it missing writes it.
+``python -m explorer.ui.live.vega`` to write it, and the first process that finds it missing
+writes it.
 
 The project's launcher (``python -m explorer.serving``) serves the bundle as a static file under a
 name that changes with its content, so a browser fetches it once (compressed) and keeps it; the
@@ -23,7 +24,7 @@ from pathlib import Path
 from explorer.data import files
 
 #: What the bundle runs: hand Vega-Embed to the charts of the page (see js/runtime.js).
-SNIPPET = files.package_path("ui", "js", "runtime.js")
+SNIPPET = files.package_path("ui", "live", "js", "runtime.js")
 #: Set (to "1") by the launcher in its environment, which its kernels inherit.
 SERVED = "EXPLORER_SERVES_VEGA"
 #: Where the launcher serves the bundle, below Voilà's base URL.

@@ -21,8 +21,8 @@ from pathlib import Path
 from explorer import catalogue
 from explorer.data import i18n
 from explorer.data.pages import NAMES as PAGES
-
-from . import readview, vega
+from explorer.ui.live import vega
+from explorer.ui.views import readview
 
 
 class BakedSite(readview.Site):

@@ -9,8 +9,7 @@ import ipywidgets as w
 from explorer.data import i18n
 from explorer.data.pages import PAGES
 from explorer.model.scenario import Scenario
-
-from . import page
+from explorer.ui.live import page
 
 
 class Index(page.Page):

@@ -15,8 +15,8 @@ from explorer.analysis.uncertainty import Spreads
 from explorer.data import figures, i18n
 from explorer.model import fields
 from explorer.model.scenario import Scenario
-
-from . import charts, kpis, page, widgets
+from explorer.ui.content import charts, kpis
+from explorer.ui.live import page, widgets
 
 SCENARIO = ("caseload_after", "effect_scale", "horizon_years")
 DRAWS = ("1000", "5000", "10000", "20000")

@@ -14,8 +14,8 @@ from explorer.analysis import financing
 from explorer.analysis.financing import Terms
 from explorer.data import i18n
 from explorer.model.scenario import Scenario
-
-from . import charts, kpis, page, widgets
+from explorer.ui.content import charts, kpis
+from explorer.ui.live import page, widgets
 
 SCENARIO = ("caseload_after", "effect_scale", "horizon_years", "programme_years")
 

@@ -1,6 +1,6 @@
 """The page's building blocks: levers, choices, charts, the page frame and the Vega runtime.
 
-Each is a small anywidget whose JavaScript lives in ``explorer/ui/js/``. Python keeps the logic
+Each is a small anywidget whose JavaScript lives in ``explorer/ui/live/js/``. Python keeps the logic
 (parsing what is typed, formatting numbers in the page's language); the browser draws native,
 labelled inputs that work with a keyboard, a screen reader and a phone.
 """
@@ -20,12 +20,11 @@ import traitlets
 
 from explorer.data import files, i18n
 from explorer.model.fields import Field, FieldError
-
-from . import vega
+from explorer.ui.live import vega
 
 
 def _js(name: str) -> str:
-    return files.package_path("ui", "js", name).read_text(encoding="utf-8")
+    return files.package_path("ui", "live", "js", name).read_text(encoding="utf-8")
 
 
 @cache

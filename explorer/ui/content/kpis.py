@@ -14,8 +14,7 @@ from explorer.model import Result, fields
 from explorer.model.scenario import Scenario
 from explorer.outputs import export, sources
 from explorer.outputs.payback import fell_back_text, payback_notes
-
-from . import glossary, widgets
+from explorer.ui.content import glossary
 
 #: Below this share of the point estimate a median's distance from it goes unremarked.
 SKEW_NOTE = 0.05
@@ -355,18 +354,3 @@ def discount_options(lang: str, rate: float) -> list[tuple[str, str]]:
     if repr(float(rate)) not in [k for k, _ in options]:
         options.append((repr(float(rate)), i18n.percent(rate, lang, 1)))
     return options
-
-
-def discount_choice(lang: str, rate: float) -> widgets.Choice:
-    """The discount rate as a choice of the sourced presets (and the link's rate, if other)."""
-    label = fields.field("scenario", "discount_rate").label[lang]
-    return widgets.Choice(
-        label, discount_options(lang, rate), repr(float(rate)), css="lever-discount"
-    )
-
-
-def discount_value(choice: widgets.Choice, rate: float) -> str:
-    key = repr(float(rate))
-    if key not in [k for k, _ in choice.options]:
-        choice.options = [*choice.options, [key, key]]
-    return key

@@ -32,8 +32,8 @@ from explorer.model import engine, fields
 from explorer.model.fields import Field, Unit
 from explorer.model.scenario import KINDS, PAYERS, Outcome, Scenario
 from explorer.outputs import export
-
-from . import charts, kpis, links, page, widgets
+from explorer.ui.content import charts, kpis, links
+from explorer.ui.live import page, widgets
 
 STAFFING = (
     "cases",

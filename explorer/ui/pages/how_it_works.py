@@ -12,8 +12,8 @@ from explorer.analysis import calibration, external
 from explorer.data import i18n
 from explorer.model import engine
 from explorer.model.scenario import PAYERS, Outcome, Scenario
-
-from . import charts, glossary, kpis, page, widgets
+from explorer.ui.content import charts, glossary, kpis
+from explorer.ui.live import page, widgets
 
 
 class HowItWorks(page.Page):

@@ -28,8 +28,8 @@ from explorer.model import fields
 from explorer.model.fields import FieldError
 from explorer.model.scenario import Scenario
 from explorer.outputs import export
-
-from . import charts, links, request, widgets
+from explorer.ui.content import charts, links
+from explorer.ui.live import request, widgets
 
 
 @cache
@@ -37,7 +37,7 @@ def stylesheet() -> str:
     """The page's stylesheet (read once per kernel)."""
     from explorer.data import files
 
-    return files.package_path("ui", "style.css").read_text(encoding="utf-8")
+    return files.package_path("ui", "live", "style.css").read_text(encoding="utf-8")
 
 
 def style() -> w.HTML:
