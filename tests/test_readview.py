@@ -160,6 +160,17 @@ def test_a_view_links_to_the_live_page_and_the_other_views_with_the_same_scenari
     assert not any(".ipynb?" in h and not h.startswith("../voila/") for h in hrefs)
 
 
+@pytest.mark.parametrize("name", PAGES)
+def test_every_link_to_the_live_page_leaves_an_embeds_frame(name):
+    """Regression: 'Change the numbers' inside an embed loaded the live page in the article's
+    frame, which the live page's frame-ancestors refuses: a grey 'refused to connect' box."""
+    _, document = view(name, "case=herning&lang=da")
+    live = re.findall(r"<a [^>]*href='[^']*voila/render/[^']*'[^>]*>", document)
+    assert live, name
+    for tag in live:
+        assert "target='_top'" in tag, tag
+
+
 def test_the_downloads_of_a_view_carry_its_scenario_and_its_address():
     query = "case=herning&worker_cost=100000&lang=da"
     key = readview.canonical("explorer", query)[0]

@@ -387,7 +387,8 @@ def _head(p: page.Page, site: Site, query: str) -> str:
         f"<ul>{items}</ul><div class='site-tools'><a class='lang-link' href='{other_href}' "
         f"hreflang='{other}' lang='{other}'>{html.escape(i18n.t('chrome.other_lang', lang))}</a>"
         f"</div></nav></header>"
-        f"<div class='live-bar'><a class='change-numbers' href='{live}'>{_t('change', lang)}</a>"
+        f"<div class='live-bar'><a class='change-numbers' href='{live}' target='_top'>"
+        f"{_t('change', lang)}</a>"
         f"<span class='live-note'>{_t('snapshot', lang)}</span></div>"
     )
 
@@ -411,7 +412,8 @@ def _tail(p: page.Page, site: Site, query: str, inputs: list[tuple[str, str, str
         parts.append(
             f"<section class='inputs' aria-labelledby='inputs-title'>"
             f"<h2 id='inputs-title'>{_t('inputs', lang)}</h2><dl>{rows}</dl>"
-            f"<p><a class='change-link' href='{html.escape(site.live(p.name, query))}'>"
+            f"<p><a class='change-link' href='{html.escape(site.live(p.name, query))}' "
+            f"target='_top'>"
             f"{_t('change', lang)}</a></p>"
             f"</section>"
         )
@@ -428,7 +430,8 @@ def _tail(p: page.Page, site: Site, query: str, inputs: list[tuple[str, str, str
         f"<input class='share-url' type='text' readonly value='{html.escape(url)}'></label>"
         f"<label>{html.escape(i18n.t('chrome.embed', lang))}"
         f"<textarea class='embed-code' readonly rows='3'>{html.escape(embed)}</textarea></label>"
-        f"<p><a class='live-link' href='{html.escape(live)}'>{_t('live_link', lang)}</a></p>"
+        f"<p><a class='live-link' href='{html.escape(live)}' target='_top'>"
+        f"{_t('live_link', lang)}</a></p>"
         f"</section>"
     )
     return "".join(parts)
