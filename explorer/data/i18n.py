@@ -155,7 +155,7 @@ def field_value(value: float, fmt: str, lang: str = "da") -> str:
         return t("on" if value else "off", lang)
     if fmt == "count":
         return number(value, lang)
-    return short(value, lang, 2)
+    return short(value, lang, 1)  # people, caseloads, years: as the KPI cards show them
 
 
 def year_or_never(year: int | None, lang: str = "da") -> str:
