@@ -299,3 +299,13 @@ def test_extra_caseworkers_in_a_link_set_the_caseload_they_pair_with():
     assert link.scenario.caseload_after == pytest.approx(192 / (192 / 48 + 8))
     both = links.parse("case=herning&extra_workers=8&caseload_after=30")
     assert both.scenario.caseload_after == 30  # the caseload itself wins
+
+
+def test_a_number_with_an_exponent_is_told_how_to_write_it():
+    """Regression: caseload_after=1e308 was 'not a number' while 300 was clamped with a notice."""
+    link = links.parse("case=herning&caseload_after=1e308&lang=en")
+    (notice,) = link.notices
+    assert notice.kind == "exponent"
+    assert "without an exponent, from 1 to 200" in notice.text("en")
+    assert "uden eksponent" in notice.text("da")
+    assert link.scenario == explorer.load_case("herning")

@@ -30,6 +30,8 @@ EXTRA_GROUPS = ("terms", "spreads")
 PAGE_PARAMS = ("claim", "draws")
 #: A number written with Danish thousands dots ('600.000'): a link's dot is a decimal point.
 GROUPED = re.compile(r"-?[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
+#: A number written with an exponent ('1e308'): a number, but not as a link writes one.
+EXPONENT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?[eE][+-]?[0-9]+")
 #: Names Voilà reads itself; never used for the scenario.
 RESERVED = ("template", "theme")
 
@@ -91,7 +93,9 @@ def _value(f: Field, name: str, raw: str, lang: str, notices: list[Notice]) -> f
             notices.append(Notice("grouped", name, raw, f.to_url(grouped), labels=labels))
             return None
     if value is None:
-        notices.append(Notice("not_number", name, raw, labels=labels))
+        kind = "exponent" if EXPONENT.fullmatch(raw.strip()) else "not_number"
+        shown = (f.show(f.lo, lang), f.show(f.hi, lang)) if kind == "exponent" else ("", "")
+        notices.append(Notice(kind, name, raw, "", *shown, labels=labels))
         return None
     clamped = f.clamp(value)
     if f.whole and f.lo <= value <= f.hi and value != int(value):
