@@ -382,14 +382,18 @@ def _head(p: page.Page, site: Site, query: str) -> str:
     other_href = html.escape(site.view(name, links.with_lang(query, other)))
     live = html.escape(site.live(name, query))
     nav = html.escape(i18n.t("chrome.nav", lang))
+    bar = (  # a page with no levers (the front page) has no numbers to change
+        f"<div class='live-bar'><a class='change-numbers' href='{live}' target='_top'>"
+        f"{_t('change', lang)}</a>"
+        f"<span class='live-note'>{_t('snapshot', lang)}</span></div>"
+        if p.levers
+        else ""
+    )
     return (
         f"<header class='chrome'><nav class='site-nav' aria-label='{nav}'>"
         f"<ul>{items}</ul><div class='site-tools'><a class='lang-link' href='{other_href}' "
         f"hreflang='{other}' lang='{other}'>{html.escape(i18n.t('chrome.other_lang', lang))}</a>"
-        f"</div></nav></header>"
-        f"<div class='live-bar'><a class='change-numbers' href='{live}' target='_top'>"
-        f"{_t('change', lang)}</a>"
-        f"<span class='live-note'>{_t('snapshot', lang)}</span></div>"
+        f"</div></nav></header>{bar}"
     )
 
 
