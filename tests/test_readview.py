@@ -317,3 +317,9 @@ def test_behind_a_tls_proxy_a_views_links_say_https():
     assert origin({}) == "http://news.dk"
     assert origin({"X-Forwarded-Proto": "https"}) == "https://news.dk"
     assert origin({"X-Forwarded-Proto": "javascript"}) == "http://news.dk"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_only_a_page_with_numbers_offers_to_change_them(name):
+    _, document = view(name, "case=herning&lang=en")
+    assert ("class='change-numbers'" in document) is (name != "index")

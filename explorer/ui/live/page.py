@@ -86,6 +86,8 @@ class Page:
     charts_used = True
     #: The page reads its link itself (the own case's ``c=``), not as a scenario's fields.
     reads_own_query = False
+    #: The page shows numbers a reader may change on the live page (the front page does not).
+    has_numbers = True
 
     def __init__(self, query: str = "", url: str | None = None):
         """The page for a link's query; ``url`` is the page's own address (default: the one

@@ -15,6 +15,7 @@ from explorer.ui.live import page
 class Index(page.Page):
     name = "index"
     charts_used = False
+    has_numbers = False
 
     def build(self) -> None:
         self.body = w.HTML()

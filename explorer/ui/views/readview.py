@@ -382,11 +382,11 @@ def _head(p: page.Page, site: Site, query: str) -> str:
     other_href = html.escape(site.view(name, links.with_lang(query, other)))
     live = html.escape(site.live(name, query))
     nav = html.escape(i18n.t("chrome.nav", lang))
-    bar = (  # a page with no levers (the front page) has no numbers to change
+    bar = (  # the front page has no numbers to change
         f"<div class='live-bar'><a class='change-numbers' href='{live}' target='_top'>"
         f"{_t('change', lang)}</a>"
         f"<span class='live-note'>{_t('snapshot', lang)}</span></div>"
-        if p.levers
+        if p.has_numbers
         else ""
     )
     return (
