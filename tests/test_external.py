@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import math
-import re
 from pathlib import Path
 
 import pytest
@@ -203,19 +202,6 @@ def test_every_published_result_is_in_the_table_once_per_preset_and_reading():
             assert len(mine) == expected, pub.figure
             if pub.measure != "none":
                 assert mine.model.notna().any()
-
-
-def docs_table(name: str) -> str:
-    text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
-    found = re.search(rf"<!-- {name} -->\n(.*?)\n<!-- /{name} -->", text, re.S)
-    assert found, f"docs/model.md has no table between <!-- {name} --> markers"
-    return found.group(1)
-
-
-def test_the_tables_in_the_docs_are_the_models_output():
-    """Regenerate with `python -m explorer.analysis.external` when the presets' fits change."""
-    assert docs_table("external-table") == external.markdown()
-    assert docs_table("external-evidence") == external.evidence_markdown()
 
 
 @pytest.mark.parametrize("lang", i18n.LANGS)

@@ -2,7 +2,6 @@
 
 import html
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -455,15 +454,9 @@ def test_the_claims_count_their_draws_by_the_same_weights():
     assert checked
 
 
-def test_the_conditioned_chances_in_docs_model_are_the_models():
-    """docs/model.md section 7 holds ``uncertainty.markdown()``'s table of each preset's chances,
-    unconditioned and conditioned, as the model gives it now."""
-    text = (Path(__file__).resolve().parent.parent / "docs" / "model.md").read_text("utf-8")
-    copy = text.split("<!-- chances: explorer.analysis.uncertainty.markdown() -->\n", 1)[1]
-    copy = copy.split("<!-- /chances -->", 1)[0]
-    assert copy.strip() == uncertainty.markdown().strip(), (
-        "stale: put uncertainty.markdown() between the chances markers of docs/model.md"
-    )
+def test_the_chances_table_holds_each_preset_unconditioned_and_conditioned():
+    """``uncertainty.markdown()``, docs/model.md section 7's table (tests/test_project.py holds the
+    copy there to it): each preset's chances, unconditioned and conditioned."""
     table = uncertainty.markdown().splitlines()
     assert len(table) == 2 + len(catalogue.cases())
     sim = uncertainty.simulate(explorer.load_case("aabenraa"), 10_000, seed=0)
