@@ -94,8 +94,8 @@ def _value(f: Field, name: str, raw: str, lang: str, notices: list[Notice]) -> f
             return None
     if value is None:
         kind = "exponent" if EXPONENT.fullmatch(raw.strip()) else "not_number"
-        shown = (f.show(f.lo, lang), f.show(f.hi, lang)) if kind == "exponent" else ("", "")
-        notices.append(Notice(kind, name, raw, "", *shown, labels=labels))
+        span = (f.show(f.lo, lang), f.show(f.hi, lang)) if kind == "exponent" else ("", "")
+        notices.append(Notice(kind, name, raw, "", *span, labels=labels))
         return None
     clamped = f.clamp(value)
     if f.whole and f.lo <= value <= f.hi and value != int(value):
