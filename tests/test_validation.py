@@ -309,3 +309,23 @@ def test_a_number_with_an_exponent_is_told_how_to_write_it():
     assert "without an exponent, from 1 to 200" in notice.text("en")
     assert "uden eksponent" in notice.text("da")
     assert link.scenario == explorer.load_case("herning")
+
+
+@pytest.mark.parametrize(
+    "typed, lang, told",
+    [
+        ("1.2", "da", "skriv 1,2"),
+        ("1,2", "en", "write 1.2"),
+    ],
+)
+def test_a_decimal_mark_of_the_other_language_is_told_how_to_write_it(typed, lang, told):
+    """Regression: '1.2' typed on a Danish page was told it must be a number from 0 to 3."""
+    from explorer.model.fields import FieldError
+
+    f = fields.field("scenario", "effect_scale")
+    with pytest.raises(FieldError) as raised:
+        f.parse(typed, lang)
+    assert raised.value.problem == "decimal" and told in raised.value.text(lang)
+    with pytest.raises(FieldError) as thousands:
+        f.parse("1.000", "da")
+    assert thousands.value.problem == "range"  # 1.000 is a thousand, out of range

@@ -99,6 +99,13 @@ class FieldError(ValueError):
                 f"{name} skal være et helt tal fra {span}; fik {shown}",
             ),
         }
+        if self.problem == "decimal" and isinstance(got, str):
+            messages["decimal"] = (
+                f"{name} takes a decimal point in English: write {got.replace(',', '.')}; "
+                f"got {shown}",
+                f"{name} skrives med decimalkomma på dansk: skriv {got.replace('.', ',')}; "
+                f"fik {shown}",
+            )
         if self.other is not None:
             other = self.other.name if lang == "en" else lower(self.other.label["da"])
             messages["below"] = (
@@ -197,7 +204,11 @@ class Field:
             raw = raw.replace("×", "")
         value = parse_number(raw, lang)
         if value is None:
-            raise FieldError(self, "not_number", raw.strip()[:40], owner)
+            typed = raw.strip()[:40]
+            # '1.2' in Danish or '1,2' in English: a number with the other language's decimal mark
+            other = {"da": r"-?[0-9]+\.[0-9]{1,2}", "en": r"-?[0-9]+,[0-9]{1,2}"}.get(lang)
+            problem = "decimal" if other and re.fullmatch(other, typed) else "not_number"
+            raise FieldError(self, problem, typed, owner)
         if self.unit.format == "share":
             value = value / 100
         return self.check(value, owner)
