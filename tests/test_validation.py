@@ -329,3 +329,16 @@ def test_a_decimal_mark_of_the_other_language_is_told_how_to_write_it(typed, lan
     with pytest.raises(FieldError) as thousands:
         f.parse("1.000", "da")
     assert thousands.value.problem == "range"  # 1.000 is a thousand, out of range
+
+
+def test_the_tornado_draws_no_empty_row_for_an_input_that_does_not_move_the_npv():
+    """Regression: Aabenraa's tornado showed an empty 'Wider gain' row while wider gains were not
+    counted."""
+    from explorer.ui.pages import how_sure
+
+    page = how_sure.HowSure("case=aabenraa&lang=en&draws=1000")
+    shown = {r["input"] for r in page.chart_inputs["tornado"][0]["data"]["values"]}
+    assert "Off cash benefit: Wider gain" not in shown
+    counted = how_sure.HowSure("case=aabenraa&lang=en&draws=1000&wider_gains=1")
+    shown = {r["input"] for r in counted.chart_inputs["tornado"][0]["data"]["values"]}
+    assert "Off cash benefit: Wider gain" in shown

@@ -605,22 +605,34 @@ def tornado(
     presets); with ``sim``'s conditioned draws, by ``tornado_moves``. Largest swing first."""
     spreads = _spreads(spreads)
     inputs = uncertain_inputs(scenario, case)
+    rows = [(item.name, item.grade) for item in inputs]
+
+    def npvs(moves: np.ndarray) -> np.ndarray:
+        n = 2 * len(inputs)
+        batch = engine.Batch.of([scenario]).grow(n)
+        for j, item in enumerate(inputs):
+            z = np.zeros(n)
+            z[0::2], z[1::2] = -moves[:, j], moves[:, j]
+            scale = value_scale(scenario, item.name) if item.draw == "step" else 1.0
+            batch = item.apply(batch, factors(item.draw, z, spreads[item.grade], scale))
+        return model.summarise(engine.run(batch))["npv"]
+
     moves = tornado_moves(inputs, sim)
-    n = 2 * len(inputs)
-    batch = engine.Batch.of([scenario]).grow(n)
-    rows = []
-    for j, item in enumerate(inputs):
-        z = np.zeros(n)
-        z[0::2], z[1::2] = -moves[:, j], moves[:, j]
-        scale = value_scale(scenario, item.name) if item.draw == "step" else 1.0
-        batch = item.apply(batch, factors(item.draw, z, spreads[item.grade], scale))
-        rows.append((item.name, item.grade))
-    npv = model.summarise(engine.run(batch))["npv"]
+    npv = npvs(moves)
+    # what each input does alone: one that does not move the NPV by itself (a wider gain while
+    # wider gains are not counted) shows only the noise of the others following it
+    alone = npv if np.array_equal(moves, np.eye(len(inputs))) else npvs(np.eye(len(inputs)))
     rates = [f.value for f in catalogue.discount_presets().values()]
     rate_npv = model.sweep(scenario, "discount_rate", [min(rates), max(rates)])["npv"]
     table = pd.DataFrame(
         [
-            {"input": name, "grade": grade, "npv_low": npv[2 * i], "npv_high": npv[2 * i + 1]}
+            {
+                "input": name,
+                "grade": grade,
+                "npv_low": npv[2 * i],
+                "npv_high": npv[2 * i + 1],
+                "moves_alone": abs(alone[2 * i + 1] - alone[2 * i]) > 1e-6,
+            }
             for i, (name, grade) in enumerate(rows)
         ]
     )
@@ -629,6 +641,7 @@ def tornado(
         "grade": "H",
         "npv_low": rate_npv.iloc[0],
         "npv_high": rate_npv.iloc[1],
+        "moves_alone": True,
     }
     table["swing"] = (table["npv_high"] - table["npv_low"]).abs()
     return table.sort_values("swing", ascending=False, ignore_index=True)

@@ -495,9 +495,11 @@ def payback_distribution(shares: pd.Series, start_year: int, lang: str) -> dict:
 
 
 def tornado(table: pd.DataFrame, labels: dict[str, str], npv: float, lang: str) -> dict:
-    """NPV at each input's low and high value, as bars from the point NPV."""
+    """NPV at each input's low and high value, as bars from the point NPV. An input that does
+    not move the NPV by itself (a wider gain while wider gains are not counted) draws no row."""
     rows = []
-    for row in table.itertuples():
+    moving = table[table["moves_alone"].astype(bool)] if "moves_alone" in table else table
+    for row in moving.itertuples():
         for end in ("low", "high"):
             rows.append(
                 {
