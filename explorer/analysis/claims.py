@@ -119,10 +119,11 @@ def _first_exit(ev: Evaluation) -> int:
 
 
 def savings_over_years(ev: Evaluation, first: int, last: int, amount: float = 0.0) -> Statistic:
-    """The programme's savings over the calendar years first..last (undiscounted, before what it
-    costs) above ``amount``: what the seeds' sources count as 'saved'."""
+    """The programme's budget savings over the calendar years first..last (undiscounted, before
+    what it costs) above ``amount``: what the seeds' sources count as 'saved' (the public
+    budgets', never a wider gain, so the wider-gains switch does not move it)."""
     pick = _years(ev, first, last)
-    savings = ev.paths.savings[:, pick].sum(axis=1)
+    savings = ev.paths.savings_payer[:, :, pick].sum(axis=(1, 2))
     return Statistic({"savings": (savings, "millions")}, savings > amount)
 
 
