@@ -7,7 +7,7 @@ import html
 import pandas as pd
 
 from explorer import catalogue
-from explorer.analysis import claims, uncertainty
+from explorer.analysis import calibration, claims, uncertainty
 from explorer.catalogue.reader import Case
 from explorer.data import i18n
 from explorer.model import Result, fields
@@ -213,16 +213,21 @@ def _documented(case: Case, key: str, lang: str) -> str:
     return f"{fields.lower(label[lang])}: {value}" if label else f"{value} ({f.year})"
 
 
-def fitted_note(s: Scenario, lang: str, table: pd.DataFrame | None = None) -> str:
+def fitted_note(
+    s: Scenario, lang: str, table: pd.DataFrame | None = None, result: Result | None = None
+) -> str:
     """Beside the KPIs: which inputs of this preset were fitted to which documented results, and
     the check against a documented result the fit did not use (or why there is none). ``table``:
-    the case's calibration table for ``s``, when the page has it."""
+    the case's calibration table for ``s``, when the page has it; or ``result``, the model's
+    answer for ``s`` the page has already computed, so the check does not evaluate it again."""
     if s.case not in catalogue.cases():
         return ""
     case = catalogue.case(s.case)
     fitted = case.fitted(catalogue.figures())
     if not fitted:
         return ""
+    if table is None and result is not None:
+        table = calibration.table(case, result=result)
     inputs = [
         sources.label(case, what, lang) for what, key in case.sources.items() if key in fitted
     ]

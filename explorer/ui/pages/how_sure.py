@@ -170,7 +170,7 @@ class HowSure(page.Page):
         scenario ``s``."""
         self._rest = None
         lang, sim, r = self.lang, self.sim, self.result
-        self.fitted.value = kpis.fitted_note(s, lang)
+        self.fitted.value = kpis.fitted_note(s, lang, result=r)
         t = lambda key, **kw: i18n.t(f"how_sure.{key}", lang, **kw)
         be = r.break_even_effect
         words = (

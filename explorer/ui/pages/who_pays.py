@@ -79,7 +79,7 @@ class WhoPays(page.Page):
     def show(self, s: Scenario) -> None:
         lang = self.lang
         self.result = r = model.evaluate(s)
-        self.fitted.value = kpis.fitted_note(s, lang)
+        self.fitted.value = kpis.fitted_note(s, lang, result=r)
         terms = self.terms()
         self.summary = financing.summary(r, terms)
         names = {k: i18n.t(f"who_pays.names.{k}", lang) for k in financing.ARRANGEMENTS}
