@@ -280,7 +280,7 @@ def held_out(
     """The rows no input was fitted to or derived from, with a verdict within the row's tolerance:
     its precision by the one error model (``precision``), stated in figures.csv before the
     comparison. 'matches', 'model_above' or 'model_below'; a documented lower bound ("more than
-    1,000") is met by the model at or above it less its precision. Beside the verdict: the
+    1,000") is met by the model at or above it and missed below it. Beside the verdict: the
     programme's own part of the model's value (``programme``) and whether the path without the
     programme alone would pass the check too (``without_passes``): then the check cannot tell
     the programme's effect from what happens anyway. ``rows``: the case's ``table`` at hand."""
@@ -301,8 +301,9 @@ def held_out(
 
 def verdict(difference: float, row: Documented) -> str:
     """'matches', 'model_above' or 'model_below' for a relative difference from a documented
-    figure, within the row's precision (a lower bound: above it, or within it below)."""
-    tolerance = precision(row).share
+    figure, within the row's precision. A lower bound ("more than 1,000") is met at or above it
+    and missed below it: the documents say more than, so the model below it is a miss."""
+    tolerance = 0.0 if row.at_least else precision(row).share
     if math.isnan(difference):
         return "model_below"
     if difference < -tolerance:
