@@ -342,9 +342,24 @@ def test_who_pays_explains_the_pocket_and_the_price_of_the_bond():
     page = who_pays.WhoPays("case=aabenraa&lang=en")
     words = page.words.value
     assert "go to the kommune" in words and "does not create the savings" in words
-    assert "bond&#x27;s price to the kommune" in page.kpi_box.value
+    assert "The bond against paying itself" in page.kpi_box.value
     page.levers["bond_outcome_share"].value = 0.9
     assert q(page)["bond_outcome_share"] == "0.9"
+
+
+@pytest.mark.parametrize(
+    "value, lang, shown",
+    [
+        (-1.3e6, "da", "1,3 mio. kr. billigere"),
+        (3e5, "en", "DKK 0.3 m more expensive"),
+        (-2e4, "da", "samme pris"),
+        (0.0, "en", "the same price"),
+    ],
+)
+def test_the_bonds_price_is_said_as_more_or_less_than_paying_itself(value, lang, shown):
+    """Regression: 'The bond's price to the kommune 0.0 m' / '-0.3 m' read as a free or a
+    negative price; it is the extra cost against the kommune paying itself."""
+    assert who_pays.extra_cost(value, lang) == shown
 
 
 def test_who_pays_bad_terms_in_the_link_are_clamped_with_a_notice():

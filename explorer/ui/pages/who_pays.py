@@ -118,7 +118,7 @@ class WhoPays(page.Page):
                     ),
                     kpis.card(
                         "price_of_finance",
-                        i18n.millions(price, lang),
+                        extra_cost(price, lang),
                         i18n.t("who_pays.price_sub", lang),
                         lang,
                         title=i18n.t("who_pays.price_of_finance", lang),
@@ -299,6 +299,16 @@ def investor_return(row, lang: str, cell: bool = False, back: bool = False) -> s
     if back and not cell:
         return i18n.t("who_pays.irr_back", lang, rate=rate, share=i18n.percent(multiple, lang))
     return rate if cell else i18n.t("who_pays.irr", lang, rate=rate)
+
+
+def extra_cost(value: float, lang: str) -> str:
+    """What the bond costs the kommune beyond paying itself, as a difference ('DKK 0.3 m more
+    expensive', '... cheaper', 'the same price'), never as a price that looks free or negative."""
+    amount = i18n.millions(abs(value), lang)
+    if amount == i18n.millions(0, lang):
+        return i18n.t("who_pays.price_same", lang)
+    key = "who_pays.price_more" if value > 0 else "who_pays.price_less"
+    return i18n.t(key, lang, amount=amount)
 
 
 def _pb(discounted: int | None, plain: int | None, lang: str) -> tuple[str, str]:
