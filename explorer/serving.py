@@ -7,6 +7,12 @@ over the cap gets Voilà's error page with status 503 (the template turns it int
 try again" page that retries by itself), while refills of the preheated pool wait for room instead
 of failing. Kernels of readers who are connected are never culled; kernels whose page never
 connected, or whose reader left, are shut down after the idle grace period (voila.json).
+
+The read views (``view/<page>``) render in a pool of processes, one per core, with a bounded
+queue (503 beyond it); cached views and files are answered at once. Their links name the public
+address the launcher is given (``--public_url``), never a client's ``Host`` unless it is allowed
+(``--allowed_hosts``), and forwarded headers count only from ``--trusted_proxies``
+(docs/deploy.md, "Hosting").
 """
 
 from __future__ import annotations
@@ -15,18 +21,29 @@ import asyncio
 import functools
 import gzip
 import html
+import ipaddress
+import multiprocessing
 import os
+import re
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import ClassVar
+from urllib.parse import urlsplit
 
 import tornado.web
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
+from tornado.httputil import HTTPHeaders, HTTPServerRequest
 from tornado.log import app_log
 from tornado.web import HTTPError, RequestHandler
-from traitlets import Float, Integer, default
+from traitlets import Float, Integer, Unicode, default
 from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
@@ -74,15 +91,33 @@ class CappedKernelManager(AsyncMappingKernelManager):
 
 #: Set for the kernels when the launcher serves read views (the Share dialog links to them).
 VIEWS = "EXPLORER_VIEWS"
+#: The launcher's own options (``--name=value``) and the environment variables that set them.
+OPTIONS = {
+    "public_url": "EXPLORER_PUBLIC_URL",
+    "allowed_hosts": "EXPLORER_ALLOWED_HOSTS",
+    "trusted_proxies": "EXPLORER_TRUSTED_PROXIES",
+    "render_workers": "EXPLORER_RENDER_WORKERS",
+    "render_queue": "EXPLORER_RENDER_QUEUE",
+    "header_timeout": "EXPLORER_HEADER_TIMEOUT",
+}
+#: The application setting that holds the launcher's ``Hosting``.
+HOSTING = "explorer_hosting"
 
 
 # -- the app: Voilà with plain error pages where Voilà 0.5 answers 500 or nothing ---------------
 MAX_URI = 16_384
 MAX_HEADER = 128 * 1024
+#: Header fields beyond these (one field, all of them) get a 431 before any handler runs; the
+#: server reads at most MAX_HEADER and closes the connection beyond it.
+MAX_FIELD = 8 * 1024
+MAX_FIELDS = 32 * 1024
+#: Seconds a busy reader is asked to wait (Retry-After, and the 503 page's own reload).
+RETRY_AFTER = 10
 
 
 def _plain(handler: RequestHandler, status: int) -> None:
-    """A plain error page in both languages, with no internals."""
+    """A plain error page in both languages, with no internals; a 503 (busy) reloads itself
+    after RETRY_AFTER seconds."""
     handler.set_status(status)
     handler.set_header("Content-Type", "text/html; charset=utf-8")
     handler.set_header("Cache-Control", "no-store")
@@ -90,12 +125,21 @@ def _plain(handler: RequestHandler, status: int) -> None:
         404: ("Siden findes ikke.", "The page does not exist."),
         414: ("Adressen er for lang.", "The address is too long."),
         405: ("Det kan man ikke her.", "That is not allowed here."),
+        431: ("Forespørgslens felter er for store.", "The request's header fields are too large."),
+        503: (
+            "Siden er optaget lige nu. Den prøver igen om lidt.",
+            "The site is busy right now. It tries again in a moment.",
+        ),
     }
     da, en = words.get(status, ("Noget gik galt.", "Something went wrong."))
     home = html.escape(f"{handler.settings.get('base_url', '/')}view/index")
+    reload = ""
+    if status == 503:
+        handler.set_header("Retry-After", str(RETRY_AFTER))
+        reload = f"<meta http-equiv='refresh' content='{RETRY_AFTER}'>"
     handler.finish(
         f"<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'>"
-        f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'>{reload}"
         f"<title>{status}</title></head><body><h1>{status}</h1><p>{da} "
         f"<a href='{home}?lang=da'>Til forsiden</a></p>"
         f"<p lang='en'>{en} <a href='{home}?lang=en'>To the front page</a></p></body></html>"
@@ -105,6 +149,17 @@ def _plain(handler: RequestHandler, status: int) -> None:
 class _TooLong(RequestHandler):
     def prepare(self) -> None:
         _plain(self, 414)
+
+
+class _TooLarge(RequestHandler):
+    def prepare(self) -> None:
+        _plain(self, 431)
+
+
+def oversized(headers: HTTPHeaders) -> bool:
+    """Whether one header field is over MAX_FIELD bytes or all of them over MAX_FIELDS."""
+    sizes = [len(name) + len(value) for name, value in headers.get_all()]
+    return max(sizes, default=0) > MAX_FIELD or sum(sizes) > MAX_FIELDS
 
 
 class _NotFound(RequestHandler):
@@ -161,22 +216,183 @@ LEVER_POLICY = f"; script-src 'self' 'sha256-{readview.LEVER_SCRIPT_HASH}' 'unsa
 VIEW_MAX_AGE = 300
 
 
+# -- hosting: the address a view names, whoever asks ------------------------------------------
+def _names(text: str) -> list[str]:
+    """The entries of a list given as one string (commas or spaces between them)."""
+    return [part for part in re.split(r"[,\s]+", text.strip()) if part]
+
+
+def _first(value: str) -> str:
+    """The first entry of a forwarded header (the one the outermost proxy added)."""
+    return value.split(",")[0].strip()
+
+
+def public_origin(url: str) -> str:
+    """A public address as an origin (``https://host[:port]``); a ValueError names the option."""
+    parts = urlsplit(url.strip())
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.username is not None
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ValueError(
+            "--public_url (EXPLORER_PUBLIC_URL) must be a scheme and a host, such as "
+            "https://explorer.example.org or http://127.0.0.1:8866, without a path (the path "
+            f"prefix is --base_url); got {url!r}"
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def listen_origin(ip: str, port: int) -> str:
+    """The address the launcher listens on, as an origin (``localhost`` for every interface)."""
+    host = "localhost" if ip in ("", "0.0.0.0", "::") else ip
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}"
+
+
+class Hosting:
+    """The address a read view's links (Share, embed, lever, downloads) and a live page's
+    downloads name for a request: the public address, or the host the request came by if it is
+    on the allow-list. ``X-Forwarded-Host`` and ``X-Forwarded-Proto`` count only from a trusted
+    proxy, so no client can put an address of its own into an answer that caches keep."""
+
+    def __init__(self, public: str | Callable[[], str], allowed: str = "", proxies: str = ""):
+        self._public = public
+        self.allowed = {host.lower() for host in _names(allowed)}
+        try:
+            self.proxies = [ipaddress.ip_network(p, strict=False) for p in _names(proxies)]
+        except ValueError as error:
+            raise ValueError(
+                f"--trusted_proxies (EXPLORER_TRUSTED_PROXIES): {error}; give addresses or "
+                "networks such as 127.0.0.1 or 10.0.0.0/8"
+            ) from None
+
+    @property
+    def public(self) -> str:
+        return self._public() if callable(self._public) else self._public
+
+    def trusted(self, address: str | None) -> bool:
+        try:
+            ip = ipaddress.ip_address(address or "")
+        except ValueError:
+            return False
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        return any(ip in network for network in self.proxies)
+
+    def origin(self, request: HTTPServerRequest) -> str:
+        scheme, host = request.protocol, request.headers.get("Host", "")
+        if self.trusted(request.remote_ip):
+            forwarded = _first(request.headers.get("X-Forwarded-Proto", ""))
+            scheme = forwarded if forwarded in ("http", "https") else scheme
+            host = _first(request.headers.get("X-Forwarded-Host", "")) or host
+        public = self.public
+        host = host.lower()
+        if host in self.allowed and host != urlsplit(public).netloc:
+            return f"{scheme}://{host}"
+        return public
+
+
+class Busy(Exception):
+    """Every place in the render queue is taken."""
+
+
+def _watch_parent(parent: int) -> None:
+    """A render worker's start: it ends when the launcher is gone (a launcher that is killed
+    cannot stop its pool)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(2)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _warm() -> None:
+    """Start a worker's chart renderer, so that the first reader does not wait for it."""
+    readview.svg({"mark": "point"}, 10, "da", "", "warm")
+
+
 class ReadViews(readview.Views):
-    """The launcher's read views: one thread renders (the widgets of one page at a time), the
-    rest is served from memory."""
+    """The launcher's read views, rendered in ``workers`` processes (each renders the widgets of
+    one page at a time). At most ``queue`` renders wait or run at once, each asked for once
+    however many readers wait for it; one more is ``Busy``. Cached views and files are answered
+    from memory without waiting."""
 
-    def __init__(self, prefix: str):
+    def __init__(self, prefix: str, workers: int = 1, queue: int = 8):
         super().__init__(prefix)
-        self.executor = ThreadPoolExecutor(1, thread_name_prefix="readview")
+        self.workers, self.queue = workers, queue
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: dict[tuple[str, ...], asyncio.Future] = {}
 
-    async def run(self, call, *args):
-        return await asyncio.get_running_loop().run_in_executor(self.executor, call, *args)
+    def _submit(self, call: Callable, *args):
+        for _ in range(2):  # a pool whose worker died (out of memory, killed) is replaced once
+            if self.pool is None:
+                self.pool = ProcessPoolExecutor(
+                    self.workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_watch_parent,
+                    initargs=(os.getpid(),),
+                )
+            try:
+                return self.pool.submit(call, *args)
+            except BrokenProcessPool:
+                self.pool = None
+        raise BrokenProcessPool("the render workers do not start")
+
+    async def _once(self, key: tuple[str, ...], keep: OrderedDict, call: Callable, *args):
+        """``call(*args)`` in a worker, its result kept in ``keep`` under ``key``."""
+        future = self.pending.get(key)
+        if future is None:
+            if len(self.pending) >= self.queue:
+                raise Busy
+            future = asyncio.wrap_future(self._submit(call, *args))
+            self.pending[key] = future
+
+            def done(f: asyncio.Future) -> None:
+                del self.pending[key]
+                if not f.cancelled() and f.exception() is None and f.result() is not None:
+                    keep[key] = f.result()
+                    while len(keep) > self.size:
+                        keep.popitem(last=False)
+
+            future.add_done_callback(done)
+        return await asyncio.shield(future)
+
+    async def view(self, name: str, query: str) -> readview.View:
+        """The view of a canonical query, rendered if it is not cached."""
+        view = self.cached(name, query)
+        if view is None:
+            view = await self._once(
+                (name, query), self._views, readview.render, name, query, self.site
+            )
+            self.rendered += 1
+        return view
+
+    async def download(
+        self, name: str, query: str, file_name: str, origin: str
+    ) -> tuple[str, bytes] | None:
+        """A download of a view for the site ``origin`` (its links name it); None if the view
+        has no such file."""
+        key = (name, query, file_name, origin)
+        found = self._files.get(key)
+        if found is not None:
+            self._files.move_to_end(key)
+            return found
+        view = await self.view(name, query)
+        if file_name not in view.charts and file_name not in view.files:
+            return None
+        site = readview.Site(origin, self.prefix)
+        return await self._once(key, self._files, readview.file_bytes, view, file_name, site)
 
     def warm(self) -> None:
-        """Draw one view in the background, so that the first reader does not wait for the
-        chart renderer to start."""
-        self.executor.submit(self.get, "index", "lang=da")
-        self.executor.submit(readview.svg, {"mark": "point"}, 10, "da", "", "warm")
+        """Start every worker and render the front page, once the server runs."""
+        for _ in range(self.workers):
+            self._submit(_warm)
+        tornado.ioloop.IOLoop.current().add_callback(self.view, "index", "lang=da")
 
 
 class ReadViewHandler(RequestHandler):
@@ -196,12 +412,15 @@ class ReadViewHandler(RequestHandler):
             _plain(self, 404)
             return
         query, notices, _ = readview.canonical(name, self.request.query)
-        origin, views = self.origin(), self.views
+        origin, views = self.settings[HOSTING].origin(self.request), self.views
         try:
             if file_name is None:
-                view = views.cached(name, query) or await views.run(views.get, name, query)
+                view = views.cached(name, query) or await views.view(name, query)
             else:
-                found = await views.run(views.file, name, query, file_name, origin)
+                found = await views.download(name, query, file_name, origin)
+        except Busy:
+            _plain(self, 503)
+            return
         except Exception:  # never a traceback to a reader; the server's log has it
             app_log.exception("read view %s?%s failed", name, query)
             _plain(self, 500)
@@ -227,21 +446,17 @@ class ReadViewHandler(RequestHandler):
 
     head = get
 
-    def origin(self) -> str:
-        """The scheme and host the reader came by: behind a proxy that ends TLS, the scheme it
-        forwards (X-Forwarded-Proto), so that Share links and downloads say https."""
-        forwarded = self.request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip()
-        scheme = forwarded if forwarded in ("http", "https") else self.request.protocol
-        return f"{scheme}://{self.request.host}"
-
 
 class PageHandler(TornadoVoilaHandler):
     """Voilà's page, setting the XSRF cookie that the page's unload reads to shut its kernel
-    down (Voilà 0.5 never sets it, so every reader's kernel would wait for the idle cull)."""
+    down (Voilà 0.5 never sets it, so every reader's kernel would wait for the idle cull), and
+    telling the kernel the public address (its downloads name it) instead of the client's."""
 
     async def prepare(self, *args, **kwargs) -> None:
         await super().prepare(*args, **kwargs)
         _ = self.xsrf_token  # sets the _xsrf cookie
+        origin = self.settings[HOSTING].origin(self.request)
+        self.request.protocol, _, self.request.host = origin.partition("://")
 
 
 def _ready_first(manager_class: type) -> type:
@@ -284,6 +499,70 @@ class ExplorerVoila(Voila):
     pages (there is no login), 404 for malformed template paths, 414 for over-long addresses, and
     a plain 404 for unknown paths."""
 
+    aliases: ClassVar[dict] = {
+        **Voila.aliases,
+        **{name: f"ExplorerVoila.{name}" for name in OPTIONS},
+    }
+    public_url = Unicode(
+        config=True,
+        help="The address readers use, such as https://explorer.example.org: the one the read "
+        "views' links name (default: the address the launcher listens on).",
+    )
+    allowed_hosts = Unicode(
+        config=True,
+        help="Other host names (host or host:port, commas between) whose requests get links "
+        "that name them; every other Host gets the public address.",
+    )
+    trusted_proxies = Unicode(
+        config=True,
+        help="Addresses or networks of the proxies whose X-Forwarded-Host and X-Forwarded-Proto "
+        "count (commas between, such as 127.0.0.1,10.0.0.0/8); from anyone else they are ignored.",
+    )
+    render_workers = Integer(
+        config=True, help="Processes that render read views (0: one per core)."
+    )
+    render_queue = Integer(
+        config=True,
+        help="Most read-view renders waiting or running at once; more get 503 (0: 8 per worker).",
+    )
+    header_timeout = Float(
+        config=True,
+        help="Seconds a client has to send a request's headers (or its body), idle connections "
+        "included.",
+    )
+
+    @default("public_url")
+    def _default_public_url(self) -> str:
+        return os.environ.get(OPTIONS["public_url"], "")
+
+    @default("allowed_hosts")
+    def _default_allowed_hosts(self) -> str:
+        return os.environ.get(OPTIONS["allowed_hosts"], "")
+
+    @default("trusted_proxies")
+    def _default_trusted_proxies(self) -> str:
+        return os.environ.get(OPTIONS["trusted_proxies"], "")
+
+    @default("render_workers")
+    def _default_render_workers(self) -> int:
+        return int(os.environ.get(OPTIONS["render_workers"], "0") or 0)
+
+    @default("render_queue")
+    def _default_render_queue(self) -> int:
+        return int(os.environ.get(OPTIONS["render_queue"], "0") or 0)
+
+    @default("header_timeout")
+    def _default_header_timeout(self) -> float:
+        return float(os.environ.get(OPTIONS["header_timeout"], "20") or 20)
+
+    def hosting(self) -> Hosting:
+        public: str | Callable[[], str] = (
+            public_origin(self.public_url)
+            if self.public_url
+            else lambda: listen_origin(self.ip, self.port)
+        )
+        return Hosting(public, self.allowed_hosts, self.trusted_proxies)
+
     def init_handlers(self) -> list:
         route = url_path_join(self.base_url, vega.ROUTE, r"(vega-runtime-[0-9a-f]+\.js)")
         self.read_views = ReadViews(self.base_url)
@@ -306,7 +585,8 @@ class ExplorerVoila(Voila):
 
     def start(self) -> None:
         """Voilà's start, with the server taking long headers so that an over-long address gets
-        a 414 page rather than a closed connection, and unknown paths a plain 404. Its kernels
+        a 414 page rather than a closed connection, oversized header fields a 431, unknown
+        paths a plain 404, and slow clients a header timeout. Its kernels
         (started from here on, and inheriting the environment) load the Vega bundle from it,
         and its pages preload it."""
         _vega_bytes()
@@ -327,11 +607,26 @@ class ExplorerVoila(Voila):
         def find_handler(request, **kwargs):
             if len(request.uri or "") > MAX_URI:
                 return app.get_handler_delegate(request, _TooLong)
+            if oversized(request.headers):
+                return app.get_handler_delegate(request, _TooLarge)
             return find(request, **kwargs)
 
         app.find_handler = find_handler  # type: ignore[method-assign]
-        app.listen = functools.partial(app.listen, max_header_size=MAX_HEADER)  # type: ignore[method-assign]
-        self.read_views.warm()
+        app.listen = functools.partial(  # type: ignore[method-assign]
+            app.listen,
+            max_header_size=MAX_HEADER,
+            idle_connection_timeout=self.header_timeout,  # also the time to send the headers
+            body_timeout=self.header_timeout,
+        )
+        try:
+            app.settings[HOSTING] = self.hosting()
+        except ValueError as error:
+            self.log.critical("%s", error)
+            self.exit(1)
+        views = self.read_views
+        views.workers = self.render_workers or len(os.sched_getaffinity(0))
+        views.queue = self.render_queue or 8 * views.workers
+        views.warm()
         self.listen()
 
 
