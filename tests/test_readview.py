@@ -301,24 +301,6 @@ def test_one_cached_view_serves_every_host_name_with_its_own_address():
     assert views.rendered == 1
 
 
-def test_behind_a_tls_proxy_a_views_links_say_https():
-    from tornado.httputil import HTTPHeaders, HTTPServerRequest
-
-    from explorer import serving
-
-    def origin(headers: dict[str, str]) -> str:
-        request = HTTPServerRequest(
-            method="GET", uri="/view/index", headers=HTTPHeaders({"Host": "news.dk", **headers})
-        )
-        handler = serving.ReadViewHandler.__new__(serving.ReadViewHandler)
-        handler.request = request
-        return handler.origin()
-
-    assert origin({}) == "http://news.dk"
-    assert origin({"X-Forwarded-Proto": "https"}) == "https://news.dk"
-    assert origin({"X-Forwarded-Proto": "javascript"}) == "http://news.dk"
-
-
 @pytest.mark.parametrize("name", PAGES)
 def test_only_a_page_with_numbers_offers_to_change_them(name):
     _, document = view(name, "case=herning&lang=en")
