@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from explorer.data import yamlfile
 from explorer.model import fields
 from explorer.model.fields import FieldError, parse_number
 
@@ -113,3 +114,37 @@ def test_the_docs_table_shows_every_relation():
     assert "below `reference_caseload_before` |" in rows["`reference_caseload_after`"]
     assert "above `reference_caseload_after` |" in rows["`reference_caseload_before`"]
     assert "the other side of `caseload_after` |" in rows["`extra_workers`"]
+    assert ", entry: `effect <= 1`, exit: `effect * base_rate" in rows["`effect`"]
+    assert "exit: `base_rate < 1`, exit: `effect * base_rate" in rows["`base_rate`"]
+    assert (
+        "exit: `effect * base_rate * (1 - deadweight) <= 1 - base_rate` |" in rows["`deadweight`"]
+    )
+
+
+@pytest.mark.parametrize(
+    "rule, problem",
+    [
+        ("a / b <= 1", "divide by a number only"),
+        ("a * (1 - a) <= 1", "a field twice in one product"),
+        ("a <= nowhere", "'nowhere' is no field here"),
+        ("a == 1", "a rule is LEFT <= RIGHT"),
+        ("a ** 2 <= 1", r"only numbers, fields, \+ - \* and / by a number"),
+        ("1 <= 2", "names no field"),
+    ],
+)
+def test_a_kind_relation_the_spec_cannot_use_is_refused(rule, problem):
+    units = {"u": fields.Unit("u", "u", "u", "number")}
+    text = {"da": "a", "en": "a"}
+    base = {"unit": "u", "lo": 0, "hi": 1, "step": 0.1, "label": text, "help": text}
+    members = {name: fields._field("t", "outcome", name, base, units) for name in ("a", "b")}
+    with pytest.raises(yamlfile.DataError, match=problem):
+        fields._rule("t", "outcome", "exit", {"rule": rule, "why": text}, members)
+
+
+def test_a_kind_relation_bounds_each_of_its_fields_from_the_others():
+    (rule,) = [r for r in fields.kind_rules("outcome", "exit") if "deadweight" in r.names]
+    values = {"base_rate": 0.25, "effect": 2.0, "deadweight": 0.2}
+    assert rule.bounds("effect", values) == (-math.inf, pytest.approx(0.75 / 0.2))
+    assert rule.bounds("deadweight", values) == (pytest.approx(1 - 0.75 / 0.5), math.inf)
+    assert rule.bounds("base_rate", values)[1] == pytest.approx(1 / (1 + 2.0 * 0.8))
+    assert fields.kind_rules("outcome", "sideways") == ()

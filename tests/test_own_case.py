@@ -321,11 +321,30 @@ def test_fields_are_checked_as_the_reader_types_in_the_pages_language():
     page.name_box.value = "Min"
     form.kind.value = "exit"
     form = page.outcome_forms[0]
-    type_into(form.levers["effect"], "4,5")
-    assert "effekten kan højst være" in page.notice_box.value
+    type_into(form.levers["effect"], "4,5")  # more movers than stayers: the narrowed range says
+    assert form.levers["effect"].error == (
+        "Effekt ved referenceændringen skal være fra 0 til 2,9 gange; fik 4,5"
+    )
+    assert page.current.outcomes[0].effect < 2.9
     english = own_case.OwnCasePage("lang=en")
     type_into(english.outcome_forms[0].count, "abc")
     assert english.outcome_forms[0].count.error.startswith("yearly_count must be a number")
+
+
+def test_an_outcome_that_breaks_its_kind_s_relation_is_refused_saying_why():
+    exit_ = owncase.with_kind(owncase.blank().outcomes[0], "exit")
+    broken = replace(exit_, values={**exit_.values, "effect": Value(4.0)})
+    with pytest.raises(OwnCaseError) as raised:
+        replace(owncase.blank(), outcomes=(broken,)).case()
+    assert raised.value.problem == "outcome_relation"
+    english = raised.value.text("en")
+    assert "Off the benefit" in english and english.endswith(
+        ": effect must be from 0 to 2.9 times: otherwise the "
+        "intervention moves more people than stay on the benefit; got 4."
+    )
+    assert "ellers flytter indsatsen flere, end der er på ydelsen" in raised.value.text("da")
+    back = owncase.with_kind(replace(exit_, values={**exit_.values, "effect": Value(2.5)}), "entry")
+    assert back.values["effect"] == Value(1.0)  # an entry's effect is at most 1
 
 
 def test_kind_price_and_payers_follow_the_refusion_rules():

@@ -2,6 +2,8 @@
 scenario, the links, the levers and ``fields.bounds`` agree on what each allows."""
 
 import dataclasses
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -13,7 +15,14 @@ from explorer.catalogue import owncase
 from explorer.data import yamlfile
 from explorer.model import fields
 from explorer.model.fields import FieldError
-from explorer.model.scenario import Outcome, Price, Scenario, caseload_after_for, extra_workers_for
+from explorer.model.scenario import (
+    KINDS,
+    Outcome,
+    Price,
+    Scenario,
+    caseload_after_for,
+    extra_workers_for,
+)
 from explorer.ui.content import links
 from explorer.ui.pages import explorer as explorer_page
 from explorer.ui.pages import how_it_works, how_sure, own_case, who_pays
@@ -21,6 +30,7 @@ from explorer.ui.pages import how_it_works, how_sure, own_case, who_pays
 SCENARIO = fields.of(Scenario)
 RELATIONS = [f for f in SCENARIO.values() if f.max_field is not None]
 HERNING = explorer.load_case("herning")
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_spec_declares_the_caseload_relations():
@@ -212,3 +222,148 @@ def test_a_relation_the_spec_cannot_use_is_refused(body, problem):
             for name in ("a", "b")
         }
         fields._relate("t", members)
+
+
+# -- relations that hold for one kind of outcome (fields.yaml's ``relations:``) --------------------
+OUTCOME_FIELDS = fields.group("outcome")
+#: A preset of each kind, its first outcome's key.
+OF_KIND = {"entry": ("herning", "institution"), "exit": ("aabenraa", "self_support")}
+
+
+def test_the_spec_states_each_outcome_relation_once():
+    stated = {
+        kind: [r.text for r in fields.kind_rules("outcome", kind)]
+        for kind in fields.rules()["outcome"]
+    }
+    assert stated == {
+        "entry": ["effect <= 1"],
+        "exit": ["base_rate < 1", "effect * base_rate * (1 - deadweight) <= 1 - base_rate"],
+    }
+    assert set(stated) <= set(KINDS)
+    for rule in fields.rules()["outcome"]["exit"]:
+        assert rule.why["da"] and rule.why["en"] and rule.why["da"] != rule.why["en"]
+
+
+#: How a relation of outcome kinds looks when a module writes it out again by hand.
+RESTATED = [
+    r"effect\W*>\s*1\b",  # an entry's effect at most 1
+    r"\(1 - [\w.]*rate\)\s*/",  # the exit's most effect, (1 - rate) / moving
+    r"rate\W*>=\s*1\b",  # an exit's base rate below 1
+    r"hi=1\.0",  # a lever narrowed by hand
+    r'"effect"\)\.resolve\(\)\s*>\s*1\b',  # an entry's effect clamped by hand
+]
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "explorer/model/scenario.py",
+        "explorer/catalogue/owncase.py",
+        "explorer/ui/pages/explorer.py",
+        "explorer/ui/pages/own_case.py",
+    ],
+)
+def test_no_module_restates_an_outcome_relation(module):
+    text = (ROOT / module).read_text(encoding="utf-8")
+    for pattern in RESTATED:
+        assert not re.search(pattern, text), f"{module} restates {pattern}"
+
+
+def within(value, bounds) -> bool:
+    lo, hi = bounds
+    return lo - 1e-9 <= value <= hi + 1e-9
+
+
+@st.composite
+def outcomes(draw):
+    """An outcome kind and values of its fields, each on its own grid inside its own range."""
+    kind = draw(st.sampled_from(KINDS))
+    values = {n: draw(on_grid(OUTCOME_FIELDS[n])) for n in ("base_rate", "effect", "deadweight")}
+    return kind, values
+
+
+@settings(max_examples=300, deadline=None)
+@given(outcomes())
+def test_outcome_check_link_and_levers_agree_on_every_kind_relation(drawn):
+    kind, values = drawn
+    preset, key = OF_KIND[kind]
+    base = explorer.load_case(preset)
+    own = next(o for o in base.outcomes if o.key == key)
+    values = {**fields.values(own), **values}
+    ok = all(r.holds(values) for r in fields.kind_rules("outcome", kind))
+    # the scenario's check: refused exactly when a rule breaks, naming the field and its range
+    try:
+        made = Outcome("x", "x", "x", kind=kind, **values)
+    except FieldError as error:
+        assert not ok
+        rule = next(r for r in fields.kind_rules("outcome", kind) if not r.holds(values))
+        assert error.field.name == rule.names[0]
+        assert error.bounds == fields.kind_bounds(error.field, kind, values)
+        assert rule.why["en"] in str(error) and rule.why["da"] in error.text("da")
+    else:
+        assert (
+            ok and made.max_effect == fields.kind_bounds(OUTCOME_FIELDS["effect"], kind, values)[1]
+        )
+    # the narrowed ranges: every field of a rule inside its range exactly when the rules hold
+    inside = all(
+        within(values[n], fields.kind_bounds(OUTCOME_FIELDS[n], kind, values))
+        and not (n == "base_rate" and kind == "exit" and values[n] >= 1)
+        for r in fields.kind_rules("outcome", kind)
+        for n in r.names
+    )
+    assert inside is ok
+    # a link that carries the values (on the own-case page, which reads facts) drops them unless
+    # they fit, with a notice
+    query = "&".join(f"{key}.{n}={OUTCOME_FIELDS[n].to_url(values[n])}" for n in values)
+    link = links.parse(f"case={preset}&{query}&lang=en", facts=True)
+    dropped = [n for n in link.notices if n.kind == "outcome_pair"]
+    assert bool(dropped) is not ok
+    got = next(o for o in link.scenario.outcomes if o.key == key)
+    assert fields.values(got) == (values if ok else fields.values(own))
+
+
+def assert_outcome_levers_follow_the_rules(form, outcome, cases):
+    values = fields.values(outcome)
+    narrowed = {"base_rate": form.count, **form.levers}
+    for name, lever in narrowed.items():
+        lo, hi = fields.kind_bounds(OUTCOME_FIELDS[name], outcome.kind, values)
+        scale = cases if lever is form.count else 1.0
+        assert (lever.min, lever.max) == pytest.approx((lo * scale, hi * scale)), name
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_own_case_form_narrows_each_outcome_by_its_kind(kind):
+    preset, _ = OF_KIND[kind]
+    p = own_case.OwnCasePage(f"case={preset}&lang=en")
+    form, outcome = p.outcome_forms[0], p.current.outcomes[0]
+    assert_outcome_levers_follow_the_rules(form, outcome, p.current.cases)
+    if kind == "entry":
+        assert form.levers["effect"].max == 1
+    else:  # every stayer moved: (1 - 0.257) / 0.257 with no deadweight
+        assert form.levers["effect"].max == pytest.approx(0.743 / 0.257)
+        type_into(form.levers["deadweight"], "20")  # fewer movers let the effect rise
+        outcome = p.current.outcomes[0]
+        assert outcome.deadweight == 0.2
+        assert p.outcome_forms[0].levers["effect"].max == pytest.approx(0.743 / 0.257 / 0.8)
+        assert_outcome_levers_follow_the_rules(p.outcome_forms[0], outcome, p.current.cases)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_explorer_narrows_each_outcome_lever_by_its_kind(kind):
+    preset, key = OF_KIND[kind]
+    base = explorer.load_case(preset)
+    steep = base.replace_outcome(key, effect=2.8) if kind == "exit" else base
+    p = explorer_page.Explorer(f"case={preset}&lang=en")
+    p.base = steep
+    p.build_outcome_levers()
+    outcome = next(o for o in steep.outcomes if o.key == key)
+    for name in explorer_page.OUTCOME:
+        lever = p.levers[f"{key}.{name}"]
+        bounds = fields.kind_bounds(OUTCOME_FIELDS[name], kind, fields.values(outcome))
+        assert (lever.min, lever.max) == bounds
+    if kind == "exit":  # at 2.8 of at most 2.89 the deadweight cannot fall below 0
+        assert p.levers[f"{key}.deadweight"].min == 0
+        p.base = base.replace_outcome(key, effect=2.8, base_rate=0.27, deadweight=0.2)
+        p.build_outcome_levers()
+        lo = 1 - (1 - 0.27) / (0.27 * 2.8)  # fewer movers than stayers: a deadweight at least
+        assert p.levers[f"{key}.deadweight"].min == pytest.approx(lo)

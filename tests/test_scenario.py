@@ -47,10 +47,12 @@ def test_outcome_and_price_errors_name_their_owner():
         Price("p", "p", 100, kommune=1, stat=-0.1)
     with pytest.raises(ValueError, match="outcome key must be a plain name"):
         Outcome("two words", "x", "x", base_rate=0.1, effect=0.1)
-    with pytest.raises(ValueError, match=r"effect must be from 0 to 1 for prevented entries"):
+    with pytest.raises(ValueError, match=r"'x': effect must be from 0 to 1 times: a prevented"):
         Outcome("x", "x", "x", kind="entry", base_rate=0.1, effect=1.5)
-    with pytest.raises(ValueError, match=r"would move more people than stay on the benefit"):
+    with pytest.raises(ValueError, match=r"effect must be from 0 to 1 times: otherwise .* stay"):
         Outcome("x", "x", "x", kind="exit", base_rate=0.5, effect=2)
+    with pytest.raises(ValueError, match=r"base_rate must be under 100% .*: some must stay"):
+        Outcome("x", "x", "x", kind="exit", base_rate=1, effect=0)
     with pytest.raises(ValueError, match=r"kind must be 'entry'"):
         Outcome("x", "x", "x", kind="sideways", base_rate=0.1, effect=0.1)
 

@@ -403,18 +403,15 @@ def _check_outcome(o: OutcomeSpec, group: float) -> None:
     for value in [*o.values.values(), *(p.amount for p in o.prices)]:
         if len(value.note) > TEXT_LIMITS["note"]:
             raise OwnCaseError("note_too_long", outcome=name, most=TEXT_LIMITS["note"])
-    rate, effect = o.value("base_rate").resolve(), o.value("effect").resolve()
-    count = rate * group
-    if (o.kind == "entry" and rate > 1) or (o.kind == "exit" and rate >= 1):
+    values = {n: o.value(n).resolve() for n in fields.group("outcome")}
+    if values["base_rate"] > 1:  # more entries or exits a year than people, in the form's terms
+        count = values["base_rate"] * group
         raise OwnCaseError(f"count_{o.kind}", outcome=name, count=count, cases=group)
-    if o.kind == "entry" and effect > 1:
-        raise OwnCaseError("effect_entry", outcome=name)
-    if o.kind == "exit":
-        deadweight = o.value("deadweight").resolve()
-        moving = rate * (1 - deadweight)
-        most = (1 - rate) / moving if moving > 0 else math.inf
-        if effect > most + 1e-12:
-            raise OwnCaseError("effect_exit", outcome=name, most=most)
+    try:
+        fields.check_rules("outcome", o.kind, values)
+    except FieldError as error:
+        texts = {lang: error.text(lang) for lang in i18n.LANGS}
+        raise OwnCaseError("outcome_relation", outcome=name, range=texts) from None
     for price in o.prices:
         if price.kind == "budget" and price.mode == "shares":
             named = [s.value.resolve() for s in price.payers.values() if s.rule == "value"]
@@ -738,8 +735,10 @@ def with_kind(o: OutcomeSpec, kind: str) -> OutcomeSpec:
             values[name] = new.value(name)
     if kind == "entry":
         values.pop("other_benefit_share", None)
-        if o.value("effect").resolve() > 1:  # a relative fall in entries is at most 1
-            values["effect"] = Value(1.0)
+    resolved = {n: replace(o, values=values).value(n).resolve() for n in fields.group("outcome")}
+    most = fields.kind_bounds(fields.field("outcome", "effect"), kind, resolved)[1]
+    if resolved["effect"] > most:  # the new kind's relations (fields.yaml) allow less
+        values["effect"] = Value(most)
     prices = o.prices
     if prices and prices[0].amount == old.prices[0].amount:
         prices = (new.prices[0], *prices[1:])

@@ -5,16 +5,20 @@ sources its default, its URL name, and the field of its group that bounds it (``
 ``below:``; the bounded field in turn bounds the other from below). Validation (``check``),
 reading text as a person types it (``parse``), and writing a value into a link and reading it back
 (``to_url`` / ``from_url``) are methods here; ``bounds`` narrows a range by the other fields'
-values and ``check_values`` refuses values that break a relation. So the model, the pages, the
-links and the command line agree by construction.
+values and ``check_values`` refuses values that break a relation. A :class:`Rule` is a relation
+that holds for one kind of outcome only (fields.yaml's ``relations:``, an effect at most 1 for a
+prevented entry, say); ``kind_bounds`` and ``check_rules`` do the same for it. So the model, the
+pages, the links and the command line agree by construction.
 """
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import math
+import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -49,9 +53,11 @@ class FieldError(ValueError):
         got: Any = None,
         owner: str = "",
         other: Field | None = None,
+        why: Mapping[str, str] | None = None,
     ):
         self.field, self.problem, self.got, self.owner = field, problem, got, owner
         self.other = other  # the field a "below" problem names
+        self.why = why  # the rule a narrowed range comes from, in both languages
         self.bounds = (field.lo, field.hi)
         super().__init__(self.text("en"))
 
@@ -81,6 +87,7 @@ class FieldError(ValueError):
         lo, hi, unit = show(self.bounds[0]), show(self.bounds[1]), f.unit_text(lang)
         if f.unit.format != "flag":
             span = f"{lo} to {hi} {unit}" if lang == "en" else f"{lo} til {hi} {unit}"
+        rule = f": {self.why[lang]}" if self.why else ""
         messages = {
             "not_number": (
                 f"{name} must be a number from {span}; got {shown}",
@@ -91,8 +98,12 @@ class FieldError(ValueError):
                 f"{name} skal være et endeligt tal fra {span}; fik {shown}",
             ),
             "range": (
-                f"{name} must be from {span}; got {shown}",
-                f"{name} skal være fra {span}; fik {shown}",
+                f"{name} must be from {span}{rule}; got {shown}",
+                f"{name} skal være fra {span}{rule}; fik {shown}",
+            ),
+            "under": (
+                f"{name} must be under {hi} {unit}{rule}; got {shown}",
+                f"{name} skal være under {hi} {unit}{rule}; fik {shown}",
             ),
             "whole": (
                 f"{name} must be a whole number from {span}; got {shown}",
@@ -280,6 +291,153 @@ def spec() -> dict[str, dict[str, Field]]:
     return out
 
 
+_OPERATORS: dict[type, Callable[[float, float], float]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
+#: How close to its bound a value may come from the wrong side and still be taken (rounding).
+RULE_SLACK = 1e-12
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A relation that holds for one ``kind`` of a group (fields.yaml's ``relations:``):
+    ``left <= right``, or ``left < right`` if ``strict``, between the group's fields. It is affine
+    in each field, so it bounds every field it ``names`` from the others' values; ``names[0]`` is
+    the field a broken rule is reported on, and ``why`` says in both languages why it holds."""
+
+    group: str
+    kind: str
+    text: str
+    strict: bool
+    why: dict[str, str]
+    names: tuple[str, ...]
+    left: ast.expr = dataclasses.field(repr=False, compare=False)
+    right: ast.expr = dataclasses.field(repr=False, compare=False)
+
+    def excess(self, values: Mapping[str, float]) -> float:
+        """How far the left side is above the right (the rule holds at or below 0)."""
+        return _evaluate(self.left, values) - _evaluate(self.right, values)
+
+    def holds(self, values: Mapping[str, float]) -> bool:
+        excess = self.excess(values)
+        return excess < 0 if self.strict else excess <= RULE_SLACK
+
+    def bounds(self, name: str, values: Mapping[str, float]) -> tuple[float, float]:
+        """The range field ``name`` may take beside the others' ``values`` (an end a strict rule
+        sets is itself left out, as with ``below:``)."""
+        at_zero = self.excess({**values, name: 0.0})
+        slope = self.excess({**values, name: 1.0}) - at_zero
+        if abs(slope) < 1e-15:
+            return -math.inf, math.inf
+        edge = -at_zero / slope
+        return (-math.inf, edge) if slope > 0 else (edge, math.inf)
+
+
+def _evaluate(node: ast.expr, values: Mapping[str, float]) -> float:
+    if isinstance(node, ast.Constant):
+        return float(node.value)  # type: ignore[arg-type]  # a number: ``_names`` checked it
+    if isinstance(node, ast.Name):
+        return float(values[node.id])
+    if isinstance(node, ast.UnaryOp):
+        return -_evaluate(node.operand, values)
+    assert isinstance(node, ast.BinOp)
+    return _OPERATORS[type(node.op)](_evaluate(node.left, values), _evaluate(node.right, values))
+
+
+def _names(node: ast.expr, where: str, members: Mapping[str, Field]) -> list[str]:
+    """The fields a rule's side names, in order; anything but an affine formula is refused."""
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return []
+    if isinstance(node, ast.Name):
+        if node.id not in members:
+            raise yamlfile.DataError(f"{where}: {node.id!r} is no field here")
+        return [node.id]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return _names(node.operand, where, members)
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        left, right = _names(node.left, where, members), _names(node.right, where, members)
+        if isinstance(node.op, ast.Div) and right:
+            raise yamlfile.DataError(f"{where}: divide by a number only, not by a field")
+        if isinstance(node.op, ast.Mult) and set(left) & set(right):
+            raise yamlfile.DataError(f"{where}: a field twice in one product")
+        return left + [n for n in right if n not in left]
+    raise yamlfile.DataError(f"{where}: only numbers, fields, + - * and / by a number")
+
+
+def _rule(where: str, group: str, kind: str, body: Any, members: Mapping[str, Field]) -> Rule:
+    if not isinstance(body, dict) or set(body) != {"rule", "why"}:
+        raise yamlfile.DataError(f"{where}: needs a rule and why")
+    text, why = body["rule"], body["why"]
+    if not isinstance(why, dict) or not all(isinstance(why.get(lang), str) for lang in LANGS):
+        raise yamlfile.DataError(f"{where}, why: needs a Danish and an English text")
+    sides = re.split(r"\s*(<=|<)\s*", text) if isinstance(text, str) else []
+    if len(sides) != 3:
+        raise yamlfile.DataError(f"{where}: a rule is LEFT <= RIGHT or LEFT < RIGHT; got {text!r}")
+    try:
+        left, right = (ast.parse(side, mode="eval").body for side in (sides[0], sides[2]))
+    except SyntaxError:
+        raise yamlfile.DataError(f"{where}: cannot read {text!r}") from None
+    names = _names(left, where, members)
+    names += [n for n in _names(right, where, members) if n not in names]
+    if not names:
+        raise yamlfile.DataError(f"{where}: {text!r} names no field")
+    return Rule(group, kind, text, sides[1] == "<", dict(why), tuple(names), left, right)
+
+
+@cache
+def rules() -> dict[str, dict[str, tuple[Rule, ...]]]:
+    """The relations of each group that hold for one kind only, by group and kind."""
+    raw = yamlfile.read(files.data_path("fields.yaml")).get("relations") or {}
+    out: dict[str, dict[str, tuple[Rule, ...]]] = {}
+    for group_name, kinds in raw.items():
+        if group_name not in GROUPS or not isinstance(kinds, dict):
+            raise yamlfile.DataError(f"fields.yaml, relations.{group_name}: no such group")
+        out[group_name] = {
+            kind: tuple(
+                _rule(
+                    f"fields.yaml, relations.{group_name}.{kind}[{i}]",
+                    group_name,
+                    kind,
+                    body,
+                    spec()[group_name],
+                )
+                for i, body in enumerate(bodies or ())
+            )
+            for kind, bodies in kinds.items()
+        }
+    return out
+
+
+def kind_rules(group_name: str, kind: str) -> tuple[Rule, ...]:
+    """The rules that hold for ``kind`` in a group (none for a kind without any)."""
+    return rules().get(group_name, {}).get(kind, ())
+
+
+def kind_bounds(f: Field, kind: str, values: Mapping[str, float]) -> tuple[float, float]:
+    """The range ``f`` may take in a ``kind`` of its group beside the others' ``values``: its own
+    range narrowed by every rule of the kind that names it."""
+    lo, hi = f.lo, f.hi
+    for rule in kind_rules(f.group, kind):
+        if f.name in rule.names:
+            low, high = rule.bounds(f.name, values)
+            lo, hi = max(lo, low), min(hi, high)
+    return lo, hi
+
+
+def check_rules(group_name: str, kind: str, values: Mapping[str, float], owner: str = "") -> None:
+    """Refuse values that break a rule of ``kind``: a FieldError on the field the rule names
+    first, with its narrowed range and why the rule holds."""
+    for rule in kind_rules(group_name, kind):
+        if not rule.holds(values):
+            f = field(group_name, rule.names[0])
+            problem = "under" if rule.strict else "range"
+            error = FieldError(f, problem, values[f.name], owner, why=rule.why)
+            raise error.with_bounds(*kind_bounds(f, kind, values))
+
+
 def _relate(name: str, members: dict[str, Field]) -> None:
     """Give the field a relation bounds from above its lower bound (``min_field``)."""
     for f in list(members.values()):
@@ -447,6 +605,8 @@ def relation_text(f: Field) -> str:
             parts.append(f", {words[bound.strict]} `{bound.name}`")
     if f.pair:
         parts.append(f", the other side of `{f.pair}`")
+    for kind, kinds in rules().get(f.group, {}).items():
+        parts += [f", {kind}: `{r.text}`" for r in kinds if f.name in r.names]
     return "".join(parts)
 
 

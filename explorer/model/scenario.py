@@ -122,31 +122,14 @@ class Outcome:
         ):
             raise ValueError(f"{owner}: prices must be Price objects")
         object.__setattr__(self, "prices", tuple(self.prices))
-        if self.kind == "entry" and self.effect > 1:
-            raise ValueError(
-                f"{owner}: effect must be from 0 to 1 for prevented entries (a "
-                f"relative fall); got {self.effect:g}"
-            )
-        if self.kind == "exit":
-            if self.base_rate >= 1:
-                raise ValueError(
-                    f"{owner}: base_rate must be below 1 for exits (a share that "
-                    f"leaves anyway); got {self.base_rate:g}"
-                )
-            most = self.max_effect
-            if self.effect > most + 1e-12:
-                raise ValueError(
-                    f"{owner}: effect {self.effect:g} at base_rate {self.base_rate:g} would move "
-                    f"more people than stay on the benefit; it must be at most {most:.4g}"
-                )
+        fields.check_rules("outcome", self.kind, fields.values(self), owner)
 
     @property
     def max_effect(self) -> float:
-        """The largest effect the outcome's group allows (every stayer moved, after deadweight)."""
-        if self.kind == "entry":
-            return 1.0
-        moving = self.base_rate * (1 - self.deadweight)
-        return math.inf if moving <= 0 else (1 - self.base_rate) / moving
+        """The largest effect the outcome's kind allows beside its other values (fields.yaml's
+        relations: at most 1 for prevented entries, every stayer moved for exits)."""
+        effect = fields.field("outcome", "effect")
+        return fields.kind_bounds(effect, self.kind, fields.values(self))[1]
 
     def moved_share(self) -> float:
         """Share of the movable people moved at the reference change, after deadweight (0..1):

@@ -73,7 +73,10 @@ class Explorer(page.Page):
         for o in self.base.outcomes:
             boxes.append(w.HTML(f"<h4>{html.escape(o.label(self.lang))}</h4>"))
             for attr in OUTCOME:
-                boxes.append(self.lever(f"{o.key}.{attr}", getattr(o, attr), group="outcome"))
+                lever = self.lever(f"{o.key}.{attr}", getattr(o, attr), group="outcome")
+                # the relations of the outcome's kind (fields.yaml) narrow it beside its facts
+                lever.min, lever.max = fields.kind_bounds(lever.field, o.kind, fields.values(o))
+                boxes.append(lever)
         self.outcome_box.children = boxes
 
     def layout(self) -> w.Widget:

@@ -274,7 +274,6 @@ class OutcomeForm:
                 default=self.effect_default()
                 if name == "effect"
                 else OUTCOME_DEFAULTS.get(name, ""),
-                hi=1.0 if name == "effect" and spec.kind == "entry" else None,
             )
             for name in OUTCOME_LEVERS
             if name != "other_benefit_share" or spec.kind == "exit"
@@ -314,6 +313,7 @@ class OutcomeForm:
             for payer in ("region", "stat")
         )
         self.split = widgets.html_box("grades")
+        self.narrow(spec.kind, {n: spec.value(n).resolve() for n in fields.group("outcome")}, cases)
         self.widget = w.VBox(self.children())
         self.widget.add_class("own-outcome")
 
@@ -384,6 +384,22 @@ class OutcomeForm:
             s.value for s in self.spec.prices[0].payers.values() if s.rule == "refusion_from_week"
         ]
         return rules[0] if rules else Value(owncase.WEEKS_DEFAULT)
+
+    def narrow(self, kind: str, values: dict[str, float], cases: float) -> None:
+        """Narrow the outcome's fields to what the relations of its kind leave beside its other
+        values (fields.yaml): an entry's effect to 1, an exit's to every stayer moved, its yearly
+        count below the group. An evidence-based effect follows the others and bounds none of them;
+        values that break a relation leave the fields' own ranges."""
+        if owncase.is_evidence(self.spec.value("effect")):
+            values = {**values, "effect": 0.0}
+        fitting = [
+            ("base_rate", self.count, cases),
+            *((n, lv, 1.0) for n, lv in self.levers.items()),
+        ]
+        for name, lever, scale in fitting:
+            lo, hi = fields.kind_bounds(fields.field("outcome", name), kind, values)
+            if lo <= hi:
+                lever.min, lever.max = lo * scale, hi * scale
 
     def share_value(self, payer: str, built: float = 0.0) -> Value:
         share = self.spec.prices[0].payers.get(payer)
@@ -468,7 +484,7 @@ class OutcomeForm:
         """Show the outcome as the model read it: values, provenance, the payers' split."""
         lang = self.owner.lang
         self.spec = spec
-        self.count.max = cases
+        self.narrow(outcome.kind, fields.values(outcome), cases)
         self.count.hold(spec.value("base_rate"), cases)
         for name, lever in self.levers.items():
             lever.hold(spec.value(name))
