@@ -308,16 +308,16 @@ mine:
 WRONG_FILES = {
     "a caseload as a duration": (
         own_case_file(duration="herning.caseload_after"),
-        ("'Jobs', Duration", "herning.caseload_after", "cases per caseworker", "(years)"),
+        ("“Jobs”, Duration", "herning.caseload_after", "cases per caseworker", "(years)"),
     ),
     "a headcount as a price": (
         own_case_file(amount="herning.cases"),
-        ("'Jobs', Price", "herning.cases", "active cases", "DKK per person per year"),
+        ("“Jobs”, Price", "herning.cases", "active cases", "DKK per person per year"),
     ),
     "a refusion share as an effect": (
         own_case_file(effect="refusion.weeks_5_26"),
         (
-            "'Jobs', Effect at the reference change",
+            "“Jobs”, Effect at the reference change",
             "refusion.weeks_5_26",
             "state share of benefit",
             "relative rise in exits",
@@ -325,7 +325,7 @@ WRONG_FILES = {
     ),
     "an effect at another reference change": (
         own_case_file(kind="entry", effect="herning.institution_effect"),
-        ("'Jobs'", "herning.institution_effect", "measured at caseloads 48 → 24", "40 → 25"),
+        ("“Jobs”", "herning.institution_effect", "measured at caseloads 48 → 24", "40 → 25"),
     ),
 }
 
@@ -368,3 +368,33 @@ def test_each_preset_passes_the_own_case_checks(name):
     own = owncase.from_preset(name)
     own.check()
     assert own.case().scenario.replace(case=name) == catalogue.load_case(name)
+
+
+def test_a_source_has_one_title_and_one_address():
+    """Regression: one publication under two titles or two addresses was listed twice as a
+    source (a Nordjyske article; KORA's Potentialeberegning)."""
+    titles: dict[str, set[str]] = {}
+    urls: dict[str, set[str]] = {}
+    for f in explorer.figures().values():
+        if f.source_url:
+            titles.setdefault(f.source_url, set()).add(f.source_title)
+            urls.setdefault(f.source_title, set()).add(f.source_url)
+    assert not {u: t for u, t in titles.items() if len(t) > 1}
+    assert not {t: u for t, u in urls.items() if len(u) > 1}
+
+
+@pytest.mark.parametrize(
+    "key, lang, shown",
+    [
+        ("herning.institution_effect", "en", "61.83%"),
+        ("dk.placed_children_trend", "da", "2,46\u00a0%"),
+        ("prices.price_year", "en", "2024"),
+        ("study.eur_dkk", "en", "7.46038"),
+        ("herning.cases", "da", "192"),
+    ],
+)
+def test_the_sources_table_shows_shares_in_per_cent_and_years_as_years(key, lang, shown):
+    """Regression: the sources table showed 0.6183 for a share and 2,024 for a year."""
+    from explorer.outputs import sources
+
+    assert sources.shown(catalogue.figure(key), lang) == shown

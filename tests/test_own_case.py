@@ -440,8 +440,8 @@ def test_an_own_case_link_on_another_page_says_where_it_opens(page_name):
     code = owncase.encode(owncase.blank())
     widget = module.app(f"case=own&c={code}&lang=en")
     shown = " ".join(test_texts.visible_text(widget))
-    assert "only the page 'Your own intervention' can show" in shown
-    assert "'c' is not a known setting" not in shown
+    assert "only the page “Your own intervention” can show" in shown
+    assert "“c” is not a known setting" not in shown
     assert page_module.PAGES.index("own_case") > 0
 
 
@@ -488,7 +488,7 @@ def body(**changes):
 @pytest.mark.parametrize(
     "code, problem, words",
     [
-        ("v2.eJwLAAA", "code_version", "unknown version ('v2')"),
+        ("v2.eJwLAAA", "code_version", "unknown version (“v2”)"),
         ("nonsense", "code_version", "unknown version"),
         ("v1.!!!", "code_broken", "damaged"),
         ("v1." + code_of(GOOD)[3:-10], "code_broken", "damaged"),
@@ -526,7 +526,7 @@ def body(**changes):
         (
             "v1." + base64.urlsafe_b64encode(zlib.compress(b'{"a": 1, "a": 2}')).decode(),
             "code_repeated",
-            "names 'a' twice",
+            "names “a” twice",
         ),
         (
             "v1." + base64.urlsafe_b64encode(zlib.compress(b"[" * 5000 + b"]" * 5000)).decode(),
@@ -771,7 +771,7 @@ def test_the_audits_link_with_a_refusion_share_as_effect_is_refused_naming_the_f
     page = own_case.OwnCasePage(f"case=own&c={code}&lang=en")
     assert page.current == own_case.OwnCasePage("lang=en").current
     notice = html.unescape(page.notice_box.value)
-    assert "'Placements avoided', Yearly rate without the change" in notice
+    assert "“Placements avoided”, Yearly rate without the change" in notice
     assert "dk.family_care_share_2018" in notice
     effect_only = replace(o, values={**o.values, "effect": Value(figure="refusion.weeks_1_4")})
     text = yaml_of(replace(own, outcomes=(effect_only,))).encode()

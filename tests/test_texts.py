@@ -129,4 +129,82 @@ def test_a_price_against_paying_itself_says_about_the_same_when_it_rounds_to_not
     assert i18n.against_self(30_000, "en") == "about the same as financing it itself"
     assert i18n.against_self(-30_000, "da") == "omtrent det samme som at finansiere selv"
     assert i18n.against_self(300_000, "en") == "DKK 0.3 m more than financing it itself"
-    assert i18n.against_self(-1_250_000, "da") == "1,2 mio. kr. mindre end at finansiere selv"
+    # half away from zero, as Excel and the browser round (data/numbers.py)
+    assert i18n.against_self(-1_250_000, "da") == "1,3 mio. kr. mindre end at finansiere selv"
+
+
+#: Quotation marks of the wrong language: Danish quotes »so«, English “so”; „…“, "…", a
+#: single-quoted phrase ('so') or the other language's marks are wrong in either. An apostrophe
+#: (DS' vejledning, the kommune's) and code (load_case('fil.yaml')) are not quotation marks.
+SINGLE = r"(?:(?<=\s\()|(?<=^\()|(?<![\w(\\]))'(?=[^\s'])[^']*?\S'(?!\w)"
+WRONG_QUOTES = {
+    "da": re.compile(r"[„“”\"‘’]|" + SINGLE),
+    "en": re.compile(r"[„»«\"‘’]|" + SINGLE),
+}
+FIGURE_TEXTS = {"note": "en", "unit": "en", "note_da": "da", "unit_da": "da"}
+
+
+def _texts(node, where: str):
+    """Every text of a data file with its language, as (where, lang, text)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("da", "en") and isinstance(value, str):
+                yield where, key, value
+            elif key in ("da", "en") and isinstance(value, dict):  # glossary: {term, text}
+                yield from ((f"{where}.{key}", key, v) for v in value.values())
+            else:
+                yield from _texts(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _texts(value, f"{where}[{i}]")
+
+
+def _all_texts():
+    import csv
+
+    import yaml
+
+    data = ROOT / "explorer" / "data"
+    for path in sorted(data.glob("*.yaml")):
+        yield from _texts(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
+    with open(data / "figures.csv", encoding="utf-8", newline="") as rows:
+        for row in csv.DictReader(rows):
+            for column, lang in FIGURE_TEXTS.items():
+                yield f"figures.csv {row['key']}.{column}", lang, row[column] or ""
+
+
+def test_each_language_has_one_style_of_quotation_marks():
+    """Regression: „Ændr tallene“, »…« and “…” all appeared on Danish pages, and English mixed
+    'single' quotes with “double” ones."""
+    wrong = [
+        (where, lang, m.group(0))
+        for where, lang, text in _all_texts()
+        for m in WRONG_QUOTES[lang].finditer(text)
+    ]
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("da", "åbner „Ændr tallene“ siden"),
+        ("da", 'åbner "Ændr tallene" siden'),
+        ("da", "åbner “Ændr tallene” siden"),
+        ("en", "opens 'Change the numbers', the page"),
+        ("en", "opens »Change the numbers« the page"),
+        ("en", 'opens "Change the numbers" the page'),
+    ],
+)
+def test_a_wrong_quotation_mark_is_found(lang, text):
+    assert WRONG_QUOTES[lang].search(text)
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("da", "åbner »Ændr tallene« efter DS' vejledning med load_case('fil.yaml')"),
+        ("en", "opens “Change the numbers” at the kommune's and investors' cost"),
+    ],
+)
+def test_apostrophes_and_code_are_not_quotation_marks(lang, text):
+    assert not WRONG_QUOTES[lang].search(text)

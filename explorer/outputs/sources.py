@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from explorer import catalogue
 from explorer.data import i18n
 from explorer.data.figures import CatalogueError
@@ -50,6 +52,22 @@ def case_sources(case, lang: str) -> list[tuple[str, str, catalogue.Figure]]:
     ]
 
 
+#: Units of a figure that is a share or a relative change, shown in per cent.
+SHARE = re.compile(
+    r"^(state share|share|relative|rise|return|reduction|standard error of the rise)"
+)
+
+
+def shown(f: catalogue.Figure, lang: str = "en") -> str:
+    """A figure's value as a reader writes it: a share in per cent ('61,83 %', not 0,6183), a
+    calendar year without a thousands separator, any other number with its separators."""
+    if f.unit == "calendar year":
+        return f"{f.value:.0f}"
+    if SHARE.match(f.unit):
+        return i18n.short(f.value * 100, lang, 2) + ("\u00a0%" if lang == "da" else "%")
+    return i18n.short(f.value, lang, 6)
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -96,7 +114,7 @@ def markdown() -> str:
                 note += " Fitted to " + ", ".join(f"`{k}`" for k in f.fitted_to) + "."
             now = f"{f.in_prices:,.0f}" if f.is_money else ""
             lines.append(
-                f"| `{f.key}` | {f.value:,.10g} | {_cell(f.unit)} | {f.year} | "
+                f"| `{f.key}` | {shown(f)} | {_cell(f.unit)} | {f.year} | "
                 f"{f.price_year or ''} | {now} | {f.grade} | {source} | {_cell(note)} |"
             )
         lines.append("")
