@@ -208,3 +208,10 @@ def test_a_wrong_quotation_mark_is_found(lang, text):
 )
 def test_apostrophes_and_code_are_not_quotation_marks(lang, text):
     assert not WRONG_QUOTES[lang].search(text)
+
+
+def test_the_levers_have_one_danish_name():
+    """Regression: the pages said »indstillingerne« for the levers and, in places, »håndtagene«."""
+    handles = re.compile(r"håndtag(et|ene)\b", re.IGNORECASE)
+    found = [(where, text) for where, lang, text in _all_texts() if handles.search(text)]
+    assert not found, found

@@ -455,3 +455,16 @@ def test_casas_gain_per_child_is_said_to_be_a_childs_on_a_case_about_adults():
 def test_a_claim_is_quoted_in_its_languages_own_marks():
     assert "<blockquote class='claim-text'>»" in claims.CheckClaim("lang=da").body.value
     assert "<blockquote class='claim-text'>\u201c" in claims.CheckClaim("lang=en").body.value
+
+
+@pytest.mark.parametrize(
+    "lang, said",
+    [
+        ("da", "kommunen sparer 1.068.514 kr. og staten sparer 96.200 kr."),
+        ("en", "the kommune saves DKK 1,068,514 and the state saves DKK 96,200."),
+    ],
+)
+def test_how_it_works_says_who_saves_what_in_a_sentence(lang, said):
+    """Regression: 'for budgetterne: Kommune 124.822 kr., Stat 31.206 kr.' mid-sentence."""
+    r = explorer.evaluate(explorer.load_case("herning"))
+    assert said in i18n.tidy(how_it_works._price(r, r.scenario.outcomes[0], lang))

@@ -170,11 +170,12 @@ def _price(r: model.Result, o: Outcome, lang: str) -> str:
     """The outcome's price a person by payer, and what it saves in the last programme year."""
     s, last = r.scenario, _last_year(r.scenario)
     per_payer = o.price_by_payer()
-    split = ", ".join(
-        f"{i18n.t(f'payer.{p}', lang)} {i18n.dkk(v, lang)}"
+    parts = [
+        _t(f"saves.{p}", lang, amount=i18n.dkk(v, lang))
         for p, v in zip(PAYERS, per_payer)
         if not math.isclose(v, 0)
-    )
+    ]  # a sentence: 'kommunen sparer 124.822 kr. og staten 31.206 kr.'
+    split = _t("and", lang).join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
     return _t(
         "price",
         lang,
