@@ -468,3 +468,16 @@ def test_how_it_works_says_who_saves_what_in_a_sentence(lang, said):
     """Regression: 'for budgetterne: Kommune 124.822 kr., Stat 31.206 kr.' mid-sentence."""
     r = explorer.evaluate(explorer.load_case("herning"))
     assert said in i18n.tidy(how_it_works._price(r, r.scenario.outcomes[0], lang))
+
+
+def test_the_glossary_explains_the_names_and_danish_benefits_the_pages_use():
+    """Regression: DSI, pulje, SØM, WSIPP, CASA and dose appeared on the pages unexplained, and
+    kontanthjælp and sygedagpenge stood untranslated on the English pages."""
+    from explorer.ui.content import glossary
+
+    terms = glossary.terms()
+    for key in ("dsi", "pulje", "som", "wsipp", "casa", "dose"):
+        assert key in terms
+    assert "(cash benefit)" in terms["kontanthjaelp"]["en"]["term"]
+    assert "(sickness benefit)" in terms["sygedagpenge"]["en"]["term"]
+    assert "Kontanthjælp (cash benefit)" in glossary.section_html("en")
