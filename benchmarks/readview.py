@@ -14,7 +14,9 @@ voila.json: preheated kernel pools, the kernel ceiling), warmed up, then in one 
    and its kernels, ended ones included) per cached view over the burst of part 3, and per live
    page view in Chromium (the kernel's start as a pool refill, the notebook, the render and the
    kernel's shutdown) for the comparison. The idle CPU of the server and its pooled kernels,
-   measured before, is subtracted from both.
+   measured before, is subtracted from both;
+6. a cached CSV and view fetched one after another while ``--renders`` readers at once ask for
+   scenarios no one asked for before (``--renders-only`` runs just this, without kernels).
 
 The HTTP clients and Chromium run on the same machine as the server and compete with it for its
 cores. Prints a Markdown table; the figures go to test-artifacts/benchmark-readview.json.
@@ -30,8 +32,10 @@ import http.client
 import json
 import os
 import platform
+import re
 import statistics
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import asdict
 from datetime import date
@@ -93,12 +97,12 @@ def view_path(server: Server, name: str, query: str) -> str:
 
 # -- HTTP, one request at a time ---------------------------------------------------------------
 def get(
-    server: Server, path: str, headers: dict[str, str] | None = None
+    server: Server, path: str, headers: dict[str, str] | None = None, timeout: float = 60
 ) -> tuple[float, int, http.client.HTTPMessage, int]:
     """Seconds to the first byte of the answer (status line and headers read), the status, the
     headers, and the body's size as sent (gzipped); the body is read in full."""
     start = time.perf_counter()
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
     try:
         connection.request("GET", path, headers={"Accept-Encoding": "gzip", **(headers or {})})
         answer = connection.getresponse()
@@ -182,6 +186,89 @@ def measure_first_byte(server: Server, cached_requests: int, uncached: int) -> l
             1000,
             f"{slowest}; "
             + ", ".join(f"{n} {s * 1e3:.0f}" for n, s in per_page.items() if n != slowest),
+        )
+    )
+    return rows
+
+
+# -- a cached file while new scenarios render -------------------------------------------------
+#: A link whose view and CSV are cached before the renders start.
+CACHED = ("explorer", "case=aabenraa&caseload_after=25&lang=da")
+#: The cached download read while the renders run: the view's table.
+#: Seconds a request may wait while the renders run (one render thread took minutes on a loaded
+#: machine).
+LONG = 600
+#: Seconds between two cached requests: a reader, not a loop that takes a core from the renders.
+PACE = 0.1
+CSV_LINK = re.compile(r"explorer/file/([\w.-]+\.csv)\?")
+
+
+def measure_cached_during_renders(server: Server, renders: int, rounds: int) -> list[Row]:
+    """``renders`` readers at once on scenarios no one asked for before (each its own caseload),
+    while one reader fetches a cached CSV and the cached view again and again: how long the
+    cached answers wait, against how long the renders take. ``rounds`` times; medians."""
+    _, status, _, _ = get(server, view_path(server, *CACHED))
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    connection.request("GET", view_path(server, *CACHED))
+    page = connection.getresponse().read().decode("utf-8")
+    connection.close()
+    found = CSV_LINK.search(page)
+    assert status == 200 and found, "the cached view has no CSV link"
+    csv = f"{server.base_url}view/explorer/file/{found.group(1)}?{CACHED[1]}"
+    get(server, csv)  # cached from here on
+    waits: dict[str, list[float]] = {"CSV": [], "view": []}
+    firsts: list[float] = []
+    spans: list[float] = []
+    busy: list[int] = []
+    for r in range(rounds):
+        queries = [
+            f"case=herning&caseload_after={20 + r + i / 100:.2f}&lang=da" for i in range(renders)
+        ]
+        start = time.perf_counter()
+
+        def render(query: str, start: float = start) -> tuple[int, float]:
+            status = get(server, view_path(server, "explorer", query), timeout=LONG)[1]
+            return status, time.perf_counter() - start
+
+        with ThreadPoolExecutor(renders) as pool:
+            answers = [pool.submit(render, q) for q in queries]
+            time.sleep(0.2)  # the renders have been asked for
+            round_waits: dict[str, list[float]] = {"CSV": [], "view": []}
+            while not round_waits["CSV"] or not all(a.done() for a in answers):
+                round_waits["CSV"].append(get(server, csv, timeout=LONG)[0])
+                round_waits["view"].append(get(server, view_path(server, *CACHED), timeout=LONG)[0])
+                time.sleep(PACE)
+            results = [a.result() for a in answers]
+        firsts.append(round_waits["CSV"][0])
+        for kind, times in round_waits.items():
+            waits[kind] += times
+        spans.append(max(t for _, t in results))
+        busy.append(sum(s == 503 for s, _ in results))
+    note = f"{renders} new scenarios at once, {rounds} rounds"
+    rows = [
+        Row(
+            "cached CSV during renders: first wait",
+            statistics.median(firsts) * 1e3,
+            "ms",
+            note=f"median over rounds; {note}",
+        )
+    ]
+    for kind, times in waits.items():
+        rows += [
+            Row(
+                f"cached {kind} during renders: median",
+                statistics.median(times) * 1e3,
+                "ms",
+                note=f"{len(times)} requests, one at a time, while the renders ran",
+            ),
+            Row(f"cached {kind} during renders: max", max(times) * 1e3, "ms"),
+        ]
+    rows.append(
+        Row(
+            "renders: last answer",
+            statistics.median(spans),
+            "s",
+            note=f"median over rounds; 503 answers per round: {busy}",
         )
     )
     return rows
@@ -416,10 +503,24 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=300, help="HTTP readers at once")
     parser.add_argument("--pages", type=int, default=50, help="Chromium pages at once")
     parser.add_argument("--views", type=int, default=5, help="Chromium views per median")
+    parser.add_argument("--renders", type=int, default=60, help="new scenarios at once")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of --renders")
+    parser.add_argument(
+        "--renders-only",
+        action="store_true",
+        help="only the cached answers while new scenarios render (no kernels)",
+    )
     options = parser.parse_args()
     began, load_before = time.monotonic(), os.getloadavg()
+    # Room for every render of a round: the figure is the wait of cached answers beside them.
+    queue = (f"--ExplorerVoila.render_queue={options.renders}",)
+    if options.renders_only:
+        with serving("notebooks", "readview", (), ("--preheat_kernel=False", *queue)) as server:
+            rows = measure_cached_during_renders(server, options.renders, options.rounds)
+        report(rows, began, load_before)
+        return
     print("starting the launcher and waiting for its kernel pools ...", flush=True)
-    with serving("notebooks", "readview", PAGES) as server:
+    with serving("notebooks", "readview", PAGES, queue) as server:
         IDLE[0] = idle_rate(server)
         print(f"  idle: {IDLE[0]:.3f} CPU s per s (server and pooled kernels)", flush=True)
         rows = measure_first_byte(server, options.requests, options.uncached)
@@ -427,6 +528,11 @@ def main() -> None:
         rows += burst
         rows += asyncio.run(chromium(server, options.views, options.pages, options.views))
         rows += capacity(per_view, LIVE_CPU[0])
+        rows += measure_cached_during_renders(server, options.renders, options.rounds)
+    report(rows, began, load_before)
+
+
+def report(rows: list[Row], began: float, load_before: tuple[float, float, float]) -> None:
     elapsed, load_after = time.monotonic() - began, os.getloadavg()
     cores = psutil.cpu_count()
     load = f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after"

@@ -369,7 +369,6 @@ class ReadViews(readview.Views):
             view = await self._once(
                 (name, query), self._views, readview.render, name, query, self.site
             )
-            self.rendered += 1
         return view
 
     async def download(
@@ -392,7 +391,8 @@ class ReadViews(readview.Views):
         """Start every worker and render the front page, once the server runs."""
         for _ in range(self.workers):
             self._submit(_warm)
-        tornado.ioloop.IOLoop.current().add_callback(self.view, "index", "lang=da")
+        query = readview.canonical("index", "lang=da")[0]
+        tornado.ioloop.IOLoop.current().add_callback(self.view, "index", query)
 
 
 class ReadViewHandler(RequestHandler):
