@@ -11,8 +11,8 @@ NPM    := .cache/npm
 AXE    := $(NPM)/node_modules/axe-core/axe.min.js
 TEMPLATE := $(wildcard share/jupyter/voila/templates/explorer/*)
 
-.PHONY: app test test-fast lint setup system chromium nginx libreoffice node benchmark sources docs \
-	lock clean
+.PHONY: app course test test-fast lint setup system chromium nginx libreoffice node benchmark sources \
+	docs lock clean
 
 setup: $(STAMP)
 
@@ -56,6 +56,13 @@ app: setup
 		"read views (no kernel) at http://127.0.0.1:$(PORT)/view/index"
 	$(BIN)/python -m explorer.serving notebooks --no-browser --port=$(PORT) \
 		--Voila.ip=127.0.0.1 --Voila.port_retries=0
+
+# The course for students (notebooks/course/) in JupyterLab, from the repository root so that its
+# links to docs/ open; in English with `make course COURSE=notebooks/course/course.ipynb`.
+COURSE ?= notebooks/course/kursus.ipynb
+course: setup
+	$(BIN)/jupyter lab --LabApp.default_url=/lab/tree/$(COURSE) \
+		$(if $(filter 0,$(shell id -u)),--allow-root)
 
 # The hooks in .pre-commit-config.yaml (ruff, ruff format, mypy, file endings, large files), run
 # with the tools of .venv.

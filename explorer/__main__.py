@@ -19,13 +19,14 @@ from pathlib import Path
 
 from explorer import catalogue, model
 from explorer.analysis import calibration, claims
+from explorer.catalogue import settings
 from explorer.catalogue.owncase import OWN, OwnCaseError
 from explorer.data import i18n
 from explorer.data.figures import CatalogueError
 from explorer.data.yamlfile import DataError
 from explorer.model import fields
 from explorer.model.scenario import Scenario
-from explorer.outputs import export, payback, sources
+from explorer.outputs import export, key_figures, payback, sources
 
 
 class CommandLineError(Exception):
@@ -47,49 +48,40 @@ def set_help() -> str:
     )
 
 
-def apply_settings(scenario: Scenario, settings: list[str]) -> Scenario:
+def apply_settings(
+    scenario: Scenario, settings_: list[str], lang: str = "en"
+) -> tuple[Scenario, list[settings.Notice]]:
     """The scenario with every ``FIELD=NUMBER`` applied at once (so a pair such as
-    caseload_before=20 caseload_after=10 is checked together, not one at a time)."""
-    changes: dict[str, float] = {}
-    outcome_changes: dict[str, dict[str, float]] = {}
+    caseload_before=20 caseload_after=10 is checked together, not one at a time), read as a link
+    reads it: a value out of range is clamped and a decimal in a whole field rounded, each with
+    the link's notice. A value that is not a number as a link writes one is an error, in the
+    link's words."""
+    pairs = []
     keys = [o.key for o in scenario.outcomes]
-    for text in settings:
+    for text in settings_:
         name, sep, raw = text.partition("=")
         if not sep or not name:
             raise CommandLineError(f"--set takes FIELD=NUMBER; got {text!r}")
         key, dot, attr = name.rpartition(".")
-        if dot:
-            if key not in keys:
-                raise CommandLineError(
-                    f"--set {name}: no outcome {key!r}; this case has {', '.join(keys)}"
-                )
-            if attr not in fields.group("outcome"):
-                raise CommandLineError(
-                    f"--set {name}: outcome fields are {', '.join(fields.group('outcome'))}"
-                )
-            spec = fields.field("outcome", attr)
-        else:
-            if name not in fields.of(Scenario):
-                raise CommandLineError(
-                    f"--set {name}: unknown field; choose one of {', '.join(fields.of(Scenario))}"
-                )
-            spec = fields.field("scenario", name)
-        value = spec.from_url(raw)
-        if value is None:
+        if dot and key not in keys:
             raise CommandLineError(
-                f"--set {name}: {raw!r} is not a number (write 0.5 or "
-                f"500000); {name} takes {spec.lo:g} to {spec.hi:g} "
-                f"{spec.unit.en}"
+                f"--set {name}: no outcome {key!r}; this case has {', '.join(keys)}"
             )
-        if dot:
-            outcome_changes.setdefault(key, {})[attr] = value
-        else:
-            changes[name] = value
-    try:
-        outcomes = tuple(_replace(o, outcome_changes.get(o.key, {})) for o in scenario.outcomes)
-        return scenario.replace(outcomes=outcomes, **changes)
-    except (ValueError, KeyError) as error:
-        raise CommandLineError(str(error).strip("'\"")) from None
+        if dot and attr not in fields.group("outcome"):
+            raise CommandLineError(
+                f"--set {name}: outcome fields are {', '.join(fields.group('outcome'))}"
+            )
+        if not dot and name not in fields.of(Scenario):
+            raise CommandLineError(
+                f"--set {name}: unknown field; choose one of {', '.join(fields.of(Scenario))}"
+            )
+        pairs.append((name, raw))
+    notices: list[settings.Notice] = []
+    changes, outcome_changes, _ = settings.read(scenario, pairs, lang, notices)
+    ignored = next((n for n in notices if n.kind in settings.IGNORED), None)
+    if ignored is not None:
+        raise CommandLineError(ignored.text(lang))
+    return settings.apply(scenario, changes, outcome_changes, lang, notices), notices
 
 
 def changed_facts(settings: list[str]) -> list[str]:
@@ -104,59 +96,18 @@ def changed_facts(settings: list[str]) -> list[str]:
     return out
 
 
-def _replace(outcome, changes):
-    from dataclasses import replace
-
-    return replace(outcome, **changes) if changes else outcome
-
-
-def _payback_text(r: model.Result, who: str, plain: int | None, discounted: int | None, lang):
-    """'2016 diskonteret · 2015 udiskonteret', or 'ikke inden for horisonten', with the year the
-    cumulative net reached zero and fell back where it did."""
-
-    if plain is None and discounted is None:
-        fell = payback.fell_back_text(r, who, lang)
-        return i18n.t("never", lang) + (f": {fell}" if fell else "")
-    return i18n.t(
-        "payback.both",
-        lang,
-        discounted=i18n.year_or_never(r.calendar(discounted), lang),
-        plain=i18n.year_or_never(r.calendar(plain), lang),
-    )
-
-
 def report(result: model.Result, title: str, lang: str) -> str:
-    """KPIs, the payback notes and the yearly table as text."""
-
-    r, t = result, i18n.t
-    be = r.break_even_effect
+    """The key figures as the KPI cards say them (value, then the line beneath), the payback
+    notes and the yearly table as text."""
+    t = i18n.t
     rows = [
-        (t("kpi.extra_workers", lang), i18n.number(r.extra_workers, lang, 1)),
-        (t("kpi.total_cost", lang), i18n.millions(r.total_cost, lang)),
-        (t("kpi.total_savings", lang), i18n.millions(r.total_savings, lang)),
-        (t("kpi.npv", lang), i18n.millions(r.npv, lang)),
-        (t("kpi.benefit_cost_ratio", lang), i18n.factor(r.benefit_cost_ratio, lang)),
-        (
-            t("kpi.payback_year", lang),
-            _payback_text(r, "public", r.payback_year, r.payback_year_discounted, lang),
-        ),
-        (
-            t("kpi.payback_year_kommune", lang),
-            _payback_text(
-                r, "kommune", r.payback_year_kommune, r.payback_year_kommune_discounted, lang
-            ),
-        ),
-        (
-            t("kpi.break_even_effect", lang),
-            t("break_even.value", lang, value=i18n.percent(be, lang))
-            if be is not None
-            else t("break_even.above", lang),
-        ),
+        (t(f"kpi.{key}", lang), f"{value} · {sub}" if sub else value)
+        for key, value, sub in key_figures.cards(result, lang)
     ]
     width = max(len(k) for k, _ in rows)
     lines = [title, i18n.t("amounts_note", lang, year=catalogue.price_year()), ""]
     lines += [f"{k:<{width}}  {v}" for k, v in rows] + [""]
-    notes = payback.payback_notes(r, lang)
+    notes = payback.payback_notes(result, lang)
     lines += [*notes, ""] if notes else []
     columns = [
         "calendar_year",
@@ -167,7 +118,7 @@ def report(result: model.Result, title: str, lang: str) -> str:
         "net",
         "cumulative_net",
     ]
-    table = r.yearly[columns].copy()
+    table = result.yearly[columns].copy()
     for col in columns[1:]:
         table[col] = [i18n.millions(v, lang) for v in table[col]]
     table.columns = [t(f"column.{c}", lang) for c in columns]
@@ -255,7 +206,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{c.id}: {i18n.t(f'verdict.{a.verdict}', args.lang)}")
         else:
             case = _case(args.case)
-            scenario = apply_settings(case.scenario, args.set)
+            scenario, notices = apply_settings(case.scenario, args.set, args.lang)
+            for notice in notices:
+                print(
+                    f"{i18n.t('notice.title', args.lang)} {notice.text(args.lang)}", file=sys.stderr
+                )
             title = case.title[args.lang]
             facts = changed_facts(args.set) if catalogue.preset(case.name) else []
             if facts:  # no longer the documented case: the preset's name never labels it

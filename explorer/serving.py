@@ -453,6 +453,9 @@ class PageHandler(TornadoVoilaHandler):
     telling the kernel the public address (its downloads name it) instead of the client's."""
 
     async def prepare(self, *args, **kwargs) -> None:
+        if self.path_args and self.path_args[0] not in {f"{name}.ipynb" for name in PAGES}:
+            _plain(self, 404)  # only the pages run: not the course in notebooks/course/
+            return
         await super().prepare(*args, **kwargs)
         _ = self.xsrf_token  # sets the _xsrf cookie
         origin = self.settings[HOSTING].origin(self.request)

@@ -3,14 +3,19 @@
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pandas as pd
 import pytest
 import test_catalogue
 
 import explorer
+from explorer import __main__ as cli
 from explorer.__main__ import main
 from explorer.analysis import claims
+from explorer.catalogue import settings
+from explorer.data import i18n
+from explorer.ui.content import links
 
 
 def test_lists_cases(capsys):
@@ -88,11 +93,18 @@ mine:
     "args, message",
     [
         (["evaluate", "odense"], "unknown case 'odense'"),
-        (["evaluate", "herning", "--set", "caseload_after=abc"], "'abc' is not a number"),
-        (["evaluate", "herning", "--set", "worker_cost=1e6"], "'1e6' is not a number"),
         (
-            ["evaluate", "herning", "--set", "horizon_years=999"],
-            "horizon_years must be from 1 to 20",
+            ["evaluate", "herning", "--set", "caseload_after=abc", "--lang", "en"],
+            "caseload_after=abc (Caseload after) is not a number and was ignored.",
+        ),
+        (
+            ["evaluate", "herning", "--set", "worker_cost=1e6", "--lang", "en"],
+            "worker_cost=1e6 (Salary per caseworker) was ignored: write the number in plain digits",
+        ),
+        (
+            ["evaluate", "herning", "--set", "caseload_after=22,5"],
+            "caseload_after=22,5 (Sagstal efter) blev ignoreret: skriv decimaler med punktum: "
+            "caseload_after=22.5.",
         ),
         (["evaluate", "herning", "--set", "nope=1"], "--set nope: unknown field"),
         (["evaluate", "herning", "--set", "caseload_after"], "--set takes FIELD=NUMBER"),
@@ -115,13 +127,10 @@ def test_bad_arguments_give_one_line_and_exit_2(args, message, capsys):
 
 
 def test_module_entry_point_runs_without_traceback():
-    done = subprocess.run(
-        [sys.executable, "-m", "explorer", "evaluate", "herning", "--set", "effect_scale=9"],
-        capture_output=True,
-        text=True,
-    )
+    args = ["evaluate", "herning", "--set", "caseload_after=x", "--lang", "en"]
+    done = subprocess.run([sys.executable, "-m", "explorer", *args], capture_output=True, text=True)
     assert done.returncode == 2
-    assert done.stderr.startswith("error: effect_scale must be from 0 to 3")
+    assert done.stderr.startswith("error: caseload_after=x (Caseload after) is not a number")
     assert "Traceback" not in done.stderr
 
 
@@ -158,7 +167,8 @@ def test_a_refused_case_file_ends_the_module_without_a_traceback(tmp_path):
         [sys.executable, "-m", "explorer", "evaluate", str(path)], capture_output=True, text=True
     )
     assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.startswith("error: 'Jobs', Duration: the catalogue figure")
+    assert done.stderr.startswith("error: ")
+    assert "Jobs" in done.stderr and "Duration: the catalogue figure" in done.stderr
     assert "Traceback" not in done.stderr
 
 
@@ -174,3 +184,63 @@ def test_a_changed_case_fact_is_no_longer_labelled_with_the_presets_name(capsys)
     assert main(["evaluate", "aabenraa", "--set", "caseload_after=25", "--lang", "en"]) == 0
     out, err = capsys.readouterr()
     assert out.startswith("Aabenraa") and not err  # a lever keeps the documented case
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "horizon_years=999",  # out of range: clamped
+        "effect_scale=9",
+        "horizon_years=2.5",  # inside the range, but not whole
+        "cases=2.5",
+        "caseload_after=300",
+        "caseload_before=10",  # below caseload after: the pair is mended
+        "caseload_after=22,5",  # a decimal comma
+        "caseload_after=99999999999999999999999",
+        "caseload_after=1e308",
+        "worker_cost=600.000",
+        "caseload_after=abc",
+    ],
+)
+def test_a_setting_is_told_what_a_link_with_it_is_told(setting, lang, capsys):
+    """Issue 27: ``--set`` reads a value through the links' reader and says what a link says
+    (the own-case page's link, which reads a case's facts as the command line does): the same
+    notice, in the same words; a value the link ignores is the command's error."""
+    name, _, raw = setting.partition("=")
+    link = links.parse(urlencode({"case": "herning", name: raw, "lang": lang}), facts=True)
+    expected = [n.text(lang) for n in link.notices]
+    assert expected, setting  # every example is one a link remarks on
+    code = main(["evaluate", "herning", "--set", setting, "--lang", lang])
+    err = capsys.readouterr().err
+    if any(n.kind in settings.IGNORED for n in link.notices):
+        assert code == 2 and err == f"error: {expected[0]}\n"
+        return
+    assert code == 0
+    lines = err.splitlines()
+    if cli.changed_facts([setting]):  # and, after the link's notices, the own case's
+        assert lines.pop() == i18n.t("export.facts_changed", lang, names=name)
+    title = i18n.t("notice.title", lang)
+    assert lines == [f"{title} {text}" for text in expected]
+
+
+@pytest.mark.parametrize("setting", ["horizon_years=25", "caseload_after=22.5", "cases=40.4"])
+def test_a_clamped_setting_computes_what_the_link_shows(setting, capsys):
+    name, _, raw = setting.partition("=")
+    link = links.parse(urlencode({"case": "herning", name: raw}), facts=True)
+    assert main(["evaluate", "herning", "--set", setting]) == 0
+    title = explorer.catalogue.case("herning").title["da"]
+    if name == "cases":  # a fact: no longer the documented case
+        title = i18n.t("export.own_from", "da", case=title)
+    expected = cli.report(explorer.evaluate(link.scenario), title, "da")
+    assert capsys.readouterr().out == expected + "\n"
+
+
+def test_a_preset_fact_set_from_the_command_line_relabels_the_case_a_link_ignores_it(capsys):
+    """A link to a preset ignores a case fact; the command line keeps it and says the case is
+    no longer the documented one (the own case's rule)."""
+    link = links.parse("case=herning&cases=300&lang=en")
+    assert [n.kind for n in link.notices] == ["case_fact", "case_fact_hint"]
+    assert main(["evaluate", "herning", "--set", "cases=300", "--lang", "en"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("Your own intervention, starting from Herning") and "cases" in err

@@ -96,6 +96,27 @@ def test_changed_inputs_name_every_input_that_differs_from_the_preset_in_the_pag
     assert export.changed_inputs(own, "en", base=preset) == ["Active cases: 50 (preset: 192)"]
 
 
+def test_changed_inputs_name_a_changed_price_and_the_financing_terms():
+    """Regression: a download's 'changed inputs' left out an outcome's price and payer shares,
+    and the financing terms the reader set on Who pays."""
+    from dataclasses import replace
+
+    from explorer.analysis.financing import Terms
+
+    preset = catalogue.load_case("herning")
+    institution = preset.outcomes[0]
+    cheaper = replace(institution.prices[0], amount=900_000.0, kommune=0.9, stat=0.1)
+    outcome = replace(institution, prices=(cheaper, *institution.prices[1:]))
+    s = replace(preset, outcomes=(outcome, *preset.outcomes[1:]))
+    en = export.changed_inputs(s, "en", terms=Terms(bond_years=5))
+    assert en[0].startswith("Institution placements, placement in an institution, price: DKK 900,")
+    assert en[1].startswith("Institution placements, placement in an institution, municipal share")
+    assert en[-1] == "Contract term: 5 years (preset: 8)"
+    assert export.changed_inputs(preset, "en", terms=Terms()) == []
+    text = export.csv_text(explorer.evaluate(preset), "da", terms=Terms(bond_trigger=0.2))
+    assert "Tærskel for betaling: 20\u00a0% (forudindstilling: 7,5\u00a0%)" in text
+
+
 def test_the_header_lines_list_changed_inputs_and_a_fitted_figure():
     preset = catalogue.load_case("aabenraa")
     plain = export.header_lines(explorer.evaluate(preset), "en")
@@ -115,3 +136,60 @@ def test_the_fitted_line_goes_when_the_reader_replaces_the_fitted_value():
     mine = preset.replace_outcome("institution", effect=0.2)
     assert export.fitted_line(mine, "en") == ""
     assert export.fitted_line(preset.replace(case="own"), "en") == ""
+
+
+#: Scenarios whose paybacks take each wording: the same year, discounted later than
+#: undiscounted, undiscounted only, and never (above zero once and back below).
+KEY_FIGURE_SCENARIOS = {
+    "herning": {},
+    "aabenraa": {},
+    "aabenraa, undiscounted only": {"discount_rate": 0.06},
+    "herning, above zero and back": {"caseload_after": 12, "staffing_ramp": 0.05},
+}
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+@pytest.mark.parametrize("name", KEY_FIGURE_SCENARIOS)
+def test_the_cli_the_workbook_and_the_kpi_cards_show_the_same_key_figures(name, lang):
+    """Issue 27: one list of key figures and one payback wording. The command line prints every
+    card's title, value and the line beneath it; the workbook has a row for every key figure its
+    formulas compute, a payback's discounted year as the card's value and its undiscounted year
+    in the card's words."""
+    import html
+
+    import openpyxl
+
+    from explorer.__main__ import report
+    from explorer.data import i18n
+    from explorer.outputs import key_figures, workbook
+    from explorer.ui.content import kpis
+
+    s = catalogue.load_case(name.split(",")[0]).replace(**KEY_FIGURE_SCENARIOS[name])
+    r = explorer.evaluate(s)
+    cards = key_figures.cards(r, lang)
+    assert [key for key, _, _ in cards] == [f.key for f in key_figures.KEY_FIGURES]
+    page = kpis.main(r, lang)
+    text = report(r, "", lang).splitlines()
+    book = openpyxl.load_workbook(io.BytesIO(workbook.xlsx_bytes(r, lang)), data_only=True)
+    sheet = book[i18n.t("workbook.sheet_results", lang)]
+    rows = {row[3]: row for row in sheet.iter_rows(min_row=5, values_only=True) if row[3]}
+    for key, value, sub in cards:
+        title = i18n.t(f"kpi.{key}", lang)
+        card = page.split(f"kpi-{key.replace('_', '-')}'")[1].split("<div class='kpi ")[0]
+        assert html.escape(value) in card and html.escape(sub) in card, key
+        line = next(line for line in text if line.startswith(title + " "))
+        assert line.split(title, 1)[1].strip() == (f"{value} · {sub}" if sub else value), key
+        if not next(f for f in key_figures.KEY_FIGURES if f.key == key).in_workbook:
+            continue
+        assert rows[key][0].startswith(title), key
+        if key in key_figures.PAYBACKS:
+            discounted, plain = rows[f"{key}_discounted"], rows[key]
+            assert str(discounted[1]) == value, key
+            assert discounted[0].endswith(i18n.t("payback.discounted", lang))
+            assert plain[0].endswith(i18n.t("payback.undiscounted", lang))
+            if plain[1] != discounted[1]:  # the undiscounted year, as the card says it
+                assert str(plain[1]) in sub or plain[1] == i18n.t("never", lang), key
+    # the workbook's rows start with the key figures, in the cards' order
+    shown = [f.key for f in key_figures.KEY_FIGURES if f.in_workbook]
+    order = [n for n in rows if n in shown]
+    assert order == shown

@@ -195,7 +195,8 @@ def test_the_audit_example_does_not_pay_back_and_says_it_touched_zero(capsys):
     assert cashflow.first_above_zero_index(r.yearly["net"], r.yearly["cost"]) == 0
     assert main(["evaluate", "herning", *[f"--set={k}={v}" for k, v in AUDIT.items()]]) == 0
     out = capsys.readouterr().out
-    assert "ikke inden for horisonten: over nul i 2013, under igen fra 2014" in out
+    # the KPI card's words: the value, then the line beneath it (outputs/key_figures.py)
+    assert "ikke inden for horisonten · over nul i 2013, under igen fra 2014" in out
     assert "Tjent hjem, offentlig sektor    2013" not in out
     html = kpis.main(r, "en")
     assert "above zero in 2013, back below from 2014" in html and "payback-warning" in html

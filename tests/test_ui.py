@@ -400,7 +400,7 @@ def test_claim_page_answers_with_the_readers_settings():
 
 def test_an_unknown_claim_says_so():
     page = claims.CheckClaim("claim=nope&lang=en")
-    assert "The claim &#x27;nope&#x27; does not exist" in page.notice_box.value
+    assert i18n.t("notice.bad_claim", "en", raw="nope") in page.notice_box.value
 
 
 def test_sources_panel_speaks_the_page_language():

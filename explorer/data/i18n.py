@@ -1,8 +1,9 @@
-"""Danish (default) and English: the text catalogue (data/texts.yaml) and number formats (Babel).
+"""Danish (default) and English: the text catalogue (data/texts.yaml) and numbers in words.
 
 Every text a reader sees has a key in data/texts.yaml with a Danish and an English version;
 ``t(key, lang, **values)`` fills in its ``{placeholders}``. Numbers are formatted for the page's
-language: '1.234.567 kr.' and '2,5' in Danish, 'DKK 1,234,567' and '2.5' in English.
+language by the kinds of data/numbers.py: '1.234.567 kr.' and '2,5' in Danish, 'DKK 1,234,567' and
+'2.5' in English.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 import math
 from functools import cache
 
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal
 
-from explorer.data import files, yamlfile
+from explorer.data import files, numbers, yamlfile
 
 LANGS = ("da", "en")
 LOCALES = {"da": "da_DK", "en": "en_GB"}
@@ -102,25 +103,33 @@ def quantity(shown: str, value: float, unit: str, lang: str = "da") -> str:
     return f"{shown} {unit}"
 
 
+def people(value: float, lang: str = "da") -> str:
+    """Caseworkers, persons or a caseload as the KPI cards show them: '22', '21,9'."""
+    return numbers.number(value, "people", check_lang(lang))
+
+
 def years(value: float, lang: str = "da") -> str:
     """A span of years: '1 år', '2,5 år'; '1 year', '2.5 years'."""
-    return quantity(short(value, lang), value, "år" if lang == "da" else "years", lang)
+    shown = numbers.number(value, "years", lang)
+    return quantity(shown, value, "år" if lang == "da" else "years", lang)
 
 
 def dkk(value: float, lang: str = "da") -> str:
     """Whole kroner: '1.234.567 kr.' or 'DKK 1,234,567'."""
-    text = number(value, lang)
-    return f"{text} kr." if lang == "da" else f"DKK {text}"
+    return numbers.text(value, "kroner", check_lang(lang))
 
 
 def millions(value: float, lang: str = "da", digits: int = 1) -> str:
     """'2,0 mio. kr.' or 'DKK 2.0 m'; billions as 'mia. kr.' / 'bn'; a value that rounds to zero
-    shows no minus sign."""
+    shows no minus sign. ``digits`` other than the kind's: a table that needs more."""
+    check_lang(lang)
     if abs(value) >= 1e9:
         text = number(round(value / 1e9, digits) + 0.0, lang, digits)
         return f"{text} mia. kr." if lang == "da" else f"DKK {text} bn"
-    text = number(round(value / 1e6, digits) + 0.0, lang, digits)  # + 0.0: no "-0.0"
-    return f"{text} mio. kr." if lang == "da" else f"DKK {text} m"
+    if digits == numbers.kind("millions").decimals:
+        return numbers.text(value, "millions", lang)
+    before, after = numbers.kind("millions").affixes(lang)
+    return f"{before}{number(round(value / 1e6, digits) + 0.0, lang, digits)}{after}"
 
 
 def against_self(value: float, lang: str = "da") -> str:
@@ -133,29 +142,22 @@ def against_self(value: float, lang: str = "da") -> str:
 
 
 def percent(value: float, lang: str = "da", digits: int = 0) -> str:
-    """'20 %' (da) or '20%' (en); a value that rounds to zero shows no minus sign."""
-    value = round(value, digits + 2) + 0.0
-    pattern = (
-        "#,##0" + ("." + "0" * digits if digits else "") + ("\u00a0%" if lang == "da" else "%")
-    )
-    return format_percent(value, format=pattern, locale=LOCALES[check_lang(lang)])
+    """'20 %' (da) or '20%' (en); a value that rounds to zero shows no minus sign. ``digits``
+    other than the kind's: a rate shown to a tenth of a per cent."""
+    check_lang(lang)
+    if digits == numbers.kind("percent").decimals:
+        return numbers.text(value, "percent", lang)
+    before, after = numbers.PERCENT[lang]
+    return f"{before}{number(round(value * 100, digits) + 0.0, lang, digits)}{after}"
 
 
 def field_value(value: float, fmt: str, lang: str = "da") -> str:
-    """A value in a field's format (see data/fields.yaml's units)."""
-    if fmt == "money":
-        return dkk(value, lang)
-    if fmt == "share":
-        return percent(value, lang, 0 if abs(value * 100 - round(value * 100)) < 1e-9 else 1)
-    if fmt == "multiplier":
-        return short(value, lang, 2) + " ×"
-    if fmt == "year":
-        return str(int(value))
+    """A value in a field's format (see data/fields.yaml's units and numbers.FIELD_KINDS)."""
     if fmt == "flag":
         return t("on" if value else "off", lang)
-    if fmt == "count":
-        return number(value, lang)
-    return short(value, lang, 1)  # people, caseloads, years: as the KPI cards show them
+    if fmt == "year":
+        return str(int(value))
+    return numbers.text(value, numbers.FIELD_KINDS[fmt], check_lang(lang))
 
 
 def year_or_never(year: int | None, lang: str = "da") -> str:
@@ -167,4 +169,4 @@ def factor(value: float | None, lang: str = "da") -> str:
     """A ratio: '1,41' / '1.41', or 'ikke defineret'."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return t("not_defined", lang)
-    return number(value, lang, 2)
+    return numbers.number(value, "ratio", check_lang(lang))

@@ -22,11 +22,12 @@ import pandas as pd
 
 from explorer import catalogue
 from explorer.analysis import calibration
+from explorer.analysis.financing import Terms
 from explorer.catalogue.reader import Case
 from explorer.data import i18n
 from explorer.model import Result, fields
 from explorer.model.fields import Field
-from explorer.model.scenario import Outcome, Scenario
+from explorer.model.scenario import Outcome, Price, Scenario
 from explorer.outputs import sources
 
 SEPARATORS = {"da": (";", ","), "en": (",", ".")}
@@ -89,19 +90,26 @@ def _preset(scenario: Scenario) -> Scenario | None:
     return catalogue.load_case(scenario.case) if scenario.case in catalogue.cases() else None
 
 
-def changed_inputs(scenario: Scenario, lang: str = "da", base: Scenario | None = None) -> list[str]:
+def changed_inputs(
+    scenario: Scenario,
+    lang: str = "da",
+    base: Scenario | None = None,
+    terms: Terms | None = None,
+) -> list[str]:
     """Every input of ``scenario`` that differs from ``base`` (default: the preset of its case;
     nothing for a case outside the catalogue), in words and in the field's format: 'Løn pr.
-    sagsbehandler: 100.000 kr. (forudindstilling: 505.868 kr.)'. Outcome inputs are named by
-    their outcome: 'Institution placements, deadweight: 30% (preset: 0%)'."""
+    sagsbehandler: 100.000 kr. (forudindstilling: 505.868 kr.)'. Outcome inputs and prices are
+    named by their outcome: 'Institution placements, deadweight: 30% (preset: 0%)'. ``terms``:
+    the financing terms a page used, each that differs from its default listed too."""
+    out = _changed_terms(terms, lang) if terms is not None else []
     base = base if base is not None else _preset(scenario)
     if base is None:
-        return []
-    out = []
+        return out
+    scenario_changes = []
     for name, f in fields.of(Scenario).items():
         value, old = getattr(scenario, name), getattr(base, name)
         if _differs(value, old):
-            out.append(_item(f.label[lang], f, value, old, lang))
+            scenario_changes.append(_item(f.label[lang], f, value, old, lang))
     old_outcomes = {o.key: o for o in base.outcomes}
     for o in scenario.outcomes:
         if o.key not in old_outcomes:
@@ -110,8 +118,34 @@ def changed_inputs(scenario: Scenario, lang: str = "da", base: Scenario | None =
             value, old = getattr(o, name), getattr(old_outcomes[o.key], name)
             if _differs(value, old):
                 label = f"{o.label(lang)}, {fields.lower(f.label[lang])}"
-                out.append(_item(label, f, value, old, lang))
+                scenario_changes.append(_item(label, f, value, old, lang))
+        for price, old_price in zip(o.prices, old_outcomes[o.key].prices):
+            scenario_changes += _changed_price(o, price, old_price, lang)
+    return scenario_changes + out
+
+
+def _changed_price(o: Outcome, price: Price, old: Price, lang: str) -> list[str]:
+    """A price's amount and payer shares that differ: 'Placements, Placement in an institution,
+    amount: DKK 900,000 (preset: DKK 1,338,552)'."""
+    out = []
+    named = f"{o.label(lang)}, {fields.lower(price.label(lang))}"
+    for name in ("amount", "kommune", "region", "stat"):
+        f = fields.field("price", name)
+        value, preset = getattr(price, name), getattr(old, name)
+        if _differs(value, preset):
+            label = f"{named}, {fields.lower(f.label[lang])}"
+            out.append(_item(label, f, value, preset, lang))
     return out
+
+
+def _changed_terms(terms: Terms, lang: str) -> list[str]:
+    """The financing terms that differ from their defaults (the figures they come from)."""
+    default = Terms()
+    return [
+        _item(f.label[lang], f, getattr(terms, name), getattr(default, name), lang)
+        for name, f in fields.of(Terms).items()
+        if _differs(getattr(terms, name), getattr(default, name))
+    ]
 
 
 def _item(label: str, f: Field, value: float, old: float, lang: str) -> str:
@@ -213,16 +247,20 @@ def held_out_checks(
 
 
 def header_lines(
-    result: Result, lang: str = "da", link: str | None = None, case: Case | None = None
+    result: Result,
+    lang: str = "da",
+    link: str | None = None,
+    case: Case | None = None,
+    terms: Terms | None = None,
 ) -> list[str]:
     """What the table is: what scenario (and every input that differs from the preset, one a
-    line), which prices, where the figures come from (the sources of ``case``, else of the
-    catalogue's case of the scenario's name)."""
+    line, with the financing ``terms`` a page used), which prices, where the figures come from
+    (the sources of ``case``, else of the catalogue's case of the scenario's name)."""
     s = result.scenario
     case = case or catalogue.preset(s.case)
     title = case.title[lang] if case else s.case
     lines = [i18n.t("export.title", lang, case=title), scenario_line(s, lang)]
-    changed = changed_inputs(s, lang)
+    changed = changed_inputs(s, lang, terms=terms)
     if changed:
         lines.append(i18n.t("export.changed", lang))
         lines += [f"  {item}" for item in changed]
@@ -259,11 +297,14 @@ def scenario_line(s: Scenario, lang: str = "da") -> str:
     )
 
 
-def description(s: Scenario, lang: str = "da", case: Case | None = None) -> list[str]:
+def description(
+    s: Scenario, lang: str = "da", case: Case | None = None, terms: Terms | None = None
+) -> list[str]:
     """What a chart of ``s`` shows, for the lines under its title: the scenario, what differs
-    from the preset, and whether the numbers rest on a fitted figure."""
+    from the preset (and the financing ``terms`` a page used), and whether the numbers rest on a
+    fitted figure."""
     lines = [scenario_line(s, lang)]
-    changed = changed_inputs(s, lang)
+    changed = changed_inputs(s, lang, terms=terms)
     if changed:
         lines.append(i18n.t("export.changed", lang) + " " + "; ".join(changed) + ".")
     fitted = fitted_line(s, lang, case)
@@ -294,12 +335,17 @@ def with_about(frame: pd.DataFrame, lines: list[str], lang: str) -> pd.DataFrame
 
 
 def csv_text(
-    result: Result, lang: str = "da", link: str | None = None, case: Case | None = None
+    result: Result,
+    lang: str = "da",
+    link: str | None = None,
+    case: Case | None = None,
+    terms: Terms | None = None,
 ) -> str:
     """The CSV file: the table, with what it is (``header_lines``) in its last column."""
     sep, decimal = SEPARATORS[i18n.check_lang(lang)]
     buffer = io.StringIO()
-    frame = with_about(table(result, lang), header_lines(result, lang, link, case), lang)
+    about = header_lines(result, lang, link, case, terms)
+    frame = with_about(table(result, lang), about, lang)
     frame.to_csv(
         buffer,
         sep=sep,

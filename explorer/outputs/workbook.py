@@ -31,25 +31,18 @@ from xlsxwriter.worksheet import Worksheet
 
 from explorer import catalogue
 from explorer.catalogue.reader import Case
-from explorer.data import i18n
+from explorer.data import i18n, numbers
 from explorer.data.figures import Figure
 from explorer.model import Result, engine, evaluate, fields
 from explorer.model.scenario import PAYERS, Outcome, Price, Scenario
-from explorer.outputs import export
+from explorer.outputs import export, key_figures
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Rows of the years sheet: the longest horizon an input allows.
 ROWS = int(fields.field("scenario", "horizon_years").hi)
-#: Cell number formats by unit format (data/fields.yaml); money in whole kroner.
-NUMBER_FORMATS = {
-    "count": "#,##0",
-    "number": "General",
-    "money": "#,##0",
-    "share": "0.0##%",
-    "multiplier": "General",
-    "year": "0",
-    "flag": "0",
-}
+#: The years sheet's and key figures' formats, by kind of quantity.
+KRONER, PEOPLE, RATIO = (numbers.excel(k) for k in ("kroner", "people", "ratio"))
+FRACTION, YEAR, FLAG = (numbers.excel(k) for k in ("fraction", "year", "flag"))
 #: The tolerance of cashflow.payback_index: an exact break-even counts despite rounding.
 PAYBACK_TOLERANCE = "0.000000001"
 #: The payback years: (key figure, its cumulative net and cost on the years sheet, net's header).
@@ -219,7 +212,7 @@ def _field_input(
         label or spec.label[lang],
         value,
         spec.unit_text(lang),
-        NUMBER_FORMATS[spec.unit.format],
+        numbers.excel(numbers.field_kind(spec.unit.format, spec.whole), lang),
         figure,
         note,
         _validation(spec, lang),
@@ -308,7 +301,7 @@ def _outcome_inputs(o: Outcome, sources: _Sources, lang: str) -> list[_Input]:
             i18n.t("workbook.moved_share", lang),
             o.moved_share(),
             fields.field("outcome", "deadweight").unit_text(lang),
-            NUMBER_FORMATS["share"],
+            numbers.excel("share", lang),
             formula=f"MIN(1,MAX(0,IF({o.key}_kind={_quote(kinds[1])},{exit_share},{net})))",
         )
     )
@@ -471,16 +464,16 @@ def _timeline(y: _Years) -> None:
     y.add(
         "calendar_year",
         y.head("column.calendar_year"),
-        "0",
+        YEAR,
         lambda t: f"start_year+{y.at('year', t)}",
         y.yearly["calendar_year"],
         "year_calendar",
     )
-    y.add("year", y.head("workbook.year_index"), "0", None, y.yearly["year"])
+    y.add("year", y.head("workbook.year_index"), FLAG, None, y.yearly["year"])
     y.add(
         "in_horizon",
         y.head("workbook.in_horizon"),
-        "0",
+        FLAG,
         lambda t: f"IF({y.at('year', t)}<horizon_years,1,0)",
         y.yearly["year"] < y.scenario.horizon_years,
         "year_in_horizon",
@@ -492,7 +485,7 @@ def _staffing(y: _Years) -> None:
     y.add(
         "staffing",
         y.head("workbook.staffing"),
-        "0%",
+        numbers.excel("percent", y.lang),
         lambda t: (
             f"IF({y.at('year', t)}<programme_years,IF({y.at('year', t)}=0,staffing_ramp,1),0)"
         ),
@@ -506,14 +499,14 @@ def _doses(y: _Years) -> None:
     y.add(
         "caseload",
         y.head("workbook.caseload"),
-        "0.0",
+        PEOPLE,
         lambda t: f"1/(1/caseload_before+{at('staffing', t)}*(1/caseload_after-1/caseload_before))",
         y.paths.caseload[0],
     )
     y.add(
         "dose",
         y.head("workbook.dose"),
-        "0.000",
+        FRACTION,
         lambda t: (
             f"MIN(max_dose,MAX(0,LN(caseload_before/{at('caseload', t)})"
             f"/LN(reference_caseload_before/reference_caseload_after)))"
@@ -523,7 +516,7 @@ def _doses(y: _Years) -> None:
     y.add(
         "services_dose",
         y.head("workbook.services_dose"),
-        "0.000",
+        FRACTION,
         lambda t: (
             f"IF({at('year', t)}<programme_years,"
             "IF(reference_other_cost>0,MIN(1,other_cost_per_year/reference_other_cost),0),0)"
@@ -543,7 +536,7 @@ def _effect_steps(y: _Years) -> None:
     y.add(
         "phase",
         y.head("workbook.phase_in"),
-        "0.000",
+        FRACTION,
         lambda t: (
             f"IF(phase_in_years>0,{_ramp_area(at('year', t) + '+1')}"
             f"-({_ramp_area(at('year', t))}),1)"
@@ -553,7 +546,7 @@ def _effect_steps(y: _Years) -> None:
     y.add(
         "steps",
         y.head("workbook.steps"),
-        "0.000",
+        FRACTION,
         lambda t: (
             f"effect_scale*{at('phase', t)}*((1-services_share)*{at('dose', t)}"
             f"+services_share*{at('services_dose', t)})"
@@ -569,14 +562,14 @@ def _costs(y: _Years) -> None:
     y.add(
         "cost_staff",
         y.head("column.cost_staff", y.money),
-        "#,##0",
+        KRONER,
         lambda t: str(engine.staff_cost(*map(_Term, (*staff, at("staffing", t))))),
         p.cost_staff[0],
     )
     y.add(
         "cost_other",
         y.head("column.cost_other", y.money),
-        "#,##0",
+        KRONER,
         lambda t: (
             f"IF({at('year', t)}<programme_years,other_cost_per_year,0)"
             f"+IF({at('year', t)}=0,one_off_cost,0)"
@@ -586,7 +579,7 @@ def _costs(y: _Years) -> None:
     y.add(
         "cost",
         y.head("column.cost", y.money),
-        "#,##0",
+        KRONER,
         lambda t: f"{at('cost_staff', t)}+{at('cost_other', t)}",
         p.cost[0],
         "year_cost",
@@ -600,7 +593,7 @@ def _strength(y: _Years, k: int, o: Outcome) -> None:
     y.add(
         f"strength_{o.key}",
         y.head("workbook.strength", outcome=o.label(y.lang)),
-        "0.00%",
+        numbers.excel("strength", y.lang),
         lambda t: (
             f"IF({steps(t)}=0,0,SIGN({steps(t)})*(1-(1-{o.key}_moved_share)^ABS({steps(t)})))"
         ),
@@ -647,7 +640,7 @@ def _stock_flows(y: _Years, k: int, o: Outcome) -> None:
     y.add(
         f"without_stock_{key}",
         y.head(f"workbook.without_{o.kind}", y.people, outcome=label),
-        "#,##0.0",
+        PEOPLE,
         lambda t: (
             f"IF({key}_kind={exit_kind},cases*(1-trend)^{t},"
             f"{prev('without_stock', t)}*{stays}"
@@ -659,7 +652,7 @@ def _stock_flows(y: _Years, k: int, o: Outcome) -> None:
     y.add(
         f"pool_{key}",
         y.head("workbook.pool", y.people, outcome=label),
-        "#,##0.0",
+        PEOPLE,
         lambda t: (
             f"IF({key}_kind={exit_kind},{on(t)}*(1-{key}_base_rate),{entry_rate(t)}*{free(t)})"
         ),
@@ -669,7 +662,7 @@ def _stock_flows(y: _Years, k: int, o: Outcome) -> None:
     y.add(
         f"new_{key}",
         y.head("column.new", y.people, outcome=label),
-        "#,##0.0",
+        PEOPLE,
         lambda t: f"{at(f'strength_{key}', t)}*{at(f'pool_{key}', t)}",
         p.new_people[0, k],
         outcome=k,
@@ -677,7 +670,7 @@ def _stock_flows(y: _Years, k: int, o: Outcome) -> None:
     y.add(
         f"stock_{key}",
         y.head("workbook.stock", y.people, outcome=label),
-        "#,##0.0",
+        PEOPLE,
         lambda t: (
             f"IF({key}_kind={exit_kind},({kept(t)}+{at(f'new_{key}', t)})*(1-trend),"
             f"{kept(t)}-{entry_rate(t)}*{prev('stock', t)}+{at(f'new_{key}', t)})"
@@ -688,7 +681,7 @@ def _stock_flows(y: _Years, k: int, o: Outcome) -> None:
     y.add(
         f"people_{key}",
         y.head("column.people", y.person_years, outcome=label),
-        "#,##0.0",
+        PEOPLE,
         lambda t: f"({prev('stock', t)}+{at(f'stock_{key}', t)})/2",
         p.people[0, k],
         outcome=k,
@@ -701,7 +694,7 @@ def _counting(y: _Years, k: int, o: Outcome) -> None:
     y.add(
         f"counted_{o.key}",
         y.head("workbook.counted", y.person_years, outcome=o.label(y.lang)),
-        "#,##0.0",
+        PEOPLE,
         lambda t: f"{y.at(f'people_{o.key}', t)}*(1-optimism_bias)*(1-{o.key}_other_benefit_share)",
         y.paths.counted[0, k],
         outcome=k,
@@ -715,7 +708,7 @@ def _prices(y: _Years, k: int, o: Outcome) -> None:
     y.add(
         f"savings_{o.key}",
         y.head("column.outcome_savings", y.money, outcome=o.label(y.lang)),
-        "#,##0",
+        KRONER,
         lambda t: f"{counted(t)}*({o.key}_price_kommune+{o.key}_price_region+{o.key}_price_stat)",
         y.paths.savings_outcome[0, k],
         outcome=k,
@@ -723,7 +716,7 @@ def _prices(y: _Years, k: int, o: Outcome) -> None:
     y.add(
         f"wider_{o.key}",
         y.head("workbook.outcome_wider", y.money, outcome=o.label(y.lang)),
-        "#,##0",
+        KRONER,
         lambda t: f"{counted(t)}*{o.key}_price_wider",
         y.paths.wider_outcome[0, k],
         outcome=k,
@@ -743,7 +736,7 @@ def _payers(y: _Years) -> None:
         y.add(
             f"savings_{payer}",
             y.head(f"column.savings_{payer}", y.money),
-            "#,##0",
+            KRONER,
             savings(payer),
             y.paths.savings_payer[0, i],
         )
@@ -755,7 +748,7 @@ def _totals(y: _Years) -> None:
     y.add(
         "wider_gains",
         y.head("column.wider_gains", y.money),
-        "#,##0",
+        KRONER,
         lambda t: "+".join(at(f"wider_{o.key}", t) for o in y.scenario.outcomes),
         p.wider_gains[0],
         "year_wider_gains",
@@ -763,14 +756,14 @@ def _totals(y: _Years) -> None:
     y.add(
         "savings_society",
         y.head("column.savings_society", y.money),
-        "#,##0",
+        KRONER,
         lambda t: f"wider_gains*{at('wider_gains', t)}",
         p.savings_society[0],
     )
     y.add(
         "savings",
         y.head("column.savings", y.money),
-        "#,##0",
+        KRONER,
         lambda t: "+".join(at(f"savings_{part}", t) for part in (*PAYERS, "society")),
         p.savings[0],
         "year_savings",
@@ -780,7 +773,7 @@ def _totals(y: _Years) -> None:
         y.add(
             f"cumulative_{net}",
             y.head(f"column.cumulative_{net}", y.money),
-            "#,##0",
+            KRONER,
             y.running(f"cumulative_{net}", _cell(y, net)),
             yearly[f"cumulative_{net}"],
             f"year_cumulative_{net}",
@@ -792,7 +785,7 @@ def _net(y: _Years, net: str, savings: str) -> None:
     y.add(
         net,
         y.head(f"column.{net}", y.money),
-        "#,##0",
+        KRONER,
         lambda t: f"{y.at(savings, t)}-{y.at('cost', t)}",
         y.yearly[net],
     )
@@ -809,7 +802,7 @@ def _discounting(y: _Years) -> None:
     y.add(
         "discount_factor",
         y.head("column.discount_factor"),
-        "0.0000",
+        numbers.excel("discount_factor"),
         lambda t: f"(1+discount_rate)^(-{at('year', t)})",
         y.paths.discount[0],
         "year_discount_factor",
@@ -822,7 +815,7 @@ def _discounting(y: _Years) -> None:
         y.add(
             f"pv_{net}",
             y.head(f"{texts}.pv_{net}", y.money),
-            "#,##0",
+            KRONER,
             _discounted(y, net),
             yearly[f"pv_{net}"],
             pv_name,
@@ -830,7 +823,7 @@ def _discounting(y: _Years) -> None:
         y.add(
             f"cumulative_pv_{net}",
             y.head(f"{texts}.cumulative_pv_{net}", y.money),
-            "#,##0",
+            KRONER,
             y.running(f"cumulative_pv_{net}", _cell(y, f"pv_{net}")),
             yearly[f"cumulative_pv_{net}"],
             f"year_cumulative_pv_{net}",
@@ -849,7 +842,7 @@ def _payback(y: _Years) -> None:
     y.add(
         "cumulative_cost",
         y.head("workbook.cumulative_cost", y.money),
-        "#,##0",
+        KRONER,
         y.running("cumulative_cost", _cell(y, "cost")),
         np.cumsum(p.cost[0]),
         "year_cumulative_cost",
@@ -857,7 +850,7 @@ def _payback(y: _Years) -> None:
     y.add(
         "cumulative_pv_cost",
         y.head("workbook.cumulative_pv_cost", y.money),
-        "#,##0",
+        KRONER,
         y.running("cumulative_pv_cost", _discounted(y, "cost")),
         np.cumsum(p.cost[0] * p.discount[0]),
         "year_cumulative_pv_cost",
@@ -867,7 +860,7 @@ def _payback(y: _Years) -> None:
         y.add(
             key,
             y.head("workbook.stays", what=i18n.t(what, y.lang)),
-            "0",
+            FLAG,
             _stays_formula(y, key, series, cost),
             _stays(y.columns[series].cached, y.columns[cost].cached, y.scenario.horizon_years),
             f"year_{key}",
@@ -986,7 +979,7 @@ def _sum_kpis(r: Result, lang: str) -> list[_Kpi]:
     not_defined = i18n.t("not_defined", lang)
 
     def total(name: str, label: str, formula: str, cached: float) -> _Kpi:
-        return _Kpi(name, i18n.t(label, lang), formula, cached, "#,##0", money)
+        return _Kpi(name, i18n.t(label, lang), formula, cached, KRONER, money)
 
     in_horizon = "year_discount_factor,year_in_horizon"
     return [
@@ -995,7 +988,7 @@ def _sum_kpis(r: Result, lang: str) -> list[_Kpi]:
             i18n.t("kpi.extra_workers", lang),
             "cases*(caseload_before-caseload_after)/(caseload_before*caseload_after)",
             r.extra_workers,
-            "0.0",
+            PEOPLE,
             i18n.t("workbook.caseworkers", lang),
         ),
         total(
@@ -1031,7 +1024,7 @@ def _sum_kpis(r: Result, lang: str) -> list[_Kpi]:
             i18n.t("kpi.benefit_cost_ratio", lang),
             f"IF(pv_cost>0,pv_savings/pv_cost,{_quote(not_defined)})",
             not_defined if r.benefit_cost_ratio is None else r.benefit_cost_ratio,
-            "0.00",
+            RATIO,
             i18n.t("workbook.per_krone", lang),
         ),
     ]
@@ -1043,28 +1036,36 @@ def _payback_kpis(r: Result, lang: str) -> list[_Kpi]:
     rows = []
     for name, series, _, _ in PAYBACK_SERIES:
         plain = not name.endswith("_discounted")
-        label = i18n.t(
-            "workbook.payback_plain" if plain else "workbook.payback_discounted",
-            lang,
-            what=i18n.t(f"kpi.{name.removesuffix('_discounted')}", lang),
-        )
+        # the key figure's label and the payback's own word for its basis (as the cards say it)
+        basis = i18n.t("payback.undiscounted" if plain else "payback.discounted", lang)
+        what = i18n.t(f"kpi.{name.removesuffix('_discounted')}", lang)
+        label = f"{what}, {basis}"
         year = r.calendar(getattr(r, name))
         cached = i18n.t("never", lang) if year is None else year
-        rows.append(_Kpi(name, label, _payback_formula(series, lang), cached, "0", unit))
+        rows.append(_Kpi(name, label, _payback_formula(series, lang), cached, YEAR, unit))
     return rows
 
 
 def _kpis(r: Result, lang: str) -> list[_Kpi]:
-    """The key figures, in the order of the sheet."""
+    """The key figures in the order of key_figures.KEY_FIGURES (a payback undiscounted, then
+    discounted), then the sums the formulas build them from (present values, the kommune's NPV)."""
     wider = _Kpi(
         "pv_wider_gains",
         i18n.t("kpi.pv_wider_gains", lang),
         "SUMPRODUCT(year_wider_gains,year_discount_factor,year_in_horizon)",
         r.pv_wider_gains,
-        "#,##0",
+        KRONER,
         i18n.t("unit.money", lang, year=catalogue.price_year()),
     )
-    return [*_sum_kpis(r, lang), *_payback_kpis(r, lang), wider]
+    rows = {k.name: k for k in (*_sum_kpis(r, lang), *_payback_kpis(r, lang), wider)}
+    shown = [
+        name
+        for f in key_figures.KEY_FIGURES
+        if f.in_workbook
+        for name in (f.key, f"{f.key}_discounted")
+        if name in rows
+    ]
+    return [rows[name] for name in shown] + [k for name, k in rows.items() if name not in shown]
 
 
 def _write_results(wb: _Book, result: Result, title: str) -> None:

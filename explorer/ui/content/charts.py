@@ -15,7 +15,7 @@ import re
 import pandas as pd
 
 from explorer import catalogue
-from explorer.data import i18n
+from explorer.data import i18n, numbers
 from explorer.model import Result
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
@@ -39,16 +39,15 @@ HEIGHT = 260
 YEAR_GAP = 6
 EXPORT_WIDTH = 680
 #: d3 number formats for Vega in the page's language (the embed options' formatLocale).
-FORMAT_LOCALE = {
-    "da": {
-        "decimal": ",",
-        "thousands": ".",
-        "grouping": [3],
-        "currency": ["", " kr."],
-        "percent": "\u00a0%",  # Danish writes '35 %', English '35%'
-    },
-    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["DKK ", ""]},
-}
+FORMAT_LOCALE = {lang: numbers.d3_locale(lang) for lang in i18n.LANGS}
+#: The formats of the charts' quantities (data/numbers.py): money in millions, people, shares.
+MONEY = numbers.d3("millions")
+MONEY_AXIS = numbers.d3("millions", axis=True)
+PEOPLE = numbers.d3("people")
+PEOPLE_AXIS = numbers.d3("people", axis=True)
+CASELOAD = numbers.d3("caseload")
+CASELOAD_AXIS = numbers.d3("caseload", axis=True)
+PERCENT = numbers.d3("percent")
 CONFIG = {
     "font": FONT,
     "axis": {
@@ -122,7 +121,7 @@ def _money_y(lang: str, field: str = "value", stack: bool = False) -> dict:
         "field": field,
         "type": "quantitative",
         "title": money_title(lang),
-        "axis": {"format": ",.1~f"},
+        "axis": {"format": MONEY_AXIS},
     }
     if stack:
         y["aggregate"] = "sum"
@@ -162,7 +161,7 @@ def cumulative_net(result: Result, lang: str) -> dict:
                 "tooltip": [
                     {"field": "series", "title": t("who", lang)},
                     {"field": "year", "title": t("year", lang)},
-                    {"field": "value", "title": money_title(lang), "format": ",.1f"},
+                    {"field": "value", "title": money_title(lang), "format": MONEY},
                 ],
             },
         },
@@ -217,7 +216,7 @@ def counterfactual_path(result: Result, lang: str) -> dict:
                 "field": "value",
                 "type": "quantitative",
                 "title": t("person_years", lang),
-                "axis": {"format": ",.0f"},
+                "axis": {"format": PEOPLE_AXIS},
                 "scale": {"zero": True},
             },
             "color": colour,
@@ -230,7 +229,7 @@ def counterfactual_path(result: Result, lang: str) -> dict:
             "tooltip": [
                 {"field": "series", "title": t("path", lang)},
                 {"field": "year", "title": t("year", lang)},
-                {"field": "value", "title": t("person_years", lang), "format": ",.1f"},
+                {"field": "value", "title": t("person_years", lang), "format": PEOPLE},
             ],
         },
         "title": t("path_title", lang),
@@ -276,7 +275,7 @@ def _stacked_bars(years, items: list, legend: str, title: str, lang: str) -> dic
                     "field": "value",
                     "aggregate": "sum",
                     "title": money_title(lang),
-                    "format": ",.2f",
+                    "format": MONEY,
                 },
             ],
         },
@@ -295,13 +294,13 @@ def npv_by_caseload(table: pd.DataFrame, current: float, current_npv: float, lan
         "type": "quantitative",
         "title": t("caseload_after", lang),
         "scale": {"zero": False},
-        "axis": {"format": ",.0f"},
+        "axis": {"format": CASELOAD_AXIS},
     }
     y = {
         "field": "npv",
         "type": "quantitative",
         "title": t("npv_axis", lang, year=catalogue.price_year()),
-        "axis": {"format": ",.1~f"},
+        "axis": {"format": MONEY_AXIS},
     }
     choice = {
         "values": [
@@ -321,8 +320,12 @@ def npv_by_caseload(table: pd.DataFrame, current: float, current_npv: float, lan
                     "x": x,
                     "y": y,
                     "tooltip": [
-                        {"field": "caseload", "title": t("caseload_after", lang), "format": ",.1f"},
-                        {"field": "npv", "title": money_title(lang), "format": ",.1f"},
+                        {
+                            "field": "caseload",
+                            "title": t("caseload_after", lang),
+                            "format": CASELOAD,
+                        },
+                        {"field": "npv", "title": money_title(lang), "format": MONEY},
                     ],
                 },
             },
@@ -395,13 +398,13 @@ def arrangements(summary: pd.DataFrame, names: dict[str, str], lang: str) -> dic
                 "field": "value",
                 "type": "quantitative",
                 "title": t("npv_axis", lang, year=catalogue.price_year()).split(", ", 1),
-                "axis": {"format": ",.1~f"},
+                "axis": {"format": MONEY_AXIS},
             },
             "color": _colour(list(labels.values()), [c for _, c in parties], t("who", lang)),
             "tooltip": [
                 {"field": "arrangement", "title": t("arrangement", lang)},
                 {"field": "series", "title": t("who", lang)},
-                {"field": "value", "title": money_title(lang), "format": ",.1f"},
+                {"field": "value", "title": money_title(lang), "format": MONEY},
             ],
         },
         "height": {"step": 14},
@@ -427,7 +430,7 @@ def fan(bands: pd.DataFrame, lang: str) -> dict:
                         "field": "p5",
                         "type": "quantitative",
                         "title": money_title(lang),
-                        "axis": {"format": ",.1~f"},
+                        "axis": {"format": MONEY_AXIS},
                     },
                     "y2": {"field": "p95"},
                 },
@@ -451,9 +454,9 @@ def fan(bands: pd.DataFrame, lang: str) -> dict:
                     "y": {"field": "p50", "type": "quantitative"},
                     "tooltip": [
                         {"field": "year", "title": t("year", lang)},
-                        {"field": "p50", "title": t("median", lang), "format": ",.1f"},
-                        {"field": "p5", "title": i18n.percent(0.05, lang), "format": ",.1f"},
-                        {"field": "p95", "title": i18n.percent(0.95, lang), "format": ",.1f"},
+                        {"field": "p50", "title": t("median", lang), "format": MONEY},
+                        {"field": "p5", "title": i18n.percent(0.05, lang), "format": MONEY},
+                        {"field": "p95", "title": i18n.percent(0.95, lang), "format": MONEY},
                     ],
                 },
             },
@@ -483,11 +486,11 @@ def payback_distribution(shares: pd.Series, start_year: int, lang: str) -> dict:
                 "field": "share",
                 "type": "quantitative",
                 "title": t("share_of_draws", lang),
-                "axis": {"format": ".0%"},
+                "axis": {"format": PERCENT},
             },
             "tooltip": [
                 {"field": "year", "title": t("year", lang)},
-                {"field": "share", "title": t("share_of_draws", lang), "format": ".1%"},
+                {"field": "share", "title": t("share_of_draws", lang), "format": PERCENT},
             ],
         },
         "title": t("payback_title", lang),
@@ -526,7 +529,7 @@ def tornado(table: pd.DataFrame, labels: dict[str, str], npv: float, lang: str) 
                 "field": "from",
                 "type": "quantitative",
                 "title": t("npv_axis", lang, year=catalogue.price_year()).split(", ", 1),
-                "axis": {"format": ",.1~f"},
+                "axis": {"format": MONEY_AXIS},
             },
             "x2": {"field": "to"},
             "color": _colour(
@@ -537,7 +540,7 @@ def tornado(table: pd.DataFrame, labels: dict[str, str], npv: float, lang: str) 
             "tooltip": [
                 {"field": "input", "title": t("input", lang)},
                 {"field": "series", "title": t("value", lang)},
-                {"field": "to", "title": money_title(lang), "format": ",.1f"},
+                {"field": "to", "title": money_title(lang), "format": MONEY},
             ],
         },
         "height": {"step": 30},

@@ -12,51 +12,14 @@ from explorer.catalogue.reader import Case
 from explorer.data import i18n
 from explorer.model import Result, fields
 from explorer.model.scenario import Scenario
-from explorer.outputs import export, sources
-from explorer.outputs.payback import fell_back_text, payback_notes
+from explorer.outputs import export, key_figures, sources
+from explorer.outputs.payback import payback_notes
 from explorer.ui.content import glossary
 
 #: Below this share of the point estimate a median's distance from it goes unremarked.
 SKEW_NOTE = 0.05
-
-
-def _payback(
-    plain: int | None, discounted: int | None, lang: str, fell: str = ""
-) -> tuple[str, str]:
-    """(value, sub-line) for a payback card: the discounted year, the undiscounted beside it;
-    ``fell`` (see ``fell_back_text``) where there is no year to show beside it."""
-    never = i18n.t("never", lang)
-    if discounted is not None and discounted == plain:
-        return str(discounted), i18n.t("kpi_sub.same_year", lang)
-    if discounted is not None:
-        return str(discounted), i18n.t("kpi_sub.undiscounted", lang, year=plain)
-    if plain is not None:
-        return never, i18n.t("kpi_sub.plain_only", lang, year=plain)
-    return never, fell
-
-
-def payback_cards(r: Result, lang: str) -> list[tuple[str, str, str]]:
-    """(key, value, sub-line) of the public sector's and the kommune's payback cards."""
-    return [
-        (
-            "payback_year",
-            *_payback(
-                r.calendar(r.payback_year),
-                r.calendar(r.payback_year_discounted),
-                lang,
-                fell_back_text(r, "public", lang),
-            ),
-        ),
-        (
-            "payback_year_kommune",
-            *_payback(
-                r.calendar(r.payback_year_kommune),
-                r.calendar(r.payback_year_kommune_discounted),
-                lang,
-                fell_back_text(r, "kommune", lang),
-            ),
-        ),
-    ]
+#: A payback's value and sub-line in the key figures' words (who pays' cards use it too).
+_payback = key_figures.payback_words
 
 
 def payback_warnings(r: Result, lang: str) -> str:
@@ -66,53 +29,10 @@ def payback_warnings(r: Result, lang: str) -> str:
     )
 
 
-def _break_even_card(r: Result, be: float | None, lang: str) -> tuple[str, str, str]:
-    """The break-even effect; with no effect entered there is no documented effect to compare
-    with, and the card says so."""
-    t = i18n.t
-    if not any(o.effect > 0 for o in r.scenario.outcomes):
-        return (
-            "break_even_effect",
-            t("break_even.no_effect", lang),
-            t("break_even.no_effect_sub", lang),
-        )
-    shown = i18n.percent(be, lang) if be is not None else t("break_even.above_card", lang)
-    return ("break_even_effect", shown, t("kpi_sub.break_even", lang))
-
-
 def main(r: Result, lang: str) -> str:
-    """The explorer's KPI cards."""
-    s = r.scenario
+    """The explorer's KPI cards: every key figure (outputs/key_figures.py)."""
     t = i18n.t
-    be = r.break_even_effect
-    wider = t("kpi_sub.wider_counted" if s.wider_gains else "kpi_sub.wider_not_counted", lang)
-    cards = [
-        (
-            "extra_workers",
-            i18n.number(r.extra_workers, lang, 1),
-            t(
-                "kpi_sub.staff",
-                lang,
-                before=i18n.number(s.cases / s.caseload_before, lang, 1),
-                after=i18n.number(s.cases / s.caseload_after, lang, 1),
-            ),
-        ),
-        (
-            "total_cost",
-            i18n.millions(r.total_cost, lang),
-            t("kpi_sub.years", lang, n=s.horizon_years, start=s.start_year),
-        ),
-        ("total_savings", i18n.millions(r.total_savings, lang), ""),
-        (
-            "npv",
-            i18n.millions(r.npv, lang),
-            t("kpi_sub.rate", lang, rate=i18n.percent(s.discount_rate, lang, 1)),
-        ),
-        ("benefit_cost_ratio", i18n.factor(r.benefit_cost_ratio, lang), ""),
-        *payback_cards(r, lang),
-        _break_even_card(r, be, lang),
-        ("pv_wider_gains", i18n.millions(r.pv_wider_gains, lang), wider),
-    ]
+    cards = key_figures.cards(r, lang)
     html_cards = "".join(card(key, value, sub, lang) for key, value, sub in cards)
     note = t(
         "explorer.kpi_note", lang, amounts=t("amounts_note", lang, year=catalogue.price_year())

@@ -10,65 +10,23 @@ settings (``claim``, ``draws``) are passed through for the page to check.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
 from explorer import catalogue
+from explorer.catalogue import settings
 from explorer.catalogue.owncase import OWN
+from explorer.catalogue.settings import Notice
 from explorer.data import i18n
 from explorer.model import fields
-from explorer.model.fields import Field
 from explorer.model.scenario import Scenario, caseload_after_for
 
 MAX_QUERY = 4_000
-MAX_SHOWN = 40
 DEFAULT_CASE = "herning"
 #: Groups of fields beside the scenario that travel in every link (each page uses its own).
 EXTRA_GROUPS = ("terms", "spreads")
 #: Names a page may carry for itself; the page checks their values.
 PAGE_PARAMS = ("claim", "draws")
-#: A number written with Danish thousands dots ('600.000'): a link's dot is a decimal point.
-GROUPED = re.compile(r"-?[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
-#: A number written with an exponent ('1e308'): a number, but not as a link writes one.
-EXPONENT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?[eE][+-]?[0-9]+")
-#: Names Voilà reads itself; never used for the scenario.
-RESERVED = ("template", "theme")
-
-
-@dataclass(frozen=True)
-class Notice:
-    """Something in the link that could not be used as it was."""
-
-    kind: str
-    name: str = ""
-    raw: str = ""
-    used: str = ""
-    lo: str = ""
-    hi: str = ""
-    other: str = ""  # the scenario field that bounds field ``name`` (both named by their labels)
-    #: The label of the link's field in (Danish, English), said beside its name in the link.
-    labels: tuple[str, str] = ("", "")
-
-    def text(self, lang: str) -> str:
-        shown = self.raw[:MAX_SHOWN] + ("…" if len(self.raw) > MAX_SHOWN else "")
-        label = self.labels[i18n.LANGS.index(lang)]
-        if label:
-            shown = f"{shown} ({label})"
-        name, other = self.name[:MAX_SHOWN], ""
-        if self.other:
-            name = fields.field("scenario", self.name).label[lang]
-            other = fields.lower(fields.field("scenario", self.other).label[lang])
-        return i18n.t(
-            f"notice.{self.kind}",
-            lang,
-            name=name,
-            raw=shown,
-            used=self.used,
-            lo=self.lo,
-            hi=self.hi,
-            other=other,
-        )
 
 
 @dataclass(frozen=True)
@@ -81,30 +39,6 @@ class Link:
     extras: dict[str, dict[str, float]] = field(default_factory=dict)
     params: dict[str, str] = field(default_factory=dict)
     notices: list[Notice] = field(default_factory=list)
-
-
-def _value(f: Field, name: str, raw: str, lang: str, notices: list[Notice]) -> float | None:
-    value = f.from_url(raw)
-    labels = (f.label["da"], f.label["en"])
-    if GROUPED.fullmatch(raw.strip()):
-        grouped = float(raw.strip().replace(".", ""))
-        # '600.000' kroner or '1.000.000': meant as thousands, not to be read as 600 and clamped
-        if f.clamp(grouped) == grouped and (value is None or f.clamp(value) != value):
-            notices.append(Notice("grouped", name, raw, f.to_url(grouped), labels=labels))
-            return None
-    if value is None:
-        kind = "exponent" if EXPONENT.fullmatch(raw.strip()) else "not_number"
-        span = (f.show(f.lo, lang), f.show(f.hi, lang)) if kind == "exponent" else ("", "")
-        notices.append(Notice(kind, name, raw, "", *span, labels=labels))
-        return None
-    clamped = f.clamp(value)
-    if f.whole and f.lo <= value <= f.hi and value != int(value):
-        shown = (f.show(clamped, lang), f.show(f.lo, lang), f.show(f.hi, lang))
-        notices.append(Notice("not_whole", name, raw, *shown, labels=labels))
-    elif clamped != value:
-        shown = (f.show(clamped, lang), f.show(f.lo, lang), f.show(f.hi, lang))
-        notices.append(Notice("clamped", name, raw, *shown, labels=labels))
-    return clamped
 
 
 def parse(query: str, facts: bool = False) -> Link:
@@ -151,10 +85,9 @@ def parse(query: str, facts: bool = False) -> Link:
     paired = {f.url: f for f in fields.group("page").values() if f.pair}
     paired_values: dict[str, float] = {}
     keys = {o.key for o in base.outcomes}
-    changes: dict[str, float] = {}
-    outcome_changes: dict[str, dict[str, float]] = {}
     extras: dict[str, dict[str, float]] = {group: {} for group in EXTRA_GROUPS}
     page: dict[str, str] = {}
+    scenario_pairs = []
     for name, raw in params.items():
         key, dot, attr = name.partition(".")
         group = next((g for g, members in extra_fields.items() if name in members), None)
@@ -166,23 +99,17 @@ def parse(query: str, facts: bool = False) -> Link:
         elif name in PAGE_PARAMS:
             page[name] = raw[:200]
         elif name in paired:
-            value = _value(paired[name], name, raw, lang, notices)
+            value = settings.value(paired[name], name, raw, lang, notices)
             if value is not None:
                 paired_values[paired[name].pair] = value
-        elif name in scenario_fields and name not in RESERVED:
-            value = _value(scenario_fields[name], name, raw, lang, notices)
-            if value is not None:
-                changes[scenario_fields[name].name] = value
-        elif group is not None:
-            value = _value(extra_fields[group][name], name, raw, lang, notices)
+        elif group is not None and name not in scenario_fields:
+            value = settings.value(extra_fields[group][name], name, raw, lang, notices)
             if value is not None:
                 extras[group][extra_fields[group][name].name] = value
-        elif dot and key in keys and attr in outcome_fields:
-            value = _value(outcome_fields[attr], name, raw, lang, notices)
-            if value is not None:
-                outcome_changes.setdefault(key, {})[outcome_fields[attr].name] = value
         else:
-            notices.append(Notice("unknown", name))
+            scenario_pairs.append((name, raw))
+    changes, outcome_changes, rest = settings.read(base, scenario_pairs, lang, notices)
+    notices += [Notice("unknown", name) for name, _ in rest]
     for field_name, extra in paired_values.items():  # the scenario field itself wins
         if field_name not in changes:
             cases = changes.get("cases", base.cases)
@@ -192,42 +119,8 @@ def parse(query: str, facts: bool = False) -> Link:
         notices.append(
             Notice("case_fact_hint", used=catalogue.case(case).title[lang].split(":")[0])
         )
-    scenario = _apply(base, changes, outcome_changes, lang, notices)
+    scenario = settings.apply(base, changes, outcome_changes, lang, notices)
     return Link(case, lang, scenario, extras, page, notices)
-
-
-def _apply(
-    base: Scenario,
-    changes: dict[str, float],
-    outcome_changes: dict[str, dict[str, float]],
-    lang: str,
-    notices: list[Notice],
-) -> Scenario:
-    """The base scenario with the link's changes. A value above the field that bounds it
-    (fields.yaml's ``max:``) is set to that field's value; a pair that breaks a strict relation
-    (``below:``) is dropped for the case's own. Either is explained in a notice."""
-    spec = fields.of(Scenario)
-    values = {name: changes.get(name, getattr(base, name)) for name in spec}
-    for f in spec.values():
-        bound = f.max_field
-        if bound is None or not fields.breaks(f, values):
-            continue
-        shown = (f.show(values[f.name], lang), f.show(values[bound.name], lang))
-        if bound.strict:
-            notices.append(Notice("bound_dropped", f.name, *shown, other=bound.name))
-            for name in (f.name, bound.name):
-                changes.pop(name, None)
-                values[name] = getattr(base, name)
-        else:
-            notices.append(Notice("bound_clamped", f.name, *shown, other=bound.name))
-            changes[f.name] = values[f.name] = fields.bounds(f, values)[1]
-    scenario = base.replace(**changes)
-    for key, attrs in outcome_changes.items():
-        try:
-            scenario = scenario.replace_outcome(key, **attrs)
-        except ValueError:
-            notices.append(Notice("outcome_pair", key))
-    return scenario
 
 
 def _differs(a: float, b: float) -> bool:

@@ -27,7 +27,7 @@ from explorer.data.pages import NAMES as PAGES
 from explorer.model import fields
 from explorer.model.fields import FieldError
 from explorer.model.scenario import Scenario
-from explorer.outputs import export
+from explorer.outputs import export, reproduce
 from explorer.ui.content import charts, links
 from explorer.ui.live import request, widgets
 
@@ -55,6 +55,7 @@ def chrome_texts(lang: str) -> dict[str, str]:
         "copied",
         "embed",
         "embed_title",
+        "python",
         "lost",
         "reload",
         "skip",
@@ -232,7 +233,19 @@ class Page:
         query = self.query(scenario)
         self.chrome.other_query = links.with_lang(query, i18n.other(self.lang))
         self.chrome.query = query
+        setting = self.reproduction()
+        self.chrome.python = reproduce.snippet(setting) if setting else ""
         self.show_notices()
+
+    def reproduction(self) -> reproduce.Setting | None:
+        """What the page computed its key figures from, for Share's Python lines and the JSON
+        download; None on a page with none."""
+        if self.name not in reproduce.PAGES:
+            return None
+        sim = getattr(self, "sim", None)
+        draws = sim.draws if sim is not None else None
+        case = getattr(self, "built", None)
+        return reproduce.Setting(self.name, self.current, self.lang, self.extras, draws, case)
 
     def query(self, scenario: Scenario) -> str:
         return links.build(scenario, self.lang, self.extras, {**self.params, **self.page_params()})
@@ -324,12 +337,20 @@ class Page:
             )
             return workbook.MIME, data
 
+        def numbers() -> tuple[str, bytes]:
+            setting = self.reproduction()
+            assert setting is not None
+            return "application/json", reproduce.json_bytes(setting, self.share_url())
+
         bar = w.HBox(
             [
                 w.HTML(f"<b>{i18n.t('download.title', self.lang)}</b>"),
                 self.download("csv", i18n.t("download.csv", self.lang), name("table", "csv"), csv),
                 self.download(
                     "xlsx", i18n.t("download.xlsx", self.lang), name("workbook", "xlsx"), xlsx
+                ),
+                self.download(
+                    "json", i18n.t("download.json", self.lang), name("numbers", "json"), numbers
                 ),
             ]
         )

@@ -191,6 +191,8 @@ class Chrome(anywidget.AnyWidget):
     texts = traitlets.Dict({}).tag(sync=True)
     location = traitlets.Unicode("").tag(sync=True)
     views = traitlets.Bool(False).tag(sync=True)
+    #: Share's lines of Python that print the page's key figures (``explorer.outputs.reproduce``).
+    python = traitlets.Unicode("").tag(sync=True)
     #: An address as the browser may report it: http(s), no query, no spaces or quotes.
     LOCATION = re.compile(r"https?://[^\s\"'<>?#]{1,2000}")
 

@@ -38,6 +38,7 @@ class Index(page.Page):
             f"<h1>{html.escape(i18n.t('index.title', lang))}</h1>"
             f"<p class='summary'>{html.escape(i18n.t('index.intro', lang))}</p>"
             f"<ul class='pages'>{items}</ul>"
+            f"<p class='course'>{html.escape(i18n.t('index.course', lang))}</p>"
         )
 
 

@@ -5,6 +5,9 @@
 // When the server also serves read views (``views``), Share's link and embed are the read view
 // of this state, <prefix>/view/<page>?<query>, and the live page's link is offered beside them.
 const PING_EVERY = 4000;
+// An embed's height for hosts that run no script (readview.EMBED_HEIGHT); embed.js, served
+// beside the read views, sizes the frame to its content.
+const EMBED_HEIGHT = 840;
 const LOST_AFTER = 11000;
 
 function render({ model, el }) {
@@ -123,11 +126,27 @@ function render({ model, el }) {
     embed.readOnly = true;
     embed.rows = 3;
     embed.className = "embed-code";
-    embed.value = `<iframe src="${url}" width="100%" height="900" style="border:0" title="${t.embed_title}" loading="lazy"></iframe>`;
+    // the read view's embed form (no menu, its height reported to embed.js), else the page
+    const frame = view ? `${view}&embed=1` : url;
+    const script = view ? `\n<script src="${new URL("embed.js", view).href}" async></script>` : "";
+    embed.value = `<iframe src="${frame}" width="100%" height="${view ? EMBED_HEIGHT : 900}" style="border:0" title="${t.embed_title}" loading="lazy"></iframe>${script}`;
     embedLabel.append(embed);
     panel.append(linkLabel, copy, done);
     if (view) panel.append(field(t.live_link, live, "share-url share-live-url")[0]);
     panel.append(embedLabel);
+    const python = model.get("python");
+    if (python) {
+      const label = document.createElement("label");
+      label.textContent = t.python;
+      const code = document.createElement("textarea");
+      code.readOnly = true;
+      code.rows = Math.min(python.split("\n").length, 12);
+      code.className = "python-code";
+      code.spellcheck = false;
+      code.value = python;
+      label.append(code);
+      panel.append(label);
+    }
   };
 
   share.addEventListener("click", () => {
@@ -143,6 +162,7 @@ function render({ model, el }) {
     if (!panel.hidden) drawPanel();
   };
   model.on("change:query", sync);
+  model.on("change:python", () => { if (!panel.hidden) drawPanel(); });
   model.on("change:texts", () => { drawNav(); if (!panel.hidden) drawPanel(); });
 
   model.on("msg:custom", (msg) => {

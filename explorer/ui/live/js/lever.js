@@ -44,9 +44,12 @@ function render({ model, el }) {
   box.append(error);
   el.append(box);
 
-  const local = new Intl.NumberFormat(model.get("lang") === "da" ? "da-DK" : "en-GB", {
-    maximumFractionDigits: 2,
-  });
+  // While the slider moves, the value is shown by the field's number kind (Python's
+  // numbers.intl): the same decimals and unit as `display`, which replaces it on release.
+  const kind = model.get("number_format");
+  const local = new Intl.NumberFormat(kind.locale, kind.options);
+  const scaled = (value) => (kind.scale !== 1 ? value * kind.scale : value / kind.per);
+  const format = (value) => `${kind.before}${local.format(scaled(value))}${kind.after}`;
   const show = () => {
     text.value = model.get("display");
     if (range) {
@@ -70,7 +73,7 @@ function render({ model, el }) {
   text.addEventListener("change", send);
   text.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); send(); } });
   if (range) {
-    range.addEventListener("input", () => { text.value = local.format(Number(range.value)); });
+    range.addEventListener("input", () => { text.value = format(Number(range.value)); });
     range.addEventListener("change", () => {
       model.set("value", Number(range.value));
       model.save_changes();
