@@ -18,7 +18,7 @@ import anywidget
 import ipywidgets as w
 import traitlets
 
-from explorer.data import files, i18n
+from explorer.data import files, i18n, numbers
 from explorer.model.fields import Field, FieldError
 from explorer.ui.live import vega
 
@@ -75,6 +75,8 @@ class Lever(anywidget.AnyWidget):
     slider = traitlets.Bool(True).tag(sync=True)
     css = traitlets.Unicode("").tag(sync=True)
     lang = traitlets.Unicode("da").tag(sync=True)
+    #: How the browser shows the value while the slider moves (numbers.intl of the field's kind).
+    number_format = traitlets.Dict({}).tag(sync=True)
 
     def __init__(
         self,
@@ -99,6 +101,7 @@ class Lever(anywidget.AnyWidget):
             slider=slider,
             lang=lang,
             css="lever-" + self.name.replace(".", "-").replace("_", "-"),
+            number_format=numbers.intl(numbers.field_kind(field.unit.format, field.whole), lang),
         )
         self.set(value)
         self.observe(self._typed, "typed")
@@ -193,6 +196,9 @@ class Chrome(anywidget.AnyWidget):
     views = traitlets.Bool(False).tag(sync=True)
     #: Share's lines of Python that print the page's key figures (``explorer.outputs.reproduce``).
     python = traitlets.Unicode("").tag(sync=True)
+    #: Links from the live page (``explorer.ui.content.addresses``): ``pages``, each page's
+    #: live page by name; ``view``, this page's read view.
+    links = traitlets.Dict({}).tag(sync=True)
     #: An address as the browser may report it: http(s), no query, no spaces or quotes.
     LOCATION = re.compile(r"https?://[^\s\"'<>?#]{1,2000}")
 
