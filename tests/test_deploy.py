@@ -36,6 +36,7 @@ from servers import (
     wait_for,
 )
 
+from explorer import serving
 from explorer.data.pages import NAMES as PAGES
 
 DEPLOY = ROOT / "deploy"
@@ -72,7 +73,7 @@ def nginx_binary() -> str:
 class Nginx:
     """nginx in the foreground, from the template, in a temporary folder, until ``stop()``."""
 
-    def __init__(self, upstream_ports: list[int]):
+    def __init__(self, upstream_ports: list[int], port: int | None = None):
         self.binary = nginx_binary()
         self.dir = Path(tempfile.mkdtemp(prefix="explorer-nginx-"))
         # Run as root, nginx's workers drop to an unprivileged user: they must read the pages.
@@ -81,7 +82,7 @@ class Nginx:
         shutil.copytree(DEPLOY / "nginx" / "pages", pages)
         for path in (pages, *pages.iterdir()):
             path.chmod(0o755 if path.is_dir() else 0o644)
-        self.port = free_port()
+        self.port = port or free_port()
         (self.dir / "explorer.conf").write_text(
             render_template(
                 {
@@ -178,10 +179,26 @@ def request(port: int, path: str, source: str = "127.0.0.1", method: str = "GET"
         conn.close()
 
 
+#: A host name the launchers may name when a request comes by it (through the proxy).
+ALLOWED = "explorer.example.org"
+
+
 @pytest.fixture(scope="module")
-def voilas():
-    """Two Voilà processes on the notebooks, with the prefix; their kernel pools warm together."""
+def proxy_port() -> int:
+    """nginx's port, known before the launchers start: their public address is nginx's."""
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def voilas(proxy_port):
+    """Two Voilà processes on the notebooks, with the prefix; their kernel pools warm together.
+    nginx (on 127.0.0.1) is their trusted proxy, and its address their public one."""
     nginx_binary()  # fail at once, not after the pools have warmed
+    hosting = (
+        f"--public_url=http://127.0.0.1:{proxy_port}",
+        "--trusted_proxies=127.0.0.1",
+        f"--allowed_hosts={ALLOWED}",
+    )
     with ThreadPoolExecutor(2) as pool:
         futures = [
             pool.submit(
@@ -190,6 +207,7 @@ def voilas():
                 base_url=PREFIX,
                 warm=False,
                 launcher="explorer.serving",
+                args=hosting,
             )
             for i in (1, 2)
         ]
@@ -210,9 +228,9 @@ def voilas():
 
 
 @pytest.fixture(scope="module")
-def site(voilas):
+def site(voilas, proxy_port):
     """nginx in front of both Voilà processes."""
-    proxy = Nginx([v.port for v in voilas])
+    proxy = Nginx([v.port for v in voilas], proxy_port)
     yield proxy
     proxy.stop()
 
@@ -384,6 +402,41 @@ def test_routing_is_sticky_per_client_and_uses_both_processes(site, voilas):
     assert all(v.proc.poll() is None for v in voilas)
 
 
+def request_with(port: int, path: str, headers: dict[str, str]) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Host": "evil.example"},
+        {"X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https"},
+    ],
+)
+def test_through_the_proxy_a_read_view_names_the_public_address(site, headers):
+    """nginx is the launchers' trusted proxy: what a client sends cannot name another site."""
+    status, body = request_with(site.port, f"{PREFIX}view/explorer?case=herning&lang=en", headers)
+    assert status == 200
+    assert "evil.example" not in body and f"https://127.0.0.1:{site.port}" not in body
+    assert f"http://127.0.0.1:{site.port}{PREFIX}view/explorer?" in body
+
+
+def test_through_the_proxy_an_allowed_host_is_named(site):
+    status, body = request_with(
+        site.port, f"{PREFIX}view/who_pays?case=herning&lang=en", {"Host": ALLOWED}
+    )
+    assert status == 200
+    assert f"http://{ALLOWED}{PREFIX}view/who_pays?" in body
+    assert f"127.0.0.1:{site.port}" not in body
+
+
 def test_the_prefix_root_and_the_file_tree_lead_to_the_landing_page(site):
     for path in (PREFIX, f"{PREFIX}voila", f"{PREFIX}voila/tree"):
         status, headers, _ = request(site.port, path)
@@ -410,6 +463,9 @@ def test_the_template_documents_its_placeholders():
         "large_client_header_buffers",
         "client_max_body_size",
         "hash $remote_addr consistent",
+        # The launcher trusts these from the proxy: never the client's own.
+        "proxy_set_header X-Forwarded-Host $http_host",
+        "proxy_set_header X-Forwarded-Proto $scheme",
     ):
         assert directive in text, directive
 
@@ -466,6 +522,13 @@ def test_container_files_agree_with_the_project():
         if s.get("environment", {}).get("EXPLORER_BASE_URL") == PREFIX
     ]
     assert len(voila_services) >= 2
+    # The launchers name the published address and trust forwarded headers from their network.
+    subnets = {c["subnet"] for n in compose["networks"].values() for c in n["ipam"]["config"]}
+    for service in voila_services:
+        env = service["environment"]
+        serving.public_origin(env["EXPLORER_PUBLIC_URL"])
+        assert env["EXPLORER_TRUSTED_PROXIES"] in subnets
+        serving.Hosting(env["EXPLORER_PUBLIC_URL"], "", env["EXPLORER_TRUSTED_PROXIES"])
     docs = list(yaml.safe_load_all((DEPLOY / "k8s" / "explorer.yaml").read_text(encoding="utf-8")))
     kinds = {d["kind"] for d in docs}
     assert {"Deployment", "Service", "Ingress"} <= kinds
@@ -477,3 +540,7 @@ def test_container_files_agree_with_the_project():
     deployment = next(d for d in docs if d["kind"] == "Deployment")
     container = deployment["spec"]["template"]["spec"]["containers"][0]
     assert {"name": "EXPLORER_BASE_URL", "value": PREFIX} in container["env"]
+    env = {e["name"]: e["value"] for e in container["env"]}
+    hosts = {h for i in docs if i["kind"] == "Ingress" for h in i["spec"]["tls"][0]["hosts"]}
+    assert env["EXPLORER_PUBLIC_URL"] in {f"https://{h}" for h in hosts}
+    serving.Hosting(env["EXPLORER_PUBLIC_URL"], "", env["EXPLORER_TRUSTED_PROXIES"])
