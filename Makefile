@@ -75,10 +75,10 @@ test: setup system lint
 	$(BIN)/python -m coverage run -m pytest tests --nbval-lax notebooks
 	$(BIN)/python -m coverage report --format=total | sed 's/^/Coverage of explorer\/: /; s/$$/ %/'
 
-# The model, the pages in plain Python, the data: no browser, no servers, no notebooks.
-test-fast: setup
-	$(BIN)/python -m pytest tests -m "not browser" --ignore=tests/test_deploy.py \
-		--ignore=tests/test_workbook.py
+# The model, the pages in plain Python, the data, one workbook a preset recalculated by
+# LibreOffice: no browser, no servers, no notebooks, no test marked slow (tests/conftest.py).
+test-fast: setup libreoffice
+	$(BIN)/python -m pytest tests -m "not browser and not slow"
 
 benchmark: setup system
 	$(BIN)/python -m benchmarks

@@ -2,6 +2,24 @@ import pytest
 
 from explorer import Outcome, Price, Scenario
 
+#: Tests `make test-fast` leaves out (marked ``slow`` here, by the start of their node id, or by
+#: ``@pytest.mark.slow`` in their file; `make test` runs them). Seconds on two busy cores.
+SLOW = (
+    # LibreOffice recalculates ~70 workbooks (105 s), and writing them takes 54 s; the quick loop
+    # recalculates one workbook a preset with every lever moved (tests/test_recipes.py)
+    "tests/test_workbook.py::test_recalculated_workbook_equals_the_model",
+    "tests/test_workbook.py::test_changing_an_input_cell_moves_the_results_as_the_model_says",
+    "tests/test_workbook.py::test_cached_results_equal_the_formulas_for_a_reader_that",
+    # nginx and Voilà servers started and stopped (18 s)
+    "tests/test_deploy.py::",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture
 def entry_case() -> Scenario:
