@@ -161,6 +161,7 @@ def status(url: str) -> int:
         return error.code
 
 
+@pytest.mark.slow  # a Voilà server (no kernels): make test runs it, make test-fast does not
 @pytest.mark.parametrize("path", ["course/kursus.ipynb", "course/course.ipynb", "nope.ipynb"])
 def test_the_launcher_runs_only_the_pages(launcher, path):
     """A notebook that is no page is a 404 before any kernel starts: the course would run its
