@@ -145,18 +145,19 @@ def _write(path: str, option: str, write) -> None:
         raise CommandLineError(f"{option} {path}: {error.strerror or error}") from None
 
 
-def bake_site(folder: str, base_url: str) -> None:
+def bake_site(folder: str, base_url: str, live_url: str | None = None) -> None:
     from urllib.parse import urlsplit
 
     from explorer.ui.views import bake
 
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise CommandLineError(f"--base-url {base_url}: give an address like https://example.org/")
+    for option, url in (("--base-url", base_url), ("--live-url", live_url)):
+        parts = urlsplit(url or "https://example.org/")
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise CommandLineError(f"{option} {url}: give an address like https://example.org/")
     target = Path(folder)
     if target.exists() and not target.is_dir():
         raise CommandLineError(f"bake {folder}: not a folder")
-    written = bake.bake(target, base_url)
+    written = bake.bake(target, base_url, live_url=live_url)
     print(f"{len(written)} files in {target}")
 
 
@@ -180,9 +181,14 @@ def main(argv: list[str] | None = None) -> int:
     bk.add_argument("folder", help="the folder to write (created if missing)")
     bk.add_argument(
         "--base-url",
-        default="http://127.0.0.1:8866/",
-        help="where the launcher runs: the live pages, views of other scenarios, and the address "
-        "that downloads carry (default: %(default)s)",
+        default="http://127.0.0.1:8000/",
+        help="where the folder will be served: the address that Share links, embeds and "
+        "downloads carry (default: %(default)s, python -m http.server -d FOLDER)",
+    )
+    bk.add_argument(
+        "--live-url",
+        help="where a launcher runs (python -m explorer.serving), for 'change the numbers' and "
+        "views of other scenarios; without it the pages say how to change the numbers",
     )
     try:
         args = parser.parse_args(argv)
@@ -199,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{key} = {value:.4f} (figures.csv: {catalogue.figure(key).value:g})")
             print(calibration.table(case).to_string(index=False))
         elif args.command == "bake":
-            bake_site(args.folder, args.base_url)
+            bake_site(args.folder, args.base_url, args.live_url)
         elif args.command == "claims":
             for c in claims.claims():
                 a = claims.default_answer(c.id)

@@ -49,6 +49,7 @@ from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from explorer.data.pages import NAMES as PAGES
+from explorer.ui.content import addresses
 from explorer.ui.live import vega
 from explorer.ui.views import readview
 
@@ -567,13 +568,14 @@ class ExplorerVoila(Voila):
         return Hosting(public, self.allowed_hosts, self.trusted_proxies)
 
     def init_handlers(self) -> list:
-        route = url_path_join(self.base_url, vega.ROUTE, r"(vega-runtime-[0-9a-f]+\.js)")
+        route = url_path_join(self.base_url, addresses.route(addresses.RUNTIME))
         self.read_views = ReadViews(self.base_url)
-        view = url_path_join(self.base_url, "view", r"([a-z_]+)")
+        view = url_path_join(self.base_url, addresses.route(addresses.VIEW))
+        view_file = url_path_join(self.base_url, addresses.route(addresses.VIEW_FILE))
         handlers: list = [
             (route, VegaRuntime),
             (view, ReadViewHandler, {"views": self.read_views}),
-            (view + r"/file/([\w.-]+)", ReadViewHandler, {"views": self.read_views}),
+            (view_file, ReadViewHandler, {"views": self.read_views}),
         ]
         for spec in super().init_handlers():
             pattern, handler = spec[0], spec[1]

@@ -544,3 +544,54 @@ def test_container_files_agree_with_the_project():
     hosts = {h for i in docs if i["kind"] == "Ingress" for h in i["spec"]["tls"][0]["hosts"]}
     assert env["EXPLORER_PUBLIC_URL"] in {f"https://{h}" for h in hosts}
     serving.Hosting(env["EXPLORER_PUBLIC_URL"], "", env["EXPLORER_TRUSTED_PROXIES"])
+
+
+# --- The nginx files against the site's URL layout (explorer/ui/content/addresses.py) ----------
+#: Paths nginx answers itself, or Voilà's own: its error pages, the baked folder of
+#: readviews.conf, Voilà's file tree (sent to the landing page) and its APIs.
+NGINX_OWN = ("_pages/", "read/", "voila", "voila/tree")
+NGINX_PATH = re.compile(
+    r"""(?:location\s+(?:=\s*|\^~\s*)?|return\s+30\d\s+|error_page\s[^;]*?\s|href=")(/[^\s;"$?]*)"""
+)
+
+
+def nginx_paths() -> list[tuple[str, str]]:
+    """(file, path below the site's prefix) of every location, redirect, error page and link of
+    the nginx files."""
+    found = []
+    for path in sorted((DEPLOY / "nginx").rglob("*")):
+        if path.is_dir():
+            continue
+        prefix = "/" if path.name == "readviews.conf" else PREFIX
+        lines = [
+            x
+            for x in path.read_text(encoding="utf-8").splitlines()
+            if not x.strip().startswith("#")
+        ]
+        for m in NGINX_PATH.finditer("\n".join(lines)):
+            target = m.group(1)
+            if target + "/" == prefix:
+                target = prefix
+            assert target.startswith(prefix), (path.name, target)
+            found.append((path.name, target.removeprefix(prefix)))
+    return found
+
+
+def test_the_nginx_files_route_the_sites_url_layout():
+    from explorer.ui.content import addresses
+
+    layouts = (addresses.LIVE, addresses.VIEW, addresses.VIEW_FILE, addresses.RUNTIME)
+    routes = [re.compile(addresses.route(t)) for t in layouts]
+    roots = {addresses.root(t) for t in layouts}
+    paths = nginx_paths()
+    assert len(paths) > 10
+    for name, path in paths:
+        if path == "" or path.startswith(NGINX_OWN) or path in roots:
+            continue  # the prefix itself, nginx's own paths, or a layout's root (a location)
+        assert any(r.fullmatch(path) for r in routes), (name, path)
+    used = {(name, path) for name, path in paths}
+    assert ("explorer.conf.template", addresses.root(addresses.LIVE)) in used
+    assert ("explorer.conf.template", addresses.live("index")) in used
+    assert ("too-long.html", addresses.live("index")) in used
+    assert ("readviews.conf", addresses.root(addresses.VIEW)) in used
+    assert ("readviews.conf", addresses.view("index")) in used

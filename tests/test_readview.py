@@ -8,15 +8,20 @@ import gzip
 import html
 import io
 import json
+import math
 import re
+import zipfile
 from pathlib import Path
 
+import ipywidgets as w
 import pandas as pd
 import pytest
 
-from explorer import catalogue
+from explorer import catalogue, model
 from explorer.data import i18n
 from explorer.data.pages import NAMES as PAGES
+from explorer.ui.content import addresses, charts
+from explorer.ui.live import page, widgets
 from explorer.ui.pages import explorer as explorer_page
 from explorer.ui.views import bake, readview
 
@@ -55,7 +60,7 @@ def test_a_view_shows_what_the_live_page_shows_for_the_same_link(name, lang):
 def only_the_lever_script(document: str, name: str) -> bool:
     """No script but, on the explorer, the caseload lever's data and its one known script."""
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", document, re.S | re.I)
-    if name != "explorer":
+    if readview.page_class(name).browser_lever is None:
         return not scripts and "<script" not in document.lower()
     kinds = [(attrs.strip(), body == readview.LEVER_SCRIPT) for attrs, body in scripts]
     return kinds == [("type='application/json' id='lever-data'", False), ("type='module'", True)]
@@ -153,7 +158,7 @@ def test_a_view_links_to_the_live_page_and_the_other_views_with_the_same_scenari
     key = readview.canonical("explorer", query)[0]
     _, document = view("explorer", query)
     hrefs = {html.unescape(h) for h in re.findall(r"href='([^']+)'", document)}
-    assert f"../voila/render/explorer.ipynb?{key}" in hrefs
+    assert f"../{addresses.live('explorer')}?{key}" in hrefs
     for other in PAGES:
         assert f"{other}?{readview.canonical(other, query)[0]}" in hrefs
     assert f"https://example.org/view/explorer?{key}" in html.unescape(document)  # Share, embed
@@ -203,46 +208,118 @@ def test_a_view_without_levers_says_so_and_charts_are_drawn_for_wide_and_narrow_
     assert len(ids) == len(set(ids)), "every id in the document is unique"
 
 
+#: A baked site's address, and a launcher's: a part of the site is baked, to keep it quick.
+STATIC, LAUNCHER = "https://static.example.org/read/", "https://live.example.org/app/"
+BAKED_PAGES, BAKED_CASES = ("index", "explorer", "claims", "own_case"), ("herning", "hjoerring")
+
+
 @pytest.fixture(scope="module")
 def baked(tmp_path_factory) -> Path:
+    """A baked site for a static host, with no launcher."""
     folder = tmp_path_factory.mktemp("site")
-    bake.bake(folder, "https://example.org/app/")
+    bake.bake(folder, STATIC, BAKED_PAGES, cases=BAKED_CASES)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def baked_live(tmp_path_factory) -> Path:
+    """A baked site beside a launcher (``--live-url``)."""
+    folder = tmp_path_factory.mktemp("site-live")
+    bake.bake(folder, STATIC, ("index", "explorer"), live_url=LAUNCHER, cases=("herning",))
     return folder
 
 
 def test_bake_writes_every_page_for_every_preset_in_both_languages(baked):
     for lang in i18n.LANGS:
-        for case in catalogue.cases():
-            for name in PAGES:
-                path = baked / lang / case / f"{name}.html"
+        for case in BAKED_CASES:
+            for name in BAKED_PAGES:
+                path = baked / addresses.baked_view(lang, case, name)
                 assert path.is_file(), path
                 assert f"<html lang='{lang}'>" in path.read_text(encoding="utf-8")
-    assert (baked / "index.html").is_file()
-    assert list((baked / "en" / "aabenraa" / "explorer").glob("*.xlsx"))
+    assert (baked / addresses.BAKED_INDEX).is_file()
+    assert list((baked / "en" / "hjoerring" / "explorer").glob("*.xlsx"))
 
 
-def test_every_internal_link_of_the_baked_site_resolves(baked):
-    seen = 0
-    for path in baked.rglob("*.html"):
-        for href in re.findall(r"""href=['"]([^'"]+)['"]""", path.read_text(encoding="utf-8")):
-            href = html.unescape(href)
-            if href.startswith(("https://", "http://")):
-                continue
+def texts_of(path: Path) -> str:
+    """What a baked file says, where it can hold an address (a workbook's sheets as XML)."""
+    if path.suffix == ".xlsx":
+        with zipfile.ZipFile(path) as z:
+            return " ".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+    if path.suffix in (".png", ".js"):
+        return ""
+    return html.unescape(path.read_text(encoding="utf-8-sig"))
+
+
+#: An address of a launcher: a live page, or a view of a scenario.
+LAUNCHED = re.compile(
+    rf"https?://[^\s'\"<>]*/(?:{addresses.route(addresses.LIVE)}|{addresses.route(addresses.VIEW)}\?)[^\s'\"<>]*"
+)
+
+
+def followed(folder: Path, live_url: str | None = None) -> tuple[int, list[str]]:
+    """Every link of a baked site followed: each href and src of its HTML, and each address of the
+    site in any file (Share, embeds, the lever's data, the CSV's, the workbook's, the charts'),
+    must name a file it has; an address of the launcher only where one was given. The number of
+    links followed, and the launcher's addresses met."""
+    seen, launcher = 0, []
+    at_site = re.compile(re.escape(STATIC) + r"[^\s'\"<>?#)]*")
+    for path in folder.rglob("*"):
+        if path.is_dir():
+            continue
+        text = texts_of(path)
+        for found in at_site.finditer(text):
             seen += 1
-            assert (path.parent / href.split("?")[0]).resolve().exists(), (path, href)
-    assert seen > 500
+            target = folder / found.group(0).removeprefix(STATIC)
+            assert target.is_file(), (path, found.group(0))
+        if path.suffix == ".html":
+            for href in re.findall(r"""(?:href|src)=['"]([^'"]+)['"]""", text):
+                if href.startswith(("https://", "http://")):  # the site's: above; or elsewhere
+                    continue
+                seen += 1
+                assert (path.parent / href.split("?")[0]).resolve().is_file(), (path, href)
+        for other in (m.group(0) for m in LAUNCHED.finditer(text)):
+            assert live_url is not None and other.startswith(live_url), (path, other)
+            launcher.append(other)
+    return seen, launcher
 
 
-def test_a_baked_view_sends_other_scenarios_and_changes_to_the_launcher(baked):
+def test_a_baked_site_for_a_static_host_links_only_to_files_it_has(baked):
+    """Regression: a baked site linked 'Change the numbers' to the launcher's live pages, Share
+    and embeds to ``/view/...`` and the CSV's 'reproduce' address to files it did not have."""
+    seen, launcher = followed(baked)
+    assert seen > 300 and not launcher
     document = (baked / "da" / "herning" / "explorer.html").read_text(encoding="utf-8")
-    assert "https://example.org/app/voila/render/explorer.ipynb?case=herning" in html.unescape(
-        document
-    )
-    site = bake.BakedSite("https://example.org/app/")
+    assert not re.search(r"<a [^>]*data-live", document)  # no "Change the numbers"
+    assert html.escape(i18n.t("view.fixed", "da")) in document  # how to change them instead
+    assert f"{STATIC}da/herning/explorer.html" in html.unescape(document)  # Share, embed
+    csv = next((baked / "en" / "herning" / "explorer").glob("*.csv")).read_text("utf-8-sig")
+    assert f"{STATIC}en/herning/explorer.html" in csv
+
+
+def test_a_baked_site_beside_a_launcher_sends_changes_and_other_scenarios_there(baked_live):
+    seen, launcher = followed(baked_live, LAUNCHER)
+    assert seen > 50
+    live = f"{LAUNCHER}{addresses.live('explorer')}?"
+    assert any(h.startswith(live) for h in launcher)
+    document = (baked_live / "en" / "herning" / "explorer.html").read_text(encoding="utf-8")
+    for tag in re.findall(r"<a [^>]*data-live[^>]*>", document):
+        assert "target='_top'" in tag and html.unescape(tag).count(live) == 1, tag
+    site = bake.BakedSite(STATIC, LAUNCHER, ("herning",))
     assert site.view("explorer", "case=herning&lang=da") == "../../da/herning/explorer.html"
-    assert site.view("explorer", "case=herning&caseload_after=20&lang=da").startswith(
-        "https://example.org/app/view/explorer?"
-    )
+    other = "case=herning&caseload_after=20&lang=da"
+    assert site.view("explorer", other) == f"{LAUNCHER}{addresses.view('explorer')}?{other}"
+    assert bake.BakedSite(STATIC).view("explorer", other) == "../../da/herning/explorer.html"
+
+
+def test_the_baked_front_page_has_the_front_pages_introduction_and_menu(baked):
+    document = html.unescape((baked / addresses.BAKED_INDEX).read_text(encoding="utf-8"))
+    for lang in i18n.LANGS:
+        assert i18n.t("index.intro", lang) in document
+        for name in BAKED_PAGES[1:]:
+            path = addresses.baked_view(lang, BAKED_CASES[0], name)
+            assert f"<a href='{path}'>{i18n.t(f'page.{name}', lang)}</a>" in document
+            assert i18n.t(f"index.{name}", lang) in document
+        assert i18n.t("view.fixed", lang) in document
 
 
 def test_the_caseload_lever_moves_through_the_models_own_answers():
@@ -266,6 +343,7 @@ def test_the_caseload_lever_moves_through_the_models_own_answers():
         assert lever["specs"][lever["shapes"][i]] == spec
         assert f"caseload_after={lever['values'][i]:g}" in lever["live"][i]
         assert lever["views"][i] == SITE.absolute("explorer", lever["live"][i].split("?")[1])
+    assert lever["values"][0] == math.ceil(explorer_page.sweep_span(base)[0])  # the sweep's span
     listed = re.search(r"<div data-name='caseload_after'><dt>[^<]*</dt><dd>([^<]*)</dd>", document)
     assert (
         listed is not None and listed.group(1) == f"30 {lever['unit']}" == "30 cases per caseworker"
@@ -305,3 +383,67 @@ def test_one_cached_view_serves_every_host_name_with_its_own_address():
 def test_only_a_page_with_numbers_offers_to_change_them(name):
     _, document = view(name, "case=herning&lang=en")
     assert ("class='change-numbers'" in document) is (name != "index")
+
+
+class AboutPage(page.Page):
+    """A page with no case and a browser lever of its own (the horizon), made up for the test:
+    the renderer knows nothing of it."""
+
+    name = "how_it_works"
+    has_case = False
+    browser_lever = page.BrowserLever(
+        field="horizon_years",
+        span=lambda s: (3, 8),
+        kpi_box="cards",
+        kpis=lambda r, lang: f"<p class='npv'>{r.npv:.0f}</p>",
+        chart="flows",
+        draw=charts.yearly_flows,
+    )
+
+    def build(self) -> None:
+        self.lever("horizon_years", self.base.horizon_years)
+        self.cards = widgets.html_box("cards")
+        self.box = w.VBox()
+
+    def layout(self):
+        levers = w.VBox([self.levers["horizon_years"]])
+        levers.add_class("levers")
+        return w.VBox([levers, self.notice_box, self.cards, self.box])
+
+    def show(self, s) -> None:
+        r = model.evaluate(s)
+        self.cards.value = self.browser_lever.kpis(r, self.lang)
+        self.box.children = [
+            self.chart("cumulative", charts.cumulative_net(r, self.lang), s),
+            self.chart("flows", charts.yearly_flows(r, self.lang), s),
+        ]
+
+
+def test_a_page_declares_its_browser_lever_and_the_view_follows_the_declaration(monkeypatch):
+    monkeypatch.setattr(readview, "page_class", lambda name: AboutPage)
+    query = "case=herning&horizon_years=5&lang=en"
+    v, document = view("how_it_works", query)
+    found = re.search(r"<script type='application/json' id='lever-data'>(.*?)</script>", document)
+    assert found is not None and v.script
+    lever = json.loads(found.group(1))
+    assert lever["field"] == "horizon_years" and lever["values"] == [3, 4, 5, 6, 7, 8]
+    assert lever["index"] == 2
+    base = AboutPage(query, url="").current
+    for i, years in enumerate(lever["values"]):
+        r = model.evaluate(base.replace(horizon_years=float(years)))
+        assert lever["kpis"][i] == f"<p class='npv'>{r.npv:.0f}</p>"
+        assert lever["frames"][i] == charts.for_page(charts.yearly_flows(r, "en"))["data"]["values"]
+    assert "horizon_years=7" in lever["live"][4]
+    figures = re.findall(r"<figure class='chart (chart-\w+)'( data-lever-chart)?>", document)
+    assert figures == [("chart-cumulative", ""), ("chart-flows", " data-lever-chart")]
+    assert "<div class='cards' data-lever-kpis><p class='npv'>" in document
+    assert "data-name='horizon_years'" in document  # the lever's row in the list of inputs
+
+
+@pytest.mark.parametrize("has_case", [True, False])
+def test_only_a_page_with_a_case_names_it(monkeypatch, has_case):
+    monkeypatch.setattr(readview, "page_class", lambda name: AboutPage)
+    monkeypatch.setattr(AboutPage, "has_case", has_case)
+    _, document = view("how_it_works", "case=herning&lang=en")
+    assert ("<b>Case:</b> Herning" in document) is has_case
+

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import logging
 import os
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,9 +25,10 @@ from explorer.data import i18n
 from explorer.data.pages import NAMES as PAGES
 from explorer.model import fields
 from explorer.model.fields import FieldError
+from explorer.model.results import Result
 from explorer.model.scenario import Scenario
 from explorer.outputs import export, reproduce
-from explorer.ui.content import charts, links
+from explorer.ui.content import addresses, charts, links
 from explorer.ui.live import request, widgets
 
 
@@ -65,8 +65,22 @@ def chrome_texts(lang: str) -> dict[str, str]:
     return texts
 
 
-#: A live page's address under Voilà, and the read view's beside it (``explorer.serving``).
-LIVE_PATH = re.compile(r"^(.*/)voila/render/([a-z_]+)\.ipynb$")
+@dataclass(frozen=True)
+class BrowserLever:
+    """A lever the page's read view moves in the browser, with no kernel: the view embeds the
+    page's answers for every whole value of the scenario field ``field`` over ``span``, and the
+    KPI cards and the chart named here follow the slider (the rest stays at the link's value)."""
+
+    #: The scenario field the slider moves (whole steps).
+    field: str
+    #: The values it covers for a scenario: (lowest, highest).
+    span: Callable[[Scenario], tuple[float, float]]
+    #: The page's attribute holding its KPI cards, and the cards for a result.
+    kpi_box: str
+    kpis: Callable[[Result, str], str]
+    #: The key of the page's chart that follows (``Page.chart(key, ...)``), and its body.
+    chart: str
+    draw: Callable[[Result, str], dict]
 
 
 @dataclass(frozen=True)
@@ -89,6 +103,10 @@ class Page:
     reads_own_query = False
     #: The page shows numbers a reader may change on the live page (the front page does not).
     has_numbers = True
+    #: The page shows a case (its read view names it); a page about the site does not.
+    has_case = True
+    #: The lever its read view moves in the browser, if any.
+    browser_lever: BrowserLever | None = None
 
     def __init__(self, query: str = "", url: str | None = None):
         """The page for a link's query; ``url`` is the page's own address (default: the one
@@ -107,6 +125,10 @@ class Page:
             pages=[[p, i18n.t(f"page.{p}", self.lang)] for p in PAGES],
             texts=chrome_texts(self.lang),
             views=os.environ.get("EXPLORER_VIEWS") == "1",
+            links={
+                "pages": {p: addresses.live_link(p) for p in PAGES},
+                "view": addresses.relative(addresses.live(self.name), addresses.view(self.name)),
+            },
         )
         self.chrome.observe(self.on_location, "location")
         self.notice_box = widgets.html_box("notices")
@@ -255,9 +277,9 @@ class Page:
         else at the one the browser reports (the chrome's ``location``), and only when neither
         is known relative to the page's folder. Where the launcher serves read views, the link
         is the read view's (it opens with no kernel, one click from the live page)."""
-        base = self.url or self.chrome.location or f"{self.name}.ipynb"
+        base = self.url or self.chrome.location or addresses.live_link(self.name)
         if self.chrome.views:
-            base = LIVE_PATH.sub(r"\1view/\2", base)
+            base = addresses.view_of_live(base) or base
         return f"{base}?{self.query(self.current)}"
 
     def on_location(self, _change=None) -> None:

@@ -22,13 +22,14 @@ from functools import cache
 from pathlib import Path
 
 from explorer.data import files
+from explorer.ui.content import addresses
 
 #: What the bundle runs: hand Vega-Embed to the charts of the page (see js/runtime.js).
 SNIPPET = files.package_path("ui", "live", "js", "runtime.js")
 #: Set (to "1") by the launcher in its environment, which its kernels inherit.
 SERVED = "EXPLORER_SERVES_VEGA"
 #: Where the launcher serves the bundle, below Voilà's base URL.
-ROUTE = "explorer/static/"
+ROUTE = addresses.root(addresses.RUNTIME)
 
 
 def cache_dir() -> Path:

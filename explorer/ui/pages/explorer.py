@@ -30,8 +30,24 @@ OUTCOME = tuple(n for n, f in fields.group("outcome").items() if not f.is_fact)
 SWEEP_POINTS = 30
 
 
+def sweep_span(s: Scenario) -> tuple[float, float]:
+    """The caseloads the sweep chart covers, and the read view's slider: from a quarter of the
+    highest the case allows (never below the lowest) to that highest."""
+    lo, hi = fields.bounds(fields.field("scenario", "caseload_after"), fields.values(s))
+    return max(lo, hi / 4), hi
+
+
 class Explorer(page.Page):
     name = "explorer"
+    #: The read view moves the caseload in the browser: the KPIs and the cumulative chart follow.
+    browser_lever = page.BrowserLever(
+        field="caseload_after",
+        span=sweep_span,
+        kpi_box="kpi_box",
+        kpis=kpis.main,
+        chart="cumulative",
+        draw=charts.cumulative_net,
+    )
 
     def build(self) -> None:
         s, lang = self.base, self.lang
@@ -162,8 +178,7 @@ class Explorer(page.Page):
         self.summary.value = (
             f"<p><b>{html.escape(case.title[lang])}.</b> {html.escape(case.summary[lang])}</p>"
         )
-        lo, hi = fields.bounds(fields.field("scenario", "caseload_after"), fields.values(s))
-        table = model.sweep(s, "caseload_after", np.linspace(max(lo, hi / 4), hi, SWEEP_POINTS))
+        table = model.sweep(s, "caseload_after", np.linspace(*sweep_span(s), SWEEP_POINTS))
         self.chart_box.children = [
             self.chart("cumulative", charts.cumulative_net(r, lang), s),
             self.chart("flows", charts.yearly_flows(r, lang), s),

@@ -1,16 +1,19 @@
 """A baked site: the read view of every page for every preset in both languages, with their
 downloads, as plain files that any static host serves with no Python at all.
 
-``python -m explorer bake DIR --base-url https://example.org/`` writes::
+``python -m explorer bake DIR --base-url https://example.org/read/`` writes (the layout is
+``explorer.ui.content.addresses``')::
 
-    DIR/index.html                      the cases and pages in both languages
+    DIR/index.html                      the front page: what the site is for, its pages, cases
     DIR/<lang>/<case>/<page>.html       a read view
     DIR/<lang>/<case>/<page>/<file>     its downloads (charts as PNG and SVG, table, workbook)
-    DIR/static/vega-runtime-<hash>.js   what the explorer's caseload lever draws its chart with
+    DIR/static/vega-runtime-<hash>.js   what a browser lever draws its chart with
 
-Links between baked views are relative, so the folder can live under any path. A link to a
-scenario that was not baked (a claim's own settings, say) and "change the numbers" go to the
-launcher at ``--base-url``, which also stands in the downloads as the address that reproduces them.
+The site links only to what exists. Links between baked views are relative, so the folder can
+live under any path; Share links, embeds and the address in the downloads name the baked file at
+``--base-url``. Live pages, and views of scenarios that were not baked (a claim's own settings),
+are a launcher's: with ``--live-url`` they lead there; without, "change the numbers" becomes how
+to change them (run the app, or the course notebook) and another scenario's link the preset's.
 """
 
 from __future__ import annotations
@@ -21,22 +24,33 @@ from pathlib import Path
 from explorer import catalogue
 from explorer.data import i18n
 from explorer.data.pages import NAMES as PAGES
+from explorer.ui.content import addresses, links
 from explorer.ui.live import vega
 from explorer.ui.views import readview
 
 
 class BakedSite(readview.Site):
-    """Where a baked view's links lead: to the baked files where the scenario is a preset's,
-    else to the launcher at ``base_url``."""
+    """Where a baked view's links lead: to the baked files at ``base_url`` where the scenario is
+    a preset's, else to the launcher at ``live_url`` if there is one, else to the preset's view
+    (to the front page for a page left out of the bake)."""
 
-    def __init__(self, base_url: str):
-        base = base_url if base_url.endswith("/") else base_url + "/"
-        super().__init__(base.rstrip("/"), "/")
-        self.base = base
+    #: Any baked view's path: they all sit two folders down (language, case).
+    HERE = addresses.baked_view("_", "_", "_")
+
+    def __init__(
+        self,
+        base_url: str,
+        live_url: str | None = None,
+        cases: tuple[str, ...] | None = None,
+        pages: tuple[str, ...] = PAGES,
+    ):
+        super().__init__(base_url, "/")
+        self.base, self.launcher, self.pages = base_url, live_url, pages
+        self.cases = tuple(catalogue.cases()) if cases is None else cases
         self.presets = {
             (name, readview.canonical(name, f"case={case}&lang={lang}")[0]): (lang, case)
-            for name in PAGES
-            for case in catalogue.cases()
+            for name in pages
+            for case in self.cases
             for lang in i18n.LANGS
         }
 
@@ -44,74 +58,118 @@ class BakedSite(readview.Site):
         """(language, case) of the baked view of this link, if there is one."""
         return self.presets.get((name, readview.canonical(name, query)[0]))
 
-    def view(self, name: str, query: str) -> str:
+    def nearest(self, name: str, query: str) -> tuple[str, str]:
+        """(language, case) of the baked view of this link, else of its case's preset."""
         found = self.baked(name, query)
-        if found is None:
-            return f"{self.base}view/{name}?{query}"
-        lang, case = found
-        return f"../../{lang}/{case}/{name}.html"
+        if found is not None:
+            return found
+        link = links.parse(query)
+        case = link.scenario.case
+        return link.lang, case if case in self.cases else self.cases[0]
 
-    def live(self, name: str, query: str) -> str:
-        return f"{self.base}voila/render/{name}.ipynb?{query}"
+    def at_launcher(self, path: str, query: str) -> str | None:
+        """A path's address at the launcher; None without one."""
+        if self.launcher is None:
+            return None
+        return addresses.with_query(addresses.absolute(self.launcher, path), query)
+
+    def view(self, name: str, query: str) -> str:
+        baked = self.baked(name, query) is not None
+        elsewhere = None if baked else self.at_launcher(addresses.view(name), query)
+        if elsewhere is None and name not in self.pages:
+            return self.link(addresses.BAKED_INDEX)
+        return elsewhere or self.link(addresses.baked_view(*self.nearest(name, query), name))
+
+    def live(self, name: str, query: str) -> str | None:
+        return self.at_launcher(addresses.live(name), query)
 
     def file(self, name: str, query: str, file_name: str) -> str:
-        if self.baked(name, query) is None:
-            return f"{self.base}view/{name}/file/{file_name}?{query}"
-        return f"{name}/{file_name}"
+        return self.link(addresses.baked_file(*self.nearest(name, query), name, file_name))
 
-    def address(self, name: str) -> str:
-        return f"{self.base}view/{name}"
+    def address(self, name: str, query: str) -> str:
+        return addresses.absolute(self.base, addresses.baked_view(*self.nearest(name, query), name))
+
+    def absolute(self, name: str, query: str) -> str:
+        return self.address(name, query)
+
+    def share(self, name: str, query: str) -> str | None:
+        if self.baked(name, query):
+            return self.address(name, query)
+        return self.at_launcher(addresses.view(name), query)
 
     def runtime(self) -> str:
-        return f"../../static/{vega.bundle_name()}"
+        return self.link(addresses.baked_runtime(vega.bundle_name()))
 
 
-def bake(folder: Path, base_url: str, pages: tuple[str, ...] = PAGES) -> list[Path]:
-    """Write the baked site into ``folder``; the files written."""
-    site = BakedSite(base_url)
+def bake(
+    folder: Path,
+    base_url: str,
+    pages: tuple[str, ...] = PAGES,
+    live_url: str | None = None,
+    cases: tuple[str, ...] | None = None,
+) -> list[Path]:
+    """Write the baked site into ``folder`` (``pages`` and ``cases``: a part of it); the files
+    written."""
+    site = BakedSite(base_url, live_url, cases, pages)
     written: list[Path] = []
 
-    def write(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        written.append(path)
+    def write(path: str, data: bytes) -> None:
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written.append(target)
 
     for (name, query), (lang, case) in site.presets.items():
-        if name not in pages:
-            continue
         view = readview.render(name, query, site)
-        here = folder / lang / case
-        write(here / f"{name}.html", view.html().encode("utf-8"))
+        write(addresses.baked_view(lang, case, name), view.html().encode("utf-8"))
         for file_name in [*view.charts, *view.files]:
             found = readview.file_bytes(view, file_name, site)
             if found is not None:
-                write(here / name / file_name, found[1])
-    write(folder / "static" / vega.bundle_name(), vega.bundle().encode("utf-8"))
-    write(folder / "index.html", index(site, pages).encode("utf-8"))
+                write(addresses.baked_file(lang, case, name, file_name), found[1])
+    write(addresses.baked_runtime(vega.bundle_name()), vega.bundle().encode("utf-8"))
+    write(addresses.BAKED_INDEX, index(site).encode("utf-8"))
     return written
 
 
-def index(site: BakedSite, pages: tuple[str, ...]) -> str:
-    """The site's front page: each case's pages, in each language."""
+def index(site: BakedSite) -> str:
+    """The site's front page, as the live one: its title, introduction and menu of pages, with
+    the cases to choose from and how to change the numbers, in each language."""
+    first = site.cases[0]
     sections = []
     for lang in i18n.LANGS:
-        cases = []
-        for case in catalogue.cases():
-            links = "".join(
-                f"<li><a href='{lang}/{case}/{name}.html'>"
-                f"{html.escape(i18n.t(f'page.{name}', lang))}</a></li>"
-                for name in pages
-            )
-            title = html.escape(catalogue.case(case).title[lang])
-            cases.append(f"<h3>{title}</h3><ul>{links}</ul>")
+        menu = "".join(
+            f"<li>{_link(lang, first, name, i18n.t(f'page.{name}', lang))}: "
+            f"{html.escape(i18n.t(f'index.{name}', lang))}</li>"
+            for name in site.pages
+            if name != "index"
+        )
+        cases = " · ".join(
+            _link(lang, c, site.pages[0], catalogue.case(c).title[lang]) for c in site.cases
+        )
+        live = site.live("index", f"lang={lang}")
+        change = (
+            f"<a href='{html.escape(live)}'>{html.escape(i18n.t('view.change', lang))}</a>"
+            if live
+            else html.escape(i18n.t("view.fixed", lang))
+        )
         sections.append(
-            f"<section lang='{lang}'><h2>{html.escape(i18n.t('view.site', lang))}</h2>"
-            f"{''.join(cases)}</section>"
+            f"<section lang='{lang}'><h1>{html.escape(i18n.t('index.title', lang))}</h1>"
+            f"<p class='summary'>{html.escape(i18n.t('index.intro', lang))}</p>"
+            f"<ul class='pages'>{menu}</ul>"
+            f"<p class='view-case'><b>{html.escape(i18n.t('case', lang))}:</b> {cases}</p>"
+            f"<p class='live-note'>{change}</p></section>"
         )
     return (
         "<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{html.escape(i18n.t('view.site', 'da'))}</title>"
-        f"<style>{readview.stylesheet()}</style></head><body><div class='app read-view'><main>"
-        f"{''.join(sections)}</main></div></body></html>"
+        f"<style>{readview.stylesheet()}</style></head><body>"
+        f"<div class='app read-view page-index'><main class='landing'>{''.join(sections)}</main>"
+        "</div></body></html>"
     )
+
+
+def _link(lang: str, case: str, name: str, text: str) -> str:
+    """A link from the baked front page to a view."""
+    path = html.escape(addresses.baked_view(lang, case, name))
+    return f"<a href='{path}'>{html.escape(text)}</a>"

@@ -33,7 +33,7 @@ import ipywidgets as w
 from explorer.data import files, i18n
 from explorer.data.pages import NAMES as PAGES
 from explorer.model import fields
-from explorer.ui.content import charts, links
+from explorer.ui.content import addresses, charts, links
 from explorer.ui.live import page, vega, widgets
 
 #: Chart widths drawn into the view: the column on a wide screen, and a phone's.
@@ -84,31 +84,46 @@ ORIGIN = "https://origin.invalid"
 
 
 class Site:
-    """Where a view's links lead. The launcher's: views beside each other under ``view/``."""
+    """Where a view's links lead. The launcher's: views side by side under ``view/``, beside the
+    live pages (``explorer.ui.content.addresses`` has the layout); the absolute addresses (Share,
+    embed, downloads) name ``origin``, which a cached view fills in per request."""
+
+    #: Any read view's path: they all sit in one folder.
+    HERE = addresses.view("index")
 
     def __init__(self, origin: str = ORIGIN, prefix: str = "/"):
         self.origin, self.prefix = origin.rstrip("/"), prefix
 
-    def view(self, name: str, query: str) -> str:
-        """A link from one view to another (relative: it works behind any prefix)."""
-        return f"{name}?{query}"
+    def link(self, path: str, query: str = "") -> str:
+        """A link from a view to a path of the site (relative: it works behind any prefix)."""
+        return addresses.with_query(addresses.relative(self.HERE, path), query)
 
-    def live(self, name: str, query: str) -> str:
-        return f"../voila/render/{name}.ipynb?{query}"
+    def view(self, name: str, query: str) -> str:
+        """A link from one view to another."""
+        return self.link(addresses.view(name), query)
+
+    def live(self, name: str, query: str) -> str | None:
+        """The live page of a view's scenario; None where no launcher runs live pages."""
+        return self.link(addresses.live(name), query)
 
     def file(self, name: str, query: str, file_name: str) -> str:
-        return f"{name}/file/{file_name}?{query}"
+        return self.link(addresses.view_file(name, file_name), query)
 
-    def address(self, name: str) -> str:
-        """A view's whole address without its query, for downloads and Share links."""
-        return f"{self.origin}{self.prefix}view/{name}"
+    def address(self, name: str, query: str) -> str:
+        """A view's whole address without its query: the page's own, for its downloads."""
+        return addresses.absolute(self.origin + self.prefix, addresses.view(name))
 
     def absolute(self, name: str, query: str) -> str:
-        return f"{self.address(name)}?{query}"
+        """A view's whole address, for Share links and embeds."""
+        return addresses.with_query(self.address(name, query), query)
+
+    def share(self, name: str, query: str) -> str | None:
+        """The whole address of any scenario's view; None where it does not exist."""
+        return self.absolute(name, query)
 
     def runtime(self) -> str:
-        """The Vega runtime the explorer's caseload lever loads (the launcher serves it)."""
-        return f"../{vega.ROUTE}{vega.bundle_name()}"
+        """The Vega runtime the page's browser lever loads (the launcher serves it)."""
+        return self.link(addresses.runtime(vega.bundle_name()))
 
 
 @dataclass
@@ -193,7 +208,7 @@ class _Writer:
         self.inputs: list[tuple[str, str, str]] = []
         self.charts: dict[str, dict] = {}
         self.in_levers = False
-        self.lever = caseload_frames(p, site) if p.name == "explorer" else None
+        self.lever = lever_frames(p, site) if p.browser_lever else None
 
     def links(self, text: str) -> str:
         """Links between live pages (``claims.ipynb?…``) as links between views."""
@@ -210,10 +225,11 @@ class _Writer:
         p = self.page
         if widget is p.notice_box:
             return f"<div class='notices'>{View.MARK}</div>"
-        if self.lever is not None and widget is getattr(p, "kpi_box", None):
-            lever = self.lever
-            self.lever = None  # the slider goes once, above the KPIs
-            return lever_html(lever, self.lang) + self.write(widget)
+        declared = p.browser_lever
+        if declared and widget is getattr(p, declared.kpi_box):
+            lever, self.lever = self.lever, None  # the slider goes once, above the KPIs
+            cards = f"<div class='{_classes(widget)}' data-lever-kpis>{widget.value}</div>"
+            return (lever_html(lever, self.lang) if lever else "") + cards
         if widget is getattr(p, "downloads", None):
             return self.downloads()
         if isinstance(widget, widgets.Disclosure):
@@ -274,8 +290,11 @@ class _Writer:
             href = html.escape(self.site.file(self.page.name, self.query, file_name))
             label = html.escape(i18n.t("view.chart_file", self.lang, kind=ext.upper()))
             links_.append(f"<a href='{href}' download>{label}</a>")
+        declared = self.page.browser_lever
+        follows = declared is not None and self.page.charts.get(declared.chart) is chart
         return (
-            f"<figure class='chart {html.escape(chart.css)}'>"
+            f"<figure class='chart {html.escape(chart.css)}'"
+            f"{' data-lever-chart' if follows else ''}>"
             f"<figcaption>{html.escape(title)}</figcaption>{pictures}"
             f"<p class='chart-downloads'>{' '.join(links_)}</p></figure>"
         )
@@ -297,37 +316,38 @@ LEVER_SCRIPT = files.package_path("ui", "views", "view_lever.js").read_text(enco
 LEVER_SCRIPT_HASH = base64.b64encode(hashlib.sha256(LEVER_SCRIPT.encode()).digest()).decode()
 
 
-def caseload_frames(p: page.Page, site: Site) -> dict[str, Any]:
-    """What the explorer's view needs for its caseload lever: for every whole caseload of the
-    span the page's sweep chart covers (and the link's own), the KPI cards, the cumulative
-    chart's data, the link to the live page and the view's own address."""
+def lever_frames(p: page.Page, site: Site) -> dict[str, Any]:
+    """What the page's browser lever (``Page.browser_lever``) needs: for every whole value of
+    its span (and the link's own), the KPI cards, the chart's data, the links to the live page
+    and the view's own address (None where there is none)."""
     from explorer import model
-    from explorer.ui.content import kpis
 
-    s, lang = p.current, p.lang
-    f = fields.field("scenario", "caseload_after")
-    lo, hi = fields.bounds(f, fields.values(s))
-    start = max(lo, hi / 4)
-    values = sorted({*range(math.ceil(start), math.floor(hi) + 1), s.caseload_after})
+    lever, s, lang = p.browser_lever, p.current, p.lang
+    assert lever is not None
+    f = fields.field("scenario", lever.field)
+    start, end = lever.span(s)
+    current = getattr(s, lever.field)
+    values = sorted({*range(math.ceil(start), math.floor(end) + 1), current})
     shown, cards, frames, live, views = [], [], [], [], []
     specs: list[dict] = []  # the chart's shapes (a payback marker comes and goes)
     shapes = []
     for v in values:
-        scenario = s.replace(caseload_after=float(v))
+        scenario = s.replace(**{lever.field: float(v)})
         r = model.evaluate(scenario)
-        spec = charts.for_page(charts.cumulative_net(r, lang))
+        spec = charts.for_page(lever.draw(r, lang))
         frames.append(spec.pop("data")["values"])
         if spec not in specs:
             specs.append(spec)
         shapes.append(specs.index(spec))
         shown.append(f.show(v, lang))
-        cards.append(kpis.main(r, lang))
+        cards.append(lever.kpis(r, lang))
         live.append(site.live(p.name, p.query(scenario)))
-        views.append(site.absolute(p.name, p.query(scenario)))
+        views.append(site.share(p.name, p.query(scenario)))
     return {
+        "field": lever.field,
         "label": f.label[lang],
         "values": values,
-        "index": values.index(s.caseload_after),
+        "index": values.index(current),
         "shown": shown,
         "kpis": cards,
         "frames": frames,
@@ -346,11 +366,12 @@ def lever_html(lever: dict[str, Any], lang: str) -> str:
     data it moves through, and the script."""
     text = json.dumps(lever, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     label = html.escape(lever["label"])
+    note = _t("lever_note" if any(lever["live"]) else "lever_note_fixed", lang)
     return (
-        f"<div class='view-lever' hidden><label for='view-caseload'>{label}</label>"
-        f"<div class='view-lever-row'><input id='view-caseload' type='range' min='0' step='1'>"
-        f"<output for='view-caseload'></output></div>"
-        f"<p class='view-lever-note' hidden>{_t('lever_note', lang)}</p></div>"
+        f"<div class='view-lever' data-lever hidden><label for='view-lever'>{label}</label>"
+        f"<div class='view-lever-row'><input id='view-lever' type='range' min='0' step='1'>"
+        f"<output for='view-lever'></output></div>"
+        f"<p class='view-lever-note' hidden>{note}</p></div>"
         f"<script type='application/json' id='lever-data'>{text}</script>"
         f"<script type='module'>{LEVER_SCRIPT}</script>"
     )
@@ -363,7 +384,7 @@ def _t(key: str, lang: str, **values: Any) -> str:
 
 def _case_line(p: page.Page) -> str:
     """Which case the view shows (on a phone, before anything else)."""
-    case = p.case_file()
+    case = p.case_file() if p.has_case else None
     if case is None:
         return ""
     label = html.escape(i18n.t("case", p.lang))
@@ -380,12 +401,11 @@ def _head(p: page.Page, site: Site, query: str) -> str:
     )
     other = i18n.other(lang)
     other_href = html.escape(site.view(name, links.with_lang(query, other)))
-    live = html.escape(site.live(name, query))
+    live = site.live(name, query)
     nav = html.escape(i18n.t("chrome.nav", lang))
     bar = (  # the front page has no numbers to change
-        f"<div class='live-bar'><a class='change-numbers' href='{live}' target='_top'>"
-        f"{_t('change', lang)}</a>"
-        f"<span class='live-note'>{_t('snapshot', lang)}</span></div>"
+        f"<div class='live-bar'>{_change_link(live, 'change-numbers', lang)}"
+        f"<span class='live-note'>{_t('snapshot' if live else 'fixed', lang)}</span></div>"
         if p.has_numbers
         else ""
     )
@@ -395,6 +415,14 @@ def _head(p: page.Page, site: Site, query: str) -> str:
         f"hreflang='{other}' lang='{other}'>{html.escape(i18n.t('chrome.other_lang', lang))}</a>"
         f"</div></nav></header>{bar}"
     )
+
+
+def _change_link(live: str | None, css: str, lang: str) -> str:
+    """'Change the numbers', to the live page outside any frame; nothing without one."""
+    if live is None:
+        return ""
+    href = html.escape(live)
+    return f"<a class='{css}' href='{href}' target='_top' data-live>{_t('change', lang)}</a>"
 
 
 def _with_unit(lever: widgets.Lever) -> str:
@@ -416,9 +444,7 @@ def _tail(p: page.Page, site: Site, query: str, inputs: list[tuple[str, str, str
         parts.append(
             f"<section class='inputs' aria-labelledby='inputs-title'>"
             f"<h2 id='inputs-title'>{_t('inputs', lang)}</h2><dl>{rows}</dl>"
-            f"<p><a class='change-link' href='{html.escape(site.live(p.name, query))}' "
-            f"target='_top'>"
-            f"{_t('change', lang)}</a></p>"
+            f"<p>{_change_link(site.live(p.name, query), 'change-link', lang)}</p>"
             f"</section>"
         )
     url = site.absolute(p.name, query)
@@ -431,12 +457,18 @@ def _tail(p: page.Page, site: Site, query: str, inputs: list[tuple[str, str, str
         f"<section class='share-panel read-share' aria-labelledby='share-title'>"
         f"<h2 id='share-title'>{html.escape(i18n.t('chrome.share', lang))}</h2>"
         f"<label>{html.escape(i18n.t('chrome.link', lang))}"
-        f"<input class='share-url' type='text' readonly value='{html.escape(url)}'></label>"
+        f"<input class='share-url' type='text' readonly value='{html.escape(url)}' data-share>"
+        f"</label>"
         f"<label>{html.escape(i18n.t('chrome.embed', lang))}"
-        f"<textarea class='embed-code' readonly rows='3'>{html.escape(embed)}</textarea></label>"
-        f"<p><a class='live-link' href='{html.escape(live)}' target='_top'>"
-        f"{_t('live_link', lang)}</a></p>"
-        f"</section>"
+        f"<textarea class='embed-code' readonly rows='3' data-embed>{html.escape(embed)}"
+        f"</textarea></label>"
+        + (
+            f"<p><a class='live-link' href='{html.escape(live)}' target='_top' data-live>"
+            f"{_t('live_link', lang)}</a></p>"
+            if live
+            else ""
+        )
+        + "</section>"
     )
     return "".join(parts)
 
@@ -446,7 +478,7 @@ def render(name: str, query: str, site: Site) -> View:
     cls = page_class(name)
     with _LOCK:  # widgets live in one registry: one page at a time, closed afterwards
         try:
-            p = cls(query, url=site.address(name))
+            p = cls(query, url=site.address(name, query))
             writer = _Writer(p, site, query)
             body = writer.write(p.widget.children[2])
             lang = p.lang
@@ -487,7 +519,7 @@ def file_bytes(view: View, file_name: str, site: Site) -> tuple[str, bytes] | No
         return None
     with _LOCK:
         try:
-            p = page_class(view.name)(view.query, url=site.address(view.name))
+            p = page_class(view.name)(view.query, url=site.address(view.name, view.query))
             return p.files[key].make()
         finally:
             w.Widget.close_all()

@@ -1,24 +1,29 @@
-// The explorer's read view: the caseload lever without a kernel. The server embeds the KPI cards
-// and the cumulative chart's data for every whole caseload of the lever's span (#lever-data);
-// moving the slider swaps the cards at once and redraws the chart from the page's own Vega-Lite
-// spec with the Vega runtime, fetched on the first move; the caseload in the list of inputs, the
-// links to the live page and the Share box's link and embed follow. Other levers: "Change the
-// numbers". What stays at the link's caseload is dimmed while the slider is elsewhere.
+// A read view's browser lever (a page's ``browser_lever``), with no kernel. The server embeds, for
+// every whole value of the lever's span, the KPI cards and the data of the chart that follows
+// (#lever-data); moving the slider swaps the cards at once and redraws that chart from the page's
+// own Vega-Lite spec with the Vega runtime, fetched on the first move. What follows is marked by
+// the server with data attributes: the cards (data-lever-kpis), the chart (data-lever-chart), the
+// lever's row in the list of inputs (data-name), the links to the live page (data-live), and the
+// Share box's link and embed (data-share, data-embed), which keep the link's address where the
+// moved scenario has none. What stays at the link's value is dimmed while the slider is elsewhere.
 const data = JSON.parse(document.getElementById("lever-data").textContent);
-const view = document.querySelector(".read-view");
-const box = document.querySelector(".view-lever");
+const box = document.querySelector("[data-lever]");
+const view = box.closest(".read-view") || document.body;
 const input = box.querySelector("input");
 const output = box.querySelector("output");
 const note = box.querySelector(".view-lever-note");
-const kpis = document.querySelector(".results .kpis");
-const figure = document.querySelector("figure.chart-cumulative");
-const live = [...document.querySelectorAll("a.change-numbers, a.change-link, a.live-link")];
-const listed = document.querySelector(".inputs [data-name='caseload_after'] dd");
-const shareUrl = document.querySelector(".read-share .share-url");
-const embedCode = document.querySelector(".read-share .embed-code");
+const kpis = document.querySelector("[data-lever-kpis]");
+const figure = document.querySelector("[data-lever-chart]");
+const live = [...document.querySelectorAll("a[data-live]")];
+const row = document.querySelector(`[data-name="${CSS.escape(data.field)}"]`);
+const listed = row && row.querySelector("dd");
+const shareUrl = document.querySelector("[data-share]");
+const embedCode = document.querySelector("[data-embed]");
+const shared = shareUrl && shareUrl.value;
 let runtime = null;
 let drawn = null;
 let wanted = data.index;
+if (row) row.setAttribute("data-lever-input", "");
 
 async function draw(i) {
   runtime = runtime || import(data.runtime);
@@ -29,7 +34,7 @@ async function draw(i) {
   if (!target) {
     target = document.createElement("div");
     target.className = "chart-live";
-    figure.querySelector(".chart-wide").after(target);
+    figure.querySelector("figcaption").after(target);
     figure.classList.add("redrawn");
   }
   const spec = structuredClone(data.specs[data.shapes[i]]);
@@ -42,16 +47,17 @@ function show(i) {
   wanted = i;
   output.textContent = data.shown[i];
   input.setAttribute("aria-valuetext", data.shown[i]);
-  kpis.innerHTML = data.kpis[i];
+  if (kpis) kpis.innerHTML = data.kpis[i];
   note.hidden = i === data.index;
   view.classList.toggle("lever-moved", i !== data.index);
-  for (const a of live) a.href = data.live[i];
+  for (const a of live) if (data.live[i]) a.href = data.live[i];
   if (listed) listed.textContent = `${data.shown[i]} ${data.unit}`;
   if (shareUrl && embedCode) {
-    embedCode.value = embedCode.value.replace(shareUrl.value, data.views[i]);
-    shareUrl.value = data.views[i];
+    const url = data.views[i] || shared;
+    embedCode.value = embedCode.value.replace(shareUrl.value, url);
+    shareUrl.value = url;
   }
-  draw(i).catch((error) => console.error("The chart could not be redrawn:", error));
+  if (figure) draw(i).catch((error) => console.error("The chart could not be redrawn:", error));
 }
 
 input.max = String(data.values.length - 1);

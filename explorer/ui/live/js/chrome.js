@@ -3,7 +3,8 @@
 // downloads handed over by the kernel, and a notice within seconds if the connection is lost.
 // It tells the kernel the page's address (``location``), so that every download links to it.
 // When the server also serves read views (``views``), Share's link and embed are the read view
-// of this state, <prefix>/view/<page>?<query>, and the live page's link is offered beside them.
+// of this state, and the live page's link is offered beside them. Every address comes from the
+// kernel (``links``, from explorer.ui.content.addresses): the pages' links and the read view's.
 const PING_EVERY = 4000;
 // An embed's height for hosts that run no script (readview.EMBED_HEIGHT); embed.js, served
 // beside the read views, sizes the frame to its content.
@@ -43,18 +44,19 @@ function render({ model, el }) {
   root.append(skip, nav, panel, lost);
   el.append(root);
 
-  const href = (page, query) => `${page}.ipynb${query ? "?" + query : ""}`;
+  const withQuery = (link, query) => `${link}${query ? "?" + query : ""}`;
+  const href = (page, query) => withQuery(model.get("links").pages[page], query);
   const here = () => `${window.location.origin}${window.location.pathname}`;
   const pageUrl = () => {
     const q = model.get("query");
     return `${here()}${q ? "?" + q : ""}`;
   };
-  // <prefix>/voila/render/<page>.ipynb -> <prefix>/view/<page>; null without read views
+  // the read view of this state, as a whole address; null without read views
   const viewUrl = () => {
-    const found = window.location.pathname.match(/^(.*\/)voila\/render\/([\w-]+)\.ipynb$/);
-    if (!model.get("views") || !found) return null;
-    const q = model.get("query");
-    return `${window.location.origin}${found[1]}view/${found[2]}${q ? "?" + q : ""}`;
+    const view = model.get("links").view;
+    if (!model.get("views") || !view) return null;
+    const url = new URL(view, window.location.href);
+    return withQuery(`${url.origin}${url.pathname}`, model.get("query"));
   };
 
   const drawNav = () => {
