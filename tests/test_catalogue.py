@@ -6,7 +6,7 @@ import pytest
 
 import explorer
 from explorer import catalogue
-from explorer.catalogue import owncase
+from explorer.catalogue import casefile, owncase
 from explorer.catalogue.reader import load_cases
 from explorer.data import files, yamlfile
 from explorer.data.figures import COLUMNS, CatalogueError, load_figures
@@ -343,7 +343,7 @@ def test_load_case_refuses_what_the_own_case_page_refuses_naming_the_field(examp
     for word in words:
         assert word in message
     with pytest.raises(owncase.OwnCaseError) as page:  # the page's own words, in both languages
-        owncase.from_yaml(text.encode("utf-8"), "mine.yaml")
+        casefile.from_yaml(text.encode("utf-8"), "mine.yaml")
     assert page.value.text("en") == message
     refused = raised.value
     assert isinstance(refused, owncase.OwnCaseError)

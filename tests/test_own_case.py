@@ -27,11 +27,13 @@ import explorer
 from explorer import catalogue, model
 from explorer.__main__ import main as command_line
 from explorer.analysis import external, uncertainty
-from explorer.catalogue import owncase
+from explorer.catalogue import caseedits, casefile, owncase, reader
 from explorer.catalogue.owncase import OwnCase, OwnCaseError, Value
 from explorer.data import files, i18n
 from explorer.outputs import workbook
-from explorer.ui.pages import own_case
+from explorer.ui.content import services
+from explorer.ui.live import case_form
+from explorer.ui.pages import how_it_works, own_case
 
 #: A link code written by the first version of the page; it must keep opening.
 V1_CODE = (
@@ -158,7 +160,7 @@ def test_each_preset_through_the_form_and_a_file_keeps_its_kpis(preset, tmp_path
     path.write_bytes(data)
     for scenario in (
         explorer.load_case(path),
-        owncase.from_yaml(data).scenario,
+        casefile.from_yaml(data).scenario,
         own_case.OwnCasePage(page.chrome.query).current,
     ):
         assert model.evaluate(scenario).npv == pytest.approx(
@@ -182,7 +184,7 @@ def test_a_preset_with_the_explorers_changes_opens_in_the_form_for_comparison():
 
 
 def test_an_old_v1_link_keeps_opening():
-    own = owncase.decode(V1_CODE)
+    own = casefile.decode(V1_CODE)
     assert own.title == {"da": "Tidlig indsats", "en": "Early help"}
     assert own.lever("cases") == Value(250.0)
     assert own.outcomes[0].values["effect"] == Value(0.3, note="Pilot 2023")
@@ -192,14 +194,14 @@ def test_an_old_v1_link_keeps_opening():
 
 def test_encode_is_compact_and_decode_inverts_it():
     for own in (owncase.blank(), *map(owncase.from_preset, catalogue.cases())):
-        code = owncase.encode(own)
-        assert code.startswith("v1.") and len(code) < owncase.MAX_LINK
+        code = casefile.encode(own)
+        assert code.startswith("v1.") and len(code) < casefile.MAX_LINK
         assert set(code[3:]) <= set(string.ascii_letters + string.digits + "-_")
-        assert owncase.decode(code) == own
+        assert casefile.decode(code) == own
 
 
 def test_the_yaml_is_the_presets_format_and_reads_back_exactly():
-    text = owncase.to_yaml(owncase.from_preset("hjoerring"), "en")
+    text = casefile.to_yaml(owncase.from_preset("hjoerring"), "en")
     assert text.startswith("# ") and "explorer.load_case" in text
     assert "refusion_from_week: hjoerring.weeks_on_support" in text
     assert "kommune: rest" in text
@@ -208,7 +210,7 @@ def test_the_yaml_is_the_presets_format_and_reads_back_exactly():
         title={"da": "yes: 1e5 # no", "en": "null"},
         summary={"da": "«on»\nnew line", "en": "'quoted' \"both\""},
     )
-    back = owncase.from_yaml(owncase.to_yaml(tricky).encode("utf-8"))
+    back = casefile.from_yaml(casefile.to_yaml(tricky).encode("utf-8"))
     assert back.title == tricky.title and back.summary == tricky.summary
 
 
@@ -266,7 +268,7 @@ def forms(draw):
         "reference_caseload_before": Value(draw(st.floats(1, 200))),
         "reference_caseload_after": Value(draw(st.floats(1, 200))),
     }
-    n = draw(st.integers(1, own_case.MAX_OUTCOMES))
+    n = draw(st.integers(1, case_form.MAX_OUTCOMES))
     return replace(
         owncase.blank(),
         levers={**owncase.blank().levers, **levers},
@@ -332,7 +334,7 @@ def test_fields_are_checked_as_the_reader_types_in_the_pages_language():
 
 
 def test_an_outcome_that_breaks_its_kind_s_relation_is_refused_saying_why():
-    exit_ = owncase.with_kind(owncase.blank().outcomes[0], "exit")
+    exit_ = caseedits.with_kind(owncase.blank().outcomes[0], "exit")
     broken = replace(exit_, values={**exit_.values, "effect": Value(4.0)})
     with pytest.raises(OwnCaseError) as raised:
         replace(owncase.blank(), outcomes=(broken,)).case()
@@ -343,7 +345,9 @@ def test_an_outcome_that_breaks_its_kind_s_relation_is_refused_saying_why():
         "intervention moves more people than stay on the benefit; got 4."
     )
     assert "ellers flytter indsatsen flere, end der er på ydelsen" in raised.value.text("da")
-    back = owncase.with_kind(replace(exit_, values={**exit_.values, "effect": Value(2.5)}), "entry")
+    back = caseedits.with_kind(
+        replace(exit_, values={**exit_.values, "effect": Value(2.5)}), "entry"
+    )
     assert back.values["effect"] == Value(1.0)  # an entry's effect is at most 1
 
 
@@ -437,7 +441,7 @@ def test_an_own_case_link_on_another_page_says_where_it_opens(page_name):
     from explorer.ui.live import page as page_module
 
     module = __import__(f"explorer.ui.pages.{page_name}", fromlist=["app"])
-    code = owncase.encode(owncase.blank())
+    code = casefile.encode(owncase.blank())
     widget = module.app(f"case=own&c={code}&lang=en")
     shown = " ".join(test_texts.visible_text(widget))
     assert "only the page “Your own intervention” can show" in shown
@@ -544,7 +548,7 @@ def body(**changes):
 )
 def test_hostile_codes_are_refused_with_a_clear_reason(code, problem, words):
     with pytest.raises(OwnCaseError) as raised:
-        owncase.decode(code)
+        casefile.decode(code)
     error = raised.value
     if error.problem == "code_refused":  # the case inside the code is refused
         assert error.text("en").startswith("The case in the link was not opened: ")
@@ -562,7 +566,7 @@ def test_hostile_codes_are_refused_with_a_clear_reason(code, problem, words):
 
 
 def yaml_of(own: OwnCase) -> str:
-    return owncase.to_yaml(own, "en")
+    return casefile.to_yaml(own, "en")
 
 
 PWNED = "explorer-own-case-pwned"
@@ -638,7 +642,7 @@ PWNED = "explorer-own-case-pwned"
 def test_hostile_files_are_refused_naming_the_line_or_field(data, problem, words, tmp_path):
     before = set(tmp_path.parent.iterdir())
     with pytest.raises(OwnCaseError) as raised:
-        owncase.from_yaml(data, "hostile.yaml")
+        casefile.from_yaml(data, "hostile.yaml")
     assert raised.value.problem == problem, raised.value.text("en")
     assert words in raised.value.text("en"), raised.value.text("en")
     assert "{" not in raised.value.text("da")
@@ -654,7 +658,7 @@ def test_hostile_files_are_refused_naming_the_line_or_field(data, problem, words
 def test_a_good_upload_replaces_the_form_and_clears_old_notices():
     page = own_case.OwnCasePage("case=own&c=v1.broken&lang=en")
     assert "damaged" in page.notice_box.value
-    upload(page, owncase.to_yaml(owncase.from_preset("herning")).encode(), "herning.yaml")
+    upload(page, casefile.to_yaml(owncase.from_preset("herning")).encode(), "herning.yaml")
     assert page.notice_box.value == "" and page.current.cases == 192
 
 
@@ -662,7 +666,7 @@ def test_the_case_reader_stays_the_authority(tmp_path):
     """A hand-written file in the presets' format opens, and every value keeps its source."""
     text = files.data_path("cases.yaml").read_text(encoding="utf-8")
     herning = text[text.index("herning:") : text.index("aabenraa:")]
-    own = owncase.from_yaml(herning.encode("utf-8"), "herning.yaml")
+    own = casefile.from_yaml(herning.encode("utf-8"), "herning.yaml")
     assert own.outcomes[0].prices[0].payers["stat"] == owncase.Share(
         "high_cost_refusion", Value(figure="price.institution_placement")
     )
@@ -708,7 +712,7 @@ def fits(place, key) -> bool:
     return not unit.startswith(("DKK", "share", "relative", "years"))
 
 
-SCENARIO_PLACES = [("scenario", n) for n in ("start_year", *own_case.STAFFING, *own_case.REFERENCE)]
+SCENARIO_PLACES = [("scenario", n) for n in ("start_year", *owncase.STAFFING, *owncase.REFERENCE)]
 OUTCOME_PLACES = [
     ("outcome", kind, name)
     for kind in ("entry", "exit")
@@ -744,7 +748,7 @@ def with_figure(place, key) -> OwnCase:
 def test_no_field_takes_a_catalogue_figure_of_another_kind_or_unit(place, key):
     own = with_figure(place, key)
     try:
-        opened = owncase.decode(owncase.encode(own))  # as a link would carry it
+        opened = casefile.decode(casefile.encode(own))  # as a link would carry it
     except OwnCaseError as raised:
         error = raised.cause or raised
         if error.problem in ("figure_kind", "figure_none"):  # said so, naming the field
@@ -767,7 +771,7 @@ def test_the_audits_link_with_a_refusion_share_as_effect_is_refused_naming_the_f
         "effect": Value(figure="refusion.weeks_1_4"),
         "base_rate": Value(figure="dk.family_care_share_2018"),
     }
-    code = owncase.encode(replace(own, outcomes=(replace(o, values=values),)))
+    code = casefile.encode(replace(own, outcomes=(replace(o, values=values),)))
     page = own_case.OwnCasePage(f"case=own&c={code}&lang=en")
     assert page.current == own_case.OwnCasePage("lang=en").current
     notice = html.unescape(page.notice_box.value)
@@ -776,7 +780,7 @@ def test_the_audits_link_with_a_refusion_share_as_effect_is_refused_naming_the_f
     effect_only = replace(o, values={**o.values, "effect": Value(figure="refusion.weeks_1_4")})
     text = yaml_of(replace(own, outcomes=(effect_only,))).encode()
     with pytest.raises(OwnCaseError) as raised:
-        owncase.from_yaml(text, "audit.yaml")
+        casefile.from_yaml(text, "audit.yaml")
     assert raised.value.problem == "figure_kind"
     assert "»Undgåede anbringelser«, Effekt ved referenceændringen" in raised.value.text("da")
     for key in ("dk.discount.fm2021", "dk.kontanthjaelp_exit_rate"):  # another kind's rate
@@ -786,9 +790,9 @@ def test_the_audits_link_with_a_refusion_share_as_effect_is_refused_naming_the_f
 
 def test_a_new_kind_keeps_no_figure_of_the_old_kind():
     herning = owncase.from_preset("herning")
-    exit = owncase.with_kind(herning.outcomes[0], "exit")
+    exit = caseedits.with_kind(herning.outcomes[0], "exit")
     assert owncase.is_evidence(exit.values["effect"])  # filled in from the evidence on the page
-    assert owncase.with_kind(exit, "entry").values["effect"] == Value(0.0)  # none for prevention
+    assert caseedits.with_kind(exit, "entry").values["effect"] == Value(0.0)  # none for prevention
     assert exit.values["base_rate"] == Value(figure="dk.kontanthjaelp_exit_rate")
     assert exit.values["deadweight"] == Value(figure="herning.deadweight")  # a share of either
     replace(herning, outcomes=(exit,)).case()
@@ -796,7 +800,7 @@ def test_a_new_kind_keeps_no_figure_of_the_old_kind():
 
 def test_the_price_list_offers_only_prices():
     page = own_case.OwnCasePage("lang=en")
-    keys = [k for k, _ in page.outcome_forms[0].price.options if k != own_case.OWN_PRICE]
+    keys = [k for k, _ in page.outcome_forms[0].price.options if k != case_form.OWN_PRICE]
     assert keys and all(fits(("price", "amount"), k) for k in keys)
 
 
@@ -828,7 +832,7 @@ def test_an_empty_forms_effect_is_the_effect_of_the_readers_own_change(a, b):
     assert (s.reference_caseload_before, s.reference_caseload_after) == (before, after)
     assert applied_share(s) == pytest.approx(1.0)
     assert "applies 100% of the effects entered" in page.applied.value
-    for name in ("caseload_before", "caseload_after", *own_case.REFERENCE):
+    for name in ("caseload_before", "caseload_after", *owncase.REFERENCE):
         assert page.form_levers[name].value == getattr(s, name)
 
 
@@ -847,7 +851,7 @@ def test_a_45_to_30_case_is_not_scaled_by_a_hidden_reference():
     assert (s.caseload_before, s.caseload_after) == (45, 30)
     assert applied_share(s) == pytest.approx(math.log(1.5) / math.log(2))
     assert "applies 58% of the effects entered" in page.applied.value
-    assert "45.0 → 30.0 against 40.0 → 20.0" in html.unescape(page.applied.value)
+    assert "45 → 30 against 40 → 20" in html.unescape(page.applied.value)
     type_into(page.form_levers["caseload_after"], "25")  # no longer follows the own caseload
     assert page.current.reference_caseload_after == 20
     # a preset's effect stays where it was measured
@@ -956,7 +960,7 @@ def test_an_own_amount_keeps_who_pays(mode, weeks, stat, region, figure):
         type_into(form.stat, str(stat))
         type_into(form.region, str(region))
     before = page.current.outcomes[0].prices[0]
-    form.price.value = own_case.OWN_PRICE
+    form.price.value = case_form.OWN_PRICE
     form = page.outcome_forms[0]
     after = page.current.outcomes[0].prices[0]
     assert after.amount == pytest.approx(before.amount)
@@ -1002,6 +1006,37 @@ def test_an_own_case_with_services_sets_their_reference_and_share(other, cases):
     )
 
 
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_services_sentence_is_one_sentence_in_one_money_format_on_both_pages(lang):
+    own = own_case.OwnCasePage(f"case=aabenraa&lang={lang}")
+    how = how_it_works.HowItWorks(f"case=aabenraa&lang={lang}")
+    s = own.current
+    sentence = services.sentence(s, lang)
+    money = explorer.data.i18n.millions(s.other_cost_per_year, lang)
+    assert money in sentence and ("mio. kr." in money or "DKK" in money)
+    assert sentence in html.unescape(own.applied.value)
+    assert sentence in html.unescape(how.chain.value)
+    assert services.sentence(s.replace(services_share=0), lang) == ""
+
+
+def test_the_form_asks_for_the_fields_the_case_model_lists():
+    page = own_case.OwnCasePage("lang=en")
+    assert list(page.form_levers) == ["start_year", *owncase.STAFFING, *owncase.REFERENCE]
+    assert set(owncase.REFERENCE) == {*reader.REFERENCES, "trend"}
+    assert {own: ref for ref, own in reader.REFERENCES.items()} == caseedits.FOLLOWS
+    assert tuple(n for n in reader.OUTCOME_VALUES if n != "base_rate") == case_form.OUTCOME_LEVERS
+
+
+@pytest.mark.parametrize("lang, shown", [("da", "259,1"), ("en", "259.1")])
+def test_people_a_year_show_as_the_kpi_cards_show_people(lang, shown):
+    page = own_case.OwnCasePage(f"case=aabenraa&lang={lang}")
+    count = page.outcome_forms[0].count
+    assert count.value == pytest.approx(259.056)  # 25.7 % of 1,008
+    assert count.display == explorer.data.i18n.people(count.value, lang) == shown
+    applied = html.unescape(page.applied.value)
+    assert "55 → 30" in applied and "55,0" not in applied and "55.0" not in applied
+
+
 @pytest.mark.parametrize("preset", ["aabenraa", "hjoerring"])
 def test_cutting_a_presets_services_in_the_form_cuts_their_part_of_the_effect(preset):
     page = own_case.OwnCasePage(f"case={preset}&lang=en")
@@ -1028,7 +1063,7 @@ def test_a_catalogue_effect_is_used_only_at_the_change_it_was_measured_at():
     o = own.outcomes[0]
     o = replace(o, values={**o.values, "effect": Value(figure="herning.institution_effect")})
     with pytest.raises(OwnCaseError) as raised:
-        owncase.decode(owncase.encode(replace(own, outcomes=(o,))))
+        casefile.decode(casefile.encode(replace(own, outcomes=(o,))))
     cause = raised.value.cause
     assert cause is not None and cause.problem == "effect_reference"
     levers = {**own.levers, "reference_caseload_before": Value(figure="herning.caseload_before")}
@@ -1118,7 +1153,7 @@ def test_a_case_file_load_case_accepts_the_page_accepts_and_the_other_way_round(
     page = own_case.OwnCasePage("lang=en")
     upload(page, data, "mine.yaml")
     by_upload = html.unescape(page.notice_box.value) if page.notices else None
-    by_link = refusal(lambda: owncase.decode(code_of(body)))
+    by_link = refusal(lambda: casefile.decode(code_of(body)))
     assert (by_api is None) == (by_upload is None) == (by_link is None), (by_api, by_upload)
     event("accepted" if by_api is None else f"refused: {by_api.problem}")
     if by_api is None:  # the page opened the case and computes what load_case computes
@@ -1197,7 +1232,7 @@ def test_an_entry_outcome_with_no_effect_still_asks_for_the_readers_figure(lang)
     page = own_case.OwnCasePage(f"lang={lang}")
     form = page.outcome_forms[0]
     assert form.spec.kind == "entry" and page.current.outcomes[0].effect == 0
-    asks = own_case.t("outcome.no_evidence", lang)
+    asks = case_form.t("outcome.no_evidence", lang)
     assert html.escape(asks) in form.no_effect.value
     assert ("no evidence" if lang == "en" else "ingen evidens") in asks
     assert not form.note.placeholder.startswith(evidence_words(lang))

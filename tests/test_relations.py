@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pages import type_into
 
 import explorer
-from explorer.catalogue import owncase
+from explorer.catalogue import caseedits, owncase
 from explorer.data import yamlfile
 from explorer.model import fields
 from explorer.model.fields import FieldError
@@ -198,7 +198,7 @@ def test_case_files_and_the_own_case_take_the_spec_s_defaults():
         assert blank.levers[name] == owncase.default_lever(name)
         assert blank.lever(name).resolve() == getattr(Scenario(), name)
     for name in ("caseload_before", "caseload_after"):  # the references follow the own values
-        assert blank.levers[owncase.FOLLOWS[name]] == blank.levers[name]
+        assert blank.levers[caseedits.FOLLOWS[name]] == blank.levers[name]
 
 
 @pytest.mark.parametrize(
@@ -259,8 +259,11 @@ RESTATED = [
     [
         "explorer/model/scenario.py",
         "explorer/catalogue/owncase.py",
+        "explorer/catalogue/caseedits.py",
+        "explorer/catalogue/casefile.py",
         "explorer/ui/pages/explorer.py",
         "explorer/ui/pages/own_case.py",
+        "explorer/ui/live/case_form.py",
     ],
 )
 def test_no_module_restates_an_outcome_relation(module):

@@ -2,7 +2,7 @@
 the reader's own case. ``from explorer import catalogue`` gives the presets and the shipped
 figures in one place."""
 
-from explorer.catalogue.owncase import read_case_file
+from explorer.catalogue.casefile import read_case_file
 from explorer.catalogue.presets import case, cases, load_case, preset
 from explorer.catalogue.reader import Case
 from explorer.data.figures import (

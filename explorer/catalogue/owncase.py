@@ -1,34 +1,24 @@
-"""A reader's own case: the own-case page's answers as a case file (YAML) and as a link code.
+"""A reader's own case, as the own-case page's form describes it: its parts, their checks, and new
+cases and parts with the catalogue's defaults.
 
-An :class:`OwnCase` holds what the page's form asks for in the terms of a case file (the format
-of data/cases.yaml): every value is a figure of figures.csv, with its source, or the reader's own
+An :class:`OwnCase` holds what the form asks for in the terms of a case file (the format of
+data/cases.yaml): every value is a figure of figures.csv, with its source, or the reader's own
 number with an optional note. It becomes a :class:`~explorer.catalogue.reader.Case` through the same
 reader as every case file, so the page, ``explorer.load_case("my_case.yaml")`` and
-``python -m explorer evaluate my_case.yaml`` agree by construction.
-
-``to_yaml`` / ``from_yaml`` write and read the file; ``encode`` / ``decode`` the compact,
-versioned code a link carries (``case=own&c=v1.<base64url(zlib(json))>``; a later format gets a
-new prefix and ``v1`` keeps its reader, so an old link keeps opening). Files and codes are
-untrusted: size, depth and number limits come first, then the strict YAML reader (or a strict
-JSON reader) and the case reader; nothing is executed or written. Every refusal is an
-:class:`OwnCaseError` whose ``text(lang)`` says what is wrong in the page's language.
+``python -m explorer evaluate my_case.yaml`` agree by construction. Every refusal is an
+:class:`OwnCaseError` whose ``text(lang)`` says what is wrong in the page's language. The case as a
+file or a link code is ``explorer.catalogue.casefile``; how it changes as the reader edits it,
+``explorer.catalogue.caseedits``.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import math
-import re
-import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from explorer import catalogue
 from explorer.catalogue.reader import (
@@ -42,25 +32,10 @@ from explorer.data import files, i18n, yamlfile
 from explorer.data.figures import CatalogueError
 from explorer.model import fields
 from explorer.model.fields import FieldError
-from explorer.model.scenario import KINDS, Scenario, cost_per_worker, extra_workers_for
+from explorer.model.scenario import KINDS, Scenario
 
 #: The case name of an own case (``Scenario.case``) and the key of its case file.
 OWN = "own"
-VERSION = "v1"
-#: A link that carries the whole case has at most this many characters; a larger case is a file.
-MAX_LINK = 1_800
-MAX_CODE = 4_000  # characters of a code read from a link
-MAX_JSON = 64_000  # bytes of a code's JSON once inflated
-MAX_FILE = 100_000  # bytes of a case file
-MAX_NUMBER = 1e12  # larger than any field allows; refused before the case reader sees it
-MAX_TEXT = 2_000
-MAX_DEPTH = 12
-MAX_NODES = 5_000
-CODE = re.compile(r"[A-Za-z0-9_-]+={0,2}")
-#: Strings written without quotes in a case file: figure keys and plain words.
-PLAIN = re.compile(r"[a-z][a-z0-9_]*(?:\.[A-Za-z0-9_]+)*")
-NOT_PLAIN = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
-
 #: Price figures by the refusion that applies: a benefit (by weeks on support), a placement (the
 #: central refusion for high-cost cases), a gain beyond the public budgets (no payer).
 BENEFITS = (
@@ -78,25 +53,26 @@ RATE_DEFAULTS = {"entry": "dk.institution_entry_rate", "exit": "dk.kontanthjaelp
 PRICE_DEFAULTS = {"entry": "price.institution_placement", "exit": "price.kontanthjaelp_30plus"}
 WEEKS_DEFAULT = 52.0  # a year on support before the change: the state refunds 20 %
 TEXT_LIMITS = {"title": 120, "summary": 1000, "label": 200, "note": 500}
-#: The reader's own values and the references the effect was measured at. While a reference is
-#: the reader's own number (or its field's placeholder default) equal to the own value, the
-#: effect is measured at the reader's own change and the reference follows the own value.
-FOLLOWS = {
-    "caseload_before": "reference_caseload_before",
-    "caseload_after": "reference_caseload_after",
-    "other_cost_per_year": "reference_other_cost",
-}
-REFERENCE_PAIR = ("reference_caseload_before", "reference_caseload_after")
-REFERENCE_PAIR_OWN = ("caseload_before", "caseload_after")
-#: What the services' share of the effect by its rule depends on.
-RULE_INPUTS = (
+#: The Scenario fields an own case describes besides its start year and the wider-gains switch,
+#: by part, in the order the form asks for them: the staffing and its costs, and the reference
+#: the effect was measured at (each reference follows its own value, ``REFERENCES``) with the
+#: trend. The others keep fields.yaml's defaults.
+STAFFING = (
     "cases",
     "caseload_before",
     "caseload_after",
     "worker_cost",
     "overhead",
     "other_cost_per_year",
+    "services_share",
+    "one_off_cost",
+    "programme_years",
+    "horizon_years",
 )
+REFERENCE = (*REFERENCES, "trend")
+#: The reference change (before, after) and the reader's own.
+REFERENCE_PAIR = ("reference_caseload_before", "reference_caseload_after")
+REFERENCE_PAIR_OWN = tuple(REFERENCES[n] for n in REFERENCE_PAIR)
 
 
 class OwnCaseError(CatalogueError):
@@ -325,7 +301,7 @@ class OwnCase:
         """The case with its scenario (``case="own"``) and sources; the form's mistakes are
         named in the page's language (``OwnCaseError``), the rest by the case reader."""
         self.check()
-        return _read_case({OWN: self.spec()}, OWN)
+        return case_of({OWN: self.spec()}, OWN)
 
     @property
     def scenario(self) -> Scenario:
@@ -353,7 +329,7 @@ class OwnCase:
         mine = self.scenario
         levers = dict(self.levers)
         for name in fields.of(Scenario):
-            if not _same(getattr(scenario, name), getattr(mine, name)):
+            if not same(getattr(scenario, name), getattr(mine, name)):
                 levers[name] = Value(number=getattr(scenario, name))
         outcomes = []
         for spec, own in zip(self.outcomes, mine.outcomes):
@@ -363,7 +339,7 @@ class OwnCase:
                 {
                     name: Value(number=getattr(theirs, name))
                     for name in OUTCOME_VALUES
-                    if not _same(getattr(theirs, name), getattr(own, name))
+                    if not same(getattr(theirs, name), getattr(own, name))
                 }
             )
             outcomes.append(replace(spec, values=values))
@@ -384,7 +360,8 @@ def default_lever(name: str) -> Value:
     return Value(number=float(fields.default_value(f)))
 
 
-def _same(a: float, b: float) -> bool:
+def same(a: float, b: float) -> bool:
+    """True for two numbers equal but for rounding."""
     return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
 
 
@@ -528,7 +505,7 @@ def check_reference(own: OwnCase) -> None:
     for o in own.outcomes:
         key = o.value("effect").figure
         measured = effect_references().get(key)
-        if measured and not all(_same(a, b) for a, b in zip(change, measured)):
+        if measured and not all(same(a, b) for a, b in zip(change, measured)):
             raise OwnCaseError(
                 "effect_reference",
                 outcome=o.label,
@@ -540,74 +517,7 @@ def check_reference(own: OwnCase) -> None:
             )
 
 
-# -- what follows the reader's own figures ---------------------------------------------------------
-def follows(own: OwnCase, name: str) -> bool:
-    """True while the reference of own value ``name`` (see FOLLOWS) is the reader's own number or
-    its field's placeholder default, equal to the own value: the effect is measured at the
-    reader's own change. A catalogue figure (a preset's measured change) never follows."""
-    ref = own.lever(FOLLOWS[name])
-    placeholder = fields.field("scenario", FOLLOWS[name]).default
-    return (not ref.figure or ref.figure == placeholder) and _same(
-        ref.resolve(), own.lever(name).resolve()
-    )
-
-
-def rule_notes() -> set[str]:
-    """The note of a services' share set by its rule, in every language."""
-    return {i18n.t("own_case.services_rule_note", lang) for lang in i18n.LANGS}
-
-
-def follows_rule(own: OwnCase) -> bool:
-    """True while the services' share of the effect is its field's placeholder default or the
-    value of its rule (``services_rule``), not a number the reader chose."""
-    share = own.lever("services_share")
-    default = fields.field("scenario", "services_share").default
-    return share.figure == default or (not share.figure and share.note in rule_notes())
-
-
-def services_rule(own: OwnCase) -> float:
-    """The services' share of the effect by the own case's rule, an assumption: what they cost
-    as a share of what the programme costs a year, other costs / (staff cost + other costs)."""
-    n = {name: own.lever(name).resolve() for name in RULE_INPUTS}
-    extra = extra_workers_for(n["cases"], n["caseload_before"], n["caseload_after"])
-    staff = max(extra, 0.0) * cost_per_worker(n["worker_cost"], n["overhead"])
-    other = n["other_cost_per_year"]
-    return other / (staff + other) if other > 0 else 0.0
-
-
-def carried(before: OwnCase, after: OwnCase, lang: str) -> OwnCase:
-    """The form's case ``after`` with what follows the reader's figures carried along from
-    ``before``: a reference that followed an own value takes the value's change, and a services'
-    share that follows its rule takes the rule's value when what it depends on changed."""
-    levers = dict(after.levers)
-    for name, ref in FOLLOWS.items():
-        moved = not _same(after.lever(name).resolve(), before.lever(name).resolve())
-        if moved and follows(before, name) and after.lever(ref) == before.lever(ref):
-            levers[ref] = Value(number=after.lever(name).resolve())
-    pair = [levers.get(n, after.lever(n)).resolve() for n in REFERENCE_PAIR]
-    if pair[1] >= pair[0]:  # no change of the reader's own: the reference stays where it was
-        levers.update({n: after.lever(n) for n in REFERENCE_PAIR})
-    out = replace(after, levers=levers)
-    inputs = any(not _same(out.lever(n).resolve(), before.lever(n).resolve()) for n in RULE_INPUTS)
-    reset = out.lever("services_share") != before.lever("services_share")
-    if follows_rule(out) and (inputs or reset):
-        share = services_rule(out)
-        levers["services_share"] = (
-            Value(number=round(share, 4), note=i18n.t("own_case.services_rule_note", lang))
-            if share > 0
-            else Value(figure=str(fields.field("scenario", "services_share").default))
-        )
-        out = replace(out, levers=levers)
-    return out
-
-
 # -- an effect the reader did not enter ------------------------------------------------------------
-#: The evidence-based exit effect at a reference change (before, after) and a base rate, with its
-#: sources and spread in the note. It is pooled in ``explorer.analysis.external``, a layer above
-#: the catalogue, so the page passes it in.
-EvidenceEffect = Callable[[float, float, float], Value]
-
-
 def evidence_starts() -> tuple[str, ...]:
     """How the note of an evidence-based effect begins, in each language."""
     return tuple(i18n.t("external.evidence", lang, sources="") for lang in i18n.LANGS)
@@ -622,22 +532,6 @@ def unentered(kind: str) -> Value:
     """An outcome's effect before the reader enters one: for exits the evidence-based effect
     (``with_evidence`` gives its value), for prevention none, as there is no such evidence."""
     return Value(note=evidence_starts()[0]) if kind == "exit" else Value(0.0)
-
-
-def with_evidence(own: OwnCase, effect: EvidenceEffect) -> OwnCase:
-    """The case with each exit outcome's evidence-based effect (see ``is_evidence``) set to
-    ``effect`` at the case's reference change and the outcome's base rate."""
-    before, after = (own.lever(n).resolve() for n in REFERENCE_PAIR)
-    outcomes = tuple(
-        replace(
-            o,
-            values={**o.values, "effect": effect(before, after, o.value("base_rate").resolve())},
-        )
-        if o.kind == "exit" and is_evidence(o.value("effect"))
-        else o
-        for o in own.outcomes
-    )
-    return replace(own, outcomes=outcomes)
 
 
 # -- new cases -------------------------------------------------------------------------------------
@@ -687,21 +581,6 @@ def payers_for(
     }
 
 
-def own_amount(price: PriceSpec) -> PriceSpec:
-    """A price with the reader's own amount (the amount it had): its payers keep their rule and
-    shares, a placement's refusion now reckoned on the own amount; a wider gain becomes the
-    kommune's own budget price."""
-    amount = Value(number=price.amount.resolve())
-    if price.kind != "budget":
-        return replace(standard_price(amount), sign=price.sign)
-    payers = {
-        payer: replace(share, value=amount) if share.rule == "high_cost_refusion" else share
-        for payer, share in price.payers.items()
-    }
-    label = {lang: i18n.t("own_case.prices.own", lang) for lang in i18n.LANGS}
-    return replace(price, label=label, amount=amount, payers=payers)
-
-
 def default_label(kind: str) -> dict[str, str]:
     return {lang: i18n.t(f"own_case.outcome.default_{kind}", lang) for lang in i18n.LANGS}
 
@@ -718,34 +597,6 @@ def new_outcome(kind: str, key: str) -> OutcomeSpec:
     )
 
 
-def with_kind(o: OutcomeSpec, kind: str) -> OutcomeSpec:
-    """The outcome as the other kind; the old kind's defaults become the new kind's."""
-    old = new_outcome(o.kind, o.key)
-    new = new_outcome(kind, o.key)
-    values = dict(o.values)
-    if o.value("base_rate") == old.values["base_rate"]:
-        values["base_rate"] = new.values["base_rate"]
-    if is_evidence(o.value("effect")) or o.value("effect") == old.values["effect"]:
-        values["effect"] = new.values["effect"]  # evidence there is for exits only
-    units = place_units()
-    for name, value in o.values.items():  # a figure of the old kind is no figure of the new
-        if value.figure and catalogue.figure(value.figure).unit not in units.get(
-            ("outcome", kind, name), ()
-        ):
-            values[name] = new.value(name)
-    if kind == "entry":
-        values.pop("other_benefit_share", None)
-    resolved = {n: replace(o, values=values).value(n).resolve() for n in fields.group("outcome")}
-    most = fields.kind_bounds(fields.field("outcome", "effect"), kind, resolved)[1]
-    if resolved["effect"] > most:  # the new kind's relations (fields.yaml) allow less
-        values["effect"] = Value(most)
-    prices = o.prices
-    if prices and prices[0].amount == old.prices[0].amount:
-        prices = (new.prices[0], *prices[1:])
-    label = new.label if o.label == old.label else o.label
-    return replace(o, kind=kind, label=label, values=values, prices=prices)
-
-
 def blank() -> OwnCase:
     """The form before the reader fills it in: one prevention outcome, the defaults of
     fields.yaml, and references that follow the reader's own caseloads."""
@@ -755,7 +606,7 @@ def blank() -> OwnCase:
     }
     own = ("start_year", "cases", "caseload_before", "caseload_after")
     levers = {name: default_lever(name) for name in own}
-    levers.update({FOLLOWS[name]: levers[name] for name in own if name in FOLLOWS})
+    levers.update({ref: levers[name] for ref, name in REFERENCES.items() if name in levers})
     return OwnCase(
         texts["title"], texts["summary"], "other", levers, (new_outcome("entry", "outcome_1"),)
     )
@@ -772,38 +623,8 @@ def from_preset(name: str) -> OwnCase:
     return OwnCase.of(_preset_specs()[name])
 
 
-# -- files and codes -------------------------------------------------------------------------------
-def _inspect(content: Any, source: str) -> None:
-    """Refuse what no case needs before the case reader sees it: deep nesting, many parts, long
-    texts, non-text keys and numbers beyond any field's range (named by their place)."""
-    stack: list[tuple[Any, str, int]] = [(content, "", 0)]
-    nodes = 0
-    while stack:
-        node, path, depth = stack.pop()
-        nodes += 1
-        where = f"{source}, {path}" if path else source
-        if nodes > MAX_NODES:
-            raise OwnCaseError("too_many", source=source)
-        if depth > MAX_DEPTH:
-            raise OwnCaseError("too_deep", where=where)
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if not isinstance(key, str):
-                    raise OwnCaseError("bad_key", where=where, name=repr(key)[:40])
-                stack.append((value, f"{path}.{key}" if path else key, depth + 1))
-        elif isinstance(node, list):
-            stack.extend((v, f"{path}[{i}]", depth + 1) for i, v in enumerate(node))
-        elif isinstance(node, str) and len(node) > MAX_TEXT:
-            raise OwnCaseError("long_text", where=where, most=MAX_TEXT)
-        elif (
-            isinstance(node, (int, float))
-            and not isinstance(node, bool)
-            and not abs(node) <= MAX_NUMBER
-        ):  # also NaN and infinities
-            raise OwnCaseError("huge_number", where=where, value=repr(node)[:24])
-
-
-def _read_case(content: Any, source: str) -> Case:
+def case_of(content: Any, source: str) -> Case:
+    """The case reader's case of a case file's content (one case); its refusal an OwnCaseError."""
     try:
         found = read_cases(content, source, catalogue.figures())
     except CatalogueError as error:
@@ -811,169 +632,3 @@ def _read_case(content: Any, source: str) -> Case:
     except (TypeError, OverflowError) as error:  # a part of a type the reader does not expect
         raise OwnCaseError("invalid", detail=f"{source}: {error}") from None
     return next(iter(found.values()))
-
-
-def _checked(content: Any, source: str) -> tuple[OwnCase, Case]:
-    """The own case in a case file's content (one case) and the case reader's case of it, after
-    every check the page makes; ``source`` names it in errors."""
-    _inspect(content, source)
-    if not isinstance(content, dict) or len(content) != 1:
-        raise OwnCaseError("one_case", source=source)
-    body = next(iter(content.values()))
-    try:
-        case = _read_case(content, source)
-    except OwnCaseError:
-        _check_kinds(body)  # a figure of another kind says more than the range it breaks
-        raise
-    own = OwnCase.of(body)
-    own.check()
-    return own, case
-
-
-def _check_kinds(body: Any) -> None:
-    """Refuse a catalogue figure of another kind in a case the reader refused, where the case
-    is whole enough to tell (else the reader's reason stands)."""
-    try:
-        check_figures(OwnCase.of(body))
-    except OwnCaseError:
-        raise
-    except (KeyError, TypeError, AttributeError, ValueError, IndexError):
-        return
-
-
-def read(content: Any, source: str) -> OwnCase:
-    """The own case in a case file's content (one case); ``source`` names it in errors."""
-    return _checked(content, source)[0]
-
-
-class _Dumper(yaml.SafeDumper):
-    """Writes figure keys and plain words bare and every other text in double quotes, so the
-    strict reader reads back exactly what was written."""
-
-
-def _text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    plain = PLAIN.fullmatch(text) is not None and text not in NOT_PLAIN
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=None if plain else '"')
-
-
-_Dumper.add_representer(str, _text)
-
-
-def to_yaml(case: OwnCase, lang: str = "da") -> str:
-    """The case as a case file, in the format of data/cases.yaml."""
-    head = "".join(
-        f"# {line}\n"
-        for line in i18n.t("own_case.yaml_header", lang, year=catalogue.price_year()).split("\n")
-    )
-    body = yaml.dump(
-        {OWN: case.spec()},
-        Dumper=_Dumper,
-        allow_unicode=True,
-        sort_keys=False,
-        default_flow_style=False,
-        width=10_000,
-    )
-    return head + body
-
-
-def _content(data: bytes, name: str) -> Any:
-    """A case file's content, read by the strict YAML reader within the page's limits."""
-    if len(data) > MAX_FILE:
-        raise OwnCaseError("file_too_large", source=name, most=MAX_FILE // 1000)
-    if yamlfile.too_deep(bytes(data).decode("utf-8", "replace"), MAX_DEPTH):
-        raise OwnCaseError("too_deep", where=name)
-    try:
-        return yamlfile.read(name, bytes(data))
-    except yamlfile.DataError as error:
-        raise OwnCaseError("file", detail=str(error)) from None
-
-
-def _file_name(name: Path | str) -> str:
-    return Path(str(name)).name[:80] or "case.yaml"
-
-
-def from_yaml(data: bytes, name: str = "case.yaml") -> OwnCase:
-    """The own case in a case file's bytes, checked by the strict YAML and case readers."""
-    name = _file_name(name)
-    return read(_content(data, name), name)
-
-
-def read_case_file(path: Path | str, data: bytes | None = None) -> Case:
-    """The case in a case file (or in ``data`` named as that file), read and checked as the page
-    reads an upload: the same limits, figure kinds, references and relations, the same messages.
-    ``explorer.load_case("my_case.yaml")`` and ``python -m explorer evaluate my_case.yaml`` read
-    a file this way. The case is the reader's own: its name is ``own``, never a preset's."""
-    path = Path(str(path))
-    name = _file_name(path)
-    if data is None:
-        try:
-            with path.open("rb") as file:
-                data = file.read(MAX_FILE + 1)
-        except FileNotFoundError:
-            raise OwnCaseError("file", detail=f"{name}: file not found ({path})") from None
-        except OSError as error:
-            raise OwnCaseError(
-                "file", detail=f"{name}: cannot be read ({error.strerror})"
-            ) from None
-    _, case = _checked(_content(data, name), name)
-    return replace(case, name=OWN, scenario=case.scenario.replace(case=OWN))
-
-
-def encode(case: OwnCase) -> str:
-    """The link code of a case: ``v1.`` and the case's JSON, compressed, in base64url."""
-    text = json.dumps(case.spec(), ensure_ascii=False, separators=(",", ":"))
-    packed = base64.urlsafe_b64encode(zlib.compress(text.encode("utf-8"), 9))
-    return f"{VERSION}.{packed.decode('ascii').rstrip('=')}"
-
-
-def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise OwnCaseError("code_repeated", name=key[:40])
-        out[key] = value
-    return out
-
-
-def _huge(value: str) -> OwnCaseError:
-    return OwnCaseError("code_refused", cause=OwnCaseError("huge_number", where="c", value=value))
-
-
-def _no_constant(name: str) -> Any:
-    raise _huge(name)
-
-
-def decode(code: str) -> OwnCase:
-    """The case in a link code; a bad or hostile code is refused with the reason."""
-    if not isinstance(code, str) or len(code) > MAX_CODE:
-        raise OwnCaseError("code_too_long", most=MAX_CODE)
-    version, _, payload = code.partition(".")
-    if version != VERSION:
-        raise OwnCaseError("code_version", version=version[:12])
-    if not CODE.fullmatch(payload):
-        raise OwnCaseError("code_broken")
-    try:
-        payload = payload.rstrip("=")
-        packed = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-        inflater = zlib.decompressobj()
-        data = inflater.decompress(packed, MAX_JSON)
-    except (binascii.Error, ValueError, zlib.error):
-        raise OwnCaseError("code_broken") from None
-    if inflater.unconsumed_tail:
-        raise OwnCaseError("code_too_large", most=MAX_JSON // 1000)
-    if not inflater.eof or inflater.unused_data:
-        raise OwnCaseError("code_broken")
-    try:
-        content = json.loads(
-            data.decode("utf-8"), object_pairs_hook=_unique, parse_constant=_no_constant
-        )
-    except (UnicodeDecodeError, RecursionError, json.JSONDecodeError):
-        raise OwnCaseError("code_broken") from None
-    except OwnCaseError:
-        raise
-    except ValueError:  # int() refuses a number of thousands of digits
-        raise _huge("…") from None
-    try:
-        return read({OWN: content}, "c")
-    except OwnCaseError as error:
-        raise OwnCaseError("code_refused", cause=error) from None

@@ -1,7 +1,7 @@
 """The case presets (data/cases.yaml), read by the plain case reader.
 
 ``load_case`` also reads a reader's own case file, ``load_case("my_case.yaml")``, with the
-own-case page's checks (``owncase.read_case_file``).
+own-case page's checks (``casefile.read_case_file``).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from explorer.catalogue.owncase import read_case_file
+from explorer.catalogue.casefile import read_case_file
 from explorer.catalogue.reader import Case, load_cases
 from explorer.data import files
 from explorer.data.figures import figures

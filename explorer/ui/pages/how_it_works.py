@@ -12,7 +12,7 @@ from explorer.analysis import calibration, external
 from explorer.data import i18n
 from explorer.model import engine
 from explorer.model.scenario import PAYERS, Outcome, Scenario
-from explorer.ui.content import charts, glossary, kpis
+from explorer.ui.content import charts, glossary, kpis, services
 from explorer.ui.live import page, widgets
 
 
@@ -73,7 +73,8 @@ def steps(r: model.Result, lang: str) -> list[str]:
     s = r.scenario
     out = [_staff(r, lang), _dose(s, lang)]
     if s.services_share > 0:
-        out.append(_services(s, lang))
+        total = _t("services_total", lang, total=i18n.number(engine.effect_share(s), lang, 2))
+        out.append(f"{services.sentence(s, lang)} {total}")
     for o in s.outcomes:
         out += _outcome(r, o, lang)
     out.append(_result(r, lang))
@@ -108,20 +109,6 @@ def _dose(s: Scenario, lang: str) -> str:
         ra=i18n.short(s.reference_caseload_after, lang),
         dose=i18n.number(engine.scenario_dose(s), lang, 2),
         scale=i18n.number(s.effect_scale, lang, 2),
-    )
-
-
-def _services(s: Scenario, lang: str) -> str:
-    """The services' share of the effect and their dose."""
-    services = float(engine.services_dose(s.other_cost_per_year, s.reference_other_cost))
-    return _t(
-        "services",
-        lang,
-        share=i18n.percent(s.services_share, lang),
-        other=i18n.millions(s.other_cost_per_year, lang),
-        ref=i18n.millions(s.reference_other_cost, lang),
-        services=i18n.percent(services, lang),
-        total=i18n.number(engine.effect_share(s), lang, 2),
     )
 
 
