@@ -215,6 +215,20 @@ VIEW_POLICY = (
 )
 LEVER_POLICY = f"; script-src 'self' 'sha256-{readview.LEVER_SCRIPT_HASH}' 'unsafe-eval'"
 VIEW_MAX_AGE = 300
+#: An embed form runs one script: the one that tells the host page its height.
+EMBED_POLICY = f"; script-src 'sha256-{readview.EMBED_SCRIPT_HASH}'"
+
+
+class EmbedScript(RequestHandler):
+    """The script a page that embeds read views includes: it fits each frame to its content."""
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/javascript; charset=utf-8")
+        self.set_header("Cache-Control", f"public, max-age={VIEW_MAX_AGE}")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.finish(readview.EMBED_HOST_SCRIPT)
+
+    head = get
 
 
 # -- hosting: the address a view names, whoever asks ------------------------------------------
@@ -433,6 +447,8 @@ class ReadViewHandler(RequestHandler):
             self.set_header("Vary", "Accept-Encoding")
             if view.script:
                 self.set_header("Content-Security-Policy", VIEW_POLICY + LEVER_POLICY)
+            elif view.embed:
+                self.set_header("Content-Security-Policy", VIEW_POLICY + EMBED_POLICY)
             if packed:
                 self.set_header("Content-Encoding", "gzip")
             self.finish(view.encoded(notices, packed, origin))
@@ -574,6 +590,7 @@ class ExplorerVoila(Voila):
         view_file = url_path_join(self.base_url, addresses.route(addresses.VIEW_FILE))
         handlers: list = [
             (route, VegaRuntime),
+            (url_path_join(self.base_url, addresses.route(addresses.EMBED_SCRIPT)), EmbedScript),
             (view, ReadViewHandler, {"views": self.read_views}),
             (view_file, ReadViewHandler, {"views": self.read_views}),
         ]

@@ -20,6 +20,7 @@ import pytest
 from explorer import catalogue, model
 from explorer.data import i18n
 from explorer.data.pages import NAMES as PAGES
+from explorer.outputs import reproduce
 from explorer.ui.content import addresses, charts
 from explorer.ui.live import page, widgets
 from explorer.ui.pages import explorer as explorer_page
@@ -447,3 +448,82 @@ def test_only_a_page_with_a_case_names_it(monkeypatch, has_case):
     _, document = view("how_it_works", "case=herning&lang=en")
     assert ("<b>Case:</b> Herning" in document) is has_case
 
+
+# -- the embed form and Share's Python ------------------------------------------------------------
+EMBEDDED = ("explorer", "who_pays", "how_sure")
+
+
+def embed(name: str, query: str) -> tuple[readview.View, str]:
+    return view(name, addresses.embed_query(query))
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+@pytest.mark.parametrize("name", EMBEDDED)
+def test_an_embed_shows_the_numbers_and_a_chart_and_no_menu(name, lang):
+    """Regression: the snippet framed the whole view at height 900, so an article showed the
+    site's menu, banner and intro, and its first chart only 1,050 px down."""
+    query = f"case=aabenraa&caseload_after=25&lang={lang}"
+    v, document = embed(name, query)
+    assert v.embed and not v.script and v.query == readview.canonical(name, query)[0]
+    body = document[document.index("<body>") :]
+    assert "site-nav" not in body and "live-bar" not in body and "inputs" not in body
+    assert f"<h1 class='embed-title'>{i18n.t(f'page.{name}', lang)}</h1>" in document
+    assert "class='embed-scenario'" in document and "Aabenraa" in document
+    assert document.count("<figure class='chart") == 1
+    full = readview.canonical(name, query)[0]
+    live = readview.page_class(name)(full, url="")
+    cards = re.findall(r"<div class='kpi kpi-([\w-]+)'>", document)
+    assert cards and all(f"<div class='kpi kpi-{c}'>" in live.kpi_box.value for c in cards)
+    if name == "explorer":
+        assert cards[:2] == ["npv", "payback-year"]
+    assert live.source_line(live.current) in html.unescape(document)
+    assert f"href='{html.escape(SITE.share(name, full))}'" in document  # the whole view
+
+
+@pytest.mark.parametrize("name", [*EMBEDDED, "claims", "index"])
+def test_every_link_of_an_embed_leaves_its_frame_and_only_its_height_script_runs(name):
+    _, document = embed(name, "case=herning&lang=da")
+    head = document[: document.index("</head>")]
+    assert "<base target='_blank'>" in head  # any link opens a new tab, the article stays
+    for tag in re.findall(r"<a [^>]*>", document):
+        assert "target='_blank'" in tag, tag
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", document, re.S)
+    assert scripts == [("", readview.EMBED_SCRIPT)]
+    assert "postMessage" in readview.EMBED_SCRIPT
+
+
+def test_a_whole_views_links_leave_a_frame_too():
+    _, document = view("explorer", "case=herning&lang=da")
+    assert "<base target='_top'>" in document[: document.index("</head>")]
+
+
+def test_embed_in_any_place_of_the_link_is_one_embed_and_another_value_is_none():
+    key = readview.canonical("who_pays", "case=herning&lang=en")[0]
+    for query in ("embed=1&lang=en&case=herning", "case=herning&lang=en&embed=1"):
+        found, notices, _ = readview.canonical("who_pays", query)
+        assert found == addresses.embed_query(key) and not notices
+    assert readview.canonical("who_pays", "case=herning&lang=en&embed=0") == (key, [], "en")
+    assert readview.split_embed(addresses.embed_query(key)) == (key, True)
+    assert readview.split_embed(key) == (key, False)
+
+
+def test_share_offers_the_embed_form_with_its_resize_script_the_python_and_the_data():
+    query = "case=aabenraa&caseload_after=25&lang=en"
+    v, document = view("explorer", query)
+    key = readview.canonical("explorer", query)[0]
+    snippet = html.unescape(re.search(r"data-embed>(.*?)</textarea>", document, re.S).group(1))
+    assert f'src="{SITE.embed("explorer", key)}"' in snippet
+    assert f'height="{readview.EMBED_HEIGHT}"' in snippet
+    assert f'<script src="https://example.org/{addresses.EMBED_SCRIPT}" async></script>' in snippet
+    chrome = (Path(page.__file__).parent / "js" / "chrome.js").read_text(encoding="utf-8")
+    assert f"const EMBED_HEIGHT = {readview.EMBED_HEIGHT};" in chrome  # the live page's Share
+    code = html.unescape(re.search(r"class='python-code'[^>]*>(.*?)</textarea>", document, re.S)[1])
+    live = readview.page_class("explorer")(key, url="")
+    assert code == reproduce.snippet(live.reproduction())
+    assert "replace(caseload_after=25.0)" in code
+    names = {v.files[k]: k for k in v.files}
+    assert "class='data-csv'" in document and "class='data-json'" in document
+    mime, data = readview.file_bytes(v, names["json"], SITE)
+    numbers = json.loads(data)
+    assert mime == "application/json" and numbers["key_figures"]["npv"] == round(live.result.npv)
+    assert numbers["link"] == SITE.share("explorer", key)

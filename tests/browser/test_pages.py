@@ -9,6 +9,9 @@ from conftest import PHONE, charts_drawn, rendered
 from playwright.sync_api import expect
 from servers import Voila
 
+from explorer.ui.content import addresses
+from explorer.ui.views import readview
+
 
 def kpi(page, name):
     return page.locator(f".kpi-{name} .kpi-value")
@@ -133,8 +136,13 @@ def test_share_links_and_embeds_the_read_view_and_keeps_the_live_link(open_page,
     expect(page.locator(".copied")).to_have_text("Linket er kopieret.")
     assert page.evaluate("navigator.clipboard.readText()") == view
     embed = page.locator(".embed-code").input_value()
-    assert embed.startswith(f'<iframe src="{view}"') and 'loading="lazy"' in embed
-    assert 'width="100%"' in embed and 'height="900"' in embed and 'title="' in embed
+    # the view's embed form, at a height that shows its chart, and the script that fits it
+    assert embed.startswith(f'<iframe src="{view}&embed=1"') and 'loading="lazy"' in embed
+    assert 'width="100%"' in embed and 'title="' in embed
+    assert f'height="{readview.EMBED_HEIGHT}"' in embed
+    assert embed.endswith(f'<script src="{server.url}{addresses.EMBED_SCRIPT}" async></script>')
+    python = page.locator(".python-code").input_value()
+    assert 's = explorer.load_case("hjoerring")' in python and "financing.Terms()" in python
     shown = page.context.new_page()
     assert shown.goto(view, timeout=90_000).status == 200  # the launcher serves what Share gives
     expect(shown.locator("body")).to_contain_text("Hvem sparer")

@@ -23,9 +23,10 @@ import pandas as pd
 import pytest
 from conftest import DESKTOP, HOSTILE_LINKS, PHONE, rendered
 from playwright.sync_api import expect
-from servers import PAGES
+from servers import ARTIFACTS, PAGES
 
 import explorer
+from explorer.ui.content import addresses
 from explorer.ui.views import readview
 
 LANGS = ("da", "en")
@@ -142,6 +143,20 @@ def test_at_phone_width_the_numbers_come_first_and_nothing_scrolls_sideways(
         box = narrow.bounding_box()
         assert box["x"] + box["width"] <= PHONE["width"] + 1, box
     assert labels_outside(tab) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_shared_views_first_phone_screen_shows_the_npv_and_the_payback_year(tab, server, lang):
+    """Regression: at 390 x 844 the five-line menu, banner, title and intro took about 620 px,
+    and the first screen showed two cards: neither the NPV nor the payback year."""
+    open_view(tab, server, "explorer", f"{SCENARIO}&lang={lang}", viewport=PHONE)
+    menu = tab.locator(".site-nav ul").bounding_box()
+    assert menu["height"] < 40, menu  # one line
+    current = tab.locator(".site-nav li").filter(has=tab.locator("[aria-current=page]"))
+    assert current.bounding_box()["x"] <= menu["x"] + 1  # the current page first
+    for card in (".kpi-npv", ".kpi-payback-year"):
+        box = tab.locator(card).bounding_box()
+        assert box["y"] + box["height"] <= PHONE["height"], (card, box)
 
 
 #: The texts of the charts drawn on the screen that stick out of it (the server measured them
@@ -407,3 +422,114 @@ def test_the_table_download_is_an_attachment_a_danish_spreadsheet_reads(server):
     assert table.iloc[:, 0].tolist() == yearly["calendar_year"].tolist()
     for key in ("cost", "savings", "net", "cumulative_net"):  # to the krone
         assert any((table[c] - yearly[key]).abs().max() <= 0.5 for c in numeric), key
+
+
+# -- the embed form in an article at a column's width ---------------------------------------------
+@pytest.fixture(scope="module")
+def host():
+    """Another site (another host and port) serving the articles a test puts there."""
+    documents: dict[str, bytes] = {}
+
+    class Host(BaseHTTPRequestHandler):
+        def do_GET(self):
+            document = documents.get(self.path)
+            self.send_response(200 if document else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(document or b"")))
+            self.end_headers()
+            self.wfile.write(document or b"")
+
+        def log_message(self, *args):
+            pass
+
+    site = ThreadingHTTPServer(("127.0.0.1", 0), Host)
+    thread = threading.Thread(target=site.serve_forever, daemon=True)
+    thread.start()
+
+    def put(path: str, document: str) -> str:
+        documents[path] = document.encode()
+        return f"http://localhost:{site.server_port}{path}"
+
+    yield put
+    site.shutdown()
+    site.server_close()
+
+
+def share_snippet(server, name: str, query: str) -> str:
+    """The embed code a view's Share box offers."""
+    _status, _headers, body = fetch(server.url + f"view/{name}?{query}")
+    return html.unescape(re.search(r"data-embed>(.*?)</textarea>", body.decode(), re.S).group(1))
+
+
+CHART_IN_FRAME = """() => {
+  const svg = [...document.querySelectorAll('figure.chart svg')]
+    .find((s) => s.getBoundingClientRect().width > 0);
+  const box = svg.getBoundingClientRect();
+  return {top: box.top, bottom: box.bottom, inner: window.innerHeight,
+          content: document.documentElement.getBoundingClientRect().height};
+}"""
+
+
+@pytest.mark.parametrize("width", [700, 350])
+@pytest.mark.parametrize("name", ["explorer", "who_pays", "how_sure"])
+def test_an_article_embeds_the_share_snippet_its_chart_shows_and_its_links_leave(
+    browser, server, host, name, width
+):
+    """Regression: the embed framed the whole view at height 900, so a 700 px column showed the
+    first chart only 1,050 px down (1,721 px at 350 px), below the frame's edge."""
+    snippet = share_snippet(server, name, "case=aabenraa&caseload_after=25&lang=da")
+    assert "embed=1" in snippet and addresses.EMBED_SCRIPT in snippet
+    bare = re.sub(r"\s*<script[^>]*></script>", "", snippet)  # a host that runs no script
+    column = f"<div style='width:{width}px'>{{}}</div>"
+    head = "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>News</title>"
+    body = "</head><body style='margin:8px'><h1>Did caseworkers pay?</h1>{}<p>More.</p></body>"
+    scripted = host(f"/{name}-{width}", head + body.format(column.format(snippet)))
+    plain = host(f"/{name}-{width}-plain", head + body.format(column.format(bare)))
+    viewport = DESKTOP if width == 700 else PHONE
+    context = browser.new_context(viewport=viewport)
+    try:
+        reader = context.new_page()
+        reader.goto(plain, timeout=60_000)
+        expect(reader.frame_locator("iframe").locator("figure.chart svg").first).to_be_attached(
+            timeout=30_000
+        )
+        frame = reader.frames[1]
+        shown = frame.evaluate(CHART_IN_FRAME)
+        # the snippet's own height shows the whole chart without scrolling inside the frame
+        assert shown["inner"] == readview.EMBED_HEIGHT
+        assert shown["top"] > 0 and shown["bottom"] <= shown["inner"], shown
+        reader.screenshot(path=str(ARTIFACTS / f"embed-{name}-{width}-plain.png"), full_page=True)
+
+        reader.goto(scripted, timeout=60_000)
+        expect(reader.frame_locator("iframe").locator("figure.chart svg").first).to_be_attached(
+            timeout=30_000
+        )
+        frame = reader.frames[1]
+        content = frame.evaluate(CHART_IN_FRAME)["content"]
+        # embed.js fits the frame to its content: no scroll bar inside the article
+        reader.wait_for_function(
+            f"() => Math.abs(document.querySelector('iframe').clientHeight - {content}) <= 2",
+            timeout=10_000,
+        )
+        frame_box = reader.locator("iframe").bounding_box()
+        assert frame_box is not None and frame_box["width"] == width
+        reader.screenshot(path=str(ARTIFACTS / f"embed-{name}-{width}.png"), full_page=True)
+        links = frame.evaluate(
+            "() => [...document.querySelectorAll('a')].map((a) => a.target"
+            " || (document.querySelector('base') || {}).target)"
+        )
+        assert links and set(links) == {"_blank"}
+        with context.expect_page() as opened:
+            reader.frame_locator("iframe").locator("a.embed-full").click()
+        whole = opened.value
+        whole.wait_for_load_state()
+        assert f"/view/{name}?" in whole.url and "embed" not in whole.url
+        assert reader.url == scripted  # the article stays where it was
+    finally:
+        context.close()
+    status, headers, _body = fetch(server.url + addresses.EMBED_SCRIPT)
+    assert status == 200 and headers["Content-Type"].startswith("text/javascript")
+    _status, headers, _body = fetch(server.url + f"view/{name}?case=herning&lang=da&embed=1")
+    policy = dict(d.strip().split(" ", 1) for d in headers["Content-Security-Policy"].split(";"))
+    assert policy["script-src"] == f"'sha256-{readview.EMBED_SCRIPT_HASH}'"
+    assert policy["frame-ancestors"] == "*"

@@ -33,6 +33,7 @@ import ipywidgets as w
 from explorer.data import files, i18n
 from explorer.data.pages import NAMES as PAGES
 from explorer.model import fields
+from explorer.outputs import export, reproduce
 from explorer.ui.content import addresses, charts, links
 from explorer.ui.live import page, vega, widgets
 
@@ -69,13 +70,28 @@ def canonical(name: str, query: str) -> tuple[str, list[str], str]:
     language, and the language: two spellings of one scenario give one canonical query. The own
     case reads its link itself (its case is the code ``c``): its pairs, sorted, are the key."""
     cls = page_class(name)
+    pairs = parse_qsl(query[: links.MAX_QUERY], keep_blank_values=True)
+    embed = any(k == addresses.EMBED_PARAM and v == "1" for k, v in pairs)
+    if any(k == addresses.EMBED_PARAM for k, _ in pairs):
+        query = urlencode([(k, v) for k, v in pairs if k != addresses.EMBED_PARAM])
+    form = addresses.embed_query if embed else (lambda q: q)
     if cls.reads_own_query:
         pairs = sorted(parse_qsl(query[: links.MAX_QUERY], keep_blank_values=True))
         lang = dict(pairs).get("lang", "da")
-        return urlencode(pairs), [], lang if lang in i18n.LANGS else "da"
+        return form(urlencode(pairs)), [], lang if lang in i18n.LANGS else "da"
     link = links.parse(query)
     text = links.build(link.scenario, link.lang, link.extras, link.params)
-    return text, [n.text(link.lang) for n in link.notices], link.lang
+    return form(text), [n.text(link.lang) for n in link.notices], link.lang
+
+
+def split_embed(query: str) -> tuple[str, bool]:
+    """A canonical query without its embed suffix, and whether it asked for the embed form."""
+    suffix = addresses.embed_query("")
+    if query == suffix:
+        return "", True
+    if query.endswith("&" + suffix):
+        return query[: -len(suffix) - 1], True
+    return query, False
 
 
 #: Where a cached view's absolute links (Share, embed, downloads) name the site: each request
@@ -121,6 +137,14 @@ class Site:
         """The whole address of any scenario's view; None where it does not exist."""
         return self.absolute(name, query)
 
+    def embed(self, name: str, query: str) -> str | None:
+        """The whole address of a view's embed form (Share's iframe); None where it has none."""
+        return self.share(name, addresses.embed_query(query))
+
+    def embed_script(self) -> str | None:
+        """The whole address of the script a host includes to size embeds to their content."""
+        return addresses.absolute(self.origin + self.prefix, addresses.EMBED_SCRIPT)
+
     def runtime(self) -> str:
         """The Vega runtime the page's browser lever loads (the launcher serves it)."""
         return self.link(addresses.runtime(vega.bundle_name()))
@@ -140,6 +164,8 @@ class View:
     files: dict[str, str] = field(default_factory=dict)
     #: The document runs the caseload lever's script (its hash is LEVER_SCRIPT_HASH).
     script: bool = False
+    #: The embed form, which runs only the script that reports its height (EMBED_SCRIPT_HASH).
+    embed: bool = False
     _packed: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     MARK = "<!--notices-->"
@@ -277,12 +303,7 @@ class _Writer:
 
     def chart(self, chart: widgets.Chart) -> str:
         title = chart.texts.get("title", "")
-        key = chart.css.removeprefix("chart-")
-        pictures = "".join(
-            f"<div class='chart-{size}'>"
-            f"{svg(chart.spec, width, self.lang, title, f'{key}-{size}')}</div>"
-            for size, width in (("wide", WIDE), ("narrow", NARROW))
-        )
+        pictures = _pictures(chart, self.lang)
         links_ = []
         for ext in ("png", "svg"):
             file_name = f"{chart.file_stem}.{ext}"
@@ -448,10 +469,7 @@ def _tail(p: page.Page, site: Site, query: str, inputs: list[tuple[str, str, str
             f"</section>"
         )
     url = site.absolute(p.name, query)
-    embed = (
-        f'<iframe src="{url}" width="100%" height="900" style="border:0" '
-        f'title="{i18n.t("chrome.embed_title", lang)}" loading="lazy"></iframe>'
-    )
+    embed = _embed_snippet(p, site, query)
     live = site.live(p.name, query)
     parts.append(
         f"<section class='share-panel read-share' aria-labelledby='share-title'>"
@@ -461,7 +479,7 @@ def _tail(p: page.Page, site: Site, query: str, inputs: list[tuple[str, str, str
         f"</label>"
         f"<label>{html.escape(i18n.t('chrome.embed', lang))}"
         f"<textarea class='embed-code' readonly rows='3' data-embed>{html.escape(embed)}"
-        f"</textarea></label>"
+        f"</textarea></label>{_reproduce(p, site, query)}"
         + (
             f"<p><a class='live-link' href='{html.escape(live)}' target='_top' data-live>"
             f"{_t('live_link', lang)}</a></p>"
@@ -473,12 +491,149 @@ def _tail(p: page.Page, site: Site, query: str, inputs: list[tuple[str, str, str
     return "".join(parts)
 
 
+# -- the embed form ------------------------------------------------------------------------------
+#: Inside an embed: reports the content's height to the host page (by its hash in the policy).
+EMBED_SCRIPT = files.package_path("ui", "views", "embed_height.js").read_text(encoding="utf-8")
+EMBED_SCRIPT_HASH = base64.b64encode(hashlib.sha256(EMBED_SCRIPT.encode()).digest()).decode()
+#: What a host page includes to size its embeds (served at ``addresses.EMBED_SCRIPT``).
+EMBED_HOST_SCRIPT = files.package_path("ui", "views", "embed.js").read_text(encoding="utf-8")
+#: The embed's height in the snippet, for hosts that run no script: the key figures and the
+#: chart at 700 px and at 350 px (where the cards take two rows more); embed.js then fits it.
+EMBED_HEIGHT = 840
+#: Per page: the key figures an embed shows (KPI cards by key; None: all of them) and its chart
+#: (None: the page's first). Others show their title, scenario and first chart.
+_MAIN_CARDS = ("npv", "payback-year", "payback-year-kommune", "benefit-cost-ratio")
+EMBEDS: dict[str, tuple[tuple[str, ...] | None, str | None]] = {
+    "explorer": (_MAIN_CARDS, "cumulative"),
+    "own_case": (_MAIN_CARDS, "cumulative"),
+    "who_pays": (None, "payers"),
+    "how_sure": (("p-payback", "p-npv", "median-npv"), "fan"),
+}
+_CARD = re.compile(r"<div class='kpi kpi-([\w-]+)'>.*?<div class='kpi-sub'>[^<]*</div></div>", re.S)
+
+
+def _pictures(chart: widgets.Chart, lang: str) -> str:
+    """A chart drawn at the wide column's and a phone's width (the stylesheet shows one)."""
+    title, key = chart.texts.get("title", ""), chart.css.removeprefix("chart-")
+    return "".join(
+        f"<div class='chart-{size}'>{svg(chart.spec, width, lang, title, f'{key}-{size}')}</div>"
+        for size, width in (("wide", WIDE), ("narrow", NARROW))
+    )
+
+
+def _embed_cards(p: page.Page) -> str:
+    box = getattr(p, "kpi_box", None)
+    if box is None:
+        return ""
+    wanted = EMBEDS.get(p.name, ((), None))[0]
+    cards = {m.group(1): m.group(0) for m in _CARD.finditer(box.value)}
+    keys = list(cards) if wanted is None else [k for k in wanted if k in cards]
+    return f"<div class='kpis'><div class='kpi-grid'>{''.join(cards[k] for k in keys)}</div></div>"
+
+
+def _embed_chart(p: page.Page) -> str:
+    key = EMBEDS.get(p.name, ((), None))[1]
+    chart = p.charts.get(key) if key else next(iter(p.charts.values()), None)
+    if chart is None:
+        return ""
+    title = html.escape(chart.texts.get("title", ""))
+    return (
+        f"<figure class='chart {html.escape(chart.css)}'><figcaption>{title}</figcaption>"
+        f"{_pictures(chart, p.lang)}</figure>"
+    )
+
+
+def _embed_body(p: page.Page, site: Site, query: str) -> str:
+    """An embed: the page's title, the scenario in one line, the key figures and the main chart,
+    a source line and a link to the whole view; no menu. Every link opens a new tab."""
+    lang = p.lang
+    s = getattr(p, "current", None)
+    scenario = ""
+    if s is not None and p.has_numbers:
+        case = p.case_file() if p.has_case else None
+        label = f"<b>{html.escape(case.title[lang])}:</b> " if case else ""
+        scenario = (
+            f"<p class='embed-scenario'>{label}{html.escape(export.scenario_line(s, lang))}</p>"
+        )
+    source = html.escape(p.source_line(s)) if s is not None and p.has_numbers else ""
+    full = site.share(p.name, query)
+    link = (
+        f"<a class='embed-full' href='{html.escape(full)}' target='_blank' rel='noopener'>"
+        f"{_t('embed_full', lang)}</a>"
+        if full
+        else ""
+    )
+    return (
+        f"<h1 class='embed-title'>{html.escape(i18n.t(f'page.{p.name}', lang))}</h1>{scenario}"
+        f"<div class='notices'>{View.MARK}</div>{_embed_cards(p)}{_embed_chart(p)}"
+        f"<p class='embed-source'>{source} {link}</p>"
+    )
+
+
+def _embed_snippet(p: page.Page, site: Site, query: str) -> str:
+    """Share's iframe: the embed form at a height that shows its chart, and the script that fits
+    the frame to the content where the host runs it."""
+    url, script = site.embed(p.name, query), site.embed_script()
+    if url is None:
+        return ""
+    frame = (
+        f'<iframe src="{url}" width="100%" height="{EMBED_HEIGHT}" style="border:0" '
+        f'title="{i18n.t("chrome.embed_title", p.lang)}" loading="lazy"></iframe>'
+    )
+    return frame + (f'\n<script src="{script}" async></script>' if script else "")
+
+
+def _reproduce(p: page.Page, site: Site, query: str) -> str:
+    """Share's lines of Python that print the page's key figures, and the data files."""
+    lang = p.lang
+    setting = p.reproduction() if hasattr(p, "current") else None
+    parts = []
+    if setting is not None:
+        code = reproduce.snippet(setting)
+        rows = min(code.count("\n") + 1, 14)
+        parts.append(
+            f"<label>{html.escape(i18n.t('chrome.python', lang))}"
+            f"<textarea class='python-code' readonly rows='{rows}' spellcheck='false'>"
+            f"{html.escape(code)}</textarea></label>"
+        )
+    data = [
+        f"<a class='data-{key}' href='{html.escape(site.file(p.name, query, p.files[key].name()))}'"
+        f" download>{html.escape(p.files[key].text)}</a>"
+        for key in ("csv", "json")
+        if key in p.files
+    ]
+    if data:
+        title = html.escape(i18n.t("chrome.data", lang))
+        parts.append(f"<p class='share-data'>{title} {' '.join(data)}</p>")
+    return "".join(parts)
+
+
+def _embed_document(p: page.Page, site: Site, query: str) -> str:
+    lang = p.lang
+    title = f"{i18n.t(f'page.{p.name}', lang)} · {i18n.t('view.site', lang)}"
+    return (
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<base target='_blank'><title>{html.escape(title)}</title>"
+        f"<style>{stylesheet()}</style></head><body>"
+        f"<div class='app read-view embed page-{p.name.replace('_', '-')}'><main>"
+        f"{_embed_body(p, site, query)}</main></div>"
+        f"<script>{EMBED_SCRIPT}</script></body></html>"
+    )
+
+
 def render(name: str, query: str, site: Site) -> View:
-    """The view of page ``name`` for a canonical query (see ``canonical``)."""
+    """The view of page ``name`` for a canonical query (see ``canonical``), or its embed form
+    where the query asks for it."""
     cls = page_class(name)
+    query, embed = split_embed(query)
     with _LOCK:  # widgets live in one registry: one page at a time, closed afterwards
         try:
             p = cls(query, url=site.address(name, query))
+            if embed:
+                document = _embed_document(p, site, query)
+                notices = [n.text(p.lang) for n in p.notices] + list(p.errors)
+                return View(name, query, p.lang, document, notices, embed=True)
             writer = _Writer(p, site, query)
             body = writer.write(p.widget.children[2])
             lang = p.lang
@@ -486,7 +641,8 @@ def render(name: str, query: str, site: Site) -> View:
             document = (
                 f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
                 f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
-                f"<title>{html.escape(title)}</title><style>{stylesheet()}</style></head><body>"
+                f"<base target='_top'><title>{html.escape(title)}</title>"
+                f"<style>{stylesheet()}</style></head><body>"
                 f"<div class='app read-view page-{name.replace('_', '-')}'>"
                 f"{_head(p, site, query)}<main>{_case_line(p)}{body}"
                 f"{_tail(p, site, query, writer.inputs)}</main></div></body></html>"
