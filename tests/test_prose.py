@@ -110,8 +110,8 @@ def test_every_number_in_the_prose_is_a_figure_or_computed():
     known = computed | figure_numbers() | set(NOT_COMPUTED)
     stale = [f"{where}: {n}" for where, n in found if n not in known]
     assert not stale, (
-        "numbers no test computes (add each to worked_examples in tests/test_project.py):\n"
-        + "\n".join(stale)
+        "numbers that are not the model's now (write the model's) or that no test computes (add "
+        "the sentence to more_worked_examples in tests/test_prose.py):\n" + "\n".join(stale)
     )
 
 
