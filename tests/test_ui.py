@@ -481,3 +481,13 @@ def test_the_glossary_explains_the_names_and_danish_benefits_the_pages_use():
     assert "(cash benefit)" in terms["kontanthjaelp"]["en"]["term"]
     assert "(sickness benefit)" in terms["sygedagpenge"]["en"]["term"]
     assert "Kontanthjælp (cash benefit)" in glossary.section_html("en")
+
+
+def test_how_sure_names_the_inputs_the_tornado_draws_no_bar_for():
+    """Regression: an input that does not move the NPV by itself (Aabenraa's wider gain while
+    wider gains are not counted) showed as a row with no bar and no explanation; the chart now
+    leaves it out, and the page says which and why."""
+    page = how_sure.HowSure("case=aabenraa&draws=1000&lang=en")
+    assert "Not shown, as they would have no bar:" in page.left_out.value
+    assert "Wider gain" in page.left_out.value
+    assert how_sure.HowSure("case=herning&draws=1000").left_out.value == ""

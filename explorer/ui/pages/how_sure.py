@@ -63,6 +63,7 @@ class HowSure(page.Page):
         self.breakeven = widgets.html_box("breakeven")
         self.intro = widgets.html_box("summary")
         self.chart_box = w.VBox()
+        self.left_out = widgets.html_box("tornado-note")
         self.cost = self.lever("cost_per_child", 0, group="page", slider=False)
         self.gain = self.lever(
             "gain_per_child",
@@ -195,7 +196,15 @@ class HowSure(page.Page):
                 s,
             ),
             self.chart("tornado", charts.tornado(tornado, labels, r.npv, lang), s),
+            self.left_out,
         ]
+        # an input the chart draws no bar for is named under it, with why
+        still = [labels[name] for name in tornado.loc[~tornado["moves_alone"], "input"]]
+        self.left_out.value = (
+            f"<p class='grades'>{html.escape(t('tornado_left_out', inputs='; '.join(still)))}</p>"
+            if still
+            else ""
+        )
         if self.cost.value == 0:
             self.cost.set(round(r.total_cost / s.cases))
         self.show_casa()
