@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from explorer.data import i18n
+from explorer.data import i18n, numbers
 from explorer.model import Result
 from explorer.outputs.payback import fell_back_text
 
@@ -94,7 +94,7 @@ def card(r: Result, key: str, lang: str) -> tuple[str, str]:
         return i18n.factor(r.benefit_cost_ratio, lang), ""
     sub = {
         "total_cost": lambda: t("kpi_sub.years", lang, n=s.horizon_years, start=s.start_year),
-        "npv": lambda: t("kpi_sub.rate", lang, rate=i18n.percent(s.discount_rate, lang, 1)),
+        "npv": lambda: t("kpi_sub.rate", lang, rate=numbers.text(s.discount_rate, "share", lang)),
         "pv_wider_gains": lambda: t(
             "kpi_sub.wider_counted" if s.wider_gains else "kpi_sub.wider_not_counted", lang
         ),
