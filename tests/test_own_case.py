@@ -409,7 +409,12 @@ def test_the_answers_reuse_the_explorers_parts():
     downloads = Downloads(page)
     for button in page.downloads.children[1:]:
         button.click()
-    assert set(downloads.files) == {"own-table.csv", "own-workbook.xlsx", "own-case.yaml"}
+    assert set(downloads.files) == {
+        "own-table.csv",
+        "own-workbook.xlsx",
+        "own-numbers.json",
+        "own-case.yaml",
+    }
     assert downloads.files["own-workbook.xlsx"][0] == workbook.MIME
     assert downloads.files["own-workbook.xlsx"][1][:2] == b"PK"
     chart = page.charts["cumulative"].export_spec
