@@ -491,3 +491,9 @@ def test_how_sure_names_the_inputs_the_tornado_draws_no_bar_for():
     assert "Not shown, as they would have no bar:" in page.left_out.value
     assert "Wider gain" in page.left_out.value
     assert how_sure.HowSure("case=herning&draws=1000").left_out.value == ""
+
+
+def test_how_it_works_shows_a_base_rate_as_its_lever_and_the_sources_do():
+    """Regression: how it works said 3 % beside the lever's and the sources' 2,9 %."""
+    r = explorer.evaluate(explorer.load_case("herning"))
+    assert "kommer 2,9\u00a0% af sagerne ind" in how_it_works._moved(r, r.scenario.outcomes[0], "da")

@@ -10,7 +10,7 @@ import ipywidgets as w
 from explorer import catalogue, model
 from explorer.analysis import calibration, external
 from explorer.data import i18n
-from explorer.model import engine
+from explorer.model import engine, fields
 from explorer.model.scenario import PAYERS, Outcome, Scenario
 from explorer.ui.content import charts, glossary, kpis, services
 from explorer.ui.live import page, widgets
@@ -127,9 +127,10 @@ def _moved(r: model.Result, o: Outcome, lang: str) -> str:
     s, y = r.scenario, r.yearly
     common = dict(
         label=o.label(lang),
-        rate=i18n.percent(o.base_rate, lang),
+        # as the levers and the sources show them (2,9 %, not 3 % beside a lever's 2,9 %)
+        rate=fields.field("outcome", "base_rate").show(o.base_rate, lang),
         effect=i18n.percent(o.effect, lang),
-        deadweight=i18n.percent(o.deadweight, lang),
+        deadweight=fields.field("outcome", "deadweight").show(o.deadweight, lang),
     )
     new = y[f"new_{o.key}"]
     if o.kind == "entry":
