@@ -27,6 +27,8 @@ import re
 import string
 
 LIVE = "voila/render/{page}.ipynb"
+#: A link from a live page to another: they sit side by side.
+LIVE_LINK = posixpath.basename(LIVE)
 VIEW = "view/{page}"
 VIEW_FILE = "view/{page}/file/{file}"
 RUNTIME = "explorer/static/{bundle}"
@@ -127,5 +129,4 @@ def view_of_live(url: str) -> str | None:
 
 
 def live_link(page: str) -> str:
-    """A link from a live page to another's (they sit side by side)."""
-    return relative(live("index"), live(page))
+    return LIVE_LINK.format(page=page)

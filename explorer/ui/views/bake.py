@@ -6,8 +6,10 @@ downloads, as plain files that any static host serves with no Python at all.
 
     DIR/index.html                      the front page: what the site is for, its pages, cases
     DIR/<lang>/<case>/<page>.html       a read view
+    DIR/<lang>/<case>/<page>.embed.html its embed form (Share's iframe)
     DIR/<lang>/<case>/<page>/<file>     its downloads (charts as PNG and SVG, table, workbook)
     DIR/static/vega-runtime-<hash>.js   what a browser lever draws its chart with
+    DIR/static/embed.js                 what a host page includes to size an embed's frame
 
 The site links only to what exists. Links between baked views are relative, so the folder can
 live under any path; Share links, embeds and the address in the downloads name the baked file at
@@ -97,6 +99,15 @@ class BakedSite(readview.Site):
             return self.address(name, query)
         return self.at_launcher(addresses.view(name), query)
 
+    def embed(self, name: str, query: str) -> str | None:
+        if self.baked(name, query) is None:
+            return self.at_launcher(addresses.view(name), addresses.embed_query(query))
+        path = addresses.baked_embed(*self.nearest(name, query), name)
+        return addresses.absolute(self.base, path)
+
+    def embed_script(self) -> str:
+        return addresses.absolute(self.base, addresses.BAKED_EMBED_SCRIPT)
+
     def runtime(self) -> str:
         return self.link(addresses.baked_runtime(vega.bundle_name()))
 
@@ -122,11 +133,14 @@ def bake(
     for (name, query), (lang, case) in site.presets.items():
         view = readview.render(name, query, site)
         write(addresses.baked_view(lang, case, name), view.html().encode("utf-8"))
+        embed = readview.render(name, addresses.embed_query(query), site)
+        write(addresses.baked_embed(lang, case, name), embed.html().encode("utf-8"))
         for file_name in [*view.charts, *view.files]:
             found = readview.file_bytes(view, file_name, site)
             if found is not None:
                 write(addresses.baked_file(lang, case, name, file_name), found[1])
     write(addresses.baked_runtime(vega.bundle_name()), vega.bundle().encode("utf-8"))
+    write(addresses.BAKED_EMBED_SCRIPT, readview.EMBED_HOST_SCRIPT.encode("utf-8"))
     write(addresses.BAKED_INDEX, index(site).encode("utf-8"))
     return written
 

@@ -43,7 +43,8 @@ WIDE, NARROW = 640, 340
 PADDING = {"left": 17, "top": 5, "right": 5, "bottom": 5}
 #: Rendered views kept in memory (each some 50-500 kB; the explorer's, with its lever, the most).
 CACHE_SIZE = 256
-_IPYNB_LINK = re.compile(r"""href=(['"])([a-z_]+)\.ipynb(?:\?([^'"]*))?\1""")
+#: A link between live pages in a page's text (``claims.ipynb?…``), which a view rewrites.
+_IPYNB_LINK = re.compile(rf"""href=(['"]){addresses.route(addresses.LIVE_LINK)}(?:\?([^'"]*))?\1""")
 _SVG_ID = re.compile(r"""(id="|url\(#|href="#)([A-Za-z][\w-]*)""")
 
 
