@@ -143,9 +143,13 @@ def test_share_links_and_embeds_the_read_view_and_keeps_the_live_link(open_page,
     assert embed.endswith(f'<script src="{server.url}{addresses.EMBED_SCRIPT}" async></script>')
     python = page.locator(".python-code").input_value()
     assert 's = explorer.load_case("hjoerring")' in python and "financing.Terms()" in python
+    numbers = page.locator(".share-data a.data-json").get_attribute("href")
+    assert numbers.startswith(f"{server.url}view/who_pays/file/hjoerring-tal.json?case=hjoerring")
     shown = page.context.new_page()
     assert shown.goto(view, timeout=90_000).status == 200  # the launcher serves what Share gives
     expect(shown.locator("body")).to_contain_text("Hvem sparer")
+    answer = shown.request.get(numbers, timeout=90_000)
+    assert answer.status == 200 and answer.json()["python"] == python
     shown.close()
 
 

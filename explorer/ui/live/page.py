@@ -56,12 +56,14 @@ def chrome_texts(lang: str) -> dict[str, str]:
         "embed",
         "embed_title",
         "python",
+        "data",
         "lost",
         "reload",
         "skip",
     )
     texts = {k: i18n.t(f"chrome.{k}", lang) for k in keys}
     texts.update(other_lang=i18n.t("chrome.other_lang", lang), other_code=other)
+    texts.update({f"data_{k}": i18n.t(f"download.{k}", lang) for k in ("csv", "json")})
     return texts
 
 
@@ -257,6 +259,13 @@ class Page:
         self.chrome.query = query
         setting = self.reproduction()
         self.chrome.python = reproduce.snippet(setting) if setting else ""
+        self.chrome.data = {
+            key: addresses.relative(
+                addresses.live(self.name), addresses.view_file(self.name, self.files[key].name())
+            )
+            for key in ("csv", "json")
+            if key in self.files
+        }
         self.show_notices()
 
     def reproduction(self) -> reproduce.Setting | None:

@@ -196,6 +196,8 @@ class Chrome(anywidget.AnyWidget):
     views = traitlets.Bool(False).tag(sync=True)
     #: Share's lines of Python that print the page's key figures (``explorer.outputs.reproduce``).
     python = traitlets.Unicode("").tag(sync=True)
+    #: Share's data links: the read view's table (CSV) and numbers (JSON), relative to the page.
+    data = traitlets.Dict({}).tag(sync=True)
     #: Links from the live page (``explorer.ui.content.addresses``): ``pages``, each page's
     #: live page by name; ``view``, this page's read view.
     links = traitlets.Dict({}).tag(sync=True)

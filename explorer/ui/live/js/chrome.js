@@ -149,6 +149,22 @@ function render({ model, el }) {
       label.append(code);
       panel.append(label);
     }
+    // the read view's table and numbers of this state (only where read views are served)
+    const data = Object.entries(model.get("data") || {});
+    if (view && data.length) {
+      const line = document.createElement("p");
+      line.className = "share-data";
+      line.append(t.data);
+      for (const [key, path] of data) {
+        const a = document.createElement("a");
+        a.className = `data-${key}`;
+        a.href = withQuery(new URL(path, window.location.href).href, model.get("query"));
+        a.download = "";
+        a.textContent = t[`data_${key}`] || key.toUpperCase();
+        line.append(" ", a);
+      }
+      panel.append(line);
+    }
   };
 
   share.addEventListener("click", () => {
