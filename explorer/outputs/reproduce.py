@@ -21,25 +21,29 @@ from explorer import catalogue
 from explorer.catalogue.reader import Case
 from explorer.model import fields
 from explorer.model.scenario import Scenario
+from explorer.outputs.key_figures import KEY_FIGURES, PAYBACKS
 
 #: The distribution's name on the package index (pyproject.toml).
 DISTRIBUTION = "social-investment-explorer"
 
-#: The explorer's key figures: (name, expression on the result ``r``). Money to the krone.
-MAIN = (
-    ("extra_workers", "r.extra_workers"),
-    ("total_cost", "round(r.total_cost)"),
-    ("total_savings", "round(r.total_savings)"),
-    ("npv", "round(r.npv)"),
-    ("benefit_cost_ratio", "r.benefit_cost_ratio"),
-    ("payback_year", "r.calendar(r.payback_year)"),
-    ("payback_year_discounted", "r.calendar(r.payback_year_discounted)"),
-    ("payback_year_kommune", "r.calendar(r.payback_year_kommune)"),
-    ("payback_year_kommune_discounted", "r.calendar(r.payback_year_kommune_discounted)"),
-    ("break_even_effect", "r.break_even_effect"),
-    ("pv_wider_gains", "round(r.pv_wider_gains)"),
-)
-PAYBACK = MAIN[5:9]
+#: Key figures that are not money (the rest are kroner, printed to the krone).
+NOT_MONEY = ("extra_workers", "benefit_cost_ratio", "break_even_effect")
+
+
+def _main() -> tuple[tuple[str, str], ...]:
+    """The explorer's key figures (``key_figures.KEY_FIGURES``, in order) as (name, expression on
+    the result ``r``): a payback year undiscounted, then discounted, as its card shows both."""
+    out: list[tuple[str, str]] = []
+    for f in KEY_FIGURES:
+        if f.key in PAYBACKS:
+            out += [(k, f"r.calendar(r.{k})") for k in (f.key, f"{f.key}_discounted")]
+        else:
+            out.append((f.key, f"r.{f.key}" if f.key in NOT_MONEY else f"round(r.{f.key})"))
+    return tuple(out)
+
+
+MAIN = _main()
+PAYBACK = tuple(m for m in MAIN if m[0].startswith("payback_year"))
 #: Per page: the lines after ``r = explorer.evaluate(s)`` and the key figures they print.
 PAGES: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {
     "explorer": ((), MAIN),
