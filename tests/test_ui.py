@@ -1,6 +1,7 @@
 """The pages in plain Python (no browser): levers, KPIs, charts, links, notices, case changes."""
 
 import html
+import io
 from urllib.parse import parse_qs
 
 import ipywidgets as w
@@ -497,3 +498,18 @@ def test_how_it_works_shows_a_base_rate_as_its_lever_and_the_sources_do():
     """Regression: how it works said 3 % beside the lever's and the sources' 2,9 %."""
     r = explorer.evaluate(explorer.load_case("herning"))
     assert "kommer 2,9\u00a0% af sagerne ind" in how_it_works._moved(r, r.scenario.outcomes[0], "da")
+
+
+def test_who_pays_downloads_name_the_financing_terms_a_reader_set():
+    from openpyxl import load_workbook
+
+    page = who_pays.WhoPays("case=aabenraa&bond_trigger=0.2&lang=en")
+    _, csv = page.files["csv"].make()
+    assert "Payment trigger: 20%" in csv.decode("utf-8-sig")
+    _, xlsx = page.files["xlsx"].make()
+    book = load_workbook(io.BytesIO(xlsx))
+    cells = [c.value for sheet in book for row in sheet.iter_rows() for c in row]
+    assert any("Payment trigger: 20%" in str(v) for v in cells)
+    assert "Payment trigger: 20%" in page.describe(page.result.scenario)
+    untouched = who_pays.WhoPays("case=aabenraa&lang=en")
+    assert "Payment trigger" not in untouched.files["csv"].make()[1].decode("utf-8-sig")

@@ -287,8 +287,8 @@ def scenario_line(s: Scenario, lang: str = "da") -> str:
     return i18n.t(
         "export.scenario",
         lang,
-        before=i18n.short(s.caseload_before, lang),
-        after=i18n.short(s.caseload_after, lang),
+        before=i18n.people(s.caseload_before, lang),
+        after=i18n.people(s.caseload_after, lang),
         cases=i18n.number(s.cases, lang),
         years=s.horizon_years,
         start=s.start_year,

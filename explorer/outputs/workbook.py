@@ -30,6 +30,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from explorer import catalogue
+from explorer.analysis.financing import Terms
 from explorer.catalogue.reader import Case
 from explorer.data import i18n, numbers
 from explorer.data.figures import Figure
@@ -1104,13 +1105,18 @@ def _write_about(wb: _Book, lines: list[str]) -> None:
 
 
 def xlsx_bytes(
-    result: Result, lang: str = "da", link: str | None = None, case: Case | None = None
+    result: Result,
+    lang: str = "da",
+    link: str | None = None,
+    case: Case | None = None,
+    terms: Terms | None = None,
 ) -> bytes:
     """The workbook of ``result`` in ``lang``; ``link`` is the page link that reproduces it;
-    ``case`` gives the sources of a case outside the catalogue."""
+    ``case`` gives the sources of a case outside the catalogue, ``terms`` the financing terms a
+    page set (listed with the changed inputs)."""
     buffer = io.BytesIO()
     wb = _Book(buffer, i18n.check_lang(lang))
-    lines = export.header_lines(result, lang, link, case)
+    lines = export.header_lines(result, lang, link, case, terms)
     _write_results(wb, result, lines[0])
     _write_inputs(wb, result.scenario, case)
     _write_years(wb, _years(result.scenario, lang))

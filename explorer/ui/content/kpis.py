@@ -230,7 +230,7 @@ def sources_table(case: Case, s: Scenario, lang: str) -> str:
     rows = []
     for _, label, f in sources.case_sources(case, lang):
         value = f.in_prices if f.is_money else f.value
-        shown = i18n.dkk(value, lang) if f.is_money else i18n.short(value, lang, 4)
+        shown = i18n.dkk(value, lang) if f.is_money else sources.shown(f, lang)
         link = (
             f"<a href='{html.escape(f.source_url)}' target='_blank' rel='noopener'>"
             f"{html.escape(f.source_title or f.source_url)}</a>"

@@ -20,6 +20,7 @@ from typing import Any
 import ipywidgets as w
 
 from explorer import catalogue
+from explorer.analysis.financing import Terms
 from explorer.catalogue.reader import Case
 from explorer.data import i18n
 from explorer.data.pages import NAMES as PAGES
@@ -341,7 +342,13 @@ class Page:
     def describe(self, scenario: Scenario) -> str:
         """What a chart shows, one line a thing (the lines are wrapped to fit): the scenario,
         every input that differs from the preset, and a fitted figure the numbers rest on."""
-        return "\n".join(export.description(scenario, self.lang, self.case_file()))
+        return "\n".join(
+            export.description(scenario, self.lang, self.case_file(), self.terms_set())
+        )
+
+    def terms_set(self) -> Terms | None:
+        """The financing terms the page set, for a download's list of changed inputs."""
+        return Terms(**self.extras["terms"]) if "terms" in self.extras else None
 
     def source_line(self, scenario: Scenario) -> str:
         case = self.case_file()
@@ -357,14 +364,16 @@ class Page:
             )
 
         def csv() -> tuple[str, bytes]:
-            text = export.csv_text(table_result(), self.lang, self.share_url(), self.case_file())
+            text = export.csv_text(
+                table_result(), self.lang, self.share_url(), self.case_file(), self.terms_set()
+            )
             return "text/csv", text.encode("utf-8-sig")
 
         def xlsx() -> tuple[str, bytes]:
             from explorer.outputs import workbook
 
             data = workbook.xlsx_bytes(
-                table_result(), self.lang, self.share_url(), self.case_file()
+                table_result(), self.lang, self.share_url(), self.case_file(), self.terms_set()
             )
             return workbook.MIME, data
 

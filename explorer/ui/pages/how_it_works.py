@@ -93,9 +93,9 @@ def _staff(r: model.Result, lang: str) -> str:
         "staff",
         lang,
         cases=i18n.number(s.cases, lang, 0),
-        before=i18n.short(s.caseload_before, lang),
-        after=i18n.short(s.caseload_after, lang),
-        extra=i18n.number(r.extra_workers, lang, 1),
+        before=i18n.people(s.caseload_before, lang),
+        after=i18n.people(s.caseload_after, lang),
+        extra=i18n.people(r.extra_workers, lang),
         cost=i18n.millions(cost, lang),
     )
 
@@ -105,8 +105,8 @@ def _dose(s: Scenario, lang: str) -> str:
     return _t(
         "dose",
         lang,
-        rb=i18n.short(s.reference_caseload_before, lang),
-        ra=i18n.short(s.reference_caseload_after, lang),
+        rb=i18n.people(s.reference_caseload_before, lang),
+        ra=i18n.people(s.reference_caseload_after, lang),
         dose=i18n.number(engine.scenario_dose(s), lang, 2),
         scale=i18n.number(s.effect_scale, lang, 2),
     )
@@ -134,8 +134,8 @@ def _moved(r: model.Result, o: Outcome, lang: str) -> str:
     )
     new = y[f"new_{o.key}"]
     if o.kind == "entry":
-        at_risk = i18n.number(s.cases * o.base_rate, lang, 1)
-        moved = i18n.number(new.iloc[min(1, _last_year(s))], lang, 1)
+        at_risk = i18n.people(s.cases * o.base_rate, lang)
+        moved = i18n.people(new.iloc[min(1, _last_year(s))], lang)
         return _t("entry", lang, at_risk=at_risk, moved=moved, **common)
     return _t("exit", lang, moved=i18n.number(new.iloc[0], lang, 0), **common)
 

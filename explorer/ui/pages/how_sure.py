@@ -181,7 +181,7 @@ class HowSure(page.Page):
         )
         paying = uncertainty.paying_caseloads(s.replace(effect_scale=1))
         words += (
-            t("caseloads", lo=i18n.short(paying[0], lang, 1), hi=i18n.short(paying[1], lang, 1))
+            t("caseloads", lo=i18n.people(paying[0], lang), hi=i18n.people(paying[1], lang))
             if paying
             else t("caseloads_none")
         )
