@@ -480,6 +480,18 @@ def test_an_embed_shows_the_numbers_and_a_chart_and_no_menu(name, lang):
     assert f"href='{html.escape(SITE.share(name, full))}'" in document  # the whole view
 
 
+def test_an_embed_shows_what_its_page_declares(monkeypatch):
+    """The renderer names no page: a made-up page's embed shows the cards and the chart it
+    declares."""
+    monkeypatch.setattr(readview, "page_class", lambda name: AboutPage)
+    monkeypatch.setattr(AboutPage, "embed", page.Embed(cards=None, chart="flows", kpi_box="cards"))
+    _, document = embed("how_it_works", "case=herning&lang=en")
+    assert re.findall(r"<figure class='chart (chart-\w+)'", document) == ["chart-flows"]
+    monkeypatch.setattr(AboutPage, "embed", page.Embed(chart="cumulative", kpi_box="cards"))
+    _, document = embed("how_it_works", "case=herning&lang=en")
+    assert re.findall(r"<figure class='chart (chart-\w+)'", document) == ["chart-cumulative"]
+
+
 @pytest.mark.parametrize("name", [*EMBEDDED, "claims", "index"])
 def test_every_link_of_an_embed_leaves_its_frame_and_only_its_height_script_runs(name):
     _, document = embed(name, "case=herning&lang=da")

@@ -29,6 +29,10 @@ def payback_warnings(r: Result, lang: str) -> str:
     )
 
 
+#: The cards an embed of the main result shows (keys of ``card``).
+MAIN_CARDS = ("npv", "payback-year", "payback-year-kommune", "benefit-cost-ratio")
+
+
 def main(r: Result, lang: str) -> str:
     """The explorer's KPI cards: every key figure (outputs/key_figures.py)."""
     t = i18n.t

@@ -87,6 +87,17 @@ class BrowserLever:
 
 
 @dataclass(frozen=True)
+class Embed:
+    """What the page's embed shows under its title and scenario line: the KPI cards ``cards``
+    (their keys in ``kpis.card``; None: all) of the page's attribute ``kpi_box``, and the chart
+    ``chart`` (None: the page's first)."""
+
+    cards: tuple[str, ...] | None = ()
+    chart: str | None = None
+    kpi_box: str = "kpi_box"
+
+
+@dataclass(frozen=True)
 class Download:
     """A file the page offers: its button's text, its name, and its MIME type and bytes."""
 
@@ -110,6 +121,8 @@ class Page:
     has_case = True
     #: The lever its read view moves in the browser, if any.
     browser_lever: BrowserLever | None = None
+    #: What its embed (``view/<name>?...&embed=1``) shows.
+    embed = Embed()
 
     def __init__(self, query: str = "", url: str | None = None):
         """The page for a link's query; ``url`` is the page's own address (default: the one

@@ -48,6 +48,7 @@ class Explorer(page.Page):
         chart="cumulative",
         draw=charts.cumulative_net,
     )
+    embed = page.Embed(cards=kpis.MAIN_CARDS, chart="cumulative")
 
     def build(self) -> None:
         s, lang = self.base, self.lang

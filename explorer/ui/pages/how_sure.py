@@ -27,6 +27,7 @@ REST_DELAY = 0.1
 
 class HowSure(page.Page):
     name = "how_sure"
+    embed = page.Embed(cards=("p-payback", "p-npv", "median-npv"), chart="fan")
     edits = ("spreads",)
     _live = False  # set once the page is built: from then on, moves defer the rest of the page
     _rest: asyncio.TimerHandle | None = None

@@ -61,6 +61,7 @@ class OwnCasePage(CaseForm, page.Page):
     """The own-case page: the form on the left, the explorer's answers for it on the right."""
 
     name = "own_case"
+    embed = page.Embed(cards=kpis.MAIN_CARDS, chart="cumulative")
     reads_own_query = True
 
     def __init__(self, query: str = "", url: str | None = None):

@@ -501,15 +501,7 @@ EMBED_HOST_SCRIPT = files.package_path("ui", "views", "embed.js").read_text(enco
 #: The embed's height in the snippet, for hosts that run no script: the key figures and the
 #: chart at 700 px and at 350 px (where the cards take two rows more); embed.js then fits it.
 EMBED_HEIGHT = 840
-#: Per page: the key figures an embed shows (KPI cards by key; None: all of them) and its chart
-#: (None: the page's first). Others show their title, scenario and first chart.
-_MAIN_CARDS = ("npv", "payback-year", "payback-year-kommune", "benefit-cost-ratio")
-EMBEDS: dict[str, tuple[tuple[str, ...] | None, str | None]] = {
-    "explorer": (_MAIN_CARDS, "cumulative"),
-    "own_case": (_MAIN_CARDS, "cumulative"),
-    "who_pays": (None, "payers"),
-    "how_sure": (("p-payback", "p-npv", "median-npv"), "fan"),
-}
+#: A KPI card in a page's cards (``kpis.card``), by its key.
 _CARD = re.compile(r"<div class='kpi kpi-([\w-]+)'>.*?<div class='kpi-sub'>[^<]*</div></div>", re.S)
 
 
@@ -523,17 +515,17 @@ def _pictures(chart: widgets.Chart, lang: str) -> str:
 
 
 def _embed_cards(p: page.Page) -> str:
-    box = getattr(p, "kpi_box", None)
+    box = getattr(p, p.embed.kpi_box, None)
     if box is None:
         return ""
-    wanted = EMBEDS.get(p.name, ((), None))[0]
+    wanted = p.embed.cards
     cards = {m.group(1): m.group(0) for m in _CARD.finditer(box.value)}
     keys = list(cards) if wanted is None else [k for k in wanted if k in cards]
     return f"<div class='kpis'><div class='kpi-grid'>{''.join(cards[k] for k in keys)}</div></div>"
 
 
 def _embed_chart(p: page.Page) -> str:
-    key = EMBEDS.get(p.name, ((), None))[1]
+    key = p.embed.chart
     chart = p.charts.get(key) if key else next(iter(p.charts.values()), None)
     if chart is None:
         return ""
