@@ -12,6 +12,17 @@ SLOW = (
     "tests/test_workbook.py::test_cached_results_equal_the_formulas_for_a_reader_that",
     # nginx and Voilà servers started and stopped (18 s)
     "tests/test_deploy.py::",
+    # a baked site (a subset: 40-80 s on two cores), and the links of every file followed
+    "tests/test_readview.py::test_bake_writes_every_page",
+    "tests/test_readview.py::test_a_baked_site",
+    "tests/test_readview.py::test_the_baked_front_page",
+    # own cases built, run and written back over many drawn values (5-30 s each)
+    "tests/test_own_case.py::test_a_case_file_load_case_accepts_the_page_accepts",
+    "tests/test_own_case.py::test_an_own_amount_keeps_who_pays",
+    "tests/test_own_case.py::test_an_empty_forms_effect_is_the_effect",
+    "tests/test_own_case.py::test_an_own_case_with_services_sets_their_reference",
+    "tests/test_own_case.py::test_an_exit_outcome_with_no_effect_entered",
+    "tests/test_own_case.py::test_a_caseload_after_above_before_is_refused",
 )
 
 

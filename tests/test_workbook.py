@@ -9,9 +9,6 @@ tests fail: they are the only check that the formulas compute what ``engine.run`
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import subprocess
 import warnings
 from collections.abc import Callable
 
@@ -19,6 +16,7 @@ import numpy as np
 import openpyxl
 import pytest
 from openpyxl.worksheet.formula import ArrayFormula
+from spreadsheet import recalculate
 
 import explorer
 from explorer import Outcome, Price, Scenario
@@ -162,14 +160,6 @@ EDITS: dict[str, tuple[str, dict, Callable[[Scenario], Scenario]]] = {
         lambda s: s.replace(**CROSSINGS["herning-falls_back"]),
     ),
 }
-RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
-           xmlns:xs="http://www.w3.org/2001/XMLSchema"
-           xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
-<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
 
 
 def two_outcomes() -> Scenario:
@@ -261,49 +251,12 @@ def written() -> dict[str, bytes]:
 @pytest.fixture(scope="session")
 def recalculated(tmp_path_factory, written) -> dict[str, openpyxl.Workbook]:
     """Every workbook of WRITTEN (edited per EDITS), recalculated by LibreOffice in one call."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.fail(
-            "soffice (LibreOffice) is missing: install Debian's libreoffice-calc-nogui "
-            "(apt-get install libreoffice-calc-nogui); the workbook's formulas are "
-            "checked with it",
-            pytrace=False,
-        )
-    root = tmp_path_factory.mktemp("workbooks")
-    home, source, out = root / "home", root / "in", root / "out"
-    profile = home / ".config" / "libreoffice" / "4" / "user"
-    profile.mkdir(parents=True)
-    (profile / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
-    source.mkdir()
-    for name, data in written.items():
-        book = openpyxl.load_workbook(io.BytesIO(data))  # formulas only: no cached results
+
+    def edit(name: str, book: openpyxl.Workbook) -> None:
         for cell_name, value in EDITS[name][1].items() if name in EDITS else ():
             _cell(book, cell_name).value = value
-        book.save(source / f"{name}.xlsx")
-    files = sorted(source.glob("*.xlsx"))
-    done = subprocess.run(
-        [
-            soffice,
-            "--headless",
-            "--calc",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            *map(str, files),
-        ],
-        env={**os.environ, "HOME": str(home)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    missing = [f.name for f in files if not (out / f.name).exists()]
-    if done.returncode or missing:
-        pytest.fail(
-            f"soffice failed (exit {done.returncode}); missing {missing}:\n{done.stderr}",
-            pytrace=False,
-        )
-    return {f.stem: openpyxl.load_workbook(out / f.name, data_only=True) for f in files}
+
+    return recalculate(written, tmp_path_factory.mktemp("workbooks"), edit)
 
 
 def _key_figures(book: openpyxl.Workbook, lang: str) -> dict:
