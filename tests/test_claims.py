@@ -3,6 +3,7 @@
 import dataclasses
 import html
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -515,7 +516,7 @@ def test_herning_saved_reads_saved_as_its_sources_count_it():
 
     body = page.CheckClaim("claim=herning_saved&lang=en").body.value.split("</h2>", 1)[1]
     shown = html.unescape(body.split("</p>", 1)[0])
-    assert "Not counted in the verdict: Herning: the programme's savings" in shown
+    assert "so it cannot check it: Herning: the programme's savings" in shown
 
 
 def test_rigeligt_is_an_explicit_reading_the_reader_can_move():
@@ -679,3 +680,77 @@ def test_the_claims_page_shows_the_verdict_the_documents_beside_it_and_the_readi
     before = shown.body.value
     lever.value = lever.max
     assert shown.body.value != before and "needs at least 3" in shown.body.value
+
+
+def _page_texts(lang):
+    """Each claim's page as its readers see it: the text of every paragraph and list item."""
+    from explorer.ui.pages import claims as page
+
+    texts = {}
+    for c in claims.claims():
+        shown = page.CheckClaim(f"claim={c.id}&lang={lang}")
+        chunks = re.split(r"<(?:p|li|h\d|br|blockquote)\b[^>]*>", shown.body.value)
+        texts[c.id] = [html.unescape(re.sub(r"<[^>]+>", "", chunk)) for chunk in chunks]
+    return texts
+
+
+#: How each language names a quantity a claim's page gives in per cent: the fall the programme
+#: brings in the person-years in the costly state, and the effect on new entries it is fitted at.
+QUANTITIES = {
+    "da": {
+        "person-years": [r"(\d+)\s?%\sfærre\spersonår", r"[Mm]odellens\sfald\spå\s(\d+)\s?%"],
+        "effect": [r"[Mm]odellens\seffekt,\s(\d+)\s?%\sfærre\snye"],
+    },
+    "en": {
+        "person-years": [r"(\d+)\s?%\sfewer\sperson-years", r"[Mm]odel's\sfall\sof\s(\d+)\s?%"],
+        "effect": [r"[Mm]odel's\seffect,\s(\d+)\s?%\sfewer\snew"],
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_every_percentage_of_one_quantity_on_a_claims_page_is_one_number(lang):
+    """A fall in person-years and the fitted effect behind it are two numbers (61 % and 62 % on
+    Herning's claim): the page names each, and never gives one quantity two values."""
+    effect = round(100 * explorer.figure("herning.institution_effect").value)
+    for claim_id, chunks in _page_texts(lang).items():
+        text = " ".join(chunks)
+        for quantity, patterns in QUANTITIES[lang].items():
+            shown = {int(n) for p in patterns for n in re.findall(p, text)}
+            assert len(shown) <= 1, (claim_id, quantity, shown)
+            if quantity == "effect" and shown:
+                assert shown == {effect}, (claim_id, shown)
+    herning = " ".join(_page_texts(lang)["herning_saved"])
+    assert all(re.search(p, herning) for p in (q[0] for q in QUANTITIES[lang].values()))
+
+
+#: Abbreviations and ordinals whose full stop ends no sentence ('mio. kr.', 'hver 3. måned').
+_NOT_AN_END = "".join(
+    rf"(?<!\b{a})"
+    for a in (
+        "kr",
+        "mio",
+        "mia",
+        "pr",
+        "ca",
+        "nr",
+        "adm",
+        "dvs",
+        "pct",
+        "vs",
+        "bn",
+        r"i\.e",
+        r"e\.g",
+    )
+)
+_BAD_STOPS = re.compile(r"\.\.|[»«“”]\.\.|\. –|(?<!\d)" + _NOT_AN_END + r"\. +[a-zæøå]")
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_a_claims_page_ends_each_sentence_once_and_starts_the_next_with_a_capital(lang):
+    """A part's words set into a sentence ('Not counted in the verdict: …') keep one full stop,
+    with no dash or lower case after it."""
+    for claim_id, chunks in _page_texts(lang).items():
+        for chunk in chunks:
+            bad = _BAD_STOPS.search(chunk)
+            assert bad is None, (claim_id, chunk[max(0, bad.start() - 60) : bad.end() + 20])

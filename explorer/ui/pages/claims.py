@@ -140,7 +140,7 @@ class CheckClaim(page.Page):
         checks_html = f"<h3>{html.escape(t('held_out'))}</h3>{checks}" if checks else ""
         verdict_help = i18n.t(f"verdict_help.{answer.verdict}", lang)
         if answer.by_construction and answer.verdict != "by_construction":
-            fitted = "; ".join(p.part.says[lang] for p in answer.by_construction)
+            fitted = " ".join(_sentence(p.part.says[lang]) for p in answer.by_construction)
             verdict_help += " " + t("by_construction_parts", parts=fitted)
         quote = html.escape(i18n.quoted(c.claim[lang], lang))
         self.body.value = (
@@ -210,6 +210,12 @@ def _said(c: claims.Claim | claims.Unchecked, lang: str) -> str:
         else ""
     )
     return html.escape(i18n.tidy(said)) + link
+
+
+def _sentence(text: str) -> str:
+    """A part's words as a sentence of its own: ending with its full stop, never with two."""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def _compare(what: str, f: catalogue.Figure) -> float:
