@@ -40,6 +40,7 @@ from urllib.parse import urlsplit
 import tornado.web
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
+from tornado import httputil
 from tornado.httputil import HTTPHeaders, HTTPServerRequest
 from tornado.log import app_log
 from tornado.web import HTTPError, RequestHandler
@@ -48,6 +49,7 @@ from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
+from explorer.data import i18n
 from explorer.data.pages import NAMES as PAGES
 from explorer.ui.content import addresses
 from explorer.ui.live import vega
@@ -112,17 +114,24 @@ MAX_HEADER = 128 * 1024
 #: server reads at most MAX_HEADER and closes the connection beyond it.
 MAX_FIELD = 8 * 1024
 MAX_FIELDS = 32 * 1024
+#: The most fields a query may have: tornado's own limit (beyond it tornado would answer an empty
+#: 400 before any handler runs; the site answers its own 400 page, naming the limit).
+MAX_QUERY_FIELDS = httputil.ParseUrlEncodedConfig().max_arguments
 #: Seconds a busy reader is asked to wait (Retry-After, and the 503 page's own reload).
 RETRY_AFTER = 10
 
 
-def _plain(handler: RequestHandler, status: int) -> None:
-    """A plain error page in both languages, with no internals; a 503 (busy) reloads itself
-    after RETRY_AFTER seconds."""
+def _plain(handler: RequestHandler, status: int, lang: str = "da", **numbers: float) -> None:
+    """A plain error page in both languages, the reader's (``lang``) first, with no internals
+    (``numbers`` fill its text); a 503 (busy) reloads itself after RETRY_AFTER seconds."""
     handler.set_status(status)
     handler.set_header("Content-Type", "text/html; charset=utf-8")
     handler.set_header("Cache-Control", "no-store")
     words = {
+        400: (
+            "Adressen har for mange parametre: højst {most}.",
+            "The address has too many parameters: at most {most}.",
+        ),
         404: ("Siden findes ikke.", "The page does not exist."),
         414: ("Adressen er for lang.", "The address is too long."),
         405: ("Det kan man ikke her.", "That is not allowed here."),
@@ -132,18 +141,24 @@ def _plain(handler: RequestHandler, status: int) -> None:
             "The site is busy right now. It tries again in a moment.",
         ),
     }
-    da, en = words.get(status, ("Noget gik galt.", "Something went wrong."))
+    texts = dict(zip(i18n.LANGS, words.get(status, ("Noget gik galt.", "Something went wrong."))))
     home = html.escape(f"{handler.settings.get('base_url', '/')}view/index")
+    front = {"da": "Til forsiden", "en": "To the front page"}
+    lang = lang if lang in i18n.LANGS else "da"
+    paragraphs = "".join(
+        f"<p lang='{code}'>"
+        + texts[code].format(**{k: i18n.number(v, code) for k, v in numbers.items()})
+        + f" <a href='{home}?lang={code}'>{front[code]}</a></p>"
+        for code in (lang, i18n.other(lang))
+    )
     reload = ""
     if status == 503:
         handler.set_header("Retry-After", str(RETRY_AFTER))
         reload = f"<meta http-equiv='refresh' content='{RETRY_AFTER}'>"
     handler.finish(
-        f"<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'>"
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
         f"<meta name='viewport' content='width=device-width, initial-scale=1'>{reload}"
-        f"<title>{status}</title></head><body><h1>{status}</h1><p>{da} "
-        f"<a href='{home}?lang=da'>Til forsiden</a></p>"
-        f"<p lang='en'>{en} <a href='{home}?lang=en'>To the front page</a></p></body></html>"
+        f"<title>{status}</title></head><body><h1>{status}</h1>{paragraphs}</body></html>"
     )
 
 
@@ -155,6 +170,62 @@ class _TooLong(RequestHandler):
 class _TooLarge(RequestHandler):
     def prepare(self) -> None:
         _plain(self, 431)
+
+
+class _TooManyFields(RequestHandler):
+    def initialize(self, lang: str) -> None:
+        self.lang = lang
+
+    def prepare(self) -> None:
+        _plain(self, 400, self.lang, most=MAX_QUERY_FIELDS)
+
+
+def too_many_fields(query: str) -> bool:
+    """Whether a query has more fields than MAX_QUERY_FIELDS, counted as the parser counts them
+    (before it parses anything)."""
+    return query.count("&") + 1 > MAX_QUERY_FIELDS
+
+
+class _FieldLimit(httputil.HTTPMessageDelegate):
+    """A request as the app takes it, but one whose query has too many fields goes, without its
+    query, to the site's 400 page in the language the query asks for: tornado would refuse to
+    parse it with an empty 400."""
+
+    def __init__(
+        self,
+        app: tornado.web.Application,
+        delegate: httputil.HTTPMessageDelegate,
+        server_conn: object,
+        request_conn: httputil.HTTPConnection,
+    ) -> None:
+        self.app, self.delegate = app, delegate
+        self.server_conn, self.request_conn = server_conn, request_conn
+
+    def headers_received(self, start_line, headers):
+        if isinstance(start_line, httputil.RequestStartLine):
+            path, _, query = start_line.path.partition("?")
+            if too_many_fields(query):
+                lang = re.search(r"(?:^|&)lang=(\w+)", query)
+                start_line = start_line._replace(path=path)
+                request = HTTPServerRequest(
+                    connection=self.request_conn,
+                    server_connection=self.server_conn,
+                    start_line=start_line,
+                    headers=headers,
+                )
+                self.delegate = self.app.get_handler_delegate(
+                    request, _TooManyFields, {"lang": lang.group(1) if lang else "da"}
+                )
+        return self.delegate.headers_received(start_line, headers)
+
+    def data_received(self, chunk: bytes):
+        return self.delegate.data_received(chunk)
+
+    def finish(self) -> None:
+        self.delegate.finish()
+
+    def on_connection_close(self) -> None:
+        self.delegate.on_connection_close()
 
 
 def oversized(headers: HTTPHeaders) -> bool:
@@ -182,6 +253,28 @@ def _guarded(handler_class: type) -> type:
     return Guarded
 
 
+def accepts_gzip(header: str) -> bool:
+    """Whether an ``Accept-Encoding`` header takes gzip: named (or ``x-gzip``) with a weight
+    above 0, else ``*`` with one (RFC 9110, 12.5.3). ``gzip;q=0``, ``identity`` alone and
+    ``*;q=0`` refuse it; a weight that is no number from 0 to 1 counts as 0."""
+    weights: dict[str, float] = {}
+    for item in header.split(","):
+        coding, *params = (part.strip() for part in item.split(";"))
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+                weight = weight if 0 <= weight <= 1 else 0.0  # NaN too
+        if coding:
+            weights.setdefault(coding.lower(), weight)
+    named = [weights[c] for c in ("gzip", "x-gzip") if c in weights]
+    return max(named) > 0 if named else weights.get("*", 0.0) > 0
+
+
 @functools.cache
 def _vega_bytes() -> tuple[bytes, bytes]:
     raw = vega.bundle().encode("utf-8")
@@ -199,7 +292,7 @@ class VegaRuntime(RequestHandler):
         self.set_header("Content-Type", "text/javascript; charset=utf-8")
         self.set_header("Cache-Control", "public, max-age=31536000, immutable")
         self.set_header("Vary", "Accept-Encoding")
-        if "gzip" in self.request.headers.get("Accept-Encoding", ""):
+        if accepts_gzip(self.request.headers.get("Accept-Encoding", "")):
             self.set_header("Content-Encoding", "gzip")
             self.finish(packed)
         else:
@@ -366,6 +459,8 @@ class ReadViews(readview.Views):
                 raise Busy
             future = asyncio.wrap_future(self._submit(call, *args))
             self.pending[key] = future
+            if keep is self._views:
+                self.rendered += 1
 
             def done(f: asyncio.Future) -> None:
                 del self.pending[key]
@@ -396,6 +491,8 @@ class ReadViews(readview.Views):
         if found is not None:
             self._files.move_to_end(key)
             return found
+        if not readview.may_offer(query, file_name):
+            return None
         view = await self.view(name, query)
         if file_name not in view.charts and file_name not in view.files:
             return None
@@ -442,7 +539,7 @@ class ReadViewHandler(RequestHandler):
             return
         self.set_header("Cache-Control", f"public, max-age={VIEW_MAX_AGE}")
         if file_name is None:
-            packed = "gzip" in self.request.headers.get("Accept-Encoding", "")
+            packed = accepts_gzip(self.request.headers.get("Accept-Encoding", ""))
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.set_header("Vary", "Accept-Encoding")
             if view.script:
@@ -607,10 +704,10 @@ class ExplorerVoila(Voila):
 
     def start(self) -> None:
         """Voilà's start, with the server taking long headers so that an over-long address gets
-        a 414 page rather than a closed connection, oversized header fields a 431, unknown
-        paths a plain 404, and slow clients a header timeout. Its kernels
-        (started from here on, and inheriting the environment) load the Vega bundle from it,
-        and its pages preload it."""
+        a 414 page rather than a closed connection, oversized header fields a 431, a query of too
+        many fields a 400 page, unknown paths a plain 404, and slow clients a header timeout.
+        Its kernels (started from here on, and inheriting the environment) load the Vega bundle
+        from it, and its pages preload it."""
         _vega_bytes()
         os.environ[vega.SERVED] = "1"
         os.environ[VIEWS] = "1"  # the pages' Share dialogs offer the read views
@@ -634,6 +731,13 @@ class ExplorerVoila(Voila):
             return find(request, **kwargs)
 
         app.find_handler = find_handler  # type: ignore[method-assign]
+        start_request = app.start_request
+
+        def counted_start(server_conn, request_conn) -> httputil.HTTPMessageDelegate:
+            delegate = start_request(server_conn, request_conn)
+            return _FieldLimit(app, delegate, server_conn, request_conn)
+
+        app.start_request = counted_start  # type: ignore[method-assign]
         app.listen = functools.partial(  # type: ignore[method-assign]
             app.listen,
             max_header_size=MAX_HEADER,

@@ -14,6 +14,7 @@ import explorer
 from explorer.analysis import financing
 from explorer.analysis.financing import PARTIES, Terms, capped_payments, default_terms
 from explorer.model import cashflow, engine
+from explorer.ui.content import charts
 from explorer.ui.pages import who_pays
 
 
@@ -445,12 +446,12 @@ def test_who_pays_shows_the_share_an_investor_needs_and_its_return(case, lang):
     words, table = html.unescape(page.words.value), html.unescape(page.table.value)
     p = financing.participation(page.current, page.terms())
     row = page.summary.set_index("arrangement").loc["signed_bond"]
-    assert i18n.percent(p.needed, lang, 1) in words
+    assert charts.bond_share(p.needed, lang) in words
     irr = i18n.percent(row["investor_irr"], lang, 1)
     assert irr in words and irr in table
     assert i18n.percent(row["investor_multiple"], lang) in words
     assert i18n.t("who_pays.names.signed_bond", lang) in table
-    assert i18n.t("who_pays.row_share", lang, share=i18n.percent(p.share, lang)) in table
+    assert i18n.t("who_pays.row_share", lang, share=charts.bond_share(p.share, lang)) in table
     seen = {"en": "the model's path without the programme", "da": "modellens forløb uden"}[lang]
     assert seen in words
     at = financing.trigger_effect(page.current, page.terms())
@@ -458,9 +459,40 @@ def test_who_pays_shows_the_share_an_investor_needs_and_its_return(case, lang):
     both = {"en": "cannot both hold", "da": "ikke begge holde"}[lang]
     assert (both in words) == p.exceeds_savings
     moved = who_pays.WhoPays(f"case={case}&effect_scale=0.6&caseload_after=30&lang={lang}")
-    assert i18n.percent(p.needed, lang, 1) in html.unescape(moved.words.value)  # held
+    assert charts.bond_share(p.needed, lang) in html.unescape(moved.words.value)  # held
     kpi = moved.summary.set_index("arrangement").loc["signed_bond", "kommune_extra_cost"]
-    assert i18n.millions(kpi, lang) in html.unescape(moved.kpi_box.value)
+    assert who_pays.extra_cost(kpi, lang) in html.unescape(moved.kpi_box.value)
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_share_an_investor_signs_shows_alike_on_card_text_table_and_chart(case, lang):
+    """Regression: the text gave the investor 79,5 % and the table 80 %, and the card priced that
+    bond with no word of which of the page's two bonds it was."""
+    import re
+
+    i18n = explorer.data.i18n
+    page = who_pays.WhoPays(f"case={case}&lang={lang}")
+    share = page.summary.set_index("arrangement").loc["signed_bond", "bond_share"]
+    shown = charts.bond_share(share, lang)
+    spec = next(c.spec for c in page.chart_box.children if "arrangement" in str(c.spec))
+    label = {r["arrangement"] for r in spec["data"]["values"]}
+    places = {
+        "card": html.unescape(page.kpi_box.value),
+        "text": html.unescape(page.words.value),
+        "table": html.unescape(page.table.value),
+        "chart": " ".join(label),
+    }
+    if financing.participation(page.current, page.terms()).exceeds_savings:
+        del places["text"]  # it gives the share needed, above all the savings, and says so
+    ways = {i18n.percent(share, lang, digits) for digits in (0, 1, 2)} | {shown}
+    for place, text in places.items():
+        found = {w for w in ways if re.search(r"(?<![\d,.])" + re.escape(w), text)}
+        assert found == {shown}, (place, found)
+    card = i18n.t("who_pays.price_of_finance", lang, share=shown)
+    assert card in places["card"]  # the card names the bond it prices
+    name = i18n.t("who_pays.names.signed_bond", lang)
+    assert f"{name} ({shown})" in label
 
 
 def test_the_bond_claims_judge_a_contract_an_investor_signs():

@@ -8,6 +8,7 @@ clients use other loopback source addresses, still sent to 127.0.0.1.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import http.client
 import re
@@ -20,6 +21,7 @@ from servers import Voila
 from tornado.httputil import HTTPHeaders, HTTPServerRequest
 
 from explorer import serving
+from explorer.ui.views import readview
 
 PROXY = "127.0.0.2"
 ALLOWED = "explorer.example.org"
@@ -224,3 +226,48 @@ def test_oversized_headers():
     assert serving.oversized(HTTPHeaders({"Host": "a" * (serving.MAX_FIELD + 1)}))
     many = HTTPHeaders({f"X-{i}": "b" * 4000 for i in range(9)})
     assert serving.oversized(many)
+
+
+# --- what a client asks for: compression, many parameters, unknown files -----------------
+
+
+@pytest.mark.parametrize("accept", ["gzip;q=0", "identity", "*;q=0", "br, gzip;q=0, *"])
+def test_a_client_that_refuses_gzip_gets_the_view_uncompressed(launcher, accept):
+    """Regression: any Accept-Encoding that named gzip got gzip, ``gzip;q=0`` too."""
+    status, headers, body = request(launcher.port, view_path(*LINK), {"Accept-Encoding": accept})
+    assert status == 200 and "Content-Encoding" not in headers
+    assert body.startswith("<!DOCTYPE html>")
+    packed = request(launcher.port, view_path(*LINK), {"Accept-Encoding": "gzip;q=0.5"})[1]
+    assert packed["Content-Encoding"] == "gzip"
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_a_query_of_too_many_parameters_gets_the_error_page_naming_the_limit(launcher, lang):
+    """Regression: 1,001 parameters got tornado's empty 400 before any handler ran."""
+    fields = "&".join(f"p{i}=1" for i in range(serving.MAX_QUERY_FIELDS))
+    status, headers, body = request(launcher.port, f"/view/explorer?lang={lang}&{fields}")
+    assert status == 400 and headers["Cache-Control"] == "no-store"
+    assert f"<html lang='{lang}'>" in body
+    first = body.index("<p lang=")
+    assert body[first:].startswith(f"<p lang='{lang}'>")  # the reader's language first
+    assert "højst 1.000" in body and "at most 1,000" in body
+    fewer = "&".join(f"p{i}=1" for i in range(serving.MAX_QUERY_FIELDS - 2))
+    assert request(launcher.port, f"/view/index?lang={lang}&{fewer}")[0] == 200
+
+
+@pytest.mark.parametrize("name", ["..", ".env", "x.csv", "aabenraa-table.csv.bak"])
+def test_an_unknown_file_gets_its_404_without_a_render(launcher, name):
+    """Regression: ``view/explorer/file/..`` rendered the whole view before its 404."""
+    status, _, body = request(launcher.port, f"/view/explorer/file/{name}?{LINK[1]}")
+    assert status == 404 and "The page does not exist" in body
+    views = serving.ReadViews("/", workers=1)
+    query = readview.canonical(*LINK)[0]
+    found = asyncio.run(views.download("explorer", query, name, "http://127.0.0.1"))
+    assert found is None and views.rendered == 0 and views.pool is None  # no worker started
+
+
+def test_accept_encoding_weights():
+    takes = ["gzip", "GZIP;Q=0.5", "deflate, gzip;q=0.001", "*", "br;q=1, *;q=0.1", "x-gzip"]
+    refuses = ["", "identity", "gzip;q=0", "gzip; q=0.000", "*;q=0", "gzip;q=0, *", "gzip;q=2"]
+    assert all(serving.accepts_gzip(h) for h in takes)
+    assert not any(serving.accepts_gzip(h) for h in [*refuses, "gzip;q=nan", "gzip;q=x"])

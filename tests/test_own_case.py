@@ -330,7 +330,9 @@ def test_fields_are_checked_as_the_reader_types_in_the_pages_language():
     assert page.current.outcomes[0].effect < 2.9
     english = own_case.OwnCasePage("lang=en")
     type_into(english.outcome_forms[0].count, "abc")
-    assert english.outcome_forms[0].count.error.startswith("yearly_count must be a number")
+    assert english.outcome_forms[0].count.error.startswith(
+        "Number a year without the change must be a number"
+    )
 
 
 def test_an_outcome_that_breaks_its_kind_s_relation_is_refused_saying_why():
@@ -341,7 +343,7 @@ def test_an_outcome_that_breaks_its_kind_s_relation_is_refused_saying_why():
     assert raised.value.problem == "outcome_relation"
     english = raised.value.text("en")
     assert "Off the benefit" in english and english.endswith(
-        ": effect must be from 0 to 2.9 times: otherwise the "
+        ": Effect at the reference change must be from 0 to 2.9 times: otherwise the "
         "intervention moves more people than stay on the benefit; got 4."
     )
     assert "ellers flytter indsatsen flere, end der er på ydelsen" in raised.value.text("da")
@@ -890,7 +892,7 @@ def test_a_link_with_caseload_10_before_and_20_after_is_refused_with_the_range()
     with pytest.raises(OwnCaseError) as raised:
         own.case()
     assert raised.value.text("en").startswith(
-        "caseload_after must be from 1 to 10 cases per caseworker; got 20"
+        "Caseload after must be from 1 to 10 cases per caseworker; got 20"
     )
     assert raised.value.text("da").startswith(
         "Sagstal efter skal være fra 1 til 10 sager pr. sagsbehandler; fik 20"

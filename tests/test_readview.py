@@ -48,7 +48,9 @@ def view(name: str, query: str) -> tuple[readview.View, str]:
 def test_a_view_shows_what_the_live_page_shows_for_the_same_link(name, lang):
     query = f"case=aabenraa&caseload_after=25&lang={lang}"
     live = readview.page_class(name)(query, url="")
-    _, document = view(name, query)
+    v, document = view(name, query)
+    for file_name in [*v.files, *v.charts]:  # each told from its name before any render
+        assert readview.may_offer(v.query, file_name), file_name
     texts = [b.value for b in live_boxes(live.widget) if b.value.strip()]
     assert texts, name
     for text in texts:  # the same text, links aside (a view links to views)
@@ -539,3 +541,49 @@ def test_share_offers_the_embed_form_with_its_resize_script_the_python_and_the_d
     numbers = json.loads(data)
     assert mime == "application/json" and numbers["key_figures"]["npv"] == round(live.result.npv)
     assert numbers["link"] == SITE.share("explorer", key)
+
+
+@pytest.mark.parametrize("name", ["own_case", "explorer"])
+def test_a_name_no_page_reads_is_no_cache_entry_of_its_own(name):
+    """Regression: an unknown parameter gave the own case a key of its own, so every
+    ``&utm_source=…`` rendered the view anew (221 ms) and pushed real views out of the cache."""
+    from explorer.ui.pages import own_case
+
+    link = "case=aabenraa&caseload_after=25&lang=en"
+    if name == "own_case":  # the link its page puts in the address bar: the whole case
+        live = own_case.OwnCasePage("lang=en")
+        live.start_choice.value = "hjoerring"
+        live.start_button.click()
+        link = live.chrome.query
+    views = readview.Views()
+    found = [readview.canonical(name, link + extra) for extra in ("", "&utm_source=x", "&zzz=1")]
+    for key, _, _ in found:
+        views.get(name, key)
+    assert views.rendered == 1 and len(views._views) == 1
+    assert found[0][0] == link  # the page's own link is already canonical
+    assert found[0][1] == [] and "zzz" in found[2][1][0]  # the reader is told, the key is not
+    assert "zzz" in views.cached(name, found[2][0]).html(found[2][1])
+
+
+def test_the_own_case_keeps_what_its_page_reads_of_a_link_and_nothing_else():
+    def key(query: str) -> str:
+        return readview.canonical("own_case", query)[0]
+
+    assert key("lang=en") == key("case=own&lang=en&x=1") == "case=own&lang=en"
+    assert key("case=herning&caseload_after=22&lang=en&x=1") == key(
+        "lang=en&caseload_after=22.0&case=herning"
+    )
+    assert key("case=herning&lang=da") != key("case=hjoerring&lang=da")
+    assert key("case=own&c=v1.abc&lang=da&claim=x") == "case=own&c=v1.abc&lang=da"
+    assert "grant_share=0.25" in key("case=own&c=v1.abc&grant_share=0.25")  # a term it lists
+    assert key("&".join(f"p{i}=1" for i in range(300))) == "case=own&lang=da"
+
+
+def test_a_file_name_no_page_gives_is_refused_without_a_render():
+    views = readview.Views()
+    key = readview.canonical("explorer", "case=herning&caseload_after=23&lang=en")[0]
+    for name in ("..", ".env", "x.csv", "herning-table.csv.bak", "herning-tabel.csv", "a/b"):
+        assert views.file("explorer", key, name) is None, name
+    assert views.rendered == 0
+    assert views.file("explorer", key, "herning-table.csv") is not None
+    assert views.rendered == 1

@@ -59,17 +59,19 @@ class FieldError(ValueError):
         self.other = other  # the field a "below" problem names
         self.why = why  # the rule a narrowed range comes from, in both languages
         self.bounds = (field.lo, field.hi)
-        super().__init__(self.text("en"))
+        super().__init__(self.text("en", coded=True))
 
     def with_bounds(self, lo: float, hi: float) -> FieldError:
         """The same error for a range narrowed by another field (caseload after <= before)."""
         self.bounds = (lo, hi)
-        self.args = (self.text("en"),)
+        self.args = (self.text("en", coded=True),)
         return self
 
-    def text(self, lang: str = "en") -> str:
+    def text(self, lang: str = "en", coded: bool = False) -> str:
+        """The message in ``lang``, naming the field as a reader of a page knows it (its label),
+        or, ``coded``, as Python and the command line name it (``caseload_after``)."""
         f, got = self.field, self.got
-        name = f.name if lang == "en" else f.label["da"]
+        name = f.name if coded else f.label[lang]
         where = f"{self.owner}: " if self.owner else ""
         bare = "number" if f.unit.format == "multiplier" else f.unit.format
 
@@ -118,7 +120,7 @@ class FieldError(ValueError):
                 f"fik {shown}",
             )
         if self.other is not None:
-            other = self.other.name if lang == "en" else lower(self.other.label["da"])
+            other = self.other.name if coded else lower(self.other.label[lang])
             messages["below"] = (
                 f"{name} must be below {other} ({hi}); got {shown}",
                 f"{name} skal være under {other} ({hi}); fik {shown}",

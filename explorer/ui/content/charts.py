@@ -360,8 +360,21 @@ def savings_by_payer(result: Result, lang: str) -> dict:
     return _stacked_bars(y["calendar_year"], parts, t("who", lang), t("payers_title", lang), lang)
 
 
+def bond_share(value: float, lang: str) -> str:
+    """A bond's share of the savings as the who-pays page shows it in its card, text, table and
+    chart: to a tenth of a per cent, a whole one without its ',0' ('80 %', '79,5 %')."""
+    digits = 0 if round(value * 100, 1) == round(value * 100) else 1
+    return i18n.percent(value, lang, digits)
+
+
 def arrangements(summary: pd.DataFrame, names: dict[str, str], lang: str) -> dict:
-    """Present value per party under each financing arrangement (``financing.summary``)."""
+    """Present value per party under each financing arrangement (``financing.summary``); a
+    bond's row names its share of the savings."""
+    rows_named = {
+        row.arrangement: names[row.arrangement]
+        + ("" if pd.isna(row.bond_share) else f" ({bond_share(row.bond_share, lang)})")
+        for row in summary.itertuples()
+    }
     parties = [
         ("kommune", PALETTE["orange"]),
         ("stat", PALETTE["blue"]),
@@ -371,7 +384,7 @@ def arrangements(summary: pd.DataFrame, names: dict[str, str], lang: str) -> dic
     labels = {p: i18n.t(f"payer.{p}", lang) for p, _ in parties}
     rows = [
         {
-            "arrangement": names[row.arrangement],
+            "arrangement": rows_named[row.arrangement],
             "series": labels[p],
             "value": getattr(row, f"pv_{p}") / 1e6,
         }
@@ -386,7 +399,7 @@ def arrangements(summary: pd.DataFrame, names: dict[str, str], lang: str) -> dic
                 "field": "arrangement",
                 "type": "nominal",
                 "title": None,
-                "sort": list(names.values()),
+                "sort": list(rows_named.values()),
                 # "Statsligt tilskud (pulje)" on two lines, so that the bars keep a phone's width
                 "axis": {
                     "labelLimit": 200,

@@ -122,7 +122,11 @@ class WhoPays(page.Page):
                         extra_cost(price, lang),
                         i18n.t("who_pays.price_sub", lang),
                         lang,
-                        title=i18n.t("who_pays.price_of_finance", lang),
+                        title=i18n.t(
+                            "who_pays.price_of_finance",
+                            lang,
+                            share=charts.bond_share(bond["bond_share"], lang),
+                        ),
                     ),
                 ]
             )
@@ -141,6 +145,7 @@ class WhoPays(page.Page):
         lang, y = self.lang, r.yearly
         m = lambda v: i18n.millions(v, lang)
         pct = lambda v: i18n.percent(v, lang)
+        share_of = lambda v: charts.bond_share(v, lang)
         t = lambda key, **kw: i18n.t(f"who_pays.{key}", lang, **kw)
         region = y["savings_region"].sum()
         out = [
@@ -163,10 +168,10 @@ class WhoPays(page.Page):
                     reduction=reduction,
                     trigger=trigger,
                     paid=m(b.paid.sum()),
-                    share=pct(b.paid.sum() / max(b.realised.sum(), 1.0)),
+                    share=share_of(b.paid.sum() / max(b.realised.sum(), 1.0)),
                     realised=m(b.realised.sum()),
                     invested=m(b.invest.sum()),
-                    assumed=pct(terms.bond_outcome_share),
+                    assumed=share_of(terms.bond_outcome_share),
                     compared=i18n.against_self(row["kommune_extra_cost"], lang),
                     irr=investor_return(row, lang),
                 )
@@ -176,7 +181,7 @@ class WhoPays(page.Page):
                 t("bond_fails", reduction=reduction, trigger=trigger, invested=m(b.invest.sum()))
             )
         default = financing.default_terms().bond_outcome_share
-        out.append(t("share", share=pct(terms.bond_outcome_share), default=pct(default)))
+        out.append(t("share", share=share_of(terms.bond_outcome_share), default=share_of(default)))
         out += self.participation(r, terms)
         out.append(self.trigger_words(r, terms))
         cliff = financing.cliff(r.scenario, terms)
@@ -220,10 +225,10 @@ class WhoPays(page.Page):
         out = [
             t(
                 "participation",
-                needed=i18n.percent(p.needed, lang, 1),
+                needed=charts.bond_share(p.needed, lang),
                 ret=ret,
                 signed=investor_return(table.loc["signed_bond"], lang, back=True),
-                share=pct(terms.bond_outcome_share),
+                share=charts.bond_share(terms.bond_outcome_share, lang),
                 here=investor_return(table.loc["impact_bond"], lang, back=True),
             )
         ]
@@ -231,7 +236,7 @@ class WhoPays(page.Page):
             out.append(
                 t(
                     "participation_exceeds",
-                    needed=i18n.percent(p.needed, lang, 1),
+                    needed=charts.bond_share(p.needed, lang),
                     ret=ret,
                     irr=i18n.percent(p.irr, lang, 1),
                 )
@@ -269,7 +274,7 @@ class WhoPays(page.Page):
         for row in self.summary.itertuples():
             name = html.escape(names[row.arrangement])
             if not pd.isna(row.bond_share):
-                share = i18n.percent(row.bond_share, lang)
+                share = charts.bond_share(row.bond_share, lang)
                 words = i18n.t("who_pays.row_share", lang, share=share)
                 name += f"<br><span class='bond-share'>{html.escape(words)}</span>"
             cells = [f"<th scope='row'>{name}</th>"]

@@ -30,6 +30,8 @@ from urllib.parse import parse_qsl, urlencode
 
 import ipywidgets as w
 
+from explorer import catalogue
+from explorer.catalogue.owncase import OWN
 from explorer.data import files, i18n
 from explorer.data.pages import NAMES as PAGES
 from explorer.model import fields
@@ -68,8 +70,8 @@ def page_class(name: str) -> type[page.Page]:
 
 def canonical(name: str, query: str) -> tuple[str, list[str], str]:
     """The query a page would put in its address bar for a link, the link's notices in its
-    language, and the language: two spellings of one scenario give one canonical query. The own
-    case reads its link itself (its case is the code ``c``): its pairs, sorted, are the key."""
+    language, and the language: two spellings of one scenario give one canonical query, and a
+    name no page reads is dropped (with its notice), never a key of its own."""
     cls = page_class(name)
     pairs = parse_qsl(query[: links.MAX_QUERY], keep_blank_values=True)
     embed = any(k == addresses.EMBED_PARAM and v == "1" for k, v in pairs)
@@ -77,12 +79,39 @@ def canonical(name: str, query: str) -> tuple[str, list[str], str]:
         query = urlencode([(k, v) for k, v in pairs if k != addresses.EMBED_PARAM])
     form = addresses.embed_query if embed else (lambda q: q)
     if cls.reads_own_query:
-        pairs = sorted(parse_qsl(query[: links.MAX_QUERY], keep_blank_values=True))
-        lang = dict(pairs).get("lang", "da")
-        return form(urlencode(pairs)), [], lang if lang in i18n.LANGS else "da"
-    link = links.parse(query)
-    text = links.build(link.scenario, link.lang, link.extras, link.params)
+        text, link = _own_case_query(query)
+    else:
+        link = links.parse(query)
+        text = links.build(link.scenario, link.lang, link.extras, link.params)
     return form(text), [n.text(link.lang) for n in link.notices], link.lang
+
+
+#: What the own-case page reads of its link itself: its case's code and which case.
+OWN_PARAMS = ("c", "case")
+
+
+def _own_case_query(query: str) -> tuple[str, links.Link]:
+    """The own case's canonical link and the link as its page reads it: its case (the code
+    ``c``, else a preset with the link's changes, else an empty form) and, of the rest, what the
+    shared link reader keeps (financing terms, spreads, the language)."""
+    try:
+        pairs = (
+            parse_qsl(query, keep_blank_values=True, max_num_fields=200)
+            if len(query) <= links.MAX_QUERY
+            else None
+        )
+    except ValueError:
+        pairs = None  # the link reader below gives its notice
+    found = dict(reversed(pairs or []))  # the first of a repeated name, as the page reads it
+    code, case = found.get("c"), found.get("case")
+    preset = pairs is None or (code is None and case not in (None, OWN))
+    rest = query if preset else urlencode([(k, v) for k, v in pairs or [] if k not in OWN_PARAMS])
+    link = links.parse(rest, facts=True)
+    if preset and pairs is not None:
+        return links.build(link.scenario, link.lang, link.extras), link
+    kept = parse_qsl(links.build(catalogue.load_case(links.DEFAULT_CASE), link.lang, link.extras))
+    own = [("case", OWN)] + ([("c", code)] if code is not None else [])
+    return urlencode(own + [(k, v) for k, v in kept if k != "case"]), link
 
 
 def split_embed(query: str) -> tuple[str, bool]:
@@ -651,6 +680,35 @@ def render(name: str, query: str, site: Site) -> View:
 _LOCK = threading.Lock()
 
 
+#: The types of a page's downloads: its charts', and its own files' (table, workbook, case...).
+CHART_TYPES, FILE_TYPES = ("png", "svg"), ("csv", "xlsx", "json", "yaml")
+
+
+@cache
+def download_names(lang: str) -> re.Pattern:
+    """Every name a page gives a download in ``lang``: a case (or an own case), what the file is
+    (``chart.file.*`` for a chart, ``file.*`` for the others) and its type (``herning-tabel.csv``).
+    A file name it does not match is no view's, whatever the link."""
+    texts = i18n.catalogue()
+
+    def words(prefix: str) -> str:
+        found = [v[lang] for k, v in texts.items() if k.rpartition(".")[0] == prefix]
+        return "|".join(map(re.escape, found))
+
+    cases = "|".join(map(re.escape, [*catalogue.cases(), OWN]))
+    return re.compile(
+        rf"(?:{cases})-(?:(?:{words('chart.file')})\.(?:{'|'.join(CHART_TYPES)})"
+        rf"|(?:{words('file')})\.(?:{'|'.join(FILE_TYPES)}))"
+    )
+
+
+def may_offer(query: str, file_name: str) -> bool:
+    """Whether the view of a canonical query may offer ``file_name``, told without rendering it
+    (an unknown name gets its 404 at once; the rendered view then has the last word)."""
+    lang = dict(parse_qsl(query)).get("lang", "da")
+    return bool(download_names(lang if lang in i18n.LANGS else "da").fullmatch(file_name))
+
+
 def file_bytes(view: View, file_name: str, site: Site) -> tuple[str, bytes] | None:
     """A download of a view: a chart as PNG or SVG with its caption, or one of the page's
     files (the table, the workbook, the case file). None if the view has no such file."""
@@ -706,6 +764,8 @@ class Views:
     ) -> tuple[str, bytes] | None:
         key = (name, query, file_name, origin)
         if key not in self._files:
+            if not may_offer(query, file_name):
+                return None
             found = file_bytes(self.get(name, query), file_name, Site(origin, self.prefix))
             if found is None:
                 return None
