@@ -10,7 +10,7 @@ from explorer.ui.views import readview
 
 
 def page_class(entry: Page) -> type:
-    """The ``Page`` subclass named ``entry.name`` in ``explorer/ui/<name>.py``."""
+    """The ``Page`` subclass named ``entry.name`` in ``explorer/ui/pages/<name>.py``."""
     return readview.page_class(entry.name)
 
 

