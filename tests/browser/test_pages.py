@@ -72,6 +72,18 @@ def test_the_keyboard_moves_the_caseload_and_everything_follows(open_page):
     page.wait_for_function("() => window.location.search.includes('caseload_after=20')")
 
 
+def test_a_live_page_asks_nothing_of_other_sites(page, open_page, server):
+    """No request leaves the page's own origin (Voilà's lab template links Font Awesome from a
+    CDN: failed requests offline, each reader's address given to a third party online)."""
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
+    page = open_page("explorer")
+    charts_drawn(page)
+    origin = "{0.scheme}://{0.netloc}".format(urlparse(page.url))
+    outside = [u for u in asked if not u.startswith((origin + "/", "data:", "blob:"))]
+    assert not outside, outside
+
+
 def test_danish_decimals_are_read_as_danes_type_them(open_page):
     page = open_page("explorer")
     typed(page, "extra-workers", "2,5")
