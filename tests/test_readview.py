@@ -4,6 +4,7 @@ links, downloads that carry their scenario, and a baked site whose every link re
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import html
 import io
@@ -21,7 +22,7 @@ from explorer import catalogue, model
 from explorer.data import i18n
 from explorer.data.pages import NAMES as PAGES
 from explorer.outputs import reproduce
-from explorer.ui.content import addresses, charts
+from explorer.ui.content import addresses, charts, kpis
 from explorer.ui.live import page, widgets
 from explorer.ui.pages import explorer as explorer_page
 from explorer.ui.views import bake, readview
@@ -53,8 +54,8 @@ def test_a_view_shows_what_the_live_page_shows_for_the_same_link(name, lang):
         assert readview.may_offer(v.query, file_name), file_name
     texts = [b.value for b in live_boxes(live.widget) if b.value.strip()]
     assert texts, name
-    for text in texts:  # the same text, links aside (a view links to views)
-        assert HREF.sub("", text) in HREF.sub("", document)
+    for text in texts:  # the same text, links aside (a view links to views), where it has levers
+        assert HREF.sub("", kpis.in_read_view(text, lang, True)) in HREF.sub("", document)
     assert f"<html lang='{lang}'>" in document
     assert "Traceback" not in document
     assert only_the_lever_script(document, name)
@@ -106,7 +107,7 @@ def test_the_kpis_are_the_live_pages_to_the_krone():
     query = "case=hjoerring&worker_cost=600000&lang=da"
     live = explorer_page.Explorer(query, url="")
     _, document = view("explorer", query)
-    assert live.kpi_box.value in document
+    assert kpis.in_read_view(live.kpi_box.value, "da", True) in document
     assert "600.000 kr." in document  # the changed input is listed among the numbers behind it
 
 
@@ -340,7 +341,7 @@ def test_the_caseload_lever_moves_through_the_models_own_answers():
     assert max(lever["values"]) <= base.caseload_before
     for i in (0, lever["index"], len(lever["values"]) - 1):
         r = model.evaluate(base.replace(caseload_after=float(lever["values"][i])))
-        assert lever["kpis"][i] == kpis.main(r, "en")
+        assert lever["kpis"][i] == kpis.in_read_view(kpis.main(r, "en"), "en", True)
         spec = charts.for_page(charts.cumulative_net(r, "en"))
         assert lever["frames"][i] == spec.pop("data")["values"]
         assert lever["specs"][lever["shapes"][i]] == spec
@@ -354,6 +355,70 @@ def test_the_caseload_lever_moves_through_the_models_own_answers():
     assert lever["runtime"].startswith("../explorer/static/vega-runtime-")
 
 
+def lever_data(document: str) -> dict:
+    found = re.search(r"<script type='application/json' id='lever-data'>(.*?)</script>", document)
+    assert found is not None
+    return json.loads(found.group(1))
+
+
+def test_shares_python_lines_and_the_downloads_follow_the_caseload_lever():
+    """Regression: with the slider moved from 24 to 30, Share's Python lines still loaded the
+    link's caseload and the chart's, the table's, the workbook's and the JSON's links still
+    fetched the link's files."""
+    query = readview.canonical("explorer", "case=herning&lang=da")[0]
+    _, document = view("explorer", query)
+    lever = lever_data(document)
+    live = readview.page_class("explorer")(query, url="")
+    setting = live.reproduction()
+    assert setting is not None
+    followed = set(re.findall(r"data-lever-file='([^']+)'", document))
+    assert {n.rsplit(".", 1)[1] for n in followed} >= {"png", "svg", "csv", "xlsx", "json"}
+    assert "data-python" in document
+    for i, value in enumerate(lever["values"]):
+        s = live.current.replace(caseload_after=float(value))
+        code = reproduce.snippet(dataclasses.replace(setting, scenario=s))
+        assert lever["python"][i] == code
+        own = query if i == lever["index"] else live.query(s)
+        assert i == lever["index"] or f"caseload_after={value:g}" in own
+        assert lever["files"][i] == {n: SITE.file("explorer", own, n) for n in followed}
+    assert 'explorer.load_case("herning")\n' in lever["python"][lever["index"]]
+    assert "caseload_after=30.0" in lever["python"][lever["values"].index(30)]
+
+
+def test_a_baked_views_lever_names_no_files_the_site_does_not_have():
+    """A baked site has the files of the link's caseload only: the other values' Python lines
+    follow, their files are none (the script dims the links and says they are the link's)."""
+    site = bake.BakedSite(STATIC)
+    query = readview.canonical("explorer", "case=herning&lang=da")[0]
+    document = readview.render("explorer", query, site).html()
+    lever = lever_data(document)
+    at = lever["index"]
+    assert [i for i, f in enumerate(lever["files"]) if f is not None] == [at]
+    for name, href in lever["files"][at].items():
+        assert f"href='{html.escape(href)}' data-lever-file='{name}'" in document
+    assert len(set(lever["python"])) == len(lever["values"])
+    assert "24 sager pr. sagsbehandler" in lever["files_note"], lever["files_note"]
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_a_read_view_says_where_to_switch_on_the_wider_gains(lang):
+    """Regression: a read view's card said to switch the wider gains on among the settings, which
+    a read view does not have: it names the live page, or nothing on a site without one."""
+    query = f"case=herning&lang={lang}"
+    live = readview.page_class("explorer")(query, url="")
+    on_page = i18n.t("kpi_sub.wider_not_counted", lang)
+    assert html.escape(on_page) in live.kpi_box.value
+    texts = {
+        "view": readview.render("explorer", query, SITE).html(),
+        "fixed": readview.render("explorer", query, bake.BakedSite(STATIC)).html(),
+    }
+    for where, document in texts.items():
+        assert html.escape(on_page) not in document
+        said = html.escape(i18n.t(f"kpi_sub.wider_not_counted_{where}", lang))
+        assert said in document
+        assert all(said in cards for cards in lever_data(document)["kpis"])
+
+
 def test_the_own_case_view_reads_the_case_its_link_carries():
     from explorer.ui.pages import own_case
 
@@ -362,8 +427,9 @@ def test_the_own_case_view_reads_the_case_its_link_carries():
     live.start_button.click()
     v, document = view("own_case", live.chrome.query)
     assert "c=v1." in live.chrome.query
-    assert live.kpi_box.value in document
-    assert live.kpi_box.value not in view("own_case", "lang=en")[1]
+    cards = kpis.in_read_view(live.kpi_box.value, "en", True)
+    assert cards in document
+    assert cards not in view("own_case", "lang=en")[1]
     assert "own-case.yaml" in v.files
 
 

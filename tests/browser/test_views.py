@@ -12,6 +12,8 @@ import html
 import io
 import json
 import re
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -23,9 +25,10 @@ import pandas as pd
 import pytest
 from conftest import DESKTOP, HOSTILE_LINKS, PHONE, rendered
 from playwright.sync_api import expect
-from servers import ARTIFACTS, PAGES
+from servers import ARTIFACTS, PAGES, free_port, wait_for
 
 import explorer
+from explorer.data import i18n
 from explorer.ui.content import addresses
 from explorer.ui.views import readview
 
@@ -91,16 +94,32 @@ def texts(tab, selector: str) -> list[str]:
     return tab.locator(selector).all_inner_texts()
 
 
+def worded(text: str, view: bool) -> str:
+    """A text as a view (``view``) or a live page words it: a live page's card says where among
+    its levers to switch something on, a view's says the live page."""
+    for lang in LANGS:
+        live, said = (
+            i18n.t(f"kpi_sub.{k}", lang) for k in ("wider_not_counted", "wider_not_counted_view")
+        )
+        text = text.replace(*((live, said) if view else (said, live)))
+    return text
+
+
 def numbers(tab, name: str) -> dict[str, list[str]]:
-    """What the live page and the view must agree on, as the reader sees it."""
-    found = {s: texts(tab, s) for s in ("h1", ".kpis", ".kpi", first(name))}
+    """What the live page and the view must agree on, as the reader sees it (in the live page's
+    words)."""
+    found = {
+        s: [worded(t, False) for t in texts(tab, s)] for s in ("h1", ".kpis", ".kpi", first(name))
+    }
     assert found["h1"] and found[first(name)], found
     return found
 
 
 def same_numbers(tab, expected: dict[str, list[str]]) -> None:
     """The page shows ``expected`` (waiting while a live page is still computing)."""
+    view = "/view/" in tab.url
     for selector, values in expected.items():
+        values = [worded(v, view) for v in values]
         expect(tab.locator(selector)).to_have_text(values, use_inner_text=True, timeout=30_000)
 
 
@@ -223,13 +242,20 @@ def test_a_caseload_moved_in_the_view_opens_the_live_page_at_that_caseload(tab, 
         slider.press("ArrowLeft")
     expect(kpis).not_to_have_text(shown)
     expect(tab.locator(".view-lever-note")).to_be_visible()
-    moved = {s: texts(tab, s) for s in (".kpis", ".kpi")}
+    moved = {s: [worded(t, False) for t in texts(tab, s)] for s in (".kpis", ".kpi")}
     href = link.get_attribute("href")
     assert href != first_href and "caseload_after=" in href
     caseload = parse_qs(urlparse(href).query)["caseload_after"][0]
     shared = tab.locator(".read-share .share-url").input_value()
     assert f"caseload_after={caseload}" in shared
     assert shared in tab.locator(".read-share .embed-code").input_value()
+    python = tab.locator(".read-share textarea.python-code").input_value()  # what Share says
+    assert f"caseload_after={float(caseload)!r}" in python
+    followed = tab.locator("a[data-lever-file]")  # the chart's, the table's, the workbook's...
+    assert followed.count() >= 7
+    for a in followed.all():
+        assert f"caseload_after={caseload}" in a.get_attribute("href")
+    expect(tab.locator(".lever-files-note").first).to_be_hidden()
     listed = tab.locator(".inputs [data-name='caseload_after'] dd").inner_text()
     assert listed.startswith(tab.locator(".view-lever output").inner_text())
     stale = tab.locator(".inputs [data-name='worker_cost']")  # still the link's, and dimmed
@@ -243,6 +269,34 @@ def test_a_caseload_moved_in_the_view_opens_the_live_page_at_that_caseload(tab, 
     rendered(tab)
     same_numbers(tab, moved)
     assert urlparse(tab.url).query == urlparse(href).query
+
+
+def test_a_baked_views_slider_moves_the_python_and_says_the_files_are_the_links(tab):
+    """A baked site has the link's files only: moved, the Python lines follow; the downloads
+    stay the link's, dimmed, with a line saying so (never a link to a file that is not there)."""
+    from explorer.ui.views import bake
+
+    site = bake.BakedSite("https://static.example.org/read/", cases=("herning",))
+    key = readview.canonical("explorer", "case=herning&lang=da")[0]
+    tab.set_viewport_size(DESKTOP)
+    tab.set_content(readview.render("explorer", key, site).html())
+    python = tab.locator(".read-share textarea.python-code")
+    first_lines = python.input_value()
+    files = tab.locator("a[data-lever-file]")
+    hrefs = [a.get_attribute("href") for a in files.all()]
+    note = tab.locator(".lever-files-note")
+    expect(note.first).to_be_hidden()
+    slider = tab.locator(".view-lever input[type=range]")
+    slider.focus()
+    slider.press("ArrowRight")
+    assert python.input_value() != first_lines and "caseload_after=25.0" in python.input_value()
+    assert [a.get_attribute("href") for a in files.all()] == hrefs
+    expect(files.first).to_have_css("opacity", "0.45")
+    expect(note.first).to_be_visible()
+    expect(note.first).to_contain_text("24 sager pr. sagsbehandler")
+    slider.press("ArrowLeft")
+    expect(note.first).to_be_hidden()
+    assert python.input_value() == first_lines
 
 
 # -- hostile links ---------------------------------------------------------------------------------
@@ -533,3 +587,74 @@ def test_an_article_embeds_the_share_snippet_its_chart_shows_and_its_links_leave
     policy = dict(d.strip().split(" ", 1) for d in headers["Content-Security-Policy"].split(";"))
     assert policy["script-src"] == f"'sha256-{readview.EMBED_SCRIPT_HASH}'"
     assert policy["frame-ancestors"] == "*"
+
+
+# -- a baked site on a static host ----------------------------------------------------------------
+#: Every address a document names: its links and sources, Share's link and its embed snippet's,
+#: and the chart runtime its caseload lever loads.
+LINKS = """() => [
+  ...[...document.querySelectorAll('[href]')].map((e) => e.href),
+  ...[...document.querySelectorAll('[src]')].map((e) => e.src),
+  ...[...document.querySelectorAll('[data-share]')].map((e) => e.value),
+  ...[...document.querySelectorAll('[data-embed]')].flatMap(
+    (e) => [...e.value.matchAll(/src="([^"]+)"/g)].map((m) => m[1])),
+  ...[...document.querySelectorAll('#lever-data')].map(
+    (e) => new URL(JSON.parse(e.textContent).runtime, location.href).href),
+]"""
+
+
+def test_a_baked_site_on_a_static_server_has_no_dead_link(browser, tmp_path):
+    """Issue 26, section 2: a baked site put on a plain static host (``python -m http.server``
+    at the base URL, no launcher) links only to files it has: from its front page, through a
+    view and its Share box to the shared view and the embed, every link answers 200 and none
+    leads to a launcher's live page."""
+    from explorer.ui.views import bake
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/read/"
+    bake.bake(tmp_path / "read", base, ("index", "explorer", "who_pays"), cases=("herning",))
+    command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+    static = subprocess.Popen(
+        command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        wait_for(base + addresses.BAKED_INDEX, static)
+        tab = context.new_page()
+        found: dict[str, str] = {}  # each address, and the page it was found on
+
+        def visit() -> None:
+            expect(tab.locator("body")).to_be_visible()
+            for url in tab.evaluate(LINKS):
+                found.setdefault(url.split("#")[0], tab.url)
+
+        tab.goto(base + addresses.BAKED_INDEX)
+        visit()
+        tab.locator("a[href$='/explorer.html']").first.click()
+        tab.wait_for_url(re.compile(r"/explorer\.html$"))
+        visit()
+        share = tab.locator(".read-share [data-share]")
+        share.scroll_into_view_if_needed()
+        share.click()
+        shared = share.input_value()
+        embed = re.search(r'<iframe src="([^"]+)"', tab.locator("[data-embed]").input_value())
+        assert shared.startswith(base) and embed and embed.group(1).startswith(base)
+        assert any(url.endswith(".csv") for url in found)  # the view's downloads are links
+        for url in (shared, embed.group(1)):
+            tab.goto(url)
+            visit()
+        ours = {url: on for url, on in found.items() if url.startswith(base)}
+        elsewhere = [url for url in found if not url.startswith(base)]
+        assert not [url for url in found if "/voila/" in url or "/view/" in url]
+        assert all(urlparse(url).hostname not in ("127.0.0.1", "localhost") for url in elsewhere)
+        dead = {}
+        for url, on in ours.items():
+            status = context.request.get(url).status
+            if status != 200:
+                dead[url] = (status, on)
+        assert any("/static/vega-runtime-" in url for url in ours)
+        assert len(ours) > 15 and not dead, dead
+    finally:
+        context.close()
+        static.terminate()
+        static.wait(timeout=10)

@@ -13,6 +13,7 @@ Where the view's links point is the ``Site``'s business: the launcher serves vie
 from __future__ import annotations
 
 import base64
+import dataclasses
 import gzip
 import hashlib
 import html
@@ -36,11 +37,12 @@ from explorer.data import files, i18n
 from explorer.data.pages import NAMES as PAGES
 from explorer.model import fields
 from explorer.outputs import export, reproduce
-from explorer.ui.content import addresses, charts, links
+from explorer.ui.content import addresses, charts, kpis, links
 from explorer.ui.live import page, vega, widgets
 
-#: Chart widths drawn into the view: the column on a wide screen, and a phone's.
-WIDE, NARROW = 640, 340
+#: Chart widths drawn into the view: the column on a wide screen (readview.css's ``.results``
+#: holds it), and a phone's; an embed's column (a host's frame) is narrower.
+WIDE, NARROW, EMBED_WIDE = 960, 340, 640
 #: Around a chart drawn into the view (Vega's default is 5 on every side).
 PADDING = {"left": 17, "top": 5, "right": 5, "bottom": 5}
 #: Rendered views kept in memory (each some 50-500 kB; the explorer's, with its lever, the most).
@@ -264,7 +266,7 @@ class _Writer:
         self.inputs: list[tuple[str, str, str]] = []
         self.charts: dict[str, dict] = {}
         self.in_levers = False
-        self.lever = lever_frames(p, site) if p.browser_lever else None
+        self.lever = lever_frames(p, site, query) if p.browser_lever else None
 
     def links(self, text: str) -> str:
         """Links between live pages (``claims.ipynb?…``) as links between views."""
@@ -333,6 +335,8 @@ class _Writer:
 
     def chart(self, chart: widgets.Chart) -> str:
         title = chart.texts.get("title", "")
+        declared = self.page.browser_lever
+        follows = declared is not None and self.page.charts.get(declared.chart) is chart
         pictures = _pictures(chart, self.lang)
         links_ = []
         for ext in ("png", "svg"):
@@ -340,9 +344,8 @@ class _Writer:
             self.charts[file_name] = chart.export_spec
             href = html.escape(self.site.file(self.page.name, self.query, file_name))
             label = html.escape(i18n.t("view.chart_file", self.lang, kind=ext.upper()))
-            links_.append(f"<a href='{href}' download>{label}</a>")
-        declared = self.page.browser_lever
-        follows = declared is not None and self.page.charts.get(declared.chart) is chart
+            mark = _follows(self.page, file_name) if follows else ""
+            links_.append(f"<a href='{href}'{mark} download>{label}</a>")
         return (
             f"<figure class='chart {html.escape(chart.css)}'"
             f"{' data-lever-chart' if follows else ''}>"
@@ -351,11 +354,12 @@ class _Writer:
         )
 
     def downloads(self) -> str:
-        items = []
-        for key, d in self.page.files.items():
+        items, p = [], self.page
+        for key, d in p.files.items():
             href = html.escape(self.site.file(self.page.name, self.query, d.name()))
             items.append(
-                f"<a class='download-{key}' href='{href}' download>{html.escape(d.text)}</a>"
+                f"<a class='download-{key}' href='{href}'{_follows(p, d.name())} download>"
+                f"{html.escape(d.text)}</a>"
             )
         title = html.escape(i18n.t("download.title", self.lang))
         return f"<p class='download-bar'><b>{title}</b> {' '.join(items)}</p>"
@@ -367,10 +371,31 @@ LEVER_SCRIPT = files.package_path("ui", "views", "view_lever.js").read_text(enco
 LEVER_SCRIPT_HASH = base64.b64encode(hashlib.sha256(LEVER_SCRIPT.encode()).digest()).decode()
 
 
-def lever_frames(p: page.Page, site: Site) -> dict[str, Any]:
+def _follows(p: page.Page, file_name: str) -> str:
+    """The mark on a download link that follows the page's browser lever (its file, by name)."""
+    return f" data-lever-file='{html.escape(file_name)}'" if p.browser_lever else ""
+
+
+def _frame_files(p: page.Page, site: Site, query: str, own: str) -> dict[str, str] | None:
+    """A frame's download links (the followed chart's and the page's own files) by file name;
+    None where the site has no files of the frame's own (a baked site has the link's only: its
+    link for another scenario leads to the link's file)."""
+    lever = p.browser_lever
+    assert lever is not None
+    chart = p.charts.get(lever.chart)
+    names = [f"{chart.file_stem}.{ext}" for ext in ("png", "svg")] if chart else []
+    names += [d.name() for d in p.files.values()]
+    hrefs = {n: site.file(p.name, query, n) for n in names}
+    if query != own and any(h == site.file(p.name, own, n) for n, h in hrefs.items()):
+        return None
+    return hrefs
+
+
+def lever_frames(p: page.Page, site: Site, own: str) -> dict[str, Any]:
     """What the page's browser lever (``Page.browser_lever``) needs: for every whole value of
-    its span (and the link's own), the KPI cards, the chart's data, the links to the live page
-    and the view's own address (None where there is none)."""
+    its span (and the link's own, whose query is ``own``), the KPI cards, the chart's data, the
+    links to the live page, the view's own address (None where there is none), Share's Python
+    lines and the download links (None where the site has none of that value's)."""
     from explorer import model
 
     lever, s, lang = p.browser_lever, p.current, p.lang
@@ -379,7 +404,8 @@ def lever_frames(p: page.Page, site: Site) -> dict[str, Any]:
     start, end = lever.span(s)
     current = getattr(s, lever.field)
     values = sorted({*range(math.ceil(start), math.floor(end) + 1), current})
-    shown, cards, frames, live, views = [], [], [], [], []
+    setting = p.reproduction()
+    shown, cards, frames, live, views, python, downloads = [], [], [], [], [], [], []
     specs: list[dict] = []  # the chart's shapes (a payback marker comes and goes)
     shapes = []
     for v in values:
@@ -392,8 +418,12 @@ def lever_frames(p: page.Page, site: Site) -> dict[str, Any]:
         shapes.append(specs.index(spec))
         shown.append(f.show(v, lang))
         cards.append(lever.kpis(r, lang))
-        live.append(site.live(p.name, p.query(scenario)))
-        views.append(site.share(p.name, p.query(scenario)))
+        query = own if v == current else p.query(scenario)
+        live.append(site.live(p.name, query))
+        views.append(site.share(p.name, query))
+        if setting is not None:
+            python.append(reproduce.snippet(dataclasses.replace(setting, scenario=scenario)))
+        downloads.append(_frame_files(p, site, query, own))
     return {
         "field": lever.field,
         "label": f.label[lang],
@@ -406,6 +436,13 @@ def lever_frames(p: page.Page, site: Site) -> dict[str, Any]:
         "shapes": shapes,
         "live": live,
         "views": views,
+        "python": python or None,
+        "files": downloads,
+        "files_note": i18n.t(  # the script writes it as text
+            "view.lever_files",
+            lang,
+            value=i18n.quantity(shown[values.index(current)], current, f.unit_text(lang), lang),
+        ),
         "unit": f.unit_text(lang),
         "locale": charts.FORMAT_LOCALE[lang],
         "runtime": site.runtime(),
@@ -534,12 +571,13 @@ EMBED_HEIGHT = 840
 _CARD = re.compile(r"<div class='kpi kpi-([\w-]+)'>.*?<div class='kpi-sub'>[^<]*</div></div>", re.S)
 
 
-def _pictures(chart: widgets.Chart, lang: str) -> str:
-    """A chart drawn at the wide column's and a phone's width (the stylesheet shows one)."""
+def _pictures(chart: widgets.Chart, lang: str, wide: int = WIDE) -> str:
+    """A chart drawn at the wide column's (``wide``) and a phone's width (the stylesheet shows
+    one)."""
     title, key = chart.texts.get("title", ""), chart.css.removeprefix("chart-")
     return "".join(
         f"<div class='chart-{size}'>{svg(chart.spec, width, lang, title, f'{key}-{size}')}</div>"
-        for size, width in (("wide", WIDE), ("narrow", NARROW))
+        for size, width in (("wide", wide), ("narrow", NARROW))
     )
 
 
@@ -561,7 +599,7 @@ def _embed_chart(p: page.Page) -> str:
     title = html.escape(chart.texts.get("title", ""))
     return (
         f"<figure class='chart {html.escape(chart.css)}'><figcaption>{title}</figcaption>"
-        f"{_pictures(chart, p.lang)}</figure>"
+        f"{_pictures(chart, p.lang, EMBED_WIDE)}</figure>"
     )
 
 
@@ -615,12 +653,12 @@ def _reproduce(p: page.Page, site: Site, query: str) -> str:
         rows = min(code.count("\n") + 1, 14)
         parts.append(
             f"<label>{html.escape(i18n.t('chrome.python', lang))}"
-            f"<textarea class='python-code' readonly rows='{rows}' spellcheck='false'>"
+            f"<textarea class='python-code' readonly rows='{rows}' spellcheck='false' data-python>"
             f"{html.escape(code)}</textarea></label>"
         )
     data = [
         f"<a class='data-{key}' href='{html.escape(site.file(p.name, query, p.files[key].name()))}'"
-        f" download>{html.escape(p.files[key].text)}</a>"
+        f"{_follows(p, p.files[key].name())} download>{html.escape(p.files[key].text)}</a>"
         for key in ("csv", "json")
         if key in p.files
     ]
@@ -652,13 +690,14 @@ def render(name: str, query: str, site: Site) -> View:
     with _LOCK:  # widgets live in one registry: one page at a time, closed afterwards
         try:
             p = cls(query, url=site.address(name, query))
-            if embed:
-                document = _embed_document(p, site, query)
+            if embed:  # an embed links to the whole view only
+                document = kpis.in_read_view(_embed_document(p, site, query), p.lang, False)
                 notices = [n.text(p.lang) for n in p.notices] + list(p.errors)
                 return View(name, query, p.lang, document, notices, embed=True)
             writer = _Writer(p, site, query)
-            body = writer.write(p.widget.children[2])
             lang = p.lang
+            live = site.live(name, query) is not None
+            body = kpis.in_read_view(writer.write(p.widget.children[2]), lang, live)
             title = f"{i18n.t(f'page.{name}', lang)} · {i18n.t('view.site', lang)}"
             document = (
                 f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"

@@ -5,7 +5,10 @@
 // the server with data attributes: the cards (data-lever-kpis), the chart (data-lever-chart), the
 // lever's row in the list of inputs (data-name), the links to the live page (data-live), and the
 // Share box's link and embed (data-share, data-embed), which keep the link's address where the
-// moved scenario has none. What stays at the link's value is dimmed while the slider is elsewhere.
+// moved scenario has none, its Python lines (data-python), and the download links of that chart and
+// of the page's files (data-lever-file): where the site has no files of the moved value's (a baked
+// site), they keep the link's files, dimmed, and a line beside them says so. What stays at the
+// link's value is dimmed while the slider is elsewhere.
 const data = JSON.parse(document.getElementById("lever-data").textContent);
 const box = document.querySelector("[data-lever]");
 const view = box.closest(".read-view") || document.body;
@@ -20,6 +23,17 @@ const listed = row && row.querySelector("dd");
 const shareUrl = document.querySelector("[data-share]");
 const embedCode = document.querySelector("[data-embed]");
 const shared = shareUrl && shareUrl.value;
+const python = document.querySelector("[data-python]");
+const files = [...document.querySelectorAll("a[data-lever-file]")];
+const own = files.map((a) => a.getAttribute("href"));
+const fileNotes = [...new Set(files.map((a) => a.parentElement))].map((parent) => {
+  const line = document.createElement("span");
+  line.className = "lever-files-note";
+  line.textContent = data.files_note;
+  line.hidden = true;
+  parent.append(line);
+  return line;
+});
 let runtime = null;
 let drawn = null;
 let wanted = data.index;
@@ -57,6 +71,13 @@ function show(i) {
     embedCode.value = embedCode.value.replace(shareUrl.value, url);
     shareUrl.value = url;
   }
+  if (python && data.python) python.value = data.python[i];
+  const hrefs = data.files[i];
+  files.forEach((a, k) => {
+    a.href = (hrefs && hrefs[a.dataset.leverFile]) || own[k];
+    a.classList.toggle("lever-stale", !hrefs);
+  });
+  for (const line of fileNotes) line.hidden = Boolean(data.files[i]);
   if (figure) draw(i).catch((error) => console.error("The chart could not be redrawn:", error));
 }
 
