@@ -84,7 +84,7 @@ test-fast: setup libreoffice
 
 # The container (deploy/Dockerfile) built on a Debian base made by debootstrap (cached in
 # .cache/container), run and read from outside, and the Kubernetes manifest played by podman
-# (tests/test_container.py): about 5 minutes cold, 2.5 with the base and build cached, so not
+# (tests/test_container.py): about 5.5 minutes cold, 2.5 with the base and build cached, so not
 # part of make test; CI runs both (.ci/run).
 test-container: setup system
 	$(call need,debootstrap,debootstrap)
