@@ -496,6 +496,35 @@ def test_how_sure_names_the_inputs_the_tornado_draws_no_bar_for():
     assert how_sure.HowSure("case=herning&draws=1000").left_out.value == ""
 
 
+def test_how_sure_says_why_an_input_has_one_bar_too_short_to_see():
+    """Regression: Herning's fitted effect showed a low bar and no high one, with no word why:
+    moved up, the figures fitted with it move too and the NPV stays within DKK 0.1 m. Not a
+    bound (the effect moved up is 0.86, below 1)."""
+    page = how_sure.HowSure("case=herning&lang=da")
+    note = html.unescape(page.left_out.value)
+    assert "»Institutionsanbringelser: Effekt ved referenceændringen« har ingen synlig" in note
+    assert "ved den høje værdi" in note and "ikke ved en grænse" in note
+    assert "ved den lave værdi" not in note  # its low bar is plain to see
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_tornado_gives_each_input_its_row_with_the_name_above_the_bar(lang):
+    """Regression: seven bars shared 210 px with two-line names almost touching, and on a phone
+    the names beside the bars took more than half the width. Each input now gets a row of its
+    own height, its name on two lines above a bar that spans the whole width; the axis spans the
+    bars rather than starting at 0."""
+    page = how_sure.HowSure(f"case=herning&draws=1000&lang={lang}")
+    spec = page.chart_inputs["tornado"][0]
+    assert spec["height"]["step"] >= 2 * 14 + 14 + 8  # two lines of 14 px, a bar, a gap
+    assert spec["encoding"]["y"]["axis"] is None  # no names beside the bars
+    bar, names = spec["layer"]
+    assert bar["encoding"]["x"]["scale"]["zero"] is False
+    assert names["mark"]["type"] == "text" and names["encoding"]["x"] == {"value": 0}
+    top = spec["height"]["step"] / 2 + names["mark"]["dy"]  # the name's top within its row
+    below = spec["height"]["step"] / 2 + bar["mark"]["yOffset"] - bar["mark"]["height"] / 2
+    assert top >= 0 and top + 2 * names["mark"]["lineHeight"] <= below  # above, not over, it
+
+
 def test_how_it_works_shows_a_base_rate_as_its_lever_and_the_sources_do():
     """Regression: how it works said 3 % beside the lever's and the sources' 2,9 %."""
     r = explorer.evaluate(explorer.load_case("herning"))

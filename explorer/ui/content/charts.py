@@ -510,9 +510,16 @@ def payback_distribution(shares: pd.Series, start_year: int, lang: str) -> dict:
     }
 
 
+#: The tornado's pixels per input: its name on two lines above its bar, and a gap to the next.
+TORNADO_STEP = 56
+
+
 def tornado(table: pd.DataFrame, labels: dict[str, str], npv: float, lang: str) -> dict:
     """NPV at each input's low and high value, as bars from the point NPV. An input that does
-    not move the NPV by itself (a wider gain while wider gains are not counted) draws no row."""
+    not move the NPV by itself (a wider gain while wider gains are not counted) draws no row.
+    Each input's name ("Outcome: input", on two lines) stands above its bar, so that the bars
+    keep the chart's whole width on a phone; the x axis spans the bars, not 0 (they start at
+    the point NPV)."""
     rows = []
     moving = table[table["moves_alone"].astype(bool)] if "moves_alone" in table else table
     for row in moving.itertuples():
@@ -528,35 +535,53 @@ def tornado(table: pd.DataFrame, labels: dict[str, str], npv: float, lang: str) 
     order = [labels.get(i, i) for i in table["input"]]
     return {
         "data": {"values": rows},
-        "mark": "bar",
         "encoding": {
-            "y": {
-                "field": "input",
-                "type": "nominal",
-                "title": None,
-                "sort": order,
-                # "Outcome: input" on two lines, so that inputs of one outcome stay apart
-                "axis": {"labelLimit": 190, "labelExpr": "split(datum.label, ': ')"},
-            },
-            "x": {
-                "field": "from",
-                "type": "quantitative",
-                "title": t("npv_axis", lang, year=catalogue.price_year()).split(", ", 1),
-                "axis": {"format": MONEY_AXIS},
-            },
-            "x2": {"field": "to"},
-            "color": _colour(
-                [t("low", lang), t("high", lang)],
-                [PALETTE["vermillion"], PALETTE["blue"]],
-                t("value", lang),
-            ),
-            "tooltip": [
-                {"field": "input", "title": t("input", lang)},
-                {"field": "series", "title": t("value", lang)},
-                {"field": "to", "title": money_title(lang), "format": MONEY},
-            ],
+            "y": {"field": "input", "type": "nominal", "title": None, "sort": order, "axis": None}
         },
-        "height": {"step": 30},
+        "layer": [
+            {
+                # the bar in the lower part of its row, below the name
+                "mark": {"type": "bar", "height": 14, "yOffset": 13},
+                "encoding": {
+                    "x": {
+                        "field": "from",
+                        "type": "quantitative",
+                        "title": t("npv_axis", lang, year=catalogue.price_year()).split(", ", 1),
+                        "axis": {"format": MONEY_AXIS},
+                        "scale": {"zero": False},
+                    },
+                    "x2": {"field": "to"},
+                    "color": _colour(
+                        [t("low", lang), t("high", lang)],
+                        [PALETTE["vermillion"], PALETTE["blue"]],
+                        t("value", lang),
+                    ),
+                    "tooltip": [
+                        {"field": "input", "title": t("input", lang)},
+                        {"field": "series", "title": t("value", lang)},
+                        {"field": "to", "title": money_title(lang), "format": MONEY},
+                    ],
+                },
+            },
+            {
+                # the name from the plot's left edge, in the upper part of its row, once
+                "transform": [
+                    {"filter": {"field": "series", "equal": t("low", lang)}},
+                    {"calculate": "split(datum.input, ': ')", "as": "lines"},
+                ],
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "baseline": "top",
+                    "dy": 4 - TORNADO_STEP // 2,
+                    "fontSize": 12,
+                    "lineHeight": 14,
+                    "font": FONT,
+                },
+                "encoding": {"x": {"value": 0}, "text": {"field": "lines"}},
+            },
+        ],
+        "height": {"step": TORNADO_STEP},
         "title": t("tornado_title", lang),
     }
 

@@ -8,6 +8,7 @@ import asyncio
 import html
 
 import ipywidgets as w
+import pandas as pd
 
 from explorer import catalogue, model
 from explorer.analysis import calibration, claims, uncertainty
@@ -23,6 +24,8 @@ DRAWS = ("1000", "5000", "10000", "20000")
 DEFAULT_DRAWS = "5000"
 #: Seconds after a lever move before the charts and the tornado follow the KPIs (see ``show``).
 REST_DELAY = 0.1
+#: A tornado bar shorter than this share of the widest swing is too short to see: named below.
+SHORT_BAR = 0.01
 
 
 class HowSure(page.Page):
@@ -199,16 +202,53 @@ class HowSure(page.Page):
             self.chart("tornado", charts.tornado(tornado, labels, r.npv, lang), s),
             self.left_out,
         ]
-        # an input the chart draws no bar for is named under it, with why
-        still = [labels[name] for name in tornado.loc[~tornado["moves_alone"], "input"]]
-        self.left_out.value = (
-            f"<p class='grades'>{html.escape(t('tornado_left_out', inputs='; '.join(still)))}</p>"
-            if still
-            else ""
+        self.left_out.value = "".join(
+            f"<p class='grades'>{html.escape(p)}</p>"
+            for p in self.tornado_notes(s, spreads, sim, tornado, labels, r.npv)
         )
         if self.cost.value == 0:
             self.cost.set(round(r.total_cost / s.cases))
         self.show_casa()
+
+    def tornado_notes(
+        self,
+        s: Scenario,
+        spreads: Spreads,
+        sim: uncertainty.Simulation,
+        tornado: pd.DataFrame,
+        labels: dict[str, str],
+        npv: float,
+    ) -> list[str]:
+        """Under the tornado: an input it draws no bar for, and an input with one bar too short
+        to see (under ``SHORT_BAR`` of the widest swing) beside a clear other one, with why."""
+        lang = self.lang
+        t = lambda key, **kw: i18n.t(f"how_sure.{key}", lang, **kw)
+        out = []
+        still = [labels[name] for name in tornado.loc[~tornado["moves_alone"], "input"]]
+        if still:
+            out.append(t("tornado_left_out", inputs="; ".join(still)))
+        moving = tornado[tornado["moves_alone"].astype(bool)]
+        widest = moving["swing"].max() if len(moving) else 0.0
+        bounds = {(item.name, side) for item, side in uncertainty.inputs_at_bound(s, spreads)}
+        for row in moving.itertuples():
+            for end, other, side in (("low", "high", "lo"), ("high", "low", "hi")):
+                value = getattr(row, f"npv_{end}")
+                clear = abs(getattr(row, f"npv_{other}") - npv) > 5 * SHORT_BAR * widest
+                if abs(value - npv) > SHORT_BAR * widest or not clear:
+                    continue
+                words = t(
+                    "tornado_short",
+                    input=labels[row.input],
+                    end=t(f"tornado_end.{end}"),
+                    npv=i18n.millions(value, lang),
+                    point=i18n.millions(npv, lang),
+                )
+                if (row.input, side) in bounds:
+                    words += " " + t("tornado_at_bound")
+                elif sim.conditioning.conditioned:
+                    words += " " + t("tornado_follows")
+                out.append(words)
+        return out
 
     def show_casa(self, _=None) -> None:
         lang = self.lang
