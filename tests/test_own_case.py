@@ -1253,3 +1253,16 @@ def test_an_entry_outcome_with_no_effect_still_asks_for_the_readers_figure(lang)
     page.outcome_forms[0].kind.value = "entry"
     assert page.current.outcomes[0].effect == 0
     assert html.escape(asks) in page.outcome_forms[0].no_effect.value
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_an_empty_form_says_why_no_one_gets_savings_instead_of_empty_axes(lang):
+    """Regression: the empty form's 'Who gets the savings?' chart showed only axes and a legend.
+    With no effect entered the page says so in its place; a case with an effect draws it."""
+    page = own_case.OwnCasePage(f"lang={lang}")
+    assert "payers" not in page.chart_inputs and page.no_savings in page.chart_box.children
+    said = html.unescape(page.no_savings.value)
+    assert i18n.t("own_case.no_savings.no_effect", lang) in said
+    assert i18n.t("chart.payers_title", lang) in said
+    filled = own_case.OwnCasePage(f"case=hjoerring&lang={lang}")
+    assert "payers" in filled.chart_inputs and filled.no_savings not in filled.chart_box.children

@@ -344,6 +344,12 @@ def npv_by_caseload(table: pd.DataFrame, current: float, current_npv: float, lan
     }
 
 
+def saves_nothing(result: Result) -> bool:
+    """No payer saves anything in any year (no effect yet): a chart of who saves would be empty."""
+    y = result.yearly
+    return not any((y[f"savings_{p}"].abs() > 0.5).any() for p in ("kommune", "region", "stat"))
+
+
 def savings_by_payer(result: Result, lang: str) -> dict:
     """Budget savings per year, stacked by who gets them."""
     y = result.yearly

@@ -96,6 +96,7 @@ class OwnCasePage(CaseForm, page.Page):
         self.compare_box = widgets.html_box("summary")
         self.chart_box = w.VBox()
         self.chart_box.add_class("charts")
+        self.no_savings = widgets.html_box("chart-empty")
         self.sources = widgets.html_box("sources-panel")
 
     def first_case(self) -> tuple[OwnCase, str | None]:
@@ -204,12 +205,27 @@ class OwnCasePage(CaseForm, page.Page):
         self.chart_box.children = [
             self.chart("cumulative", charts.cumulative_net(r, lang), s),
             self.chart("flows", charts.yearly_flows(r, lang), s),
-            self.chart("payers", charts.savings_by_payer(r, lang), s),
+            self.payers(r, s),
         ]
         self.sources.value = kpis.sources_table(self.built, s, lang)
         length = len(self.whole_query())
         if length > casefile.MAX_LINK:
             self.errors.append(t("link_too_long", lang, length=i18n.number(length, lang)))
+
+    def payers(self, r: model.Result, s: Scenario) -> w.Widget:
+        """Who gets the savings; with nothing saved (no effect entered yet), a line saying so
+        in place of a chart of empty axes."""
+        lang = self.lang
+        body = charts.savings_by_payer(r, lang)
+        if charts.saves_nothing(r):
+            self.chart_inputs.pop("payers", None)  # no download of an empty chart
+            why = "no_effect" if all(o.effect == 0 for o in s.outcomes) else "no_one_moved"
+            self.no_savings.value = (
+                f"<p><b>{html.escape(body['title'])}</b><br>"
+                f"{html.escape(t(f'no_savings.{why}', lang))}</p>"
+            )
+            return self.no_savings
+        return self.chart("payers", body, s)
 
     def comparison(self, r: model.Result) -> str:
         """The preset the form started from, as the catalogue has it, beside the reader's."""
