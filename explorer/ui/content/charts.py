@@ -553,7 +553,8 @@ def tornado(table: pd.DataFrame, labels: dict[str, str], npv: float, lang: str) 
                         "field": "from",
                         "type": "quantitative",
                         "title": t("npv_axis", lang, year=catalogue.price_year()).split(", ", 1),
-                        "axis": {"format": MONEY_AXIS},
+                        # a tick every 90 px or so: a span without 0 has many round numbers
+                        "axis": {"format": MONEY_AXIS, "tickCount": {"expr": "ceil(width / 90)"}},
                         "scale": {"zero": False},
                     },
                     "x2": {"field": "to"},
