@@ -4,7 +4,9 @@ podman builds the image on a base made from Debian's packages (deploy/local-base
 registry answers here), runs it with its port published on 127.0.0.1, and the tests read it from
 outside: the front page, read views and a live page whose lever moves its numbers (Debian's
 Chromium). Then ``podman kube play`` runs the manifest's Deployment twice (two replicas: podman
-plays one pod a Deployment), and the read views answer alike on either. ``make test-container``
+plays one pod a Deployment): the read views answer alike on either, and behind the project's nginx
+template (standing in for the Ingress, which podman does not play) a live page's lever works and
+all its requests reach one replica. ``make test-container``
 runs this file (setting up podman, debootstrap and runc); missing tools are a failure, not a skip.
 The live page's kernels' memory is written to test-artifacts/container-kernels.txt (the figures
 of docs/deploy.md, "Capacity").
@@ -16,6 +18,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 import urllib.request
 from pathlib import Path
 
@@ -23,6 +26,7 @@ import psutil
 import pytest
 import yaml
 from servers import ARTIFACTS, CHROMIUM_ARGS, ROOT, chromium_path, free_port, wait_for
+from test_deploy import PREFIX, Nginx
 
 #: Minutes, not seconds: make test leaves this file out, and so does the quick loop.
 pytestmark = pytest.mark.slow
@@ -206,9 +210,9 @@ class TestTheContainer:
 # --- The Kubernetes manifest, played by podman ------------------------------------------------
 
 
-def replica(doc: dict, name: str, port: int, image: str) -> dict:
+def replica(doc: dict, name: str, port: int, image: str, public_url: str) -> dict:
     """The manifest's Deployment as one replica named ``name`` with the local image, published
-    on 127.0.0.1:port (the Ingress's part, which podman does not play)."""
+    on 127.0.0.1:port, naming ``public_url`` (the Ingress's address) as its public address."""
     doc = yaml.safe_load(yaml.safe_dump(doc))
     doc["metadata"]["name"] = name
     doc["spec"]["replicas"] = 1
@@ -219,37 +223,42 @@ def replica(doc: dict, name: str, port: int, image: str) -> dict:
     voila["ports"] = [{**voila["ports"][0], "hostPort": port, "hostIP": "127.0.0.1"}]
     for item in voila["env"]:
         if item["name"] == "EXPLORER_PUBLIC_URL":
-            item["value"] = f"http://127.0.0.1:{port}"
+            item["value"] = public_url
     return doc
 
 
 @pytest.fixture(scope="module")
-def replicas(image, tmp_path_factory):
+def proxy_port() -> int:
+    """The port of the nginx standing in for the Ingress (known before the replicas start)."""
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def replicas(image, proxy_port, tmp_path_factory):
+    """The manifest's Deployment played as two pods (podman plays one pod a Deployment): their
+    addresses, under the manifest's prefix."""
     docs = list(yaml.safe_load_all(MANIFEST.read_text(encoding="utf-8")))
     deployment = next(d for d in docs if d["kind"] == "Deployment")
     assert deployment["spec"]["replicas"] >= 2
+    (voila,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert {"name": "EXPLORER_BASE_URL", "value": PREFIX} in voila["env"]
     ports = [free_port(), free_port()]
     played = tmp_path_factory.mktemp("kube") / "explorer.yaml"
+    public = f"http://127.0.0.1:{proxy_port}"
     played.write_text(
         yaml.safe_dump_all(
-            [replica(deployment, f"explorer-{i}", p, image) for i, p in enumerate(ports)]
+            [replica(deployment, f"explorer-{i}", p, image, public) for i, p in enumerate(ports)]
         ),
         encoding="utf-8",
     )
     podman("kube", "play", str(played), timeout=300)
-    prefix = next(
-        e["value"]
-        for e in deployment["spec"]["template"]["spec"]["containers"][0]["env"]
-        if e["name"] == "EXPLORER_BASE_URL"
-    )
-    urls = [f"http://127.0.0.1:{p}{prefix}" for p in ports]
     try:
-        for url in urls:
-            wait_for(f"{url}voila/static/voila.js", timeout=180)
+        for port in ports:
+            wait_for(f"http://127.0.0.1:{port}{PREFIX}voila/static/voila.js", timeout=180)
     except RuntimeError:
         podman("kube", "down", str(played), check=False)
         pytest.fail("a replica did not answer (podman pod logs)", pytrace=False)
-    yield urls
+    yield ports
     for pod in podman("pod", "ps", "--format", "{{.Name}}").split():
         if pod.startswith("explorer-"):
             (ARTIFACTS / f"kube-{pod}.log").write_text(
@@ -258,13 +267,49 @@ def replicas(image, tmp_path_factory):
     podman("kube", "down", str(played), check=False)
 
 
-def test_the_manifests_replicas_answer_read_views_alike(replicas):
-    query = "view/who_pays?case=aabenraa&lang=da"
+@pytest.fixture(scope="module")
+def ingress(replicas, proxy_port):
+    """The project's nginx template in front of both replicas, as the Ingress is: one upstream,
+    hashed on the client address."""
+    proxy = Nginx(replicas, proxy_port)
+    yield proxy
+    proxy.stop()
+
+
+def test_the_manifests_replicas_answer_read_views_alike(replicas, proxy_port):
     answers = []
-    for url in replicas:
-        status, body = get(url + query)
+    for port in replicas:
+        status, body = get(f"http://127.0.0.1:{port}{PREFIX}view/who_pays?case=aabenraa&lang=da")
         assert status == 200 and "<svg" in body
-        answers.append(body.replace(url, "ADDRESS").replace(url.split("/")[2], "HOST"))
-    assert answers[0] == answers[1]
-    status, body = get(replicas[1] + "voila/render/index.ipynb")
+        assert f"http://127.0.0.1:{proxy_port}{PREFIX}view/who_pays?" in body  # the public one
+        answers.append(body)
+    assert answers[0] == answers[1]  # any replica may answer a read view
+    status, body = get(f"http://127.0.0.1:{replicas[1]}{PREFIX}voila/render/index.ipynb")
     assert status == 200 and "An exception occurred" not in body
+
+
+@pytest.mark.browser
+def test_a_live_page_through_the_ingress_stays_on_one_replica(page, ingress):
+    """The page, its kernel's websocket and the lever's messages all reach the replica that
+    started the kernel."""
+    from playwright.sync_api import expect
+
+    page.goto(ingress.page("explorer", "case=herning&lang=en"), timeout=APP_TIMEOUT)
+    expect(page.locator(".app").first).to_be_visible(timeout=APP_TIMEOUT)
+    kpi = page.locator(".kpi-extra-workers .kpi-value")
+    expect(kpi).to_have_text(re.compile(r"\d"), timeout=60_000)
+    before = kpi.inner_text()
+    field = page.locator(".lever-caseload-after input.lever-value")
+    field.fill("16" if field.input_value().strip() != "16" else "20")
+    field.press("Enter")
+    expect(kpi).not_to_have_text(before, timeout=30_000)
+    page.close()  # nginx logs a websocket when it closes
+    deadline = time.monotonic() + 20
+    while True:
+        mine = [e for e in ingress.access_log() if e["upstream"] != "-"]
+        sockets = [e for e in mine if e["status"] == "101" and "/api/kernels/" in e["path"]]
+        if sockets or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert sockets, mine
+    assert len({e["upstream"] for e in mine}) == 1, mine
