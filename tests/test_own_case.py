@@ -30,6 +30,7 @@ from explorer.analysis import external, uncertainty
 from explorer.catalogue import caseedits, casefile, owncase, reader
 from explorer.catalogue.owncase import OwnCase, OwnCaseError, Value
 from explorer.data import files, i18n
+from explorer.model import fields
 from explorer.outputs import workbook
 from explorer.ui.content import services
 from explorer.ui.live import case_form
@@ -880,7 +881,8 @@ def test_a_caseload_after_above_before_is_refused_naming_the_field_and_range(nam
     if (name == "caseload_before" and value < 20) or (name == "caseload_after" and value > 40):
         assert s == kept and lever.value == getattr(kept, name)
         bounds = "from 20 to 200" if name == "caseload_before" else "from 1 to 40"
-        assert lever.error.startswith(f"{name} must be {bounds} cases per caseworker")
+        label = fields.field("scenario", name).label["en"]
+        assert lever.error.startswith(f"{label} must be {bounds} cases per caseworker")
     else:
         assert getattr(s, name) == value and lever.error == ""
         assert s.caseload_after <= s.caseload_before
