@@ -21,7 +21,7 @@ import pytest
 from explorer import catalogue, model
 from explorer.data import i18n
 from explorer.data.pages import NAMES as PAGES
-from explorer.outputs import reproduce
+from explorer.outputs import key_figures, reproduce
 from explorer.ui.content import addresses, charts, kpis
 from explorer.ui.live import page, widgets
 from explorer.ui.pages import explorer as explorer_page
@@ -55,7 +55,7 @@ def test_a_view_shows_what_the_live_page_shows_for_the_same_link(name, lang):
     texts = [b.value for b in live_boxes(live.widget) if b.value.strip()]
     assert texts, name
     for text in texts:  # the same text, links aside (a view links to views), where it has levers
-        assert HREF.sub("", kpis.in_read_view(text, lang, True)) in HREF.sub("", document)
+        assert HREF.sub("", text) in HREF.sub("", document)
     assert f"<html lang='{lang}'>" in document
     assert "Traceback" not in document
     assert only_the_lever_script(document, name)
@@ -107,7 +107,7 @@ def test_the_kpis_are_the_live_pages_to_the_krone():
     query = "case=hjoerring&worker_cost=600000&lang=da"
     live = explorer_page.Explorer(query, url="")
     _, document = view("explorer", query)
-    assert kpis.in_read_view(live.kpi_box.value, "da", True) in document
+    assert live.kpi_box.value in document
     assert "600.000 kr." in document  # the changed input is listed among the numbers behind it
 
 
@@ -328,7 +328,7 @@ def test_the_baked_front_page_has_the_front_pages_introduction_and_menu(baked):
 
 def test_the_caseload_lever_moves_through_the_models_own_answers():
     from explorer import model
-    from explorer.ui.content import charts, kpis
+    from explorer.ui.content import charts
 
     query = "case=hjoerring&caseload_after=30&lang=en"
     _, document = view("explorer", query)
@@ -341,7 +341,7 @@ def test_the_caseload_lever_moves_through_the_models_own_answers():
     assert max(lever["values"]) <= base.caseload_before
     for i in (0, lever["index"], len(lever["values"]) - 1):
         r = model.evaluate(base.replace(caseload_after=float(lever["values"][i])))
-        assert lever["kpis"][i] == kpis.in_read_view(kpis.main(r, "en"), "en", True)
+        assert lever["kpis"][i] == kpis.main(r, "en")
         spec = charts.for_page(charts.cumulative_net(r, "en"))
         assert lever["frames"][i] == spec.pop("data")["values"]
         assert lever["specs"][lever["shapes"][i]] == spec
@@ -401,22 +401,24 @@ def test_a_baked_views_lever_names_no_files_the_site_does_not_have():
 
 
 @pytest.mark.parametrize("lang", i18n.LANGS)
-def test_a_read_view_says_where_to_switch_on_the_wider_gains(lang):
-    """Regression: a read view's card said to switch the wider gains on among the settings, which
-    a read view does not have: it names the live page, or nothing on a site without one."""
+def test_the_wider_gains_card_says_the_same_in_every_medium(lang):
+    """Regression: the card said to switch the wider gains on among the settings, which a read
+    view, a baked page, the command line and the workbook do not have: a key figure says what
+    the result counts, and each medium says the same."""
     query = f"case=herning&lang={lang}"
+    said = i18n.t("kpi_sub.wider_not_counted", lang)
     live = readview.page_class("explorer")(query, url="")
-    on_page = i18n.t("kpi_sub.wider_not_counted", lang)
-    assert html.escape(on_page) in live.kpi_box.value
-    texts = {
+    documents = {
+        "live": live.kpi_box.value,
         "view": readview.render("explorer", query, SITE).html(),
-        "fixed": readview.render("explorer", query, bake.BakedSite(STATIC)).html(),
+        "baked": readview.render("explorer", query, bake.BakedSite(STATIC)).html(),
     }
-    for where, document in texts.items():
-        assert html.escape(on_page) not in document
-        said = html.escape(i18n.t(f"kpi_sub.wider_not_counted_{where}", lang))
-        assert said in document
-        assert all(said in cards for cards in lever_data(document)["kpis"])
+    for document in documents.values():
+        assert f">{html.escape(said)}<" in document
+    for cards in lever_data(documents["view"])["kpis"]:
+        assert f">{html.escape(said)}<" in cards
+    lines = dict((k, sub) for k, _, sub in key_figures.cards(live.result, lang))
+    assert lines["pv_wider_gains"] == said
 
 
 def test_the_own_case_view_reads_the_case_its_link_carries():
@@ -427,7 +429,7 @@ def test_the_own_case_view_reads_the_case_its_link_carries():
     live.start_button.click()
     v, document = view("own_case", live.chrome.query)
     assert "c=v1." in live.chrome.query
-    cards = kpis.in_read_view(live.kpi_box.value, "en", True)
+    cards = live.kpi_box.value
     assert cards in document
     assert cards not in view("own_case", "lang=en")[1]
     assert "own-case.yaml" in v.files

@@ -47,15 +47,6 @@ def main(r: Result, lang: str) -> str:
     )
 
 
-def in_read_view(text: str, lang: str, live: bool) -> str:
-    """A page's HTML as a read view shows it, which has no levers: a card that says where on the
-    page to switch something on says the live page instead (``live``: the view links to one,
-    by »Ændr tallene«), else only what it shows."""
-    where = "view" if live else "fixed"
-    hint = html.escape(i18n.t("kpi_sub.wider_not_counted", lang))
-    return text.replace(hint, html.escape(i18n.t(f"kpi_sub.wider_not_counted_{where}", lang)))
-
-
 def chance_cards(sim, lang: str) -> str:
     """The two chances of a Monte Carlo run: paying back within the horizon (undiscounted) and
     a positive NPV, which is paying back discounted; the note below says how they relate."""

@@ -37,7 +37,7 @@ from explorer.data import files, i18n
 from explorer.data.pages import NAMES as PAGES
 from explorer.model import fields
 from explorer.outputs import export, reproduce
-from explorer.ui.content import addresses, charts, kpis, links
+from explorer.ui.content import addresses, charts, links
 from explorer.ui.live import page, vega, widgets
 
 #: Chart widths drawn into the view: the column on a wide screen (readview.css's ``.results``
@@ -691,13 +691,12 @@ def render(name: str, query: str, site: Site) -> View:
         try:
             p = cls(query, url=site.address(name, query))
             if embed:  # an embed links to the whole view only
-                document = kpis.in_read_view(_embed_document(p, site, query), p.lang, False)
+                document = _embed_document(p, site, query)
                 notices = [n.text(p.lang) for n in p.notices] + list(p.errors)
                 return View(name, query, p.lang, document, notices, embed=True)
             writer = _Writer(p, site, query)
             lang = p.lang
-            live = site.live(name, query) is not None
-            body = kpis.in_read_view(writer.write(p.widget.children[2]), lang, live)
+            body = writer.write(p.widget.children[2])
             title = f"{i18n.t(f'page.{name}', lang)} · {i18n.t('view.site', lang)}"
             document = (
                 f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
