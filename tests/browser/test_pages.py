@@ -47,7 +47,7 @@ def test_landing_page_links_to_every_page_relative_to_where_it_is_served(open_pa
 
 def test_explorer_renders_kpis_and_charts(open_page):
     page = open_page("explorer")
-    expect(kpi(page, "extra-workers")).to_have_text("4,0")
+    expect(kpi(page, "extra-workers")).to_have_text("4")
     expect(kpi(page, "payback-year")).to_contain_text("2014")
     charts_drawn(page)
     assert page.locator(".chart-flows svg [aria-roledescription]").count() > 10

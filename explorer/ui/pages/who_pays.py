@@ -22,7 +22,7 @@ SCENARIO = ("caseload_after", "effect_scale", "horizon_years", "programme_years"
 
 class WhoPays(page.Page):
     name = "who_pays"
-    embed = page.Embed(cards=None, chart="payers")
+    embed = page.Embed(cards=("share-kommune", "payback-year-kommune"), chart="payers")
     edits = ("terms",)
 
     def build(self) -> None:
