@@ -1,7 +1,7 @@
 # Two commands do everything on a fresh machine:
 #   make app    set up, then serve the apps with Voilà on http://127.0.0.1:8866/
-#   make test   set up (Python packages, and as root Debian's chromium, nginx and LibreOffice,
-#               axe-core from npm), check lint and types, then run every test
+#   make test   set up (Python packages, and as root Debian's chromium, nginx, LibreOffice and
+#               podman, axe-core from npm), check lint and types, then run every test
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -45,8 +45,13 @@ libreoffice:
 	$(call need,soffice,libreoffice-calc-nogui)
 node:
 	$(call need,npm,npm)
+# podman runs the container tests (with runc; catatonit for `podman kube play`) on a base image
+# made by debootstrap.
 podman:
 	$(call need,podman,podman)
+	$(call need,debootstrap,debootstrap)
+	$(call need,runc,runc)
+	$(call need,catatonit,catatonit)
 
 system: chromium nginx libreoffice node podman $(AXE)
 
@@ -74,7 +79,7 @@ lint: setup
 # Every test and notebook, measuring which lines of explorer/ the tests run in this process (the
 # Voilà kernels of the browser tests are other processes and not counted); the figure is printed.
 test: setup system lint
-	$(BIN)/python -m coverage run -m pytest tests --ignore=tests/test_container.py --nbval-lax notebooks
+	$(BIN)/python -m coverage run -m pytest tests --nbval-lax notebooks
 	$(BIN)/python -m coverage report --format=total | sed 's/^/Coverage of explorer\/: /; s/$$/ %/'
 
 # The model, the pages in plain Python, the data, one workbook a preset recalculated by
@@ -82,14 +87,10 @@ test: setup system lint
 test-fast: setup libreoffice
 	$(BIN)/python -m pytest tests -m "not browser and not slow"
 
-# The container (deploy/Dockerfile) built on a Debian base made by debootstrap (cached in
+# Only the container (deploy/Dockerfile) built on a Debian base made by debootstrap (cached in
 # .cache/container), run and read from outside, and the Kubernetes manifest played by podman
-# (tests/test_container.py): about 5.5 minutes cold, 2.5 with the base and build cached, so not
-# part of make test; CI runs both (.ci/run).
+# (tests/test_container.py, also part of make test): 2.5-3 minutes on a quiet machine.
 test-container: setup system
-	$(call need,debootstrap,debootstrap)
-	$(call need,runc,runc)
-	$(call need,catatonit,catatonit)
 	$(BIN)/python -m pytest tests/test_container.py
 
 benchmark: setup system

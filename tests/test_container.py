@@ -6,10 +6,10 @@ outside: the front page, read views and a live page whose lever moves its number
 Chromium). Then ``podman kube play`` runs the manifest's Deployment twice (two replicas: podman
 plays one pod a Deployment): the read views answer alike on either, and behind the project's nginx
 template (standing in for the Ingress, which podman does not play) a live page's lever works and
-all its requests reach one replica. ``make test-container``
-runs this file (setting up podman, debootstrap and runc); missing tools are a failure, not a skip.
-The live page's kernels' memory is written to test-artifacts/container-kernels.txt (the figures
-of docs/deploy.md, "Capacity").
+all its requests reach one replica. ``make test-container`` runs this file alone, ``make test``
+with the rest (both install podman, debootstrap, runc and catatonit as root); missing tools are a
+failure, not a skip. The live page's kernels' memory goes to test-artifacts/container-kernels.txt
+(docs/deploy.md, "Capacity").
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ import yaml
 from servers import ARTIFACTS, CHROMIUM_ARGS, ROOT, chromium_path, free_port, wait_for
 from test_deploy import PREFIX, Nginx
 
-#: Minutes, not seconds: make test leaves this file out, and so does the quick loop.
+from explorer.ui.live.page import PAGES
+
+#: Minutes, not seconds (2.5-3 on a quiet machine): make test runs it, the quick loop does not.
 pytestmark = pytest.mark.slow
 
 CACHE = ROOT / ".cache" / "container"
@@ -49,8 +51,9 @@ BUILD_TIMEOUT = 1800
 APP_TIMEOUT = 180_000
 
 
-def podman(*args: str, timeout: float = 300, check: bool = True) -> str:
-    """Run podman with the machine's settings; its output, or a failure naming the command."""
+def podman(*args: str, timeout: float = 300, check: bool = True, merged: bool = False) -> str:
+    """Run podman with the machine's settings; its output (with its errors if ``merged``: a
+    container's log is both), or a failure naming the command."""
     CACHE.mkdir(parents=True, exist_ok=True)
     conf = CACHE / "containers.conf"
     conf.write_text(CONTAINERS_CONF, encoding="utf-8")
@@ -58,13 +61,30 @@ def podman(*args: str, timeout: float = 300, check: bool = True) -> str:
         ["podman", *args],
         cwd=ROOT,
         env={**os.environ, "CONTAINERS_CONF": str(conf)},
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT if merged else subprocess.PIPE,
         text=True,
         timeout=timeout,
     )
     if check and done.returncode != 0:
-        pytest.fail(f"podman {' '.join(args[:3])} failed:\n{done.stderr[-3000:]}", pytrace=False)
+        errors = done.stdout if merged else done.stderr
+        pytest.fail(f"podman {' '.join(args[:3])} failed:\n{errors[-3000:]}", pytrace=False)
     return done.stdout
+
+
+def wait_warm(*logs: str, timeout: float = 300) -> None:
+    """Wait until every page's kernel pool is filled, read in podman's logs (``logs`` are its
+    arguments); before that, a busy machine can keep the launcher from answering for seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        filled = set(
+            re.findall(r"Kernel pool of (\w+)\.ipynb is filled", podman(*logs, merged=True))
+        )
+        if filled >= set(PAGES):
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the kernel pools did not fill: {sorted(set(PAGES) - filled)}")
+        time.sleep(1)
 
 
 def get(url: str) -> tuple[int, str]:
@@ -126,6 +146,7 @@ class Container:
         )
         try:
             wait_for(f"{self.url}voila/static/voila.js", timeout=180)
+            wait_warm("logs", self.name)
         except RuntimeError:
             self.stop()
             pytest.fail(f"the container did not answer; see test-artifacts/{name}.log")
@@ -143,7 +164,7 @@ class Container:
         ]
 
     def stop(self) -> None:
-        logs = podman("logs", self.name, check=False)
+        logs = podman("logs", self.name, check=False, merged=True)
         (ARTIFACTS / f"{self.name.rsplit('-', 1)[0]}.log").write_text(logs, encoding="utf-8")
         podman("rm", "--force", "--time", "20", self.name, check=False)
 
@@ -255,6 +276,8 @@ def replicas(image, proxy_port, tmp_path_factory):
     try:
         for port in ports:
             wait_for(f"http://127.0.0.1:{port}{PREFIX}voila/static/voila.js", timeout=180)
+        for i in range(len(ports)):
+            wait_warm("pod", "logs", f"explorer-{i}-pod-0")
     except RuntimeError:
         podman("kube", "down", str(played), check=False)
         pytest.fail("a replica did not answer (podman pod logs)", pytrace=False)
@@ -262,7 +285,7 @@ def replicas(image, proxy_port, tmp_path_factory):
     for pod in podman("pod", "ps", "--format", "{{.Name}}").split():
         if pod.startswith("explorer-"):
             (ARTIFACTS / f"kube-{pod}.log").write_text(
-                podman("pod", "logs", pod, check=False), encoding="utf-8"
+                podman("pod", "logs", pod, check=False, merged=True), encoding="utf-8"
             )
     podman("kube", "down", str(played), check=False)
 
