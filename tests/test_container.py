@@ -123,6 +123,7 @@ def image() -> str:
         timeout=BUILD_TIMEOUT,
     )
     (ARTIFACTS / "container-build.log").write_text(log, encoding="utf-8")
+    podman("image", "prune", "--force", check=False)  # the images earlier builds left untagged
     return IMAGE
 
 
