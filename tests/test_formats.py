@@ -98,7 +98,9 @@ def number_part(kind: str, text: str, lang: str) -> str:
 def trimmed(text: str, lang: str) -> str:
     """A number without trailing decimal zeros: what a trimmed kind shows of Excel's."""
     mark = "," if lang == "da" else "."
-    body, percent = re.fullmatch(r"(.*?)(\u00a0?%)?", text).groups()
+    found = re.fullmatch(r"(.*?)(\u00a0?%)?", text)
+    assert found is not None
+    body, percent = found.groups()
     if mark in body:
         body = body.rstrip("0").rstrip(mark)
     return body + (percent or "")

@@ -13,6 +13,7 @@ import math
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import ipywidgets as w
 import pandas as pd
@@ -407,7 +408,7 @@ def test_the_wider_gains_card_says_the_same_in_every_medium(lang):
     the result counts, and each medium says the same."""
     query = f"case=herning&lang={lang}"
     said = i18n.t("kpi_sub.wider_not_counted", lang)
-    live = readview.page_class("explorer")(query, url="")
+    live: Any = readview.page_class("explorer")(query, url="")
     documents = {
         "live": live.kpi_box.value,
         "view": readview.render("explorer", query, SITE).html(),
@@ -541,13 +542,14 @@ def test_an_embed_shows_the_numbers_and_a_chart_and_no_menu(name, lang):
     assert "class='embed-scenario'" in document and "Aabenraa" in document
     assert document.count("<figure class='chart") == 1
     full = readview.canonical(name, query)[0]
-    live = readview.page_class(name)(full, url="")
+    live: Any = readview.page_class(name)(full, url="")
     cards = re.findall(r"<div class='kpi kpi-([\w-]+)'>", document)
     assert cards and all(f"<div class='kpi kpi-{c}'>" in live.kpi_box.value for c in cards)
     if name == "explorer":
         assert cards[:2] == ["npv", "payback-year"]
     assert live.source_line(live.current) in html.unescape(document)
-    assert f"href='{html.escape(SITE.share(name, full))}'" in document  # the whole view
+    whole = SITE.share(name, full)
+    assert whole is not None and f"href='{html.escape(whole)}'" in document  # the whole view
 
 
 def test_an_embed_shows_what_its_page_declares(monkeypatch):
@@ -589,23 +591,32 @@ def test_embed_in_any_place_of_the_link_is_one_embed_and_another_value_is_none()
     assert readview.split_embed(key) == (key, False)
 
 
+def grab(pattern: str, text: str) -> str:
+    """The first group of ``pattern``'s first match in ``text`` (which must have one)."""
+    found = re.search(pattern, text, re.S)
+    assert found is not None, pattern
+    return found.group(1)
+
+
 def test_share_offers_the_embed_form_with_its_resize_script_the_python_and_the_data():
     query = "case=aabenraa&caseload_after=25&lang=en"
     v, document = view("explorer", query)
     key = readview.canonical("explorer", query)[0]
-    snippet = html.unescape(re.search(r"data-embed>(.*?)</textarea>", document, re.S).group(1))
+    snippet = html.unescape(grab(r"data-embed>(.*?)</textarea>", document))
     assert f'src="{SITE.embed("explorer", key)}"' in snippet
     assert f'height="{readview.EMBED_HEIGHT}"' in snippet
     assert f'<script src="https://example.org/{addresses.EMBED_SCRIPT}" async></script>' in snippet
     chrome = (Path(page.__file__).parent / "js" / "chrome.js").read_text(encoding="utf-8")
     assert f"const EMBED_HEIGHT = {readview.EMBED_HEIGHT};" in chrome  # the live page's Share
-    code = html.unescape(re.search(r"class='python-code'[^>]*>(.*?)</textarea>", document, re.S)[1])
-    live = readview.page_class("explorer")(key, url="")
+    code = html.unescape(grab(r"class='python-code'[^>]*>(.*?)</textarea>", document))
+    live: Any = readview.page_class("explorer")(key, url="")
     assert code == reproduce.snippet(live.reproduction())
     assert "replace(caseload_after=25.0)" in code
     names = {v.files[k]: k for k in v.files}
     assert "class='data-csv'" in document and "class='data-json'" in document
-    mime, data = readview.file_bytes(v, names["json"], SITE)
+    sent = readview.file_bytes(v, names["json"], SITE)
+    assert sent is not None
+    mime, data = sent
     numbers = json.loads(data)
     assert mime == "application/json" and numbers["key_figures"]["npv"] == round(live.result.npv)
     assert numbers["link"] == SITE.share("explorer", key)
@@ -630,7 +641,8 @@ def test_a_name_no_page_reads_is_no_cache_entry_of_its_own(name):
     assert views.rendered == 1 and len(views._views) == 1
     assert found[0][0] == link  # the page's own link is already canonical
     assert found[0][1] == [] and "zzz" in found[2][1][0]  # the reader is told, the key is not
-    assert "zzz" in views.cached(name, found[2][0]).html(found[2][1])
+    cached = views.cached(name, found[2][0])
+    assert cached is not None and "zzz" in cached.html(found[2][1])
 
 
 def test_the_own_case_keeps_what_its_page_reads_of_a_link_and_nothing_else():

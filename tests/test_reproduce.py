@@ -7,6 +7,7 @@ import json
 import math
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -24,11 +25,11 @@ PAGES = ("explorer", "who_pays", "how_sure", "claims", "how_it_works")
 MONEY = {"total_cost", "total_savings", "npv", "pv_wider_gains", "median_npv", "price_of_finance"}
 
 
-def built(name: str, query: str):
+def built(name: str, query: str) -> Any:
     return readview.page_class(name)(query, url="https://example.org/view/" + name)
 
 
-def run(code: str) -> dict[str, object]:
+def run(code: str) -> dict[str, Any]:
     """The snippet in a fresh interpreter: its printed 'name: value' lines."""
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True
@@ -48,7 +49,7 @@ def card(p, key: str) -> str:
     return box[value : box.index("</div>", value)]
 
 
-def expected(name: str, p) -> dict[str, object]:
+def expected(name: str, p) -> dict[str, Any]:
     """The page's own numbers behind its key figures, from what the page computed."""
     r = getattr(p, "result", None) or model.evaluate(p.current)
     pay = {
@@ -89,7 +90,7 @@ def expected(name: str, p) -> dict[str, object]:
     }
 
 
-def same(name: str, got: object, want: object) -> bool:
+def same(name: str, got: Any, want: Any) -> bool:
     if want is None or got is None:
         return got is None and want is None
     assert isinstance(got, float)
@@ -106,7 +107,8 @@ def test_the_snippet_prints_the_pages_key_figures_to_the_krone(name, query):
     p = built(name, query)
     setting = p.reproduction()
     code = reproduce.snippet(setting)
-    assert code.startswith(f"# pip install {reproduce.DISTRIBUTION}=={reproduce.version()}\n")
+    first = f"# {reproduce.DISTRIBUTION} {reproduce.version()}; in the project's folder at that"
+    assert code.startswith(first) and code.splitlines()[0].endswith("pip install .")
     printed = run(code)
     want = expected(name, p)
     assert list(printed) == list(want)
@@ -138,7 +140,9 @@ def test_an_own_case_snippet_builds_the_whole_scenario_and_prints_its_figures():
     p = own_case.OwnCasePage("lang=en")
     p.start_choice.value = "aabenraa"
     p.start_button.click()
-    code = reproduce.snippet(p.reproduction())
+    setting = p.reproduction()
+    assert setting is not None
+    code = reproduce.snippet(setting)
     assert "load_case" not in code and "s = Scenario(" in code
     printed = run(code)
     assert abs(printed["npv"] - p.result.npv) <= 0.5

@@ -83,7 +83,9 @@ def version() -> str:
 
 
 def install_line() -> str:
-    return f"pip install {DISTRIBUTION}=={version()}"
+    """Which version made the numbers, and how to install it: the package is not on PyPI, so
+    from the project's source at that version."""
+    return f"{DISTRIBUTION} {version()}; in the project's folder at that version: pip install ."
 
 
 @dataclass(frozen=True)

@@ -495,7 +495,9 @@ def host():
 def share_snippet(server, name: str, query: str) -> str:
     """The embed code a view's Share box offers."""
     _status, _headers, body = fetch(server.url + f"view/{name}?{query}")
-    return html.unescape(re.search(r"data-embed>(.*?)</textarea>", body.decode(), re.S).group(1))
+    found = re.search(r"data-embed>(.*?)</textarea>", body.decode(), re.S)
+    assert found is not None, body[:500]
+    return html.unescape(found.group(1))
 
 
 CHART_IN_FRAME = """() => {
