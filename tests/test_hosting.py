@@ -262,7 +262,10 @@ def test_an_unknown_file_gets_its_404_without_a_render(launcher, name):
     assert status == 404 and "The page does not exist" in body
     views = serving.ReadViews("/", workers=1)
     query = readview.canonical(*LINK)[0]
-    found = asyncio.run(views.download("explorer", query, name, "http://127.0.0.1"))
+    # on a loop of its own: in a whole run, this thread may already run one (the browser tests')
+    with ThreadPoolExecutor(1) as apart:
+        downloading = views.download("explorer", query, name, "http://127.0.0.1")
+        found = apart.submit(asyncio.run, downloading).result()
     assert found is None and views.rendered == 0 and views.pool is None  # no worker started
 
 
