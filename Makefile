@@ -83,9 +83,10 @@ test: setup system lint
 	$(BIN)/python -m coverage report --format=total | sed 's/^/Coverage of explorer\/: /; s/$$/ %/'
 
 # The model, the pages in plain Python, the data, one workbook a preset recalculated by
-# LibreOffice: no browser, no servers, no notebooks, no test marked slow (tests/conftest.py).
+# LibreOffice: no browser, no servers, no notebooks, no test marked slow (tests/conftest.py), on
+# every core (pytest-xdist).
 test-fast: setup libreoffice
-	$(BIN)/python -m pytest tests -m "not browser and not slow"
+	$(BIN)/python -m pytest tests -m "not browser and not slow" -n auto
 
 # Only the container (deploy/Dockerfile) built on a Debian base made by debootstrap (cached in
 # .cache/container), run and read from outside, and the Kubernetes manifest played by podman
