@@ -513,7 +513,7 @@ def test_the_bond_claims_judge_a_contract_an_investor_signs():
         assert part.scenario is not None
         share = financing.participation(part.scenario, default_terms()).share
         for lang in ("da", "en"):
-            assert explorer.data.i18n.percent(share, lang) in part.text(lang)
+            assert explorer.data.numbers.text(share, "share", lang) in part.text(lang)
 
 
 def test_the_bond_table_holds_each_presets_participation():

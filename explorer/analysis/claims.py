@@ -36,7 +36,7 @@ import numpy as np
 from explorer import catalogue
 from explorer.analysis import calibration, financing, uncertainty
 from explorer.catalogue.reader import Documented
-from explorer.data import files, i18n, pages, yamlfile
+from explorer.data import files, i18n, numbers, pages, yamlfile
 from explorer.data.figures import PRICE_YEAR_KEY, CatalogueError, convert, price_index
 from explorer.model import engine, fields
 from explorer.model.results import Run
@@ -241,7 +241,10 @@ def _bond(ev: Evaluation) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarra
     )
     own = (ev.paths.net_kommune * ev.paths.discount).sum(axis=1)
     bond = financing.kommune_pv(ev.paths, b)
-    terms = {"contract_share": (shares, "share"), "needed": (np.full_like(shares, needed), "share")}
+    terms = {
+        "contract_share": (shares, "bond_share"),
+        "needed": (np.full_like(shares, needed), "bond_share"),
+    }
     return bond, own - bond, b.paid.sum(axis=1), b.realised.sum(axis=1), terms
 
 
@@ -404,6 +407,8 @@ def _show(value: float, fmt: str, lang: str) -> str:
         return i18n.dkk(value, lang)
     if fmt == "share":
         return i18n.percent(value, lang)
+    if fmt == "bond_share":  # as the who-pays page shows a contract's share: '79,5 %', '80 %'
+        return numbers.text(value, "share", lang)
     if fmt == "year":
         return str(int(value))
     if fmt == "count":

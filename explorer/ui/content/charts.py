@@ -369,8 +369,7 @@ def savings_by_payer(result: Result, lang: str) -> dict:
 def bond_share(value: float, lang: str) -> str:
     """A bond's share of the savings as the who-pays page shows it in its card, text, table and
     chart: to a tenth of a per cent, a whole one without its ',0' ('80 %', '79,5 %')."""
-    digits = 0 if round(value * 100, 1) == round(value * 100) else 1
-    return i18n.percent(value, lang, digits)
+    return numbers.text(value, "share", lang)
 
 
 def arrangements(summary: pd.DataFrame, names: dict[str, str], lang: str) -> dict:
