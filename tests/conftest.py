@@ -1,4 +1,5 @@
 import pytest
+from servers import CHROMIUM_ARGS, chromium_path
 
 from explorer import Outcome, Price, Scenario
 
@@ -105,3 +106,16 @@ def exit_case() -> Scenario:
         reference_caseload_after=20,
         outcomes=(outcome,),
     )
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Playwright drives Debian's Chromium (browser tests, the deployment and container tests)."""
+    path = chromium_path()
+    if path is None:
+        pytest.fail(
+            "Debian's chromium is missing: run 'make test' as root (it installs it) or "
+            "'apt-get install chromium'",
+            pytrace=False,
+        )
+    return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}

@@ -25,7 +25,7 @@ from pathlib import Path
 import psutil
 import pytest
 import yaml
-from servers import ARTIFACTS, CHROMIUM_ARGS, ROOT, chromium_path, free_port, wait_for
+from servers import ARTIFACTS, ROOT, free_port, wait_for
 from test_deploy import PREFIX, Nginx
 
 from explorer.ui.live.page import PAGES
@@ -176,14 +176,6 @@ def container(image):
     running = Container(image, "container")
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    path = chromium_path()
-    if path is None:
-        pytest.fail("Debian's chromium is missing: 'apt-get install chromium'", pytrace=False)
-    return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
 
 
 class TestTheContainer:

@@ -29,10 +29,8 @@ import pytest
 import yaml
 from servers import (
     ARTIFACTS,
-    CHROMIUM_ARGS,
     ROOT,
     Voila,
-    chromium_path,
     free_port,
     wait_for,
 )
@@ -234,14 +232,6 @@ def site(voilas, proxy_port):
     proxy = Nginx([v.port for v in voilas], proxy_port)
     yield proxy
     proxy.stop()
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    path = chromium_path()
-    if path is None:
-        pytest.fail("Debian's chromium is missing: 'apt-get install chromium'", pytrace=False)
-    return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
 
 
 def render(page, url: str) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from servers import ARTIFACTS, CHROMIUM_ARGS, ROOT, Voila, chromium_path
+from servers import ARTIFACTS, ROOT, Voila
 
 AXE = ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1440, "height": 1000}
@@ -29,18 +29,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    path = chromium_path()
-    if path is None:
-        pytest.fail(
-            "Debian's chromium is missing: run 'make test' as root (it installs it) or "
-            "'apt-get install chromium'",
-            pytrace=False,
-        )
-    return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture(scope="session")
