@@ -85,6 +85,9 @@ class BakedSite(readview.Site):
     def live(self, name: str, query: str) -> str | None:
         return self.at_launcher(addresses.live(name), query)
 
+    def has_files(self, name: str, query: str) -> bool:
+        return self.baked(name, query) is not None
+
     def file(self, name: str, query: str, file_name: str) -> str:
         return self.link(addresses.baked_file(*self.nearest(name, query), name, file_name))
 

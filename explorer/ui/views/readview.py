@@ -154,6 +154,10 @@ class Site:
         """The live page of a view's scenario; None where no launcher runs live pages."""
         return self.link(addresses.live(name), query)
 
+    def has_files(self, name: str, query: str) -> bool:
+        """Whether the site has a scenario's own downloads (a launcher makes any)."""
+        return True
+
     def file(self, name: str, query: str, file_name: str) -> str:
         return self.link(addresses.view_file(name, file_name), query)
 
@@ -376,19 +380,18 @@ def _follows(p: page.Page, file_name: str) -> str:
     return f" data-lever-file='{html.escape(file_name)}'" if p.browser_lever else ""
 
 
-def _frame_files(p: page.Page, site: Site, query: str, own: str) -> dict[str, str] | None:
+def _frame_files(p: page.Page, site: Site, query: str) -> dict[str, str] | None:
     """A frame's download links (the followed chart's and the page's own files) by file name;
-    None where the site has no files of the frame's own (a baked site has the link's only: its
-    link for another scenario leads to the link's file)."""
+    None where the site has no files of the frame's own (``Site.has_files``: a baked site has
+    the link's only)."""
     lever = p.browser_lever
     assert lever is not None
     chart = p.charts.get(lever.chart)
     names = [f"{chart.file_stem}.{ext}" for ext in ("png", "svg")] if chart else []
     names += [d.name() for d in p.files.values()]
-    hrefs = {n: site.file(p.name, query, n) for n in names}
-    if query != own and any(h == site.file(p.name, own, n) for n, h in hrefs.items()):
+    if not site.has_files(p.name, query):
         return None
-    return hrefs
+    return {n: site.file(p.name, query, n) for n in names}
 
 
 def lever_frames(p: page.Page, site: Site, own: str) -> dict[str, Any]:
@@ -423,7 +426,7 @@ def lever_frames(p: page.Page, site: Site, own: str) -> dict[str, Any]:
         views.append(site.share(p.name, query))
         if setting is not None:
             python.append(reproduce.snippet(dataclasses.replace(setting, scenario=scenario)))
-        downloads.append(_frame_files(p, site, query, own))
+        downloads.append(_frame_files(p, site, query))
     return {
         "field": lever.field,
         "label": f.label[lang],
