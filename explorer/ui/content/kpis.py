@@ -18,8 +18,6 @@ from explorer.ui.content import glossary
 
 #: Below this share of the point estimate a median's distance from it goes unremarked.
 SKEW_NOTE = 0.05
-#: A payback's value and sub-line in the key figures' words (who pays' cards use it too).
-_payback = key_figures.payback_words
 
 
 def payback_warnings(r: Result, lang: str) -> str:

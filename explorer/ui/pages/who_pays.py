@@ -14,6 +14,7 @@ from explorer.analysis import financing
 from explorer.analysis.financing import Terms
 from explorer.data import i18n
 from explorer.model.scenario import Scenario
+from explorer.outputs import key_figures
 from explorer.ui.content import charts, kpis
 from explorer.ui.live import page, widgets
 
@@ -318,7 +319,7 @@ def extra_cost(value: float, lang: str) -> str:
 
 
 def _pb(discounted: int | None, plain: int | None, lang: str) -> tuple[str, str]:
-    return kpis._payback(plain, discounted, lang)
+    return key_figures.payback_words(plain, discounted, lang)
 
 
 def app(query: str | None = None) -> w.Widget:
