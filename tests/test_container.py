@@ -51,16 +51,23 @@ BUILD_TIMEOUT = 1800
 APP_TIMEOUT = 180_000
 
 
-def podman(*args: str, timeout: float = 300, check: bool = True, merged: bool = False) -> str:
-    """Run podman with the machine's settings; its output (with its errors if ``merged``: a
-    container's log is both), or a failure naming the command."""
+def podman_env() -> dict[str, str]:
+    """The environment for anything that runs podman (this file's calls and
+    deploy/local-base.sh): the machine's settings written to the cache first, as a clean clone
+    has no cache yet."""
     CACHE.mkdir(parents=True, exist_ok=True)
     conf = CACHE / "containers.conf"
     conf.write_text(CONTAINERS_CONF, encoding="utf-8")
+    return {**os.environ, "CONTAINERS_CONF": str(conf)}
+
+
+def podman(*args: str, timeout: float = 300, check: bool = True, merged: bool = False) -> str:
+    """Run podman with the machine's settings; its output (with its errors if ``merged``: a
+    container's log is both), or a failure naming the command."""
     done = subprocess.run(
         ["podman", *args],
         cwd=ROOT,
-        env={**os.environ, "CONTAINERS_CONF": str(conf)},
+        env=podman_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT if merged else subprocess.PIPE,
         text=True,
@@ -101,7 +108,7 @@ def image() -> str:
     base = subprocess.run(
         ["deploy/local-base.sh", BASE, str(CACHE)],
         cwd=ROOT,
-        env={**os.environ, "CONTAINERS_CONF": str(CACHE / "containers.conf")},
+        env=podman_env(),
         capture_output=True,
         text=True,
     )
