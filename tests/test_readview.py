@@ -667,3 +667,44 @@ def test_a_file_name_no_page_gives_is_refused_without_a_render():
     assert views.rendered == 0
     assert views.file("explorer", key, "herning-table.csv") is not None
     assert views.rendered == 1
+
+
+#: What only explorer/ui/content/addresses.py may write: pieces of the site's URL layout.
+LAYOUT_PIECES = re.compile(r"voila/render|\.ipynb\?|(^|[/'\"])view/|/file/|\.embed\.html")
+
+
+def _code_strings(path: Path) -> list[tuple[int, str]]:
+    """The string literals of a module (f-strings' literal parts too), docstrings left out."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]
+
+
+@pytest.mark.parametrize(
+    "module",
+    sorted(
+        str(p.relative_to(Path(readview.__file__).parents[3]))
+        for p in Path(readview.__file__).parents[2].rglob("*.py")
+        if p.name != "addresses.py"
+    ),
+)
+def test_no_module_but_the_layout_writes_an_address(module):
+    """A live link, a view's or a download's address is asked of ``addresses``, never written."""
+    root = Path(readview.__file__).parents[3]
+    found = [(n, s) for n, s in _code_strings(root / module) if LAYOUT_PIECES.search(s)]
+    assert not found, f"{module} writes addresses itself: {found}"

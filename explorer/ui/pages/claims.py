@@ -11,7 +11,7 @@ from explorer import catalogue, model
 from explorer.analysis import claims
 from explorer.data import i18n
 from explorer.model.scenario import Scenario
-from explorer.ui.content import kpis, links
+from explorer.ui.content import addresses, kpis, links
 from explorer.ui.live import page, widgets
 from explorer.ui.pages import how_sure
 
@@ -152,7 +152,7 @@ class CheckClaim(page.Page):
             f"{note}<h3>{html.escape(t('parts'))}</h3><ul class='parts'>{parts}</ul>"
             f"{draws_note}{documents_html}{checks_html}"
             f"<h3>{html.escape(t('evidence'))}</h3><ul class='evidence'>{evidence}</ul>"
-            f"<p><a class='open-page' href='{target}.ipynb?{html.escape(query)}'>"
+            f"<p><a class='open-page' href='{addresses.live_link(target)}?{html.escape(query)}'>"
             f"{html.escape(t('open'))}</a></p>"
         )
 

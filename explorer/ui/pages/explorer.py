@@ -12,7 +12,7 @@ from explorer.analysis import calibration, claims
 from explorer.data import i18n
 from explorer.model import fields
 from explorer.model.scenario import Scenario, caseload_after_for
-from explorer.ui.content import charts, kpis
+from explorer.ui.content import addresses, charts, kpis
 from explorer.ui.live import page, widgets
 
 MAIN = ("worker_cost", "horizon_years", "effect_scale", "phase_in_years")
@@ -186,7 +186,7 @@ class Explorer(page.Page):
             self.chart("sweep", charts.npv_by_caseload(table, s.caseload_after, r.npv, lang), s),
         ]
         self.calibration.value = kpis.calibration_table(documented, lang)
-        own = f"own_case.ipynb?{html.escape(self.query(s))}"
+        own = f"{addresses.live_link('own_case')}?{html.escape(self.query(s))}"
         self.facts.value = (
             f"<p>{html.escape(i18n.t('explorer.facts', lang, case=case.title[lang]))} "
             f"<a href='{own}'>{html.escape(i18n.t('explorer.facts_link', lang))}</a></p>"
@@ -203,7 +203,7 @@ class Explorer(page.Page):
         items = []
         for c in claims.about(s.case):
             answer = claims.answer(c, s, draws=500)
-            link = f"claims.ipynb?{html.escape(self.query(s))}&amp;claim={c.id}"
+            link = f"{addresses.live_link('claims')}?{html.escape(self.query(s))}&amp;claim={c.id}"
             items.append(
                 f"<li><q>{html.escape(c.claim[lang])}</q> "
                 f"<span class='verdict verdict-{answer.verdict}'>"
