@@ -103,9 +103,11 @@ sources: setup
 	$(BIN)/python -m explorer sources > docs/sources.md
 
 # The tables the model writes in README.md and docs/model.md (headline, calibration, claims,
-# studies abroad); tests/test_project.py fails when a copy there differs.
+# studies abroad), and the error pages nginx and Voilà serve (explorer/ui/views/errors.py);
+# tests/test_project.py and tests/test_deploy.py fail when a copy differs.
 docs: sources
 	$(BIN)/python -m explorer.outputs.summary --write
+	$(BIN)/python -m explorer.ui.views.errors --write
 
 # Refresh the lock files after changing the ranges in pyproject.toml.
 lock: setup

@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import gzip
-import html
 import ipaddress
 import multiprocessing
 import os
@@ -49,11 +48,10 @@ from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
-from explorer.data import i18n
 from explorer.data.pages import NAMES as PAGES
 from explorer.ui.content import addresses
 from explorer.ui.live import vega
-from explorer.ui.views import readview
+from explorer.ui.views import errors, readview
 
 
 class CappedKernelManager(AsyncMappingKernelManager):
@@ -117,49 +115,19 @@ MAX_FIELDS = 32 * 1024
 #: The most fields a query may have: tornado's own limit (beyond it tornado would answer an empty
 #: 400 before any handler runs; the site answers its own 400 page, naming the limit).
 MAX_QUERY_FIELDS = httputil.ParseUrlEncodedConfig().max_arguments
-#: Seconds a busy reader is asked to wait (Retry-After, and the 503 page's own reload).
-RETRY_AFTER = 10
+RETRY_AFTER = errors.RETRY_AFTER
 
 
 def _plain(handler: RequestHandler, status: int, lang: str = "da", **numbers: float) -> None:
-    """A plain error page in both languages, the reader's (``lang``) first, with no internals
-    (``numbers`` fill its text); a 503 (busy) reloads itself after RETRY_AFTER seconds."""
+    """The site's error page of ``status`` (explorer/ui/views/errors.py), the reader's ``lang``
+    first, uncached; a 503 (busy) asks the reader to come back after RETRY_AFTER seconds."""
     handler.set_status(status)
     handler.set_header("Content-Type", "text/html; charset=utf-8")
     handler.set_header("Cache-Control", "no-store")
-    words = {
-        400: (
-            "Adressen har for mange parametre: højst {most}.",
-            "The address has too many parameters: at most {most}.",
-        ),
-        404: ("Siden findes ikke.", "The page does not exist."),
-        414: ("Adressen er for lang.", "The address is too long."),
-        405: ("Det kan man ikke her.", "That is not allowed here."),
-        431: ("Forespørgslens felter er for store.", "The request's header fields are too large."),
-        503: (
-            "Siden er optaget lige nu. Den prøver igen om lidt.",
-            "The site is busy right now. It tries again in a moment.",
-        ),
-    }
-    texts = dict(zip(i18n.LANGS, words.get(status, ("Noget gik galt.", "Something went wrong."))))
-    home = html.escape(f"{handler.settings.get('base_url', '/')}view/index")
-    front = {"da": "Til forsiden", "en": "To the front page"}
-    lang = lang if lang in i18n.LANGS else "da"
-    paragraphs = "".join(
-        f"<p lang='{code}'>"
-        + texts[code].format(**{k: i18n.number(v, code) for k, v in numbers.items()})
-        + f" <a href='{home}?lang={code}'>{front[code]}</a></p>"
-        for code in (lang, i18n.other(lang))
-    )
-    reload = ""
     if status == 503:
         handler.set_header("Retry-After", str(RETRY_AFTER))
-        reload = f"<meta http-equiv='refresh' content='{RETRY_AFTER}'>"
-    handler.finish(
-        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
-        f"<meta name='viewport' content='width=device-width, initial-scale=1'>{reload}"
-        f"<title>{status}</title></head><body><h1>{status}</h1>{paragraphs}</body></html>"
-    )
+    home = f"{handler.settings.get('base_url', '/')}{addresses.view('index')}"
+    handler.finish(errors.page(status, home, lang, **numbers))
 
 
 class _TooLong(RequestHandler):
@@ -567,7 +535,8 @@ class PageHandler(TornadoVoilaHandler):
     telling the kernel the public address (its downloads name it) instead of the client's."""
 
     async def prepare(self, *args, **kwargs) -> None:
-        if self.path_args and self.path_args[0] not in {f"{name}.ipynb" for name in PAGES}:
+        notebooks = {addresses.live_link(name) for name in PAGES}
+        if self.path_args and self.path_args[0] not in notebooks:
             _plain(self, 404)  # only the pages run: not the course in notebooks/course/
             return
         await super().prepare(*args, **kwargs)

@@ -37,6 +37,8 @@ from servers import (
 
 from explorer import serving
 from explorer.data.pages import NAMES as PAGES
+from explorer.ui.content import addresses
+from explorer.ui.views import errors
 
 DEPLOY = ROOT / "deploy"
 TEMPLATE = DEPLOY / "nginx" / "explorer.conf.template"
@@ -366,9 +368,9 @@ def test_too_many_page_loads_from_one_client_get_the_busy_page(site):
     assert statuses.count(404) <= 22, statuses  # 1 + the burst of 20 (+1 refilled meanwhile)
     status, headers, body = request(site.port, f"{PREFIX}voila/render/explorer.ipynb", source)
     assert status == 429
-    assert headers["Retry-After"] == "20"
+    assert headers["Retry-After"] == str(errors.RETRY_AFTER)
     assert "Siden er optaget lige nu" in body and "The site is busy right now" in body
-    assert re.search(r'<meta http-equiv="refresh" content="\d+">', body)
+    assert f"<meta http-equiv='refresh' content='{errors.RETRY_AFTER}'>" in body
     refused = [
         e for e in site.access_log() if e["client"] == source and "explorer.ipynb" in e["path"]
     ]
@@ -577,7 +579,7 @@ def test_the_compose_file_is_read_by_podman_compose():
 #: readviews.conf, Voilà's file tree (sent to the landing page) and its APIs.
 NGINX_OWN = ("_pages/", "read/", "voila", "voila/tree")
 NGINX_PATH = re.compile(
-    r"""(?:location\s+(?:=\s*|\^~\s*)?|return\s+30\d\s+|error_page\s[^;]*?\s|href=")(/[^\s;"$?]*)"""
+    r"""(?:location\s+(?:=\s*|\^~\s*)?|return\s+30\d\s+|error_page\s[^;]*?\s|href=['"])(/[^\s;"'$?]*)"""
 )
 
 
@@ -604,7 +606,6 @@ def nginx_paths() -> list[tuple[str, str]]:
 
 
 def test_the_nginx_files_route_the_sites_url_layout():
-    from explorer.ui.content import addresses
 
     layouts = (addresses.LIVE, addresses.VIEW, addresses.VIEW_FILE, addresses.RUNTIME)
     routes = [re.compile(addresses.route(t)) for t in layouts]
@@ -621,3 +622,29 @@ def test_the_nginx_files_route_the_sites_url_layout():
     assert ("too-long.html", addresses.live("index")) in used
     assert ("readviews.conf", addresses.root(addresses.VIEW)) in used
     assert ("readviews.conf", addresses.view("index")) in used
+
+
+# --- The error pages: one text per kind, whichever server answers ------------------------------
+@pytest.mark.parametrize("path", sorted(errors.written(), key=str), ids=lambda p: p.name)
+def test_the_static_error_pages_are_the_sites_error_pages(path):
+    """nginx's pages and Voilà's template are written from explorer/ui/views/errors.py."""
+    assert path.read_text(encoding="utf-8") == errors.written()[path], "run make docs"
+
+
+def test_nginx_asks_a_busy_reader_to_wait_as_the_pages_say():
+    conf = (DEPLOY / "nginx" / "explorer.conf.template").read_text(encoding="utf-8")
+    waits = set(re.findall(r"add_header Retry-After (\d+)", conf))
+    assert waits == {str(errors.RETRY_AFTER)}
+    pages = {m for m in re.findall(r"error_page [^;]*?(/\S+);", conf)}
+    assert {f"{PREFIX}_pages/{name}" for name in errors.NGINX_PAGES} == pages
+
+
+@pytest.mark.parametrize("status", [404, 503, 500])
+def test_voilas_error_template_renders_each_kind_in_both_languages(status):
+    import jinja2
+
+    text = jinja2.Template(errors.VOILA_TEMPLATE.read_text(encoding="utf-8")).render(
+        status_code=status
+    )
+    assert text == errors.page(status, addresses.live_link("index"))
+    assert text.count("<h1 lang=") == 2 and "{{" not in text and "{%" not in text

@@ -250,7 +250,7 @@ def test_a_query_of_too_many_parameters_gets_the_error_page_naming_the_limit(lau
     assert f"<html lang='{lang}'>" in body
     first = body.index("<p lang=")
     assert body[first:].startswith(f"<p lang='{lang}'>")  # the reader's language first
-    assert "højst 1.000" in body and "at most 1,000" in body
+    assert "Højst 1.000 parametre" in body and "At most 1,000 parameters" in body
     fewer = "&".join(f"p{i}=1" for i in range(serving.MAX_QUERY_FIELDS - 2))
     assert request(launcher.port, f"/view/index?lang={lang}&{fewer}")[0] == 200
 
