@@ -544,12 +544,16 @@ def test_an_article_embeds_the_share_snippet_its_chart_shows_and_its_links_leave
             timeout=30_000
         )
         frame = reader.frames[1]
-        content = frame.evaluate(CHART_IN_FRAME)["content"]
-        # embed.js fits the frame to its content: no scroll bar inside the article
-        reader.wait_for_function(
-            f"() => Math.abs(document.querySelector('iframe').clientHeight - {content}) <= 2",
-            timeout=10_000,
-        )
+        # embed.js fits the frame to its content: no scroll bar inside the article. The content
+        # is measured afresh each time, as it may still settle (fonts, the frame's own resize).
+        deadline, fitted = time.monotonic() + 20, None
+        while time.monotonic() < deadline:
+            content = frame.evaluate(CHART_IN_FRAME)["content"]
+            fitted = reader.evaluate("() => document.querySelector('iframe').clientHeight")
+            if abs(fitted - content) <= 2:
+                break
+            time.sleep(0.2)
+        assert abs(fitted - content) <= 2, (fitted, content)
         frame_box = reader.locator("iframe").bounding_box()
         assert frame_box is not None and frame_box["width"] == width
         reader.screenshot(path=str(ARTIFACTS / f"embed-{name}-{width}.png"), full_page=True)
