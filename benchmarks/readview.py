@@ -16,7 +16,9 @@ voila.json: preheated kernel pools, the kernel ceiling), warmed up, then in one 
    kernel's shutdown) for the comparison. The idle CPU of the server and its pooled kernels,
    measured before, is subtracted from both;
 6. a cached CSV and view fetched one after another while ``--renders`` readers at once ask for
-   scenarios no one asked for before (``--renders-only`` runs just this, without kernels).
+   scenarios no one asked for before (``--renders-only`` runs just this and 7, without kernels);
+7. ``--readers`` readers arriving at once on 12 new links (links no one asked for before, four
+   pages by three cases): latency and answers, each link rendered once while its readers wait.
 
 The HTTP clients and Chromium run on the same machine as the server and compete with it for its
 cores. Prints a Markdown table; the figures go to test-artifacts/benchmark-readview.json.
@@ -303,9 +305,48 @@ def complete(data: bytes) -> bool:
         return False
 
 
-async def at_once(server: Server, readers: int, bound: float) -> list[tuple[float | None, bytes]]:
-    paths = [view_path(server, *SHARED[i % len(SHARED)]) for i in range(readers)]
+async def at_once(
+    server: Server, readers: int, bound: float, links: tuple[tuple[str, str], ...] = SHARED
+) -> list[tuple[float | None, bytes]]:
+    paths = [view_path(server, *links[i % len(links)]) for i in range(readers)]
     return list(await asyncio.gather(*(fetch(server.port, p, bound) for p in paths)))
+
+
+def new_links(seed: int) -> tuple[tuple[str, str], ...]:
+    """12 links no one asked for before: four pages by three cases, each its own caseload."""
+    pages = ("explorer", "who_pays", "how_sure", "how_it_works")
+    cases = ("herning", "aabenraa", "hjoerring")
+    return tuple(
+        (page, f"case={case}&caseload_after={21 + seed + i / 100 + j / 10:.2f}&lang=da")
+        for i, page in enumerate(pages)
+        for j, case in enumerate(cases)
+    )
+
+
+def measure_new_links_burst(server: Server, readers: int, bound: float = 120) -> list[Row]:
+    """``readers`` readers at once on 12 new links (issue 26's measure, then 5.7 s at the 95th
+    percentile with one render thread): how long they wait while each link renders once."""
+    links = new_links(int(time.time()) % 1000)
+    start = time.monotonic()
+    results = asyncio.run(at_once(server, readers, bound, links))
+    elapsed = time.monotonic() - start
+    times = [bound if t is None else t for t, _ in results]
+    failed = sum(t is None or not complete(data) for t, data in results)
+    busy = sum(data.startswith(b"HTTP/1.1 503") for _, data in results)
+    label = f"{readers} readers at once on {len(links)} new links"
+    return [
+        Row(
+            f"{label}: failed",
+            failed,
+            "",
+            "0",
+            failed == 0,
+            f"503 answers {busy}; all done in {elapsed:.1f} s",
+        ),
+        Row(f"{label}: p50 latency", statistics.median(times), "s"),
+        below(f"{label}: p95 latency", percentile(times, 0.95), "s", 5.7, "issue 26: 5.7 s"),
+        Row(f"{label}: max latency", max(times), "s"),
+    ]
 
 
 def kernel_pids(server: Server) -> set[int]:
@@ -517,6 +558,7 @@ def main() -> None:
     if options.renders_only:
         with serving("notebooks", "readview", (), ("--preheat_kernel=False", *queue)) as server:
             rows = measure_cached_during_renders(server, options.renders, options.rounds)
+            rows += measure_new_links_burst(server, options.readers)
         report(rows, began, load_before)
         return
     print("starting the launcher and waiting for its kernel pools ...", flush=True)
@@ -529,6 +571,7 @@ def main() -> None:
         rows += asyncio.run(chromium(server, options.views, options.pages, options.views))
         rows += capacity(per_view, LIVE_CPU[0])
         rows += measure_cached_during_renders(server, options.renders, options.rounds)
+        rows += measure_new_links_burst(server, options.readers)
     report(rows, began, load_before)
 
 
