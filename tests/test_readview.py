@@ -604,10 +604,10 @@ def test_share_offers_the_embed_form_with_its_resize_script_the_python_and_the_d
     key = readview.canonical("explorer", query)[0]
     snippet = html.unescape(grab(r"data-embed>(.*?)</textarea>", document))
     assert f'src="{SITE.embed("explorer", key)}"' in snippet
-    assert f'height="{readview.EMBED_HEIGHT}"' in snippet
+    assert f'height="{page.EMBED_HEIGHT}"' in snippet
     assert f'<script src="https://example.org/{addresses.EMBED_SCRIPT}" async></script>' in snippet
-    chrome = (Path(page.__file__).parent / "js" / "chrome.js").read_text(encoding="utf-8")
-    assert f"const EMBED_HEIGHT = {readview.EMBED_HEIGHT};" in chrome  # the live page's Share
+    live_share = readview.page_class("explorer")(key, url="").chrome.embed  # the live Share's
+    assert live_share["height"] == page.EMBED_HEIGHT and live_share["param"] == "embed=1"
     code = html.unescape(grab(r"class='python-code'[^>]*>(.*?)</textarea>", document))
     live: Any = readview.page_class("explorer")(key, url="")
     assert code == reproduce.snippet(live.reproduction())

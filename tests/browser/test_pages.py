@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from servers import Voila
 
 from explorer.ui.content import addresses
-from explorer.ui.views import readview
+from explorer.ui.live.page import EMBED_HEIGHT
 
 
 def kpi(page, name):
@@ -151,7 +151,7 @@ def test_share_links_and_embeds_the_read_view_and_keeps_the_live_link(open_page,
     # the view's embed form, at a height that shows its chart, and the script that fits it
     assert embed.startswith(f'<iframe src="{view}&embed=1"') and 'loading="lazy"' in embed
     assert 'width="100%"' in embed and 'title="' in embed
-    assert f'height="{readview.EMBED_HEIGHT}"' in embed
+    assert f'height="{EMBED_HEIGHT}"' in embed
     assert embed.endswith(f'<script src="{server.url}{addresses.EMBED_SCRIPT}" async></script>')
     python = page.locator(".python-code").input_value()
     assert 's = explorer.load_case("hjoerring")' in python and "financing.Terms()" in python

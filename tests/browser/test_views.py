@@ -29,6 +29,7 @@ from servers import ARTIFACTS, PAGES, free_port, wait_for
 
 import explorer
 from explorer.ui.content import addresses
+from explorer.ui.live.page import EMBED_HEIGHT
 from explorer.ui.views import readview
 
 LANGS = ("da", "en")
@@ -535,7 +536,7 @@ def test_an_article_embeds_the_share_snippet_its_chart_shows_and_its_links_leave
         frame = reader.frames[1]
         shown = frame.evaluate(CHART_IN_FRAME)
         # the snippet's own height shows the whole chart without scrolling inside the frame
-        assert shown["inner"] == readview.EMBED_HEIGHT
+        assert shown["inner"] == EMBED_HEIGHT
         assert shown["top"] > 0 and shown["bottom"] <= shown["inner"], shown
         reader.screenshot(path=str(ARTIFACTS / f"embed-{name}-{width}-plain.png"), full_page=True)
 

@@ -86,6 +86,14 @@ class BrowserLever:
     draw: Callable[[Result, str], dict]
 
 
+#: An embed's frame height in Share's snippet, for hosts that run no script: the key figures
+#: and the chart at 700 px and at 350 px (where the cards take two rows more); the read views'
+#: embed.js then fits the frame to its content.
+EMBED_HEIGHT = 840
+#: Without read views Share embeds the live page itself, menu and levers included.
+LIVE_EMBED_HEIGHT = 900
+
+
 @dataclass(frozen=True)
 class Embed:
     """What the page's embed shows under its title and scenario line: the KPI cards ``cards``
@@ -144,6 +152,12 @@ class Page:
             links={
                 "pages": {p: addresses.live_link(p) for p in PAGES},
                 "view": addresses.relative(addresses.live(self.name), addresses.view(self.name)),
+            },
+            embed={
+                "param": addresses.embed_query(""),
+                "script": addresses.relative(addresses.live(self.name), addresses.EMBED_SCRIPT),
+                "height": EMBED_HEIGHT,
+                "live_height": LIVE_EMBED_HEIGHT,
             },
         )
         self.chrome.observe(self.on_location, "location")

@@ -201,6 +201,10 @@ class Chrome(anywidget.AnyWidget):
     #: Links from the live page (``explorer.ui.content.addresses``): ``pages``, each page's
     #: live page by name; ``view``, this page's read view.
     links = traitlets.Dict({}).tag(sync=True)
+    #: Share's embed snippet: ``param``, what asks a read view for its embed form; ``script``,
+    #: embed.js relative to the page; ``height`` and ``live_height``, the frame's height for a
+    #: read view's embed and for the live page's (``explorer.ui.live.page``).
+    embed = traitlets.Dict({}).tag(sync=True)
     #: An address as the browser may report it: http(s), no query, no spaces or quotes.
     LOCATION = re.compile(r"https?://[^\s\"'<>?#]{1,2000}")
 

@@ -567,9 +567,6 @@ EMBED_SCRIPT = files.package_path("ui", "views", "embed_height.js").read_text(en
 EMBED_SCRIPT_HASH = base64.b64encode(hashlib.sha256(EMBED_SCRIPT.encode()).digest()).decode()
 #: What a host page includes to size its embeds (served at ``addresses.EMBED_SCRIPT``).
 EMBED_HOST_SCRIPT = files.package_path("ui", "views", "embed.js").read_text(encoding="utf-8")
-#: The embed's height in the snippet, for hosts that run no script: the key figures and the
-#: chart at 700 px and at 350 px (where the cards take two rows more); embed.js then fits it.
-EMBED_HEIGHT = 840
 #: A KPI card in a page's cards (``kpis.card``), by its key.
 _CARD = re.compile(r"<div class='kpi kpi-([\w-]+)'>.*?<div class='kpi-sub'>[^<]*</div></div>", re.S)
 
@@ -640,7 +637,7 @@ def _embed_snippet(p: page.Page, site: Site, query: str) -> str:
     if url is None:
         return ""
     frame = (
-        f'<iframe src="{url}" width="100%" height="{EMBED_HEIGHT}" style="border:0" '
+        f'<iframe src="{url}" width="100%" height="{page.EMBED_HEIGHT}" style="border:0" '
         f'title="{i18n.t("chrome.embed_title", p.lang)}" loading="lazy"></iframe>'
     )
     return frame + (f'\n<script src="{script}" async></script>' if script else "")

@@ -4,11 +4,9 @@
 // It tells the kernel the page's address (``location``), so that every download links to it.
 // When the server also serves read views (``views``), Share's link and embed are the read view
 // of this state, and the live page's link is offered beside them. Every address comes from the
-// kernel (``links``, from explorer.ui.content.addresses): the pages' links and the read view's.
+// kernel (``links``, from explorer.ui.content.addresses): the pages' links and the read view's;
+// so does the embed snippet's form (``embed``: its query, script and heights).
 const PING_EVERY = 4000;
-// An embed's height for hosts that run no script (readview.EMBED_HEIGHT); embed.js, served
-// beside the read views, sizes the frame to its content.
-const EMBED_HEIGHT = 840;
 const LOST_AFTER = 11000;
 
 function render({ model, el }) {
@@ -129,9 +127,13 @@ function render({ model, el }) {
     embed.rows = 3;
     embed.className = "embed-code";
     // the read view's embed form (no menu, its height reported to embed.js), else the page
-    const frame = view ? `${view}&embed=1` : url;
-    const script = view ? `\n<script src="${new URL("embed.js", view).href}" async></script>` : "";
-    embed.value = `<iframe src="${frame}" width="100%" height="${view ? EMBED_HEIGHT : 900}" style="border:0" title="${t.embed_title}" loading="lazy"></iframe>${script}`;
+    const form = model.get("embed");
+    const frame = view ? `${view}${view.includes("?") ? "&" : "?"}${form.param}` : url;
+    const script = view
+      ? `\n<script src="${new URL(form.script, window.location.href).href}" async></script>`
+      : "";
+    const height = view ? form.height : form.live_height;
+    embed.value = `<iframe src="${frame}" width="100%" height="${height}" style="border:0" title="${t.embed_title}" loading="lazy"></iframe>${script}`;
     embedLabel.append(embed);
     panel.append(linkLabel, copy, done);
     if (view) panel.append(field(t.live_link, live, "share-url share-live-url")[0]);
