@@ -79,12 +79,12 @@ def expected(name: str, p) -> dict[str, Any]:
             "npv": r.npv,
         }
     return {
+        "npv": r.npv,
+        **pay,
+        "benefit_cost_ratio": r.benefit_cost_ratio,
         "extra_workers": r.extra_workers,
         "total_cost": r.total_cost,
         "total_savings": r.total_savings,
-        "npv": r.npv,
-        "benefit_cost_ratio": r.benefit_cost_ratio,
-        **pay,
         "break_even_effect": r.break_even_effect,
         "pv_wider_gains": r.pv_wider_gains,
     }

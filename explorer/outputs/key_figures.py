@@ -25,14 +25,16 @@ class KeyFigure:
     in_workbook: bool = True
 
 
+#: The answer first (net present value, payback), then what it is made of: so a phone's first
+#: screen and a screen reader meet the answer first, in the same order as a wide screen.
 KEY_FIGURES = (
+    KeyFigure("npv"),
+    KeyFigure("payback_year"),
+    KeyFigure("payback_year_kommune"),
+    KeyFigure("benefit_cost_ratio"),
     KeyFigure("extra_workers"),
     KeyFigure("total_cost"),
     KeyFigure("total_savings"),
-    KeyFigure("npv"),
-    KeyFigure("benefit_cost_ratio"),
-    KeyFigure("payback_year"),
-    KeyFigure("payback_year_kommune"),
     KeyFigure("break_even_effect", in_workbook=False),
     KeyFigure("pv_wider_gains"),
 )
