@@ -1,6 +1,7 @@
 """The arithmetic of the model, pinned by hand-computed numbers (docs/model.md)."""
 
 import ast
+import dataclasses
 import inspect
 import math
 import re
@@ -182,6 +183,27 @@ def test_deadweight_takes_its_share_off_the_moved_share():
     share = net["new_institution"] / net["at_risk_institution"]
     gross_share = gross["new_institution"] / gross["at_risk_institution"]
     assert share.tolist() == pytest.approx((0.75 * gross_share).tolist())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    kind=st.sampled_from(["entry", "exit"]),
+    effect=st.floats(0, 1),
+    deadweight=st.floats(0, 0.99),
+    base_rate=st.floats(0.01, 0.99),
+)
+def test_the_effect_that_moves_a_share_is_the_inverse_of_the_share_it_moves(
+    kind, effect, deadweight, base_rate
+):
+    """``effect_moving`` (a study's effect carried to another group) undoes ``moved_share``
+    wherever the share is below everyone."""
+    o = next(o for o in explorer.load_case("aabenraa").outcomes if o.kind == "exit")
+    o = dataclasses.replace(o, kind=kind, base_rate=base_rate, deadweight=deadweight, effect=0)
+    o = dataclasses.replace(o, effect=min(effect, o.max_effect))
+    moved = o.moved_share()
+    if moved < 1:
+        assert o.effect_moving(moved) == pytest.approx(o.effect, rel=1e-9, abs=1e-12)
+    assert dataclasses.replace(o, deadweight=1.0).effect_moving(0.1) == math.inf
 
 
 def test_sweep_matches_evaluate_point_by_point():

@@ -198,8 +198,7 @@ def transferred_effect(source: Outcome, target: Outcome, reading: str) -> float:
     if reading == "entered":
         effect = source.effect
     elif reading == "moved":
-        rate = target.base_rate
-        effect = source.moved_share() * (1 - rate) / rate / (1 - target.deadweight)
+        effect = target.effect_moving(source.moved_share())
     else:
         raise ValueError(f"unknown reading {reading!r}; choose one of {', '.join(READINGS)}")
     return min(effect, target.max_effect)

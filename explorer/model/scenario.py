@@ -141,6 +141,15 @@ class Outcome:
             return 0.0
         return min(1.0, net * self.base_rate / (1 - self.base_rate))
 
+    def effect_moving(self, share: float) -> float:
+        """The effect that moves ``share`` of the movable people at the reference change: the
+        inverse of ``moved_share`` (infinite where nobody can be moved: all deadweight, or an
+        exit no one would make)."""
+        if self.deadweight >= 1 or (self.kind == "exit" and self.base_rate == 0):
+            return math.inf if share > 0 else 0.0
+        net = share if self.kind == "entry" else share * (1 - self.base_rate) / self.base_rate
+        return net / (1 - self.deadweight)
+
     def price_by_payer(self) -> tuple[float, float, float]:
         """Budget DKK per avoided person-year for kommune, region and stat."""
         return tuple(
