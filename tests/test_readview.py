@@ -52,7 +52,7 @@ def test_a_view_shows_what_the_live_page_shows_for_the_same_link(name, lang):
     live = readview.page_class(name)(query, url="")
     v, document = view(name, query)
     for file_name in [*v.files, *v.charts]:  # each told from its name before any render
-        assert readview.may_offer(v.query, file_name), file_name
+        assert readview.may_offer(name, v.query, file_name), file_name
     texts = [b.value for b in live_boxes(live.widget) if b.value.strip()]
     assert texts, name
     for text in texts:  # the same text, links aside (a view links to views), where it has levers
@@ -657,6 +657,37 @@ def test_the_own_case_keeps_what_its_page_reads_of_a_link_and_nothing_else():
     assert key("case=own&c=v1.abc&lang=da&claim=x") == "case=own&c=v1.abc&lang=da"
     assert "grant_share=0.25" in key("case=own&c=v1.abc&grant_share=0.25")  # a term it lists
     assert key("&".join(f"p{i}=1" for i in range(300))) == "case=own&lang=da"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_page_offers_what_it_declares(name):
+    """``Page.offers`` is what the launcher checks a file name against before any render: every
+    chart and file a page renders passes it, and every chart and file it declares is rendered."""
+    offers = readview.page_class(name).offers
+    charts, names = set(), set()
+    for query in ("case=herning&lang=da", "case=hjoerring&caseload_after=30&lang=da"):
+        v, _ = view(name, query)
+        for file_name in [*v.files, *v.charts]:
+            assert readview.may_offer(name, v.query, file_name), file_name
+        charts |= set(readview.page_class(name)(v.query, url="").charts)
+        names |= set(v.files)
+        assert len(v.files) == len(offers.files)
+    assert charts == set(offers.charts)
+    for what in offers.files:
+        ending = f"-{i18n.t(f'file.{what}', 'da')}.{readview.FILE_TYPES[what]}"
+        assert any(n.endswith(ending) for n in names), (what, names)
+
+
+def test_another_pages_file_name_is_refused_before_a_render():
+    """Regression: a file name of another page (the explorer's sweep chart asked of who pays)
+    rendered the view before its 404."""
+    query = readview.canonical("who_pays", "case=herning&caseload_after=23&lang=da")[0]
+    assert readview.may_offer("explorer", query, "herning-sagstal-og-nutidsvaerdi.png")
+    assert not readview.may_offer("who_pays", query, "herning-sagstal-og-nutidsvaerdi.png")
+    assert not readview.may_offer("index", query, "herning-tabel.csv")
+    views = readview.Views()
+    assert views.file("who_pays", query, "herning-sagstal-og-nutidsvaerdi.png") is None
+    assert views.rendered == 0
 
 
 def test_a_file_name_no_page_gives_is_refused_without_a_render():

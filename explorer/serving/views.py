@@ -186,7 +186,7 @@ class ReadViews(readview.Views):
         if found is not None:
             self._files.move_to_end(key)
             return found
-        if not readview.may_offer(query, file_name):
+        if not readview.may_offer(name, query, file_name):
             return None
         view = await self.view(name, query)
         if file_name not in view.charts and file_name not in view.files:

@@ -106,6 +106,21 @@ class Embed:
 
 
 @dataclass(frozen=True)
+class Offers:
+    """What the page offers to download: its ``charts`` by key (``Page.chart(key, ...)``; the
+    file names are texts.yaml's ``chart.file.<key>``) and its ``files`` by what they hold
+    (``file.<what>``: table, workbook, numbers, case). The launcher refuses any other file name
+    for the page before rendering anything."""
+
+    charts: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+
+
+#: The download bar's files (``Page.download_bar``).
+TABLE_FILES = ("table", "workbook", "numbers")
+
+
+@dataclass(frozen=True)
 class Download:
     """A file the page offers: its button's text, its name, and its MIME type and bytes."""
 
@@ -131,6 +146,8 @@ class Page:
     browser_lever: BrowserLever | None = None
     #: What its embed (``view/<name>?...&embed=1``) shows.
     embed = Embed()
+    #: What it offers to download.
+    offers = Offers()
 
     def __init__(self, query: str = "", url: str | None = None):
         """The page for a link's query; ``url`` is the page's own address (default: the one

@@ -39,6 +39,7 @@ def sweep_span(s: Scenario) -> tuple[float, float]:
 
 class Explorer(page.Page):
     name = "explorer"
+    offers = page.Offers(charts=("cumulative", "flows", "sweep"), files=page.TABLE_FILES)
     #: The read view moves the caseload in the browser: the KPIs and the cumulative chart follow.
     browser_lever = page.BrowserLever(
         field="caseload_after",

@@ -18,6 +18,7 @@ from explorer.ui.live import page, widgets
 
 class HowItWorks(page.Page):
     name = "how_it_works"
+    offers = page.Offers(charts=("path", "cumulative"))
 
     def build(self) -> None:
         s = self.base

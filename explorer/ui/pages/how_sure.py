@@ -30,6 +30,7 @@ SHORT_BAR = 0.01
 
 class HowSure(page.Page):
     name = "how_sure"
+    offers = page.Offers(charts=("fan", "payback", "tornado"), files=page.TABLE_FILES)
     embed = page.Embed(cards=("p-payback", "p-npv", "median-npv"), chart="fan")
     edits = ("spreads",)
     _live = False  # set once the page is built: from then on, moves defer the rest of the page

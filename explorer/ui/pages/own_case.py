@@ -61,6 +61,9 @@ class OwnCasePage(CaseForm, page.Page):
     """The own-case page: the form on the left, the explorer's answers for it on the right."""
 
     name = "own_case"
+    offers = page.Offers(
+        charts=("cumulative", "flows", "payers"), files=(*page.TABLE_FILES, "case")
+    )
     embed = page.Embed(cards=kpis.MAIN_CARDS, chart="cumulative")
     reads_own_query = True
 

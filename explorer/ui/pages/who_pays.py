@@ -23,6 +23,7 @@ SCENARIO = ("caseload_after", "effect_scale", "horizon_years", "programme_years"
 
 class WhoPays(page.Page):
     name = "who_pays"
+    offers = page.Offers(charts=("payers", "arrangements"), files=page.TABLE_FILES)
     embed = page.Embed(cards=("share-kommune", "payback-year-kommune"), chart="payers")
     edits = ("terms",)
 

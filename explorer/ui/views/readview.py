@@ -719,32 +719,35 @@ _LOCK = threading.Lock()
 
 
 #: The types of a page's downloads: its charts', and its own files' (table, workbook, case...).
-CHART_TYPES, FILE_TYPES = ("png", "svg"), ("csv", "xlsx", "json", "yaml")
+CHART_TYPES = ("png", "svg")
+#: Each kind of file a page offers (``page.Offers.files``), by its type.
+FILE_TYPES = {"table": "csv", "workbook": "xlsx", "numbers": "json", "case": "yaml"}
 
 
 @cache
-def download_names(lang: str) -> re.Pattern:
-    """Every name a page gives a download in ``lang``: a case (or an own case), what the file is
-    (``chart.file.*`` for a chart, ``file.*`` for the others) and its type (``herning-tabel.csv``).
-    A file name it does not match is no view's, whatever the link."""
-    texts = i18n.catalogue()
-
-    def words(prefix: str) -> str:
-        found = [v[lang] for k, v in texts.items() if k.rpartition(".")[0] == prefix]
-        return "|".join(map(re.escape, found))
-
+def download_names(name: str, lang: str) -> re.Pattern:
+    """Every name page ``name`` gives a download in ``lang`` (its ``offers``): a case (or an own
+    case), what the file is (``chart.file.<key>`` for a chart, ``file.<what>`` for the others) and
+    its type (``herning-tabel.csv``). A file name it does not match is not the page's, whatever
+    the link."""
+    offers = page_class(name).offers
     cases = "|".join(map(re.escape, [*catalogue.cases(), OWN]))
-    return re.compile(
-        rf"(?:{cases})-(?:(?:{words('chart.file')})\.(?:{'|'.join(CHART_TYPES)})"
-        rf"|(?:{words('file')})\.(?:{'|'.join(FILE_TYPES)}))"
-    )
+    choices = [
+        rf"{re.escape(i18n.t(f'chart.file.{key}', lang))}\.(?:{'|'.join(CHART_TYPES)})"
+        for key in offers.charts
+    ] + [rf"{re.escape(i18n.t(f'file.{what}', lang))}\.{FILE_TYPES[what]}" for what in offers.files]
+    if not choices:
+        return re.compile(r"(?!)")  # a page with no downloads: nothing matches
+    return re.compile(rf"(?:{cases})-(?:{'|'.join(choices)})")
 
 
-def may_offer(query: str, file_name: str) -> bool:
-    """Whether the view of a canonical query may offer ``file_name``, told without rendering it
-    (an unknown name gets its 404 at once; the rendered view then has the last word)."""
+def may_offer(name: str, query: str, file_name: str) -> bool:
+    """Whether the view of page ``name`` for a canonical query may offer ``file_name``, told
+    without rendering it (any other name gets its 404 at once; the rendered view then has the
+    last word)."""
     lang = dict(parse_qsl(query)).get("lang", "da")
-    return bool(download_names(lang if lang in i18n.LANGS else "da").fullmatch(file_name))
+    lang = lang if lang in i18n.LANGS else "da"
+    return bool(download_names(name, lang).fullmatch(file_name))
 
 
 def file_bytes(view: View, file_name: str, site: Site) -> tuple[str, bytes] | None:
@@ -802,7 +805,7 @@ class Views:
     ) -> tuple[str, bytes] | None:
         key = (name, query, file_name, origin)
         if key not in self._files:
-            if not may_offer(query, file_name):
+            if not may_offer(name, query, file_name):
                 return None
             found = file_bytes(self.get(name, query), file_name, Site(origin, self.prefix))
             if found is None:
