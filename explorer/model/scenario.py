@@ -147,8 +147,8 @@ class Outcome:
         exit no one would make)."""
         if self.deadweight >= 1 or (self.kind == "exit" and self.base_rate == 0):
             return math.inf if share > 0 else 0.0
-        net = share if self.kind == "entry" else share * (1 - self.base_rate) / self.base_rate
-        return net / (1 - self.deadweight)
+        odds = 1.0 if self.kind == "entry" else self.base_rate / (1 - self.base_rate)
+        return share / odds / (1 - self.deadweight)
 
     def price_by_payer(self) -> tuple[float, float, float]:
         """Budget DKK per avoided person-year for kommune, region and stat."""
