@@ -172,6 +172,23 @@ def test_a_model_below_a_documented_lower_bound_is_a_miss(scale):
     assert check["model"] < 1000 and check["verdict"] == "model_below"
 
 
+def test_a_lower_bound_says_it_takes_no_precision_off_and_why():
+    """Regression: the check said "the model must reach it, less its precision of 28.3 %" and
+    judged with none taken off. The text says the rule the verdict applies, and the reason holds:
+    taken off, the trend alone would pass."""
+    from explorer.outputs import export
+
+    s = catalogue.case("hjoerring").scenario
+    row = calibration.held_out("hjoerring", s).iloc[0]
+    alone = (row["without"] - row["documented"]) / row["documented"]
+    assert -row["tolerance"] < alone < 0 and not row["without_passes"]
+    for lang in ("da", "en"):
+        [(text, _)] = export.held_out_checks(s, lang)
+        share = i18n.percent(row["tolerance"], lang, 1)
+        assert i18n.t("calibration.lower_bound", lang, share=share) in text
+    assert "not taken off" in i18n.t("calibration.lower_bound", "en", share="")
+
+
 def test_a_model_below_a_lower_bound_is_a_miss():
     row = next(r for r in catalogue.case("hjoerring").documented if r.at_least)
     assert calibration.verdict(0.0, row) == "matches"

@@ -302,7 +302,9 @@ def held_out(
 def verdict(difference: float, row: Documented) -> str:
     """'matches', 'model_above' or 'model_below' for a relative difference from a documented
     figure, within the row's precision. A lower bound ("more than 1,000") is met at or above it
-    and missed below it: the documents say more than, so the model below it is a miss."""
+    and missed below it, its precision not taken off: the documents say more than (and with the
+    precision taken off the trend alone would meet Hjørring's, so the check could not fail on
+    the programme's effect)."""
     tolerance = 0.0 if row.at_least else precision(row).share
     if math.isnan(difference):
         return "model_below"
