@@ -119,7 +119,9 @@ def worked_examples() -> list[str]:
     ]
     all_credit = aab.replace(other_cost_per_year=0, services_share=0)
     shown.append(f"goes from {bcr[0]:.2f} to {bcr[1]:.2f}, not to")
-    shown.append(f"not to {explorer.evaluate(all_credit).benefit_cost_ratio:.2f} as when the caseloads")
+    shown.append(
+        f"not to {explorer.evaluate(all_credit).benefit_cost_ratio:.2f} as when the caseloads"
+    )
     a = aab.outcomes[0]
     moved = a.moved_share()
     shown += [
