@@ -22,6 +22,11 @@ from explorer import FieldError, Outcome, Price, Scenario
         ("caseload_after", 60, r"caseload_after must be from 1 to 48 cases per caseworker; got 60"),
         ("reference_caseload_after", 48, "reference_caseload_after must be below"),
         ("overhead", 1.5, "overhead must be from 0% to 100%"),
+        # what was given, not the rounded value that lies in the range (regression: "got 11")
+        ("cases", 10.5, "cases must be a whole number from 1 to 100,000 cases; got 10.5$"),
+        ("start_year", 2013.5, "start_year must be a whole number .*; got 2013.5$"),
+        ("cases", 0.5, "cases must be from 1 to 100,000 cases; got 0.5$"),
+        ("cases", True, "cases must be a number from 1 to 100,000 cases; got True$"),
     ],
 )
 def test_bad_values_name_the_field_and_range(field, value, message):

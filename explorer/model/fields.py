@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from babel.numbers import NumberFormatError, parse_decimal
 
-from explorer.data import figures, files, i18n, yamlfile
+from explorer.data import figures, files, i18n, numbers, yamlfile
 
 LANGS = ("da", "en")
 LOCALES = {"da": "da_DK", "en": "en_GB"}
@@ -41,6 +41,22 @@ FORMATS = ("count", "number", "money", "share", "multiplier", "year", "flag")
 #: A number as a link writes it: plain decimal notation in ASCII digits (a fullwidth '２５' is not
 #: one), no exponent, no grouping. Any number of digits: a huge value is clamped with a notice.
 URL_NUMBER = re.compile(r"-?[0-9]{1,400}(?:\.[0-9]{1,340})?")
+
+
+def _given(value: Any, fmt: str, lang: str) -> str:
+    """What was given, as an error shows it: in the field's format where that keeps it whole,
+    else as it was given (10.5 cases, not the 11 the format would round it to; True, not 1)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return repr(value)[:40]
+    shown = i18n.field_value(value, fmt, lang)
+    if fmt in ("flag", "year") and value == int(value):
+        return shown
+    if fmt not in ("flag", "year"):
+        kind = numbers.FIELD_KINDS[fmt]
+        if numbers.rounded(value, kind) == Decimal(repr(numbers.scaled(value, kind))):
+            return shown
+    exact = repr(value).removesuffix(".0")
+    return exact.replace(".", ",") if lang == "da" else exact
 
 
 class FieldError(ValueError):
@@ -79,9 +95,7 @@ class FieldError(ValueError):
 
             return i18n.field_value(value, bare, lang)
 
-        shown = (
-            show(got) if isinstance(got, (int, float)) and math.isfinite(got) else repr(got)[:40]
-        )
+        shown = _given(got, bare, lang)
         if f.unit.format == "flag":  # on or off: the shown words would hide a 0.5
             shown = repr(got)[:40] if not isinstance(got, (int, float)) else f"{got:g}"
             flag = ("0 (off) or 1 (on)", "0 (fra) eller 1 (til)")
