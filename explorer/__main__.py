@@ -84,14 +84,22 @@ def apply_settings(
     return settings.apply(scenario, changes, outcome_changes, lang, notices), notices
 
 
-def changed_facts(settings: list[str]) -> list[str]:
-    """The ``--set`` names that change a case fact (fields.yaml's ``role: fact``)."""
+def changed_facts(settings: list[str], base: Scenario, scenario: Scenario) -> list[str]:
+    """The ``--set`` names that changed a case fact (fields.yaml's ``role: fact``) of ``base``
+    in ``scenario``: a setting dropped with a notice changed nothing."""
     out = []
     for text in settings:
         name = text.partition("=")[0]
-        _, dot, attr = name.rpartition(".")
+        key, dot, attr = name.rpartition(".")
         spec = fields.group("outcome").get(attr) if dot else fields.of(Scenario).get(name)
-        if spec is not None and spec.is_fact:
+        if spec is None or not spec.is_fact:
+            continue
+        if dot:
+            was, now = (next(o for o in s.outcomes if o.key == key) for s in (base, scenario))
+            changed = getattr(was, attr) != getattr(now, attr)
+        else:
+            changed = getattr(base, name) != getattr(scenario, name)
+        if changed and name not in out:
             out.append(name)
     return out
 
@@ -218,7 +226,11 @@ def main(argv: list[str] | None = None) -> int:
                     f"{i18n.t('notice.title', args.lang)} {notice.text(args.lang)}", file=sys.stderr
                 )
             title = case.title[args.lang]
-            facts = changed_facts(args.set) if catalogue.preset(case.name) else []
+            facts = (
+                changed_facts(args.set, case.scenario, scenario)
+                if catalogue.preset(case.name)
+                else []
+            )
             if facts:  # no longer the documented case: the preset's name never labels it
                 scenario = scenario.replace(case=OWN)
                 title = i18n.t("export.own_from", args.lang, case=title)

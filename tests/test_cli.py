@@ -15,6 +15,7 @@ from explorer.__main__ import main
 from explorer.analysis import claims
 from explorer.catalogue import settings
 from explorer.data import i18n
+from explorer.model import fields
 from explorer.ui.content import links
 
 
@@ -218,10 +219,26 @@ def test_a_setting_is_told_what_a_link_with_it_is_told(setting, lang, capsys):
         return
     assert code == 0
     lines = err.splitlines()
-    if cli.changed_facts([setting]):  # and, after the link's notices, the own case's
+    base = explorer.load_case("herning")
+    if cli.changed_facts([setting], base, link.scenario):  # then the own case's notice
         assert lines.pop() == i18n.t("export.facts_changed", lang, names=name)
     title = i18n.t("notice.title", lang)
     assert lines == [f"{title} {text}" for text in expected]
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_an_outcome_setting_that_breaks_a_rule_is_named_and_labels_nothing_own(lang, capsys):
+    """Regression: ``--set institution.effect=2`` (an entry prevented twice over) said only "the
+    settings do not fit together", then showed the preset's numbers as "your own intervention
+    (no longer the documented case)". The notice says which rule and range it breaks, and the
+    report is the documented case's, as computed."""
+    assert main(["evaluate", "herning", "--set", "institution.effect=2", "--lang", lang]) == 0
+    out, err = capsys.readouterr()
+    rule = fields.field("outcome", "effect").label[lang]
+    assert rule in err and ("0 til 1" in err if lang == "da" else "0 to 1" in err), err
+    assert i18n.t("export.facts_changed", lang, names="institution.effect") not in err
+    title = explorer.catalogue.case("herning").title[lang]
+    assert out.startswith(cli.report(explorer.evaluate(explorer.load_case("herning")), title, lang))
 
 
 @pytest.mark.parametrize("setting", ["horizon_years=25", "caseload_after=22.5", "cases=40.4"])

@@ -45,6 +45,8 @@ class Notice:
     other: str = ""  # the scenario field that bounds field ``name`` (both named by their labels)
     #: The label of the setting's field in (Danish, English), said beside its name.
     labels: tuple[str, str] = ("", "")
+    #: Why the settings were not used, in (Danish, English): the rule or range they break.
+    why: tuple[str, str] = ("", "")
 
     def text(self, lang: str) -> str:
         shown = self.raw[:MAX_SHOWN] + ("…" if len(self.raw) > MAX_SHOWN else "")
@@ -64,6 +66,7 @@ class Notice:
             lo=self.lo,
             hi=self.hi,
             other=other,
+            why=self.why[i18n.LANGS.index(lang)],
         )
 
 
@@ -155,6 +158,10 @@ def apply(
     for key, attrs in outcome_changes.items():
         try:
             scenario = scenario.replace_outcome(key, **attrs)
-        except ValueError:
-            notices.append(Notice("outcome_pair", key))
+        except fields.FieldError as error:
+            # the notice names the outcome already
+            da, en = (error.text(lang).removeprefix(f"{error.owner}: ") for lang in ("da", "en"))
+            notices.append(Notice("outcome_pair", key, why=(da, en)))
+        except ValueError as error:
+            notices.append(Notice("outcome_pair", key, why=(str(error), str(error))))
     return scenario
