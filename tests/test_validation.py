@@ -300,8 +300,12 @@ def test_extra_caseworkers_in_a_link_set_the_caseload_they_pair_with():
     assert not link.notices
     assert link.scenario.extra_workers == pytest.approx(8)
     assert link.scenario.caseload_after == pytest.approx(192 / (192 / 48 + 8))
-    both = links.parse("case=herning&extra_workers=8&caseload_after=30")
-    assert both.scenario.caseload_after == 30  # the caseload itself wins
+    both = links.parse("case=herning&extra_workers=8&caseload_after=30&lang=en")
+    assert both.scenario.caseload_after == 30  # the caseload itself wins, and says so
+    (notice,) = both.notices  # regression: the extra caseworkers were dropped without a word
+    assert notice.kind == "pair_ignored" and "extra_workers=8 (Extra caseworkers)" in notice.text(
+        "en"
+    )
 
 
 def test_a_number_with_an_exponent_is_told_how_to_write_it():

@@ -83,7 +83,7 @@ def parse(query: str, facts: bool = False) -> Link:
     outcome_fields = {f.url: f for f in fields.group("outcome").values()}
     #: page fields that are the other side of a scenario field (extra caseworkers)
     paired = {f.url: f for f in fields.group("page").values() if f.pair}
-    paired_values: dict[str, float] = {}
+    paired_values: dict[str, tuple[str, str, float]] = {}  # scenario field: (name, raw, value)
     keys = {o.key for o in base.outcomes}
     extras: dict[str, dict[str, float]] = {group: {} for group in EXTRA_GROUPS}
     page: dict[str, str] = {}
@@ -101,7 +101,7 @@ def parse(query: str, facts: bool = False) -> Link:
         elif name in paired:
             value = settings.value(paired[name], name, raw, lang, notices)
             if value is not None:
-                paired_values[paired[name].pair] = value
+                paired_values[paired[name].pair] = (name, raw, value)
         elif group is not None and name not in scenario_fields:
             value = settings.value(extra_fields[group][name], name, raw, lang, notices)
             if value is not None:
@@ -110,8 +110,11 @@ def parse(query: str, facts: bool = False) -> Link:
             scenario_pairs.append((name, raw))
     changes, outcome_changes, rest = settings.read(base, scenario_pairs, lang, notices)
     notices += [Notice("unknown", name) for name, _ in rest]
-    for field_name, extra in paired_values.items():  # the scenario field itself wins
-        if field_name not in changes:
+    for field_name, (name, raw, extra) in paired_values.items():  # the scenario field wins
+        if field_name in changes:
+            labels = (paired[name].label["da"], paired[name].label["en"])
+            notices.append(Notice("pair_ignored", name, raw, used=field_name, labels=labels))
+        else:
             cases = changes.get("cases", base.cases)
             before = changes.get("caseload_before", base.caseload_before)
             changes[field_name] = caseload_after_for(cases, before, extra)
