@@ -260,6 +260,12 @@ def test_a_claim_card_opens_the_page_that_answers_it(open_page):
 
 def test_how_it_works_follows_the_lever(open_page):
     page = open_page("how_it_works", "lang=en")
+    charts_drawn(page)
+    # regression: the path chart's legend cut "…: without the programme" to "…: without the progr…"
+    legend = page.locator(".chart-path svg .role-legend-label text").evaluate_all(
+        "els => els.map((e) => e.textContent)"
+    )
+    assert legend and not any(text.endswith("…") for text in legend), legend
     before = page.locator(".chain").inner_text()
     typed(page, "caseload-after", "16")
     expect(page.locator(".chain")).not_to_have_text(before)

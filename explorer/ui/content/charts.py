@@ -63,7 +63,7 @@ CONFIG = {
         "titleFontSize": 12,
         "orient": "bottom",
         "direction": "vertical",
-        "labelLimit": 260,
+        "labelLimit": 320,  # a whole series name at a phone's width (340 px)
     },
     "title": {
         "fontSize": 15,
