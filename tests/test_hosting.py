@@ -274,3 +274,18 @@ def test_accept_encoding_weights():
     refuses = ["", "identity", "gzip;q=0", "gzip; q=0.000", "*;q=0", "gzip;q=0, *", "gzip;q=2"]
     assert all(serving.accepts_gzip(h) for h in takes)
     assert not any(serving.accepts_gzip(h) for h in [*refuses, "gzip;q=nan", "gzip;q=x"])
+
+
+@pytest.mark.parametrize(
+    "path, target",
+    [
+        ("/", "/voila/render/index.ipynb"),
+        ("/?lang=en", "/voila/render/index.ipynb?lang=en"),
+        ("/voila/tree", "/voila/render/index.ipynb"),
+        ("/voila/tree/notebooks", "/voila/render/index.ipynb"),
+    ],
+)
+def test_the_root_and_voilas_file_list_lead_to_the_front_page(launcher, path, target):
+    """Regression: the site's bare address showed Voilà's list of notebooks, in English."""
+    status, headers, _ = request(launcher.port, path)
+    assert status == 302 and headers["Location"] == target

@@ -14,10 +14,12 @@ from typing import ClassVar
 import tornado.web
 from jupyter_server.utils import url_path_join
 from tornado import httputil
+from tornado.web import RequestHandler
 from traitlets import Float, Integer, Unicode, default
 from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from explorer.data.pages import NAMES as PAGES
 from explorer.serving.hosting import HOSTING, Hosting, listen_origin, public_origin
@@ -64,6 +66,21 @@ class PageHandler(TornadoVoilaHandler):
         _ = self.xsrf_token  # sets the _xsrf cookie
         origin = self.settings[HOSTING].origin(self.request)
         self.request.protocol, _, self.request.host = origin.partition("://")
+
+
+class FrontPage(RequestHandler):
+    """The site's root and Voilà's file list (``voila/tree``) send a reader to the front page,
+    the root's query kept (as nginx does in front of it)."""
+
+    def initialize(self, to: str) -> None:
+        self.to = to
+
+    def get(self, *args, **kwargs) -> None:
+        query = self.request.query if self.request.path == self.settings.get("base_url") else ""
+        target = url_path_join(self.settings.get("base_url", "/"), self.to)
+        self.redirect(addresses.with_query(target, query))
+
+    head = get
 
 
 class ExplorerVoila(Voila):
@@ -151,7 +168,9 @@ class ExplorerVoila(Voila):
             pattern, handler = spec[0], spec[1]
             if pattern.rstrip("$").endswith(("/login", "/logout")):
                 continue
-            if handler is TemplateStaticFileHandler:
+            if handler is TornadoVoilaTreeHandler:  # the front page, not Voilà's file list
+                spec = (pattern, FrontPage, {"to": addresses.live("index")})
+            elif handler is TemplateStaticFileHandler:
                 spec = (pattern, guarded(handler), *spec[2:])
             elif handler is TornadoVoilaHandler:
                 spec = (pattern, PageHandler, *spec[2:])
