@@ -1268,3 +1268,17 @@ def test_an_empty_form_says_why_no_one_gets_savings_instead_of_empty_axes(lang):
     assert i18n.t("chart.payers_title", lang) in said
     filled = own_case.OwnCasePage(f"case=hjoerring&lang={lang}")
     assert "payers" in filled.chart_inputs and filled.no_savings not in filled.chart_box.children
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_an_own_cases_break_even_is_a_share_of_the_effect_entered(lang):
+    """Regression: an own case's break-even card said "21 % of the documented effect" of an
+    effect the reader typed; a preset's says documented."""
+    from explorer.outputs import key_figures
+
+    herning = explorer.load_case("herning")
+    own = herning.replace(case="own")
+    _, preset_line = key_figures.card(explorer.evaluate(herning), "break_even_effect", lang)
+    _, own_line = key_figures.card(explorer.evaluate(own), "break_even_effect", lang)
+    assert preset_line == i18n.t("kpi_sub.break_even", lang)
+    assert own_line == i18n.t("kpi_sub.break_even_own", lang)

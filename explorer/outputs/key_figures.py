@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from explorer import catalogue
 from explorer.data import i18n, numbers
 from explorer.model import Result
 from explorer.outputs.payback import fell_back_text
@@ -75,7 +76,9 @@ def _break_even(r: Result, lang: str) -> tuple[str, str]:
         return t("break_even.no_effect", lang), t("break_even.no_effect_sub", lang)
     be = r.break_even_effect
     shown = i18n.percent(be, lang) if be is not None else t("break_even.above_card", lang)
-    return shown, t("kpi_sub.break_even", lang)
+    # a preset's effect is documented; an own case's is what the reader entered
+    documented = catalogue.preset(r.scenario.case) is not None
+    return shown, t("kpi_sub.break_even" if documented else "kpi_sub.break_even_own", lang)
 
 
 def card(r: Result, key: str, lang: str) -> tuple[str, str]:
