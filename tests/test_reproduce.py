@@ -107,7 +107,10 @@ def test_the_snippet_prints_the_pages_key_figures_to_the_krone(name, query):
     p = built(name, query)
     setting = p.reproduction()
     code = reproduce.snippet(setting)
-    first = f"# {reproduce.DISTRIBUTION} {reproduce.version()}; in the project's folder at that"
+    # the install line in the page's language (regression: English on every Danish page)
+    first = f"# {reproduce.DISTRIBUTION} {reproduce.version()}; " + (
+        "i projektets mappe ved den version" if setting.lang == "da" else "in the project's folder"
+    )
     assert code.startswith(first) and code.splitlines()[0].endswith("pip install .")
     printed = run(code)
     want = expected(name, p)

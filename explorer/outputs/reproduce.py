@@ -19,6 +19,7 @@ from typing import Any
 
 from explorer import catalogue
 from explorer.catalogue.reader import Case
+from explorer.data import i18n
 from explorer.model import fields
 from explorer.model.scenario import Scenario
 from explorer.outputs.key_figures import KEY_FIGURES, PAYBACKS
@@ -82,10 +83,10 @@ def version() -> str:
     return importlib.metadata.version(DISTRIBUTION)
 
 
-def install_line() -> str:
-    """Which version made the numbers, and how to install it: the package is not on PyPI, so
-    from the project's source at that version."""
-    return f"{DISTRIBUTION} {version()}; in the project's folder at that version: pip install ."
+def install_line(lang: str = "en") -> str:
+    """Which version made the numbers, and how to install it, in ``lang``: the package is not on
+    PyPI, so from the project's source at that version."""
+    return i18n.t("export.install", lang, name=DISTRIBUTION, version=version())
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ def code(setting: Setting) -> str:
 
 def snippet(setting: Setting) -> str:
     """The install line pinned to this version (as a comment) and the code."""
-    return f"# {install_line()}\n{code(setting)}"
+    return f"# {install_line(setting.lang)}\n{code(setting)}"
 
 
 def key_figures(setting: Setting) -> dict[str, Any]:
