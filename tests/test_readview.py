@@ -552,6 +552,43 @@ def test_an_embed_shows_the_numbers_and_a_chart_and_no_menu(name, lang):
     assert whole is not None and f"href='{html.escape(whole)}'" in document  # the whole view
 
 
+@pytest.mark.parametrize("lang", i18n.LANGS)
+@pytest.mark.parametrize("name", EMBEDDED)
+def test_an_embed_says_what_differs_from_the_preset(name, lang):
+    """Regression: an embed at a salary of 550,000 showed an NPV of 4.2 m under a scenario line
+    that named the caseloads only, so an article's readers took it for the preset's salary."""
+    from explorer.outputs import export
+
+    query = f"case=herning&caseload_after=22.5&worker_cost=550000&lang={lang}"
+    _, document = embed(name, query)
+    live: Any = readview.page_class(name)(readview.canonical(name, query)[0], url="")
+    changed = export.changed_inputs(live.current, lang, terms=live.terms_set())
+    assert any("550" in c for c in changed)
+    assert all(c in html.unescape(document) for c in changed)
+    _, plain = embed(name, f"case=herning&lang={lang}")
+    assert "embed-changed" not in plain
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_a_claims_embed_shows_the_claim_and_its_verdict(lang):
+    """Regression: the claims page's embed showed its title, scenario and source line only: no
+    claim and no verdict, nothing an article could use."""
+    query = f"case=herning&claim=kora_700k&lang={lang}"
+    _, document = embed("claims", query)
+    live: Any = readview.page_class("claims")(readview.canonical("claims", query)[0], url="")
+    assert live.verdict_html and live.verdict_html in document
+    assert "class='claim-text'" in document and "class='verdict verdict-" in document
+
+
+def test_the_front_page_offers_no_embed_and_names_no_case():
+    """Regression: the front page's view offered an embed snippet (an empty frame: "Forside ·
+    See the whole calculation") and a "Case: Herning" line on a page about every case."""
+    _, document = view("index", "case=herning&lang=en")
+    assert "data-embed" not in document and "Case:" not in document
+    live: Any = readview.page_class("index")("case=herning&lang=en", url="")
+    assert live.chrome.embed == {}
+
+
 def test_an_embed_shows_what_its_page_declares(monkeypatch):
     """The renderer names no page: a made-up page's embed shows the cards and the chart it
     declares."""

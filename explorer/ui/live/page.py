@@ -96,13 +96,16 @@ LIVE_EMBED_HEIGHT = 900
 
 @dataclass(frozen=True)
 class Embed:
-    """What the page's embed shows under its title and scenario line: the KPI cards ``cards``
-    (their keys in ``kpis.card``; None: all) of the page's attribute ``kpi_box``, and the chart
-    ``chart`` (None: the page's first)."""
+    """What the page's embed shows under its title and scenario line: the box ``summary`` (a
+    page attribute) if any, the KPI cards ``cards`` (their keys in ``kpis.card``; None: all) of
+    the page's attribute ``kpi_box``, and the chart ``chart`` (None: the page's first). A page
+    with no numbers (``has_numbers``) offers no embed."""
 
     cards: tuple[str, ...] | None = ()
     chart: str | None = None
     kpi_box: str = "kpi_box"
+    #: A page attribute holding HTML shown above the cards (the claims page's claim and verdict).
+    summary: str | None = None
 
 
 @dataclass(frozen=True)
@@ -170,12 +173,16 @@ class Page:
                 "pages": {p: addresses.live_link(p) for p in PAGES},
                 "view": addresses.relative(addresses.live(self.name), addresses.view(self.name)),
             },
-            embed={
-                "param": addresses.embed_query(""),
-                "script": addresses.relative(addresses.live(self.name), addresses.EMBED_SCRIPT),
-                "height": EMBED_HEIGHT,
-                "live_height": LIVE_EMBED_HEIGHT,
-            },
+            embed=(
+                {
+                    "param": addresses.embed_query(""),
+                    "script": addresses.relative(addresses.live(self.name), addresses.EMBED_SCRIPT),
+                    "height": EMBED_HEIGHT,
+                    "live_height": LIVE_EMBED_HEIGHT,
+                }
+                if self.has_numbers
+                else {}
+            ),
         )
         self.chrome.observe(self.on_location, "location")
         self.notice_box = widgets.html_box("notices")

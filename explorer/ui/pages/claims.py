@@ -19,6 +19,8 @@ from explorer.ui.pages import how_sure
 class CheckClaim(page.Page):
     name = "claims"
     charts_used = False
+    #: An article embeds the claim and its verdict.
+    embed = page.Embed(summary="verdict_html")
 
     def build(self) -> None:
         lang = self.lang
@@ -39,6 +41,8 @@ class CheckClaim(page.Page):
         self.reading_box = w.VBox([])
         self.reading_box.add_class("claim-readings")
         self.body = widgets.html_box("claim-body")
+        #: The claim, who said it and the verdict: the top of ``body``, and what an embed shows.
+        self.verdict_html = ""
         self.context = widgets.html_box("claim-context", self.context_html())
         self.own = self.link.scenario != catalogue.load_case(self.link.case)
 
@@ -143,13 +147,16 @@ class CheckClaim(page.Page):
             fitted = " ".join(_sentence(p.part.says[lang]) for p in answer.by_construction)
             verdict_help += " " + t("by_construction_parts", parts=fitted)
         quote = html.escape(i18n.quoted(c.claim[lang], lang))
-        self.body.value = (
+        self.verdict_html = (
             f"<blockquote class='claim-text'>{quote}</blockquote>"
             f"<p>{_said(c, lang)}</p>"
             f"<h2>{html.escape(t('verdict'))}: <span class='verdict verdict-{answer.verdict}'>"
             f"{html.escape(i18n.t(f'verdict.{answer.verdict}', lang))}</span></h2>"
             f"<p class='verdict-help'>{html.escape(verdict_help)}</p>"
-            f"{note}<h3>{html.escape(t('parts'))}</h3><ul class='parts'>{parts}</ul>"
+        )
+        self.body.value = (
+            f"{self.verdict_html}{note}"
+            f"<h3>{html.escape(t('parts'))}</h3><ul class='parts'>{parts}</ul>"
             f"{draws_note}{documents_html}{checks_html}"
             f"<h3>{html.escape(t('evidence'))}</h3><ul class='evidence'>{evidence}</ul>"
             f"<p><a class='open-page' href='{addresses.live_link(target)}?{html.escape(query)}'>"

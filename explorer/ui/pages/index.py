@@ -16,6 +16,8 @@ class Index(page.Page):
     name = "index"
     charts_used = False
     has_numbers = False
+    #: The front page is about every case: its view names none.
+    has_case = False
 
     def build(self) -> None:
         self.body = w.HTML()

@@ -136,8 +136,9 @@ def bake(
     for (name, query), (lang, case) in site.presets.items():
         view = readview.render(name, query, site)
         write(addresses.baked_view(lang, case, name), view.html().encode("utf-8"))
-        embed = readview.render(name, addresses.embed_query(query), site)
-        write(addresses.baked_embed(lang, case, name), embed.html().encode("utf-8"))
+        if readview.page_class(name).has_numbers:  # the front page has nothing to embed
+            embed = readview.render(name, addresses.embed_query(query), site)
+            write(addresses.baked_embed(lang, case, name), embed.html().encode("utf-8"))
         for file_name in [*view.charts, *view.files]:
             found = readview.file_bytes(view, file_name, site)
             if found is not None:

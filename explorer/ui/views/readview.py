@@ -547,9 +547,14 @@ def _tail(p: page.Page, site: Site, query: str, inputs: list[tuple[str, str, str
         f"<label>{html.escape(i18n.t('chrome.link', lang))}"
         f"<input class='share-url' type='text' readonly value='{html.escape(url)}' data-share>"
         f"</label>"
-        f"<label>{html.escape(i18n.t('chrome.embed', lang))}"
-        f"<textarea class='embed-code' readonly rows='3' data-embed>{html.escape(embed)}"
-        f"</textarea></label>{_reproduce(p, site, query)}"
+        + (
+            f"<label>{html.escape(i18n.t('chrome.embed', lang))}"
+            f"<textarea class='embed-code' readonly rows='3' data-embed>{html.escape(embed)}"
+            f"</textarea></label>"
+            if embed
+            else ""
+        )
+        + f"{_reproduce(p, site, query)}"
         + (
             f"<p><a class='live-link' href='{html.escape(live)}' target='_top' data-live>"
             f"{_t('live_link', lang)}</a></p>"
@@ -591,6 +596,12 @@ def _embed_cards(p: page.Page) -> str:
     return f"<div class='kpis'><div class='kpi-grid'>{''.join(cards[k] for k in keys)}</div></div>"
 
 
+def _embed_summary(p: page.Page) -> str:
+    """The page's summary for an embed (``Embed.summary``: an attribute holding HTML)."""
+    summary = getattr(p, p.embed.summary) if p.embed.summary else ""
+    return f"<div class='embed-summary'>{summary}</div>" if summary else ""
+
+
 def _embed_chart(p: page.Page) -> str:
     key = p.embed.chart
     chart = p.charts.get(key) if key else next(iter(p.charts.values()), None)
@@ -605,16 +616,23 @@ def _embed_chart(p: page.Page) -> str:
 
 def _embed_body(p: page.Page, site: Site, query: str) -> str:
     """An embed: the page's title, the scenario in one line, the key figures and the main chart,
-    a source line and a link to the whole view; no menu. Every link opens a new tab."""
+    what differs from the preset, a source line and a link to the whole view; no menu. Every
+    link opens a new tab."""
     lang = p.lang
     s = getattr(p, "current", None)
-    scenario = ""
+    scenario = changes = ""
     if s is not None and p.has_numbers:
         case = p.case_file() if p.has_case else None
         label = f"<b>{html.escape(case.title[lang])}:</b> " if case else ""
         scenario = (
             f"<p class='embed-scenario'>{label}{html.escape(export.scenario_line(s, lang))}</p>"
         )
+        # what differs from the preset, as a chart's download says it: an embedded 4.2 m must
+        # not read as the preset's salary (regression); under the chart, which stays in view
+        changed = export.changed_inputs(s, lang, terms=p.terms_set())
+        if changed:
+            words = i18n.t("export.changed", lang) + " " + "; ".join(changed) + "."
+            changes = f"<p class='embed-source embed-changed'>{html.escape(words)}</p>"
     source = html.escape(p.source_line(s)) if s is not None and p.has_numbers else ""
     full = site.share(p.name, query)
     link = (
@@ -625,7 +643,8 @@ def _embed_body(p: page.Page, site: Site, query: str) -> str:
     )
     return (
         f"<h1 class='embed-title'>{html.escape(i18n.t(f'page.{p.name}', lang))}</h1>{scenario}"
-        f"<div class='notices'>{View.MARK}</div>{_embed_cards(p)}{_embed_chart(p)}"
+        f"<div class='notices'>{View.MARK}</div>{_embed_summary(p)}{_embed_cards(p)}"
+        f"{_embed_chart(p)}{changes}"
         f"<p class='embed-source'>{source} {link}</p>"
     )
 
@@ -634,7 +653,7 @@ def _embed_snippet(p: page.Page, site: Site, query: str) -> str:
     """Share's iframe: the embed form at a height that shows its chart, and the script that fits
     the frame to the content where the host runs it."""
     url, script = site.embed(p.name, query), site.embed_script()
-    if url is None:
+    if url is None or not p.has_numbers:  # the front page: nothing to embed
         return ""
     frame = (
         f'<iframe src="{url}" width="100%" height="{page.EMBED_HEIGHT}" style="border:0" '

@@ -137,7 +137,7 @@ function render({ model, el }) {
     embedLabel.append(embed);
     panel.append(linkLabel, copy, done);
     if (view) panel.append(field(t.live_link, live, "share-url share-live-url")[0]);
-    panel.append(embedLabel);
+    if (form.param) panel.append(embedLabel); // a page with no numbers has no embed
     const python = model.get("python");
     if (python) {
       const label = document.createElement("label");
