@@ -776,3 +776,23 @@ def test_no_module_but_the_layout_writes_an_address(module):
     root = Path(readview.__file__).parents[3]
     found = [(n, s) for n, s in _code_strings(root / module) if LAYOUT_PIECES.search(s)]
     assert not found, f"{module} writes addresses itself: {found}"
+
+
+def test_a_claims_view_links_to_every_claim():
+    """Regression: the claims page's view showed the first claim of its case and no way to the
+    others (the live page has a picker): each claim is a link, the shown one marked."""
+    from explorer.analysis import claims
+
+    query = "case=herning&lang=en"
+    v, document = view("claims", query)
+    nav = grab(r"<nav class='choice-links claim-picker'[^>]*>(.*?)</nav>", document)
+    for c in claims.claims():
+        href = SITE.view("claims", f"{readview.canonical('claims', query)[0]}&claim={c.id}")
+        assert f"href='{html.escape(href)}'" in nav, c.id
+    assert nav.count("aria-current='page'") == 1
+    # a baked site names the claims it has no view of without a link
+    baked = bake.BakedSite("https://example.org/read/", cases=("herning",))
+    key, notices, _ = readview.canonical("claims", query)
+    static = readview.render("claims", key, baked).html(notices)
+    items = grab(r"<nav class='choice-links claim-picker'[^>]*>(.*?)</nav>", static)
+    assert items.count("<li>") == len(claims.claims()) and items.count("href=") >= 1

@@ -157,7 +157,11 @@ class Choice(anywidget.AnyWidget):
         value: str = "",
         kind: str = "select",
         css: str = "",
+        param: str = "",
     ):
+        #: The link parameter the choice sets, if it chooses what the page shows (the claim): a
+        #: read view offers each option as a link.
+        self.param = param
         options = options or []
         keys = [k for k, _ in options]
         if kind == "select" and value not in keys:

@@ -34,6 +34,7 @@ class CheckClaim(page.Page):
             [(c.id, _short(c.claim[lang])) for c in claims.claims()],
             wanted or self.first_about_case(ids),
             css="claim-picker",
+            param="claim",
         )
         self.picker.observe(self.on_change, "value")
         #: Levers for the chosen claim's readings (how a vague word is read), by reading name.

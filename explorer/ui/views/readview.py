@@ -321,6 +321,8 @@ class _Writer:
         if isinstance(widget, widgets.Lever):
             label = self.outcome_label(widget.name) + widget.label
             self.inputs.append((label, _with_unit(widget), widget.name))
+        elif isinstance(widget, widgets.Choice) and widget.param:
+            return self.choice_links(widget)
         elif isinstance(widget, widgets.Choice) and "case-picker" not in widget.css:
             shown = {k: v for k, v in widget.options}.get(widget.value, widget.value)
             if widget.kind == "toggle":
@@ -329,6 +331,33 @@ class _Writer:
         elif isinstance(widget, widgets.TextField) and widget.value:
             self.inputs.append((widget.label, widget.value, ""))
         return ""
+
+    def choice_links(self, choice: widgets.Choice) -> str:
+        """A choice of what the page shows (``Choice.param``) as a folded list of links to each
+        option's view, the shown one marked: a reader who only looks can still reach every
+        option. An option a
+        site has no view of (a baked site's other claims) is named without a link."""
+        here = self.site.view(self.page.name, self.query)
+        pairs = [(k, v) for k, v in parse_qsl(self.query) if k != choice.param]
+        items = []
+        for key, text in choice.options:
+            href = html.escape(
+                self.site.view(self.page.name, urlencode([*pairs, (choice.param, key)]))
+            )
+            if key == choice.value:
+                item = f"<a href='{href}' aria-current='page'>{html.escape(text)}</a>"
+            elif href == html.escape(here):
+                item = html.escape(text)
+            else:
+                item = f"<a href='{href}'>{html.escape(text)}</a>"
+            items.append(f"<li>{item}</li>")
+        label = html.escape(choice.label)
+        shown = html.escape(dict(choice.options).get(choice.value, ""))
+        # folded, so that what the page shows stays on a phone's first screen
+        return (
+            f"<nav class='choice-links {html.escape(choice.css)}' aria-label='{label}'><details>"
+            f"<summary><b>{label}:</b> {shown}</summary><ul>{''.join(items)}</ul></details></nav>"
+        )
 
     def outcome_label(self, name: str) -> str:
         """'Placements: ' before an outcome's lever (a case can have several outcomes)."""
