@@ -784,7 +784,7 @@ def test_a_claims_view_links_to_every_claim():
     from explorer.analysis import claims
 
     query = "case=herning&lang=en"
-    v, document = view("claims", query)
+    _, document = view("claims", query)
     nav = grab(r"<nav class='choice-links claim-picker'[^>]*>(.*?)</nav>", document)
     for c in claims.claims():
         href = SITE.view("claims", f"{readview.canonical('claims', query)[0]}&claim={c.id}")
