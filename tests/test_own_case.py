@@ -1271,7 +1271,7 @@ def test_an_empty_form_says_why_no_one_gets_savings_instead_of_empty_axes(lang):
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
-def test_an_own_cases_break_even_is_a_share_of_the_effect_entered(lang):
+def test_an_own_cases_break_even_is_a_share_of_the_effect_used(lang):
     """Regression: an own case's break-even card said "21 % of the documented effect" of an
     effect the reader typed; a preset's says documented."""
     from explorer.outputs import key_figures

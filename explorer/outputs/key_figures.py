@@ -76,7 +76,7 @@ def _break_even(r: Result, lang: str) -> tuple[str, str]:
         return t("break_even.no_effect", lang), t("break_even.no_effect_sub", lang)
     be = r.break_even_effect
     shown = i18n.percent(be, lang) if be is not None else t("break_even.above_card", lang)
-    # a preset's effect is documented; an own case's is what the reader entered
+    # a preset's effect is documented; an own case's may be the reader's own
     documented = catalogue.preset(r.scenario.case) is not None
     return shown, t("kpi_sub.break_even" if documented else "kpi_sub.break_even_own", lang)
 
