@@ -21,7 +21,7 @@ from servers import Voila
 from tornado.httputil import HTTPHeaders, HTTPServerRequest
 
 from explorer import serving
-from explorer.ui.views import readview
+from explorer.ui.views import errors, readview
 
 PROXY = "127.0.0.2"
 ALLOWED = "explorer.example.org"
@@ -163,10 +163,10 @@ def test_a_full_render_queue_answers_503_while_cached_answers_go_on(launcher):
         for f in futures:
             f.result()
     headers, body = refused[0]
-    assert headers["Retry-After"] == str(serving.RETRY_AFTER)
+    assert headers["Retry-After"] == str(errors.RETRY_AFTER)
     assert headers["Cache-Control"] == "no-store"
     assert "Siden er optaget lige nu" in body and "The site is busy right now" in body
-    assert f"content='{serving.RETRY_AFTER}'" in body  # the page tries again by itself
+    assert f"content='{errors.RETRY_AFTER}'" in body  # the page tries again by itself
     rendered = [i for i, (kind, status) in enumerate(order) if kind == "new" and status == 200]
     cached = [i for i, (kind, _) in enumerate(order) if kind == "cached"]
     assert [order[i][1] for i in cached] == [200, 200]

@@ -160,8 +160,8 @@ def apply(
             scenario = scenario.replace_outcome(key, **attrs)
         except fields.FieldError as error:
             # the notice names the outcome already
-            da, en = (error.text(lang).removeprefix(f"{error.owner}: ") for lang in ("da", "en"))
-            notices.append(Notice("outcome_pair", key, why=(da, en)))
+            why = (error.text("da", owned=False), error.text("en", owned=False))
+            notices.append(Notice("outcome_pair", key, why=why))
         except ValueError as error:
             notices.append(Notice("outcome_pair", key, why=(str(error), str(error))))
     return scenario

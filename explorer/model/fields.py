@@ -48,13 +48,13 @@ def _given(value: Any, fmt: str, lang: str) -> str:
     else as it was given (10.5 cases, not the 11 the format would round it to; True, not 1)."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return repr(value)[:40]
-    shown = i18n.field_value(value, fmt, lang)
-    if fmt in ("flag", "year") and value == int(value):
-        return shown
-    if fmt not in ("flag", "year"):
+    if fmt in ("flag", "year"):
+        whole = value == int(value)
+    else:
         kind = numbers.FIELD_KINDS[fmt]
-        if numbers.rounded(value, kind) == Decimal(repr(numbers.scaled(value, kind))):
-            return shown
+        whole = numbers.rounded(value, kind) == Decimal(repr(numbers.scaled(value, kind)))
+    if whole:
+        return i18n.field_value(value, fmt, lang)
     exact = repr(value).removesuffix(".0")
     return exact.replace(".", ",") if lang == "da" else exact
 
@@ -83,12 +83,13 @@ class FieldError(ValueError):
         self.args = (self.text("en", coded=True),)
         return self
 
-    def text(self, lang: str = "en", coded: bool = False) -> str:
+    def text(self, lang: str = "en", coded: bool = False, owned: bool = True) -> str:
         """The message in ``lang``, naming the field as a reader of a page knows it (its label),
-        or, ``coded``, as Python and the command line name it (``caseload_after``)."""
+        or, ``coded``, as Python and the command line name it (``caseload_after``); ``owned``:
+        after its owner ("outcome 'institution': "), where the reader is not told it already."""
         f, got = self.field, self.got
         name = f.name if coded else f.label[lang]
-        where = f"{self.owner}: " if self.owner else ""
+        where = f"{self.owner}: " if self.owner and owned else ""
         bare = "number" if f.unit.format == "multiplier" else f.unit.format
 
         def show(value: float) -> str:

@@ -297,6 +297,12 @@ def scenario_line(s: Scenario, lang: str = "da") -> str:
     )
 
 
+def changed_line(s: Scenario, lang: str = "da", terms: Terms | None = None) -> str:
+    """'Changed from the preset: ...' in one line (``changed_inputs``); empty where nothing is."""
+    changed = changed_inputs(s, lang, terms=terms)
+    return i18n.t("export.changed", lang) + " " + "; ".join(changed) + "." if changed else ""
+
+
 def description(
     s: Scenario, lang: str = "da", case: Case | None = None, terms: Terms | None = None
 ) -> list[str]:
@@ -304,9 +310,9 @@ def description(
     from the preset (and the financing ``terms`` a page used), and whether the numbers rest on a
     fitted figure."""
     lines = [scenario_line(s, lang)]
-    changed = changed_inputs(s, lang, terms=terms)
+    changed = changed_line(s, lang, terms)
     if changed:
-        lines.append(i18n.t("export.changed", lang) + " " + "; ".join(changed) + ".")
+        lines.append(changed)
     fitted = fitted_line(s, lang, case)
     if fitted:
         lines.append(fitted)

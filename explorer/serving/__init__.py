@@ -14,13 +14,12 @@ voila.json and Binder name ``explorer.serving.CappedKernelManager``.
 from explorer.serving.app import ExplorerVoila, arguments, main
 from explorer.serving.hosting import Hosting, listen_origin, public_origin
 from explorer.serving.kernels import CappedKernelManager
-from explorer.serving.limits import MAX_FIELD, MAX_QUERY_FIELDS, RETRY_AFTER, oversized
+from explorer.serving.limits import MAX_FIELD, MAX_QUERY_FIELDS, oversized
 from explorer.serving.views import ReadViews, accepts_gzip
 
 __all__ = [
     "MAX_FIELD",
     "MAX_QUERY_FIELDS",
-    "RETRY_AFTER",
     "CappedKernelManager",
     "ExplorerVoila",
     "Hosting",

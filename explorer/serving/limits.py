@@ -23,17 +23,17 @@ MAX_FIELDS = 32 * 1024
 #: The most fields a query may have: tornado's own limit (beyond it tornado would answer an empty
 #: 400 before any handler runs; the site answers its own 400 page, naming the limit).
 MAX_QUERY_FIELDS = httputil.ParseUrlEncodedConfig().max_arguments
-RETRY_AFTER = errors.RETRY_AFTER
 
 
 def plain(handler: RequestHandler, status: int, lang: str = "da", **numbers: float) -> None:
     """The site's error page of ``status`` (explorer/ui/views/errors.py), the reader's ``lang``
-    first, uncached; a 503 (busy) asks the reader to come back after RETRY_AFTER seconds."""
+    first, uncached; a 503 (busy) asks the reader to come back after ``errors.RETRY_AFTER``
+    seconds."""
     handler.set_status(status)
     handler.set_header("Content-Type", "text/html; charset=utf-8")
     handler.set_header("Cache-Control", "no-store")
     if status == 503:
-        handler.set_header("Retry-After", str(RETRY_AFTER))
+        handler.set_header("Retry-After", str(errors.RETRY_AFTER))
     home = f"{handler.settings.get('base_url', '/')}{addresses.view('index')}"
     handler.finish(errors.page(status, home, lang, **numbers))
 

@@ -335,21 +335,17 @@ class _Writer:
     def choice_links(self, choice: widgets.Choice) -> str:
         """A choice of what the page shows (``Choice.param``) as a folded list of links to each
         option's view, the shown one marked: a reader who only looks can still reach every
-        option. An option a
-        site has no view of (a baked site's other claims) is named without a link."""
+        option. An option a site has no view of (a baked site's other claims) is named without a
+        link."""
         here = self.site.view(self.page.name, self.query)
         pairs = [(k, v) for k, v in parse_qsl(self.query) if k != choice.param]
         items = []
         for key, text in choice.options:
-            href = html.escape(
-                self.site.view(self.page.name, urlencode([*pairs, (choice.param, key)]))
-            )
-            if key == choice.value:
-                item = f"<a href='{href}' aria-current='page'>{html.escape(text)}</a>"
-            elif href == html.escape(here):
-                item = html.escape(text)
-            else:
-                item = f"<a href='{href}'>{html.escape(text)}</a>"
+            href = self.site.view(self.page.name, urlencode([*pairs, (choice.param, key)]))
+            current = " aria-current='page'" if key == choice.value else ""
+            item = html.escape(text)
+            if current or href != here:
+                item = f"<a href='{html.escape(href)}'{current}>{item}</a>"
             items.append(f"<li>{item}</li>")
         label = html.escape(choice.label)
         shown = html.escape(dict(choice.options).get(choice.value, ""))
@@ -658,10 +654,9 @@ def _embed_body(p: page.Page, site: Site, query: str) -> str:
         )
         # what differs from the preset, as a chart's download says it: an embedded 4.2 m must
         # not read as the preset's salary (regression); under the chart, which stays in view
-        changed = export.changed_inputs(s, lang, terms=p.terms_set())
+        changed = export.changed_line(s, lang, p.terms_set())
         if changed:
-            words = i18n.t("export.changed", lang) + " " + "; ".join(changed) + "."
-            changes = f"<p class='embed-source embed-changed'>{html.escape(words)}</p>"
+            changes = f"<p class='embed-source embed-changed'>{html.escape(changed)}</p>"
     source = html.escape(p.source_line(s)) if s is not None and p.has_numbers else ""
     full = site.share(p.name, query)
     link = (
